@@ -1,0 +1,184 @@
+/**
+ * The `hub` command: serve the hub, serve one subgraph, migrate, seed, manage API keys,
+ * regenerate artefacts. Errors print what to do and exit non-zero.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig, subgraphNames, type SubgraphName } from '../config/index.js';
+import { createApiKey } from '../platform/auth/api-keys.js';
+import { ALL_SCOPES, isScope, SCOPES } from '../platform/auth/scopes.js';
+import { startPlatform, type RunningPlatform } from '../platform/bootstrap.js';
+import { startEmbeddedDatabase } from '../platform/db/embedded.js';
+import { migrateDeploy, runPrismaCli } from '../platform/db/migrate.js';
+import { seedDemo } from '../../prisma/seed/demo.js';
+
+const program = new Command();
+program.name('hub').description('Data-Sharing Hub: one platform, two libraries');
+
+function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping…\n`);
+    stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        process.stderr.write(`error while stopping: ${String(err)}\n`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}
+
+async function withPlatform<T>(fn: (p: RunningPlatform) => Promise<T>): Promise<T> {
+  const platform = await startPlatform(loadConfig());
+  try {
+    return await fn(platform);
+  } finally {
+    await platform.close();
+  }
+}
+
+async function seedIfWanted(platform: RunningPlatform): Promise<void> {
+  const { seedDemo: mode } = platform.config;
+  const empty = (await platform.prisma.department.count()) === 0;
+  const wanted = mode === 'always' || (mode === 'auto' && platform.databaseKind === 'embedded' && empty);
+  if (!wanted) return;
+  const result = await seedDemo(platform.prisma);
+  platform.logger.info({ departments: result.departments, enterprises: result.enterprises }, 'demo data seeded');
+  for (const k of result.keys) {
+    process.stdout.write(`demo API key for ${k.system} (scopes: ${k.scopes.join(', ') || 'none'}):\n  ${k.key}\n`);
+  }
+}
+
+program
+  .command('serve')
+  .description('start the hub: gateway with in-process subgraphs (or remote ones from SUBGRAPH_URLS)')
+  .action(async () => {
+    const config = loadConfig();
+    const platform = await startPlatform(config);
+    await seedIfWanted(platform);
+    const { createHubServer } = await import('../gateway/server.js');
+    const server = await createHubServer(platform);
+    const url = await server.listen(config.port, config.host);
+    platform.logger.info(
+      { url: `${url}/graphql`, database: platform.databaseKind, cache: platform.cache.kind },
+      'hub listening',
+    );
+    onShutdown(async () => {
+      await server.stop();
+      await platform.close();
+    });
+  });
+
+program
+  .command('subgraph')
+  .argument('<name>', `one of ${subgraphNames.join(', ')}`)
+  .option('-p, --port <port>', 'port (default: PORT)', (v) => Number(v))
+  .description('serve one subgraph alone, for a gateway configured with SUBGRAPH_URLS')
+  .action(async (name: string, opts: { port?: number }) => {
+    if (!(subgraphNames as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`unknown subgraph "${name}"; use one of ${subgraphNames.join(', ')}`);
+    }
+    const config = loadConfig();
+    const platform = await startPlatform(config);
+    const { serveSubgraph } = await import('../gateway/subgraph-server.js');
+    const { subgraphs } = await import('../gateway/subgraphs.js');
+    const served = await serveSubgraph(platform, subgraphs[name as SubgraphName], opts.port ?? config.port, config.host);
+    platform.logger.info({ subgraph: name, url: served.url }, 'subgraph listening');
+    onShutdown(async () => {
+      await served.stop();
+      await platform.close();
+    });
+  });
+
+const migrate = program.command('migrate').description('database migrations (Prisma, offline)');
+migrate
+  .command('deploy', { isDefault: true })
+  .description('apply pending migrations to DATABASE_URL (or the embedded database)')
+  .action(async () => {
+    const config = loadConfig();
+    const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir);
+    try {
+      const applied = await migrateDeploy(config.databaseUrl ?? embedded!.url);
+      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    } finally {
+      await embedded?.stop();
+    }
+  });
+migrate
+  .command('dev')
+  .requiredOption('--name <name>', 'name of the new migration')
+  .description('create a migration from schema changes (needs DATABASE_URL on a real PostgreSQL: uses a shadow database)')
+  .action(async (opts: { name: string }) => {
+    const config = loadConfig();
+    if (!config.databaseUrl) throw new ConfigError('migrate dev needs DATABASE_URL of a real PostgreSQL server');
+    await runPrismaCli(['migrate', 'dev', '--name', opts.name], config.databaseUrl, { inherit: true });
+  });
+
+program
+  .command('seed')
+  .description('load the demo data (departments, demo systems and keys, enterprises); idempotent')
+  .option('--enterprises <n>', 'number of demo enterprises', (v) => Number(v), 40)
+  .action(async (opts: { enterprises: number }) => {
+    await withPlatform(async (p) => {
+      const r = await seedDemo(p.prisma, opts.enterprises);
+      process.stdout.write(`departments: ${r.departments}, enterprises added: ${r.enterprises}\n`);
+      for (const k of r.keys) process.stdout.write(`API key for ${k.system}: ${k.key}\n`);
+    });
+  });
+
+const keys = program.command('keys').description('API keys of department systems');
+keys
+  .command('create')
+  .requiredOption('--department <code>', 'department code (e.g. MR)')
+  .option('--system <name>', 'name of the department system (created if missing)', 'default')
+  .option('--scopes <list>', `comma-separated scopes: ${ALL_SCOPES.join(', ')}`, '')
+  .description('create a key for a department system and print it once (only its hash is stored)')
+  .action(async (opts: { department: string; system: string; scopes: string }) => {
+    const scopes = opts.scopes.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = scopes.filter((s) => !isScope(s));
+    if (unknown.length > 0) {
+      throw new InvalidArgumentError(
+        `unknown scope(s) ${unknown.join(', ')}; known scopes:\n${Object.entries(SCOPES).map(([s, d]) => `  ${s}: ${d}`).join('\n')}`,
+      );
+    }
+    await withPlatform(async (p) => {
+      const dept = await p.prisma.department.findUnique({ where: { code: opts.department } });
+      if (!dept) throw new InvalidArgumentError(`no department has the code "${opts.department}" (see \`query { departments { code name } }\`)`);
+      const system = await p.prisma.departmentSystem.upsert({
+        where: { departmentCode_name: { departmentCode: dept.code, name: opts.system } },
+        create: { departmentCode: dept.code, name: opts.system, scopes },
+        update: { scopes, active: true },
+      });
+      const key = await createApiKey(p.prisma, system.id);
+      process.stdout.write(`system: ${dept.name} / ${system.name}\nscopes: ${scopes.join(', ') || '(none: public read only)'}\n`);
+      process.stdout.write(`key (shown once, store it now):\n${key}\n`);
+    });
+  });
+keys
+  .command('revoke')
+  .argument('<keyId>', 'the id part of the key (hub_<id>_...)')
+  .description('revoke a key; it stops working within seconds')
+  .action(async (keyId: string) => {
+    await withPlatform(async (p) => {
+      const r = await p.prisma.apiKey.updateMany({ where: { id: keyId, revokedAt: null }, data: { revokedAt: new Date() } });
+      if (r.count === 0) throw new InvalidArgumentError(`no active key has the id "${keyId}"`);
+      process.stdout.write(`revoked ${keyId}\n`);
+    });
+  });
+
+program
+  .command('generate')
+  .description('print the subgraph SDL, compose the supergraph and API schema into schema/, run codegen')
+  .action(async () => {
+    const { writeArtifacts } = await import('./generate.js');
+    for (const f of await writeArtifacts()) process.stdout.write(`wrote ${f}\n`);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`hub: ${message}\n`);
+  process.exit(err instanceof ConfigError || err instanceof InvalidArgumentError ? 2 : 1);
+});

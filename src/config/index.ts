@@ -1,0 +1,110 @@
+/**
+ * The only module that reads process.env: parses and validates the hub's configuration once.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const SUBGRAPH_NAMES = ['subjects', 'directory'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+export const subgraphNames: readonly SubgraphName[] = SUBGRAPH_NAMES;
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const envSchema = z.object({
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(4000)),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+  REDIS_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.data')),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  DB_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
+  CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(300)),
+  CACHE_PREFIX: z.preprocess(emptyToUndefined, z.string().default('hub:')),
+  HUB_INTERNAL_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).optional()),
+  SUBGRAPH_URLS: z.preprocess(emptyToUndefined, z.string().optional()),
+  HUB_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
+  GRAPHQL_MAX_DEPTH: z.preprocess(emptyToUndefined, z.coerce.number().int().min(2).default(12)),
+});
+
+export interface HubConfig {
+  port: number;
+  host: string;
+  /** Real PostgreSQL; undefined means the embedded PGlite default. */
+  databaseUrl: string | undefined;
+  /** Real Redis; undefined means the in-memory cache. */
+  redisUrl: string | undefined;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  dbPoolSize: number;
+  cacheTtlSeconds: number;
+  cachePrefix: string;
+  /** Shared secret the gateway signs subgraph calls with; required for remote subgraphs. */
+  internalSecret: string | undefined;
+  /** Remote subgraph URLs by name; empty means all subgraphs run in the gateway's process. */
+  subgraphUrls: Partial<Record<SubgraphName, string>>;
+  seedDemo: 'auto' | 'always' | 'never';
+  maxDepth: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseSubgraphUrls(raw: string | undefined): Partial<Record<SubgraphName, string>> {
+  const out: Partial<Record<SubgraphName, string>> = {};
+  if (!raw) return out;
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    const name = part.slice(0, eq).trim();
+    const url = part.slice(eq + 1).trim();
+    if (eq < 1 || !(SUBGRAPH_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError(
+        `SUBGRAPH_URLS: "${part}" is not name=url with name one of ${SUBGRAPH_NAMES.join(', ')}`,
+      );
+    }
+    if (!z.string().url().safeParse(url).success) {
+      throw new ConfigError(`SUBGRAPH_URLS: "${url}" for ${name} is not a URL`);
+    }
+    out[name as SubgraphName] = url;
+  }
+  return out;
+}
+
+/** Parses the environment (process.env by default); throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const subgraphUrls = parseSubgraphUrls(e.SUBGRAPH_URLS);
+  if (Object.keys(subgraphUrls).length > 0 && !e.HUB_INTERNAL_SECRET) {
+    throw new ConfigError(
+      'SUBGRAPH_URLS is set, so HUB_INTERNAL_SECRET (at least 32 characters, the same on the gateway and every subgraph) must be set too',
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    dbPoolSize: e.DB_POOL_SIZE,
+    cacheTtlSeconds: e.CACHE_TTL_SECONDS,
+    cachePrefix: e.CACHE_PREFIX,
+    internalSecret: e.HUB_INTERNAL_SECRET,
+    subgraphUrls,
+    seedDemo: e.HUB_SEED_DEMO,
+    maxDepth: e.GRAPHQL_MAX_DEPTH,
+  };
+}
+
+/** Environment for child processes (e.g. the Prisma CLI) that must see a given database. */
+export function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}

@@ -1,0 +1,28 @@
+/**
+ * The gateway's per-request context: the caller and, lazily, one context per in-process
+ * subgraph, so each subgraph's DataLoaders live exactly as long as the request.
+ */
+import type { SubgraphName } from '../config/index.js';
+import type { Caller } from '../platform/auth/caller.js';
+import type { BaseContext, Platform, SubgraphModule } from '../platform/context.js';
+
+export interface GatewayContext {
+  caller: Caller;
+  subgraphContext(module: SubgraphModule): BaseContext;
+  [key: string]: unknown;
+}
+
+export function createGatewayContext(platform: Platform, caller: Caller): GatewayContext {
+  const contexts = new Map<SubgraphName, BaseContext>();
+  return {
+    caller,
+    subgraphContext(module) {
+      let ctx = contexts.get(module.name);
+      if (!ctx) {
+        ctx = module.createContext({ ...platform, caller });
+        contexts.set(module.name, ctx);
+      }
+      return ctx;
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Starts the platform services a hub process needs: the database (real PostgreSQL, or the
+ * embedded PGlite default with migrations applied), the cache, and the logger.
+ */
+import type { HubConfig } from '../config/index.js';
+import { createCache, type Cache } from './cache/index.js';
+import type { Platform } from './context.js';
+import { createDatabase, type Database } from './db/client.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import { migrateDeploy } from './db/migrate.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface RunningPlatform extends Platform {
+  db: Database;
+  cache: Cache;
+  /** Where the database is: "embedded" (PGlite under DATA_DIR) or "postgres". */
+  databaseKind: 'embedded' | 'postgres';
+  databaseUrl: string;
+  /** True when this start created the embedded database. */
+  freshDatabase: boolean;
+  close(): Promise<void>;
+}
+
+export async function startPlatform(
+  config: HubConfig,
+  opts: { migrate?: boolean; logger?: Logger } = {},
+): Promise<RunningPlatform> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  let embedded: EmbeddedDatabase | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedDatabase(config.dataDir, config.dbPoolSize + 4);
+    url = embedded.url;
+    logger.info({ dataDir: config.dataDir, created: embedded.created }, 'embedded PostgreSQL (PGlite) started');
+  }
+  if (opts.migrate !== false) {
+    const applied = await migrateDeploy(url);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+  }
+  const db = createDatabase(url, config.dbPoolSize);
+  const cache = createCache(config.redisUrl, logger);
+  return {
+    config,
+    prisma: db.prisma,
+    cache,
+    logger,
+    db,
+    databaseKind: embedded ? 'embedded' : 'postgres',
+    databaseUrl: url,
+    freshDatabase: embedded?.created ?? false,
+    async close() {
+      await cache.close();
+      await db.close();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * What every subgraph's per-request context starts from: the caller and the shared platform
+ * services. Subgraphs add their own per-request DataLoaders on top; nothing per-user is global.
+ */
+import type { GraphQLSchema } from 'graphql';
+import type { HubConfig, SubgraphName } from '../config/index.js';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Caller } from './auth/caller.js';
+import type { Cache } from './cache/index.js';
+import type { Logger } from './logger.js';
+
+/** Process-wide services, created once at start-up. */
+export interface Platform {
+  config: HubConfig;
+  prisma: PrismaClient;
+  cache: Cache;
+  logger: Logger;
+}
+
+export interface BaseContext extends Platform {
+  caller: Caller;
+}
+
+/** A subgraph as the gateway and `hub subgraph` see it. */
+export interface SubgraphModule<C extends BaseContext = BaseContext> {
+  name: SubgraphName;
+  schema: GraphQLSchema;
+  createContext(base: BaseContext): C;
+}

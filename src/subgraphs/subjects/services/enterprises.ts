@@ -1,0 +1,105 @@
+/**
+ * Rules and data access for the Enterprise Subject Library: who may register or change an
+ * enterprise, what is valid, and keeping the cache coherent with the database.
+ */
+import type { Enterprise } from '../../../generated/prisma/client.js';
+import { assertScope } from '../../../platform/auth/caller.js';
+import { badInput, conflict, isUniqueViolation, notFound } from '../../../platform/errors.js';
+import { describeUsccProblem, usccProblem } from '../../../platform/uscc.js';
+import type { SubjectsContext } from '../context.js';
+import { enterpriseCacheKey } from '../loaders.js';
+import { parseInput, registerSchema, updateSchema } from './enterprise-input.js';
+
+export interface RegisterEnterpriseInput {
+  uscc: string;
+  name: string;
+  type: string;
+  legalRepresentative: string;
+  legalRepresentativeIdNumber: string;
+  registeredCapital: string;
+  establishedOn: Date;
+  registrationAuthorityCode: string;
+  address: string;
+  street: string;
+  businessScope: string;
+  status?: string | null;
+  contactPhone?: string | null;
+  sourceRecordId?: string | null;
+  sourceVersion?: number | null;
+}
+
+export type UpdateEnterpriseInput = {
+  [K in keyof Omit<RegisterEnterpriseInput, 'uscc' | 'sourceRecordId' | 'sourceVersion'>]?:
+    | RegisterEnterpriseInput[K]
+    | null;
+};
+
+const undefinedIfNull = <T extends object>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+
+async function assertDepartmentExists(ctx: SubjectsContext, code: string): Promise<void> {
+  const dept = await ctx.prisma.department.findUnique({ where: { code }, select: { code: true } });
+  if (!dept) throw notFound(`No department has the code "${code}"`, { field: 'registrationAuthorityCode' });
+}
+
+export async function purgeEnterprise(ctx: SubjectsContext, uscc: string): Promise<void> {
+  ctx.loaders.enterpriseByUscc.clear(uscc);
+  await ctx.cache.delete([enterpriseCacheKey(ctx.config.cachePrefix, uscc)]);
+}
+
+export async function registerEnterprise(ctx: SubjectsContext, input: RegisterEnterpriseInput): Promise<Enterprise> {
+  assertScope(ctx.caller, 'enterprise:register');
+  const { uscc, ...rest } = input;
+  const problem = usccProblem(uscc);
+  if (problem) throw badInput(describeUsccProblem(uscc, problem), { field: 'uscc', ...problem });
+  const data = parseInput(registerSchema, undefinedIfNull(rest));
+  await assertDepartmentExists(ctx, data.registrationAuthorityCode);
+  try {
+    const created = await ctx.prisma.enterprise.create({
+      data: {
+        ...data,
+        uscc,
+        contactPhone: data.contactPhone ?? null,
+        sourceSystemId: ctx.caller.systemId,
+        sourceRecordId: data.sourceRecordId ?? uscc,
+        sourceVersion: data.sourceVersion ?? 1,
+      },
+    });
+    // A lookup before registration may have cached nothing, but purge defensively.
+    await purgeEnterprise(ctx, uscc);
+    ctx.logger.info({ uscc, system: ctx.caller.systemName }, 'enterprise registered');
+    return created;
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      throw conflict(`An enterprise with the USCC ${uscc} (or this source record) is already registered`, { uscc });
+    }
+    throw err;
+  }
+}
+
+export async function updateEnterprise(
+  ctx: SubjectsContext,
+  uscc: string,
+  patch: UpdateEnterpriseInput,
+  expectedRevision: number | null | undefined,
+): Promise<Enterprise> {
+  assertScope(ctx.caller, 'enterprise:update');
+  const data = parseInput(updateSchema, undefinedIfNull(patch));
+  if (data.registrationAuthorityCode) await assertDepartmentExists(ctx, data.registrationAuthorityCode);
+  // Conditional update: the revision check and the write are one statement, so two concurrent
+  // updates with the same expected revision cannot both succeed.
+  const where = { uscc, ...(expectedRevision != null ? { revision: expectedRevision } : {}) };
+  const { count } = await ctx.prisma.enterprise.updateMany({ where, data: { ...data, revision: { increment: 1 } } });
+  if (count === 0) {
+    const current = await ctx.prisma.enterprise.findUnique({ where: { uscc }, select: { revision: true } });
+    if (!current) throw notFound(`No enterprise has the USCC ${uscc}`, { uscc });
+    throw conflict(`The enterprise ${uscc} is at revision ${current.revision}, not ${expectedRevision}; reload and retry`, {
+      uscc,
+      currentRevision: current.revision,
+    });
+  }
+  await purgeEnterprise(ctx, uscc);
+  const updated = await ctx.prisma.enterprise.findUniqueOrThrow({ where: { uscc } });
+  ctx.logger.info({ uscc, system: ctx.caller.systemName, fields: Object.keys(data) }, 'enterprise updated');
+  return updated;
+}

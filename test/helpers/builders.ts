@@ -1,0 +1,53 @@
+/**
+ * Small typed builders of test data. Every call makes fresh, unique records, so test files
+ * never depend on each other's data.
+ */
+import { randomInt } from 'node:crypto';
+import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import type { DepartmentKind } from '../../src/generated/prisma/enums.js';
+import { createApiKey } from '../../src/platform/auth/api-keys.js';
+import type { Scope } from '../../src/platform/auth/scopes.js';
+import { makeUscc, USCC_CHARSET } from '../../src/platform/uscc.js';
+import type { RegisterEnterpriseInput } from '../generated/graphql.js';
+
+export function aUscc(): string {
+  const org = Array.from({ length: 9 }, () => USCC_CHARSET[randomInt(31)]).join('');
+  return makeUscc(`91440105${org}`);
+}
+
+let seq = 0;
+export function uniqueCode(prefix = 'T'): string {
+  seq += 1;
+  return `${prefix}${Date.now().toString(36).toUpperCase()}${seq}${randomInt(1000)}`;
+}
+
+export async function aDepartment(prisma: PrismaClient, kind: DepartmentKind = 'MARKET_REGULATION') {
+  const code = uniqueCode('D');
+  return prisma.department.create({ data: { code, name: `测试部门 ${code}`, kind, consultationPhone: '020-12345678' } });
+}
+
+/** A department system with the given scopes; returns its plain API key. */
+export async function aSystemKey(prisma: PrismaClient, departmentCode: string, scopes: Scope[]) {
+  const system = await prisma.departmentSystem.create({
+    data: { departmentCode, name: uniqueCode('sys-'), scopes },
+  });
+  return { system, key: await createApiKey(prisma, system.id) };
+}
+
+export function anEnterpriseInput(registrationAuthorityCode: string, overrides: Partial<RegisterEnterpriseInput> = {}): RegisterEnterpriseInput {
+  return {
+    uscc: aUscc(),
+    name: `广州测试科技有限公司${uniqueCode('')}`,
+    type: 'LIMITED_LIABILITY_COMPANY',
+    legalRepresentative: '陈伟',
+    legalRepresentativeIdNumber: '11010519491231002X',
+    registeredCapital: '1000000.00',
+    establishedOn: '2020-05-20',
+    registrationAuthorityCode,
+    address: '广州市海珠区新港中路1号',
+    street: '新港街道',
+    businessScope: '软件开发；信息技术咨询服务',
+    contactPhone: '13800138000',
+    ...overrides,
+  };
+}
