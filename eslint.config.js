@@ -24,5 +24,6 @@ export default tseslint.config(
     files: ['src/config/**', 'test/global-setup.ts', 'src/platform/db/migrate.ts', 'bench/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['eslint.config.js', 'bin/**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly' } } },
 );

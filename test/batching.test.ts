@@ -1,0 +1,78 @@
+/**
+ * List and entity queries run a fixed number of SQL statements, whatever the page size.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnterprisePageDocument } from './generated/graphql.js';
+import { aDepartment, anEnterpriseInput, aSystemKey, uniqueCode } from './helpers/builders.js';
+import { startTestHub, type TestHub } from './helpers/hub.js';
+
+let hub: TestHub;
+const street = `批量测试街道${uniqueCode('')}`;
+let usccs: string[] = [];
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  const prisma = hub.platform.prisma;
+  const depts = [await aDepartment(prisma), await aDepartment(prisma), await aDepartment(prisma)];
+  const { system } = await aSystemKey(prisma, depts[0]!.code, ['enterprise:register']);
+  const rows = Array.from({ length: 60 }, (_, i) => {
+    const input = anEnterpriseInput(depts[i % 3]!.code, { street });
+    return {
+      ...input,
+      establishedOn: new Date(input.establishedOn),
+      contactPhone: input.contactPhone ?? null,
+      status: input.status ?? 'ACTIVE',
+      sourceVersion: input.sourceVersion ?? 1,
+      sourceSystemId: system.id,
+      sourceRecordId: input.uscc,
+    };
+  });
+  await prisma.enterprise.createMany({ data: rows });
+  usccs = rows.map((r) => r.uscc);
+});
+afterAll(() => hub.stop());
+
+async function statementsFor(run: () => Promise<unknown>): Promise<number> {
+  const before = hub.platform.db.statementCount();
+  await run();
+  return hub.platform.db.statementCount() - before;
+}
+
+describe('enterprises connection with registrationAuthority across subgraphs', () => {
+  it('runs the same, small number of SQL statements for 5 and for 50 enterprises', async () => {
+    const query = (first: number) => async () => {
+      const res = await hub.gql(EnterprisePageDocument, { first, filter: { street } });
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.enterprises.edges).toHaveLength(first);
+      expect(res.data?.enterprises.edges.every((e) => e.node.registrationAuthority.name.startsWith('测试部门'))).toBe(true);
+    };
+    const small = await statementsFor(query(5));
+    const large = await statementsFor(query(50));
+    // page + totalCount in subjects, one batched department lookup in directory
+    expect(large).toBe(small);
+    expect(large).toBe(3);
+  });
+});
+
+describe('Enterprise entity references', () => {
+  it('resolves 40 references with one SQL statement, then from the cache with none', async () => {
+    const representations = usccs.slice(0, 40).map((uscc) => ({ __typename: 'Enterprise', uscc }));
+    const { subjectsSubgraph } = await import('../src/subgraphs/subjects/schema.js');
+    const { execute, parse } = await import('graphql');
+    const run = () =>
+      execute({
+        schema: subjectsSubgraph.schema,
+        document: parse('query($r: [_Any!]!) { _entities(representations: $r) { ... on Enterprise { uscc name } } }'),
+        variableValues: { r: representations },
+        contextValue: subjectsSubgraph.createContext({ ...hub.platform, caller: { kind: 'public' } }),
+      });
+    let result: Awaited<ReturnType<typeof run>> | undefined;
+    const cold = await statementsFor(async () => (result = await run()));
+    expect(result?.errors).toBeUndefined();
+    expect((result?.data?._entities as { uscc: string }[]).map((e) => e.uscc)).toEqual(usccs.slice(0, 40));
+    expect(cold).toBe(1);
+    const warm = await statementsFor(async () => (result = await run()));
+    expect(warm).toBe(0);
+    expect((result?.data?._entities as unknown[]).length).toBe(40);
+  });
+});
