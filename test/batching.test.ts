@@ -2,8 +2,8 @@
  * List and entity queries run a fixed number of SQL statements, whatever the page size.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnterprisePageDocument } from './generated/graphql.js';
-import { aDepartment, anEnterpriseInput, aSystemKey, uniqueCode } from './helpers/builders.js';
+import { EnterprisePageDocument, EnterprisesWithApprovalsDocument } from './generated/graphql.js';
+import { aDepartment, anEnterpriseInput, aSystemKey, referenceData, uniqueCode } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 
 let hub: TestHub;
@@ -29,6 +29,17 @@ beforeAll(async () => {
   });
   await prisma.enterprise.createMany({ data: rows });
   usccs = rows.map((r) => r.uscc);
+  // Each enterprise gets two licences of different types and a penalty.
+  await referenceData(prisma);
+  await prisma.licence.createMany({
+    data: usccs.flatMap((uscc, i) => [
+      { typeCode: 'FOOD_BUSINESS_LICENCE', number: `B-F-${uscc}`, holderUscc: uscc, issuingDepartmentCode: 'MR', issuedOn: new Date('2024-01-01'), validFrom: new Date('2024-01-01'), validUntil: new Date('2028-12-31'), scope: '食品销售', attributes: { premises: `门店${i}`, businessFormat: '食品销售经营者' } },
+      { typeCode: 'FIRE_SAFETY_CERTIFICATE', number: `B-X-${uscc}`, holderUscc: uscc, issuingDepartmentCode: 'FR', issuedOn: new Date('2024-01-01'), validFrom: new Date('2024-01-01'), scope: '营业', attributes: { venueName: `场所${i}`, venueAddress: '海珠区' } },
+    ]),
+  });
+  await prisma.penalty.createMany({
+    data: usccs.map((uscc) => ({ decisionNumber: `B-P-${uscc}`, enterpriseUscc: uscc, decidingDepartmentCode: depts[1]!.code, facts: '事实', legalBasis: '依据', kinds: ['WARNING' as const], decidedOn: new Date('2025-01-01') })),
+  });
 });
 afterAll(() => hub.stop());
 
@@ -51,6 +62,24 @@ describe('enterprises connection with registrationAuthority across subgraphs', (
     // page + totalCount in subjects, one batched department lookup in directory
     expect(large).toBe(small);
     expect(large).toBe(3);
+  });
+});
+
+describe('enterprises with their licences and penalties (four subgraphs)', () => {
+  it('runs the same number of SQL statements for 5 and for 50 enterprises', async () => {
+    const query = (first: number) => async () => {
+      const res = await hub.gql(EnterprisesWithApprovalsDocument, { first, filter: { street } });
+      expect(res.errors).toBeUndefined();
+      const nodes = res.data!.enterprises.edges.map((e) => e.node);
+      expect(nodes).toHaveLength(first);
+      expect(nodes.every((n) => n.licences.length === 2 && n.penalties.length === 1)).toBe(true);
+      expect(nodes[0]!.licences.map((l) => l.issuingDepartment.name).sort()).toEqual(['海珠区市场监督管理局', '海珠区消防救援大队']);
+    };
+    const small = await statementsFor(query(5));
+    const large = await statementsFor(query(50));
+    expect(large).toBe(small);
+    // enterprises page; departments; licences by holder; licence types; penalties by enterprise
+    expect(large).toBeLessThanOrEqual(6);
   });
 });
 

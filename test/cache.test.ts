@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { EnterpriseByUsccDocument, RegisterEnterpriseDocument, UpdateEnterpriseDocument } from './generated/graphql.js';
 import { aDepartment, anEnterpriseInput, aSystemKey } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
+import { MemoryCache, RedisCache } from '../src/platform/cache/index.js';
+import { createLogger } from '../src/platform/logger.js';
 
 const redisUrl = inject('redisUrl');
 
@@ -28,7 +30,9 @@ describe('when Redis is unreachable', () => {
     const read = await hub.gql(EnterpriseByUsccDocument, { uscc: input.uscc });
     expect(read.data?.enterprise?.name).toBe(input.name);
     await hub.gql(UpdateEnterpriseDocument, { uscc: input.uscc, input: { name: '无缓存修改有限公司' } }, key);
-    expect((await hub.gql(EnterpriseByUsccDocument, { uscc: input.uscc })).data?.enterprise?.name).toBe('无缓存修改有限公司');
+    expect((await hub.gql(EnterpriseByUsccDocument, { uscc: input.uscc })).data?.enterprise?.name).toBe(
+      '无缓存修改有限公司',
+    );
     // Generous bound: a client that queued commands or waited for a connect timeout would take far longer.
     expect(Date.now() - started).toBeLessThan(5000);
   });
@@ -65,7 +69,8 @@ describe.skipIf(!redisUrl)('with Redis (skipped without REDIS_URL)', () => {
     const { key } = await aSystemKey(prisma, dept, ['enterprise:register']);
     const input = anEnterpriseInput(dept);
     await a.gql(RegisterEnterpriseDocument, { input }, key);
-    expect(await redis.exists(`${prefix}enterprise:${input.uscc}`)).toBe(0);
+    // Registration writes the new record through to the cache.
+    await redis.del(`${prefix}enterprise:${input.uscc}`);
     await a.gql(EnterpriseByUsccDocument, { uscc: input.uscc });
     const cached = await redis.get(`${prefix}enterprise:${input.uscc}`);
     expect(JSON.parse(cached ?? '{}')).toMatchObject({ uscc: input.uscc, name: input.name });
@@ -87,7 +92,11 @@ describe.skipIf(!redisUrl)('with Redis (skipped without REDIS_URL)', () => {
     expect((await b.gql(EnterpriseByUsccDocument, { uscc: input.uscc })).data?.enterprise?.status).toBe('ACTIVE');
     expect(await redis.exists(`${prefix}enterprise:${input.uscc}`)).toBe(1);
     await a.gql(UpdateEnterpriseDocument, { uscc: input.uscc, input: { status: 'REVOKED' } }, key);
-    expect(await redis.exists(`${prefix}enterprise:${input.uscc}`)).toBe(0);
+    // The update wrote the new row through to Redis (not merely deleted the old one).
+    expect(JSON.parse((await redis.get(`${prefix}enterprise:${input.uscc}`)) ?? '{}')).toMatchObject({
+      status: 'REVOKED',
+      revision: 2,
+    });
     expect((await b.gql(EnterpriseByUsccDocument, { uscc: input.uscc })).data?.enterprise?.status).toBe('REVOKED');
   });
 
@@ -95,5 +104,35 @@ describe.skipIf(!redisUrl)('with Redis (skipped without REDIS_URL)', () => {
     const res = await fetch(`${a.url}/readyz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ready', checks: { database: true, redis: true } });
+  });
+});
+
+describe('cache fills never overwrite a newer committed value', () => {
+  const backends: [string, () => Promise<import('../src/platform/cache/index.js').Cache>][] = [
+    ['memory', async () => new MemoryCache()],
+  ];
+  if (redisUrl)
+    backends.push([
+      'redis',
+      async () => {
+        const c = new RedisCache(redisUrl, createLogger('silent'));
+        for (let i = 0; i < 50 && !(await c.ping()); i++) await new Promise((r) => setTimeout(r, 20));
+        return c;
+      },
+    ]);
+  it.each(backends)('%s: a reader that read the old row before the commit cannot put it back', async (_name, make) => {
+    const cache = await make();
+    const key = `race-test:${process.pid}:${Date.now()}`;
+    try {
+      await cache.setMany([[key, 'new']], 60); // the writer, after its commit
+      await cache.setMany([[key, 'old']], 60, { onlyIfAbsent: true }); // a slow reader's fill
+      expect(await cache.getMany([key])).toEqual(['new']);
+      await cache.delete([key]);
+      await cache.setMany([[key, 'filled']], 60, { onlyIfAbsent: true });
+      expect(await cache.getMany([key])).toEqual(['filled']);
+    } finally {
+      await cache.delete([key]);
+      await cache.close();
+    }
   });
 });

@@ -14,7 +14,14 @@ describe('generated artefacts', () => {
   it('schema/*.graphql match the subgraphs and their composition', () => {
     const expected = schemaArtifacts();
     expect(Object.keys(expected).sort()).toEqual(
-      ['schema/api.graphql', 'schema/directory.graphql', 'schema/subjects.graphql', 'schema/supergraph.graphql'].sort(),
+      [
+        'schema/api.graphql',
+        'schema/directory.graphql',
+        'schema/licences.graphql',
+        'schema/penalties.graphql',
+        'schema/subjects.graphql',
+        'schema/supergraph.graphql',
+      ].sort(),
     );
     for (const [rel, content] of Object.entries(expected)) {
       expect(read(rel), `${rel} is stale: run npm run generate`).toBe(content);

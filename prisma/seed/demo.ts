@@ -7,6 +7,7 @@ import type { DepartmentKind, EnterpriseStatus, EnterpriseType } from '../../src
 import { createApiKey } from '../../src/platform/auth/api-keys.js';
 import type { Scope } from '../../src/platform/auth/scopes.js';
 import { makeUscc, USCC_CHARSET } from '../../src/platform/uscc.js';
+import { seedApprovals } from './approvals.js';
 
 export const DEMO_DEPARTMENTS: { code: string; name: string; kind: DepartmentKind; phone: string }[] = [
   { code: 'MR', name: '海珠区市场监督管理局', kind: 'MARKET_REGULATION', phone: '020-89000001' },
@@ -24,9 +25,23 @@ export const DEMO_SYSTEMS: { department: string; name: string; scopes: Scope[] }
   {
     department: 'MR',
     name: 'market-registry',
-    scopes: ['enterprise:register', 'enterprise:update', 'enterprise:read-personal', 'directory:read'],
+    scopes: [
+      'enterprise:register',
+      'enterprise:update',
+      'enterprise:read-personal',
+      'directory:read',
+      'licence:issue',
+      'licence:amend',
+      'licence:suspend',
+      'licence:revoke',
+      'licence:cancel',
+      'penalty:decide',
+      'penalty:credit-repair',
+    ],
   },
-  { department: 'GSC', name: 'approval-platform', scopes: ['enterprise:read-personal', 'directory:read'] },
+  { department: 'HC', name: 'construction-approvals', scopes: ['licence:issue', 'licence:amend', 'licence:suspend', 'licence:revoke', 'licence:cancel'] },
+  { department: 'LE', name: 'law-enforcement', scopes: ['penalty:decide', 'penalty:credit-repair', 'penalty:read'] },
+  { department: 'GSC', name: 'approval-platform', scopes: ['enterprise:read-personal', 'directory:read', 'penalty:read'] },
   { department: 'ST-JNZ', name: 'community-platform', scopes: [] },
 ];
 
@@ -107,11 +122,14 @@ export function demoEnterprise(i: number): DemoEnterprise {
 export interface SeedResult {
   departments: number;
   enterprises: number;
+  licences: number;
+  penalties: number;
   /** Plain API keys of the demo systems created by this run (empty when they existed). */
   keys: { system: string; scopes: string[]; key: string }[];
 }
 
-export async function seedDemo(prisma: PrismaClient, enterpriseCount = 40): Promise<SeedResult> {
+/** The district's departments (reference data every other record points to). */
+export async function seedDepartments(prisma: PrismaClient): Promise<void> {
   for (const d of DEMO_DEPARTMENTS) {
     await prisma.department.upsert({
       where: { code: d.code },
@@ -119,6 +137,10 @@ export async function seedDemo(prisma: PrismaClient, enterpriseCount = 40): Prom
       update: {},
     });
   }
+}
+
+export async function seedDemo(prisma: PrismaClient, enterpriseCount = 40): Promise<SeedResult> {
+  await seedDepartments(prisma);
   const keys: SeedResult['keys'] = [];
   for (const s of DEMO_SYSTEMS) {
     const existing = await prisma.departmentSystem.findUnique({
@@ -140,5 +162,6 @@ export async function seedDemo(prisma: PrismaClient, enterpriseCount = 40): Prom
     sourceVersion: 1,
   }));
   const created = await prisma.enterprise.createMany({ data: rows, skipDuplicates: true });
-  return { departments: DEMO_DEPARTMENTS.length, enterprises: created.count, keys };
+  const approvals = await seedApprovals(prisma, rows.map((r) => r.uscc));
+  return { departments: DEMO_DEPARTMENTS.length, enterprises: created.count, keys, ...approvals };
 }

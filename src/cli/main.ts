@@ -46,7 +46,10 @@ async function seedIfWanted(platform: RunningPlatform): Promise<void> {
   const wanted = mode === 'always' || (mode === 'auto' && platform.databaseKind === 'embedded' && empty);
   if (!wanted) return;
   const result = await seedDemo(platform.prisma);
-  platform.logger.info({ departments: result.departments, enterprises: result.enterprises }, 'demo data seeded');
+  platform.logger.info(
+    { departments: result.departments, enterprises: result.enterprises, licences: result.licences, penalties: result.penalties },
+    'demo data seeded',
+  );
   for (const k of result.keys) {
     process.stdout.write(`demo API key for ${k.system} (scopes: ${k.scopes.join(', ') || 'none'}):\n  ${k.key}\n`);
   }
@@ -124,7 +127,9 @@ program
   .action(async (opts: { enterprises: number }) => {
     await withPlatform(async (p) => {
       const r = await seedDemo(p.prisma, opts.enterprises);
-      process.stdout.write(`departments: ${r.departments}, enterprises added: ${r.enterprises}\n`);
+      process.stdout.write(
+        `departments: ${r.departments}, enterprises added: ${r.enterprises}, licences added: ${r.licences}, penalties added: ${r.penalties}\n`,
+      );
       for (const k of r.keys) process.stdout.write(`API key for ${k.system}: ${k.key}\n`);
     });
   });

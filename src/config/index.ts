@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const SUBGRAPH_NAMES = ['subjects', 'directory'] as const;
+const SUBGRAPH_NAMES = ['subjects', 'directory', 'licences', 'penalties'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 export const subgraphNames: readonly SubgraphName[] = SUBGRAPH_NAMES;
 
@@ -27,6 +27,8 @@ const envSchema = z.object({
   SUBGRAPH_URLS: z.preprocess(emptyToUndefined, z.string().optional()),
   HUB_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
   GRAPHQL_MAX_DEPTH: z.preprocess(emptyToUndefined, z.coerce.number().int().min(2).default(12)),
+  HUB_PUBLIC_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+  QR_SIGNING_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 export interface HubConfig {
@@ -47,6 +49,10 @@ export interface HubConfig {
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   seedDemo: 'auto' | 'always' | 'never';
   maxDepth: number;
+  /** Base URL printed in QR codes and links (no trailing slash). */
+  publicUrl: string;
+  /** QR signing key ring as JSON; undefined means generated and kept in DATA_DIR/qr-keys.json. */
+  qrSigningKeys: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     subgraphUrls,
     seedDemo: e.HUB_SEED_DEMO,
     maxDepth: e.GRAPHQL_MAX_DEPTH,
+    publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    qrSigningKeys: e.QR_SIGNING_KEYS,
   };
 }
 

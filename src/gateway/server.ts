@@ -15,6 +15,8 @@ import type { SubgraphName } from '../config/index.js';
 import { ApiKeyVerifier } from '../platform/auth/api-keys.js';
 import type { RunningPlatform } from '../platform/bootstrap.js';
 import { graphiqlAssets, graphiqlPage } from '../web/graphiql.js';
+import { qrRoutes } from '../web/qr-routes.js';
+import { PUBLIC_CALLER } from '../platform/auth/caller.js';
 import { composeSupergraph } from './compose.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { InProcessDataSource, SignedRemoteDataSource } from './datasources.js';
@@ -91,6 +93,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   app.use(graphiqlAssets());
+  app.use(qrRoutes(platform, apollo, () => createGatewayContext(platform, PUBLIC_CALLER)));
   app.get('/graphql', (req, res, next) => {
     if (wantsGraphiQL(req)) res.type('html').send(graphiqlPage('/graphql'));
     else next();

@@ -4,9 +4,13 @@
 import type { SubgraphName } from '../config/index.js';
 import type { SubgraphModule } from '../platform/context.js';
 import { directorySubgraph } from '../subgraphs/directory/schema.js';
+import { licencesSubgraph } from '../subgraphs/licences/schema.js';
+import { penaltiesSubgraph } from '../subgraphs/penalties/schema.js';
 import { subjectsSubgraph } from '../subgraphs/subjects/schema.js';
 
 export const subgraphs: Record<SubgraphName, SubgraphModule> = {
-  subjects: subjectsSubgraph as unknown as SubgraphModule,
-  directory: directorySubgraph as unknown as SubgraphModule,
+  subjects: subjectsSubgraph,
+  directory: directorySubgraph,
+  licences: licencesSubgraph,
+  penalties: penaltiesSubgraph,
 };

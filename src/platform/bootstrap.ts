@@ -9,6 +9,7 @@ import { createDatabase, type Database } from './db/client.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { migrateDeploy } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
+import { loadKeyRingFromJson, loadOrCreateKeyRingInDir } from './qr/keys.js';
 
 export interface RunningPlatform extends Platform {
   db: Database;
@@ -37,6 +38,10 @@ export async function startPlatform(
     const applied = await migrateDeploy(url);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
   }
+  // Several hub processes must share the QR keys: configure QR_SIGNING_KEYS for them.
+  const qr = config.qrSigningKeys
+    ? await loadKeyRingFromJson(config.qrSigningKeys)
+    : await loadOrCreateKeyRingInDir(config.dataDir);
   const db = createDatabase(url, config.dbPoolSize);
   const cache = createCache(config.redisUrl, logger);
   return {
@@ -44,6 +49,7 @@ export async function startPlatform(
     prisma: db.prisma,
     cache,
     logger,
+    qr,
     db,
     databaseKind: embedded ? 'embedded' : 'postgres',
     databaseUrl: url,

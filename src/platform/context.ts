@@ -8,6 +8,7 @@ import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Caller } from './auth/caller.js';
 import type { Cache } from './cache/index.js';
 import type { Logger } from './logger.js';
+import type { QrKeyRing } from './qr/keys.js';
 
 /** Process-wide services, created once at start-up. */
 export interface Platform {
@@ -15,6 +16,8 @@ export interface Platform {
   prisma: PrismaClient;
   cache: Cache;
   logger: Logger;
+  /** Keys that sign and verify QR tokens. */
+  qr: QrKeyRing;
 }
 
 export interface BaseContext extends Platform {

@@ -51,3 +51,43 @@ export function anEnterpriseInput(registrationAuthorityCode: string, overrides: 
     ...overrides,
   };
 }
+
+/** Departments and licence types as seeded (idempotent), so licences can be issued. */
+export async function referenceData(prisma: PrismaClient): Promise<void> {
+  const { seedDepartments } = await import('../../prisma/seed/demo.js');
+  const { seedLicenceTypes } = await import('../../prisma/seed/approvals.js');
+  await seedDepartments(prisma);
+  await seedLicenceTypes(prisma);
+}
+
+/** Registers an enterprise directly (for tests about other libraries). */
+export async function anEnterprise(prisma: PrismaClient, registrationAuthorityCode = 'MR') {
+  const input = anEnterpriseInput(registrationAuthorityCode);
+  return prisma.enterprise.create({
+    data: {
+      ...input,
+      type: input.type ?? 'LIMITED_LIABILITY_COMPANY',
+      status: 'ACTIVE',
+      establishedOn: new Date(input.establishedOn),
+      contactPhone: input.contactPhone ?? null,
+      sourceRecordId: null,
+      sourceVersion: null,
+    },
+  });
+}
+
+export function aFoodLicenceInput(holder: string, overrides: Record<string, unknown> = {}) {
+  return {
+    type: 'FOOD_BUSINESS_LICENCE',
+    number: uniqueCode('JY1'),
+    holder,
+    issuedOn: '2025-01-10',
+    validFrom: '2025-01-10',
+    scope: '预包装食品销售；热食类食品制售',
+    attributes: [
+      { name: 'premises', value: '广州市海珠区新港中路1号首层' },
+      { name: 'businessFormat', value: '餐饮服务经营者' },
+    ],
+    ...overrides,
+  };
+}

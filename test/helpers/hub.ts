@@ -2,6 +2,9 @@
  * Starts a real hub (gateway, in-process subgraphs, real database, real or memory cache) on a
  * free loopback port, and sends GraphQL over HTTP to it.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
 import { inject } from 'vitest';
@@ -24,12 +27,16 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
+// One data folder (QR keys) per test file, never the project's ./.data.
+const testDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-test-data-'));
+
 export function testConfig(env: Record<string, string | undefined> = {}): HubConfig {
   return loadConfig({
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
     LOG_LEVEL: 'silent',
     CACHE_PREFIX: `test:${process.pid}:${Date.now()}:`,
+    DATA_DIR: testDataDir,
     ...env,
   });
 }

@@ -37,3 +37,23 @@ export type ApiKey = Prisma.ApiKeyModel
  * The Enterprise Subject Library: one record per enterprise, keyed by its Unified Social Credit Code.
  */
 export type Enterprise = Prisma.EnterpriseModel
+/**
+ * Model LicenceType
+ * A kind of licence or certificate (证照类型), owned by the department that issues it.
+ */
+export type LicenceType = Prisma.LicenceTypeModel
+/**
+ * Model Licence
+ * A licence or certificate (证照) issued to an enterprise.
+ */
+export type Licence = Prisma.LicenceModel
+/**
+ * Model LicenceEvent
+ * One change of a licence (who, when, why); the licence's history.
+ */
+export type LicenceEvent = Prisma.LicenceEventModel
+/**
+ * Model Penalty
+ * An administrative penalty decision (行政处罚决定).
+ */
+export type Penalty = Prisma.PenaltyModel

@@ -334,6 +334,203 @@ export type IntNullableWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedIntNullableFilter<$PrismaModel>
 }
 
+export type JsonFilter<$PrismaModel = never> =
+| Prisma.PatchUndefined<
+    Prisma.Either<Required<JsonFilterBase<$PrismaModel>>, Exclude<keyof Required<JsonFilterBase<$PrismaModel>>, 'path'>>,
+    Required<JsonFilterBase<$PrismaModel>>
+  >
+| Prisma.OptionalFlat<Omit<Required<JsonFilterBase<$PrismaModel>>, 'path'>>
+
+export type JsonFilterBase<$PrismaModel = never> = {
+  equals?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
+  path?: string[]
+  mode?: Prisma.QueryMode | Prisma.EnumQueryModeFieldRefInput<$PrismaModel>
+  string_contains?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  string_starts_with?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  string_ends_with?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  array_starts_with?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  array_ends_with?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  array_contains?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  lt?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  lte?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  gt?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  gte?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  not?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
+}
+
+export type JsonWithAggregatesFilter<$PrismaModel = never> =
+| Prisma.PatchUndefined<
+    Prisma.Either<Required<JsonWithAggregatesFilterBase<$PrismaModel>>, Exclude<keyof Required<JsonWithAggregatesFilterBase<$PrismaModel>>, 'path'>>,
+    Required<JsonWithAggregatesFilterBase<$PrismaModel>>
+  >
+| Prisma.OptionalFlat<Omit<Required<JsonWithAggregatesFilterBase<$PrismaModel>>, 'path'>>
+
+export type JsonWithAggregatesFilterBase<$PrismaModel = never> = {
+  equals?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
+  path?: string[]
+  mode?: Prisma.QueryMode | Prisma.EnumQueryModeFieldRefInput<$PrismaModel>
+  string_contains?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  string_starts_with?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  string_ends_with?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  array_starts_with?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  array_ends_with?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  array_contains?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  lt?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  lte?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  gt?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  gte?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  not?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedJsonFilter<$PrismaModel>
+  _max?: Prisma.NestedJsonFilter<$PrismaModel>
+}
+
+export type EnumLicenceStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.LicenceStatus | Prisma.EnumLicenceStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumLicenceStatusFilter<$PrismaModel> | $Enums.LicenceStatus
+}
+
+export type EnumLicenceStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.LicenceStatus | Prisma.EnumLicenceStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumLicenceStatusWithAggregatesFilter<$PrismaModel> | $Enums.LicenceStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumLicenceStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumLicenceStatusFilter<$PrismaModel>
+}
+
+export type EnumLicenceActionFilter<$PrismaModel = never> = {
+  equals?: $Enums.LicenceAction | Prisma.EnumLicenceActionFieldRefInput<$PrismaModel>
+  in?: $Enums.LicenceAction[] | Prisma.ListEnumLicenceActionFieldRefInput<$PrismaModel>
+  notIn?: $Enums.LicenceAction[] | Prisma.ListEnumLicenceActionFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumLicenceActionFilter<$PrismaModel> | $Enums.LicenceAction
+}
+
+export type EnumLicenceStatusNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.LicenceStatus | Prisma.EnumLicenceStatusFieldRefInput<$PrismaModel> | null
+  in?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumLicenceStatusNullableFilter<$PrismaModel> | $Enums.LicenceStatus | null
+}
+
+export type JsonNullableFilter<$PrismaModel = never> =
+| Prisma.PatchUndefined<
+    Prisma.Either<Required<JsonNullableFilterBase<$PrismaModel>>, Exclude<keyof Required<JsonNullableFilterBase<$PrismaModel>>, 'path'>>,
+    Required<JsonNullableFilterBase<$PrismaModel>>
+  >
+| Prisma.OptionalFlat<Omit<Required<JsonNullableFilterBase<$PrismaModel>>, 'path'>>
+
+export type JsonNullableFilterBase<$PrismaModel = never> = {
+  equals?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
+  path?: string[]
+  mode?: Prisma.QueryMode | Prisma.EnumQueryModeFieldRefInput<$PrismaModel>
+  string_contains?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  string_starts_with?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  string_ends_with?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  array_starts_with?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  array_ends_with?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  array_contains?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  lt?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  lte?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  gt?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  gte?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  not?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
+}
+
+export type EnumLicenceActionWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.LicenceAction | Prisma.EnumLicenceActionFieldRefInput<$PrismaModel>
+  in?: $Enums.LicenceAction[] | Prisma.ListEnumLicenceActionFieldRefInput<$PrismaModel>
+  notIn?: $Enums.LicenceAction[] | Prisma.ListEnumLicenceActionFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumLicenceActionWithAggregatesFilter<$PrismaModel> | $Enums.LicenceAction
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumLicenceActionFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumLicenceActionFilter<$PrismaModel>
+}
+
+export type EnumLicenceStatusNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.LicenceStatus | Prisma.EnumLicenceStatusFieldRefInput<$PrismaModel> | null
+  in?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumLicenceStatusNullableWithAggregatesFilter<$PrismaModel> | $Enums.LicenceStatus | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumLicenceStatusNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumLicenceStatusNullableFilter<$PrismaModel>
+}
+
+export type JsonNullableWithAggregatesFilter<$PrismaModel = never> =
+| Prisma.PatchUndefined<
+    Prisma.Either<Required<JsonNullableWithAggregatesFilterBase<$PrismaModel>>, Exclude<keyof Required<JsonNullableWithAggregatesFilterBase<$PrismaModel>>, 'path'>>,
+    Required<JsonNullableWithAggregatesFilterBase<$PrismaModel>>
+  >
+| Prisma.OptionalFlat<Omit<Required<JsonNullableWithAggregatesFilterBase<$PrismaModel>>, 'path'>>
+
+export type JsonNullableWithAggregatesFilterBase<$PrismaModel = never> = {
+  equals?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
+  path?: string[]
+  mode?: Prisma.QueryMode | Prisma.EnumQueryModeFieldRefInput<$PrismaModel>
+  string_contains?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  string_starts_with?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  string_ends_with?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  array_starts_with?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  array_ends_with?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  array_contains?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  lt?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  lte?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  gt?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  gte?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  not?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedJsonNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedJsonNullableFilter<$PrismaModel>
+}
+
+export type DecimalNullableFilter<$PrismaModel = never> = {
+  equals?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel> | null
+  in?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  notIn?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  lt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  lte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedDecimalNullableFilter<$PrismaModel> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+}
+
+export type EnumCreditRepairStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.CreditRepairStatus | Prisma.EnumCreditRepairStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.CreditRepairStatus[] | Prisma.ListEnumCreditRepairStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.CreditRepairStatus[] | Prisma.ListEnumCreditRepairStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumCreditRepairStatusFilter<$PrismaModel> | $Enums.CreditRepairStatus
+}
+
+export type DecimalNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel> | null
+  in?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  notIn?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  lt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  lte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedDecimalNullableWithAggregatesFilter<$PrismaModel> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _avg?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+  _sum?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+}
+
+export type EnumCreditRepairStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.CreditRepairStatus | Prisma.EnumCreditRepairStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.CreditRepairStatus[] | Prisma.ListEnumCreditRepairStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.CreditRepairStatus[] | Prisma.ListEnumCreditRepairStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumCreditRepairStatusWithAggregatesFilter<$PrismaModel> | $Enums.CreditRepairStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumCreditRepairStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumCreditRepairStatusFilter<$PrismaModel>
+}
+
 export type NestedStringFilter<$PrismaModel = never> = {
   equals?: string | Prisma.StringFieldRefInput<$PrismaModel>
   in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
@@ -661,6 +858,149 @@ export type NestedFloatNullableFilter<$PrismaModel = never> = {
   gt?: number | Prisma.FloatFieldRefInput<$PrismaModel>
   gte?: number | Prisma.FloatFieldRefInput<$PrismaModel>
   not?: Prisma.NestedFloatNullableFilter<$PrismaModel> | number | null
+}
+
+export type NestedJsonFilter<$PrismaModel = never> =
+| Prisma.PatchUndefined<
+    Prisma.Either<Required<NestedJsonFilterBase<$PrismaModel>>, Exclude<keyof Required<NestedJsonFilterBase<$PrismaModel>>, 'path'>>,
+    Required<NestedJsonFilterBase<$PrismaModel>>
+  >
+| Prisma.OptionalFlat<Omit<Required<NestedJsonFilterBase<$PrismaModel>>, 'path'>>
+
+export type NestedJsonFilterBase<$PrismaModel = never> = {
+  equals?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
+  path?: string[]
+  mode?: Prisma.QueryMode | Prisma.EnumQueryModeFieldRefInput<$PrismaModel>
+  string_contains?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  string_starts_with?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  string_ends_with?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  array_starts_with?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  array_ends_with?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  array_contains?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  lt?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  lte?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  gt?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  gte?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  not?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
+}
+
+export type NestedEnumLicenceStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.LicenceStatus | Prisma.EnumLicenceStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumLicenceStatusFilter<$PrismaModel> | $Enums.LicenceStatus
+}
+
+export type NestedEnumLicenceStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.LicenceStatus | Prisma.EnumLicenceStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumLicenceStatusWithAggregatesFilter<$PrismaModel> | $Enums.LicenceStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumLicenceStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumLicenceStatusFilter<$PrismaModel>
+}
+
+export type NestedEnumLicenceActionFilter<$PrismaModel = never> = {
+  equals?: $Enums.LicenceAction | Prisma.EnumLicenceActionFieldRefInput<$PrismaModel>
+  in?: $Enums.LicenceAction[] | Prisma.ListEnumLicenceActionFieldRefInput<$PrismaModel>
+  notIn?: $Enums.LicenceAction[] | Prisma.ListEnumLicenceActionFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumLicenceActionFilter<$PrismaModel> | $Enums.LicenceAction
+}
+
+export type NestedEnumLicenceStatusNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.LicenceStatus | Prisma.EnumLicenceStatusFieldRefInput<$PrismaModel> | null
+  in?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumLicenceStatusNullableFilter<$PrismaModel> | $Enums.LicenceStatus | null
+}
+
+export type NestedEnumLicenceActionWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.LicenceAction | Prisma.EnumLicenceActionFieldRefInput<$PrismaModel>
+  in?: $Enums.LicenceAction[] | Prisma.ListEnumLicenceActionFieldRefInput<$PrismaModel>
+  notIn?: $Enums.LicenceAction[] | Prisma.ListEnumLicenceActionFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumLicenceActionWithAggregatesFilter<$PrismaModel> | $Enums.LicenceAction
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumLicenceActionFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumLicenceActionFilter<$PrismaModel>
+}
+
+export type NestedEnumLicenceStatusNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.LicenceStatus | Prisma.EnumLicenceStatusFieldRefInput<$PrismaModel> | null
+  in?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.LicenceStatus[] | Prisma.ListEnumLicenceStatusFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumLicenceStatusNullableWithAggregatesFilter<$PrismaModel> | $Enums.LicenceStatus | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumLicenceStatusNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumLicenceStatusNullableFilter<$PrismaModel>
+}
+
+export type NestedJsonNullableFilter<$PrismaModel = never> =
+| Prisma.PatchUndefined<
+    Prisma.Either<Required<NestedJsonNullableFilterBase<$PrismaModel>>, Exclude<keyof Required<NestedJsonNullableFilterBase<$PrismaModel>>, 'path'>>,
+    Required<NestedJsonNullableFilterBase<$PrismaModel>>
+  >
+| Prisma.OptionalFlat<Omit<Required<NestedJsonNullableFilterBase<$PrismaModel>>, 'path'>>
+
+export type NestedJsonNullableFilterBase<$PrismaModel = never> = {
+  equals?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
+  path?: string[]
+  mode?: Prisma.QueryMode | Prisma.EnumQueryModeFieldRefInput<$PrismaModel>
+  string_contains?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  string_starts_with?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  string_ends_with?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  array_starts_with?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  array_ends_with?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  array_contains?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | null
+  lt?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  lte?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  gt?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  gte?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel>
+  not?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
+}
+
+export type NestedDecimalNullableFilter<$PrismaModel = never> = {
+  equals?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel> | null
+  in?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  notIn?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  lt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  lte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedDecimalNullableFilter<$PrismaModel> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+}
+
+export type NestedEnumCreditRepairStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.CreditRepairStatus | Prisma.EnumCreditRepairStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.CreditRepairStatus[] | Prisma.ListEnumCreditRepairStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.CreditRepairStatus[] | Prisma.ListEnumCreditRepairStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumCreditRepairStatusFilter<$PrismaModel> | $Enums.CreditRepairStatus
+}
+
+export type NestedDecimalNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel> | null
+  in?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  notIn?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  lt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  lte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedDecimalNullableWithAggregatesFilter<$PrismaModel> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _avg?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+  _sum?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+}
+
+export type NestedEnumCreditRepairStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.CreditRepairStatus | Prisma.EnumCreditRepairStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.CreditRepairStatus[] | Prisma.ListEnumCreditRepairStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.CreditRepairStatus[] | Prisma.ListEnumCreditRepairStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumCreditRepairStatusWithAggregatesFilter<$PrismaModel> | $Enums.CreditRepairStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumCreditRepairStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumCreditRepairStatusFilter<$PrismaModel>
 }
 
 

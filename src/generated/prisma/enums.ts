@@ -48,3 +48,48 @@ export const EnterpriseStatus = {
 } as const
 
 export type EnterpriseStatus = (typeof EnterpriseStatus)[keyof typeof EnterpriseStatus]
+
+
+export const LicenceStatus = {
+  VALID: 'VALID',
+  SUSPENDED: 'SUSPENDED',
+  REVOKED: 'REVOKED',
+  CANCELLED: 'CANCELLED'
+} as const
+
+export type LicenceStatus = (typeof LicenceStatus)[keyof typeof LicenceStatus]
+
+
+export const LicenceAction = {
+  ISSUED: 'ISSUED',
+  AMENDED: 'AMENDED',
+  SUSPENDED: 'SUSPENDED',
+  REINSTATED: 'REINSTATED',
+  REVOKED: 'REVOKED',
+  CANCELLED: 'CANCELLED'
+} as const
+
+export type LicenceAction = (typeof LicenceAction)[keyof typeof LicenceAction]
+
+
+export const PenaltyKind = {
+  WARNING: 'WARNING',
+  FINE: 'FINE',
+  CONFISCATION: 'CONFISCATION',
+  SUSPENSION_OF_BUSINESS: 'SUSPENSION_OF_BUSINESS',
+  LICENCE_SUSPENSION: 'LICENCE_SUSPENSION',
+  LICENCE_REVOCATION: 'LICENCE_REVOCATION',
+  DETENTION: 'DETENTION',
+  OTHER: 'OTHER'
+} as const
+
+export type PenaltyKind = (typeof PenaltyKind)[keyof typeof PenaltyKind]
+
+
+export const CreditRepairStatus = {
+  NOT_REPAIRED: 'NOT_REPAIRED',
+  IN_PROGRESS: 'IN_PROGRESS',
+  REPAIRED: 'REPAIRED'
+} as const
+
+export type CreditRepairStatus = (typeof CreditRepairStatus)[keyof typeof CreditRepairStatus]

@@ -8,6 +8,14 @@ export const SCOPES = {
   'enterprise:read-personal': "read personal data unmasked (legal representative's ID number, contact phone)",
   'directory:read': 'list department systems and their scopes',
   'directory:admin': 'create department systems and API keys',
+  'licence:issue': "issue licences of the caller's department's licence types",
+  'licence:amend': "amend licences issued by the caller's department",
+  'licence:suspend': "suspend and reinstate licences issued by the caller's department",
+  'licence:revoke': "revoke licences issued by the caller's department",
+  'licence:cancel': "cancel (注销) licences issued by the caller's department",
+  'penalty:decide': "record penalty decisions of the caller's department",
+  'penalty:read': 'read penalties outside their publicity period and repaired ones',
+  'penalty:credit-repair': "record credit repair of the caller's department's penalties",
 } as const;
 
 export type Scope = keyof typeof SCOPES;

@@ -10,7 +10,11 @@ export interface Cache {
   readonly kind: 'redis' | 'memory';
   /** Values for the keys, null where missing (or where the cache is unavailable). */
   getMany(keys: readonly string[]): Promise<(string | null)[]>;
-  setMany(entries: readonly (readonly [string, string])[], ttlSeconds: number): Promise<void>;
+  /**
+   * Stores values. Readers filling the cache pass onlyIfAbsent, writers (after their commit)
+   * do not: so a reader that read the old row before a commit can never overwrite the new value.
+   */
+  setMany(entries: readonly (readonly [string, string])[], ttlSeconds: number, opts?: { onlyIfAbsent?: boolean }): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;
   /** True when the backing store answers. */
   ping(): Promise<boolean>;
@@ -36,9 +40,16 @@ export class MemoryCache implements Cache {
     });
   }
 
-  async setMany(entries: readonly (readonly [string, string])[], ttlSeconds: number): Promise<void> {
+  async setMany(
+    entries: readonly (readonly [string, string])[],
+    ttlSeconds: number,
+    opts: { onlyIfAbsent?: boolean } = {},
+  ): Promise<void> {
     const expires = Date.now() + ttlSeconds * 1000;
+    const now = Date.now();
     for (const [k, v] of entries) {
+      const existing = this.entries.get(k);
+      if (opts.onlyIfAbsent && existing && existing.expires > now) continue;
       this.entries.delete(k);
       this.entries.set(k, { value: v, expires });
     }
@@ -117,11 +128,15 @@ export class RedisCache implements Cache {
     });
   }
 
-  async setMany(entries: readonly (readonly [string, string])[], ttlSeconds: number): Promise<void> {
+  async setMany(
+    entries: readonly (readonly [string, string])[],
+    ttlSeconds: number,
+    opts: { onlyIfAbsent?: boolean } = {},
+  ): Promise<void> {
     if (entries.length === 0) return;
     await this.guarded(undefined, async () => {
       const multi = this.client.multi();
-      for (const [k, v] of entries) multi.set(k, v, { EX: ttlSeconds });
+      for (const [k, v] of entries) multi.set(k, v, opts.onlyIfAbsent ? { EX: ttlSeconds, NX: true } : { EX: ttlSeconds });
       await multi.exec();
     });
   }

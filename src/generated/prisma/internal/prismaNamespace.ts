@@ -393,7 +393,11 @@ export const ModelName = {
   Department: 'Department',
   DepartmentSystem: 'DepartmentSystem',
   ApiKey: 'ApiKey',
-  Enterprise: 'Enterprise'
+  Enterprise: 'Enterprise',
+  LicenceType: 'LicenceType',
+  Licence: 'Licence',
+  LicenceEvent: 'LicenceEvent',
+  Penalty: 'Penalty'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -409,7 +413,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "department" | "departmentSystem" | "apiKey" | "enterprise"
+    modelProps: "department" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licence" | "licenceEvent" | "penalty"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -709,6 +713,302 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    LicenceType: {
+      payload: Prisma.$LicenceTypePayload<ExtArgs>
+      fields: Prisma.LicenceTypeFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.LicenceTypeFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceTypePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.LicenceTypeFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceTypePayload>
+        }
+        findFirst: {
+          args: Prisma.LicenceTypeFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceTypePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.LicenceTypeFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceTypePayload>
+        }
+        findMany: {
+          args: Prisma.LicenceTypeFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceTypePayload>[]
+        }
+        create: {
+          args: Prisma.LicenceTypeCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceTypePayload>
+        }
+        createMany: {
+          args: Prisma.LicenceTypeCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.LicenceTypeCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceTypePayload>[]
+        }
+        delete: {
+          args: Prisma.LicenceTypeDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceTypePayload>
+        }
+        update: {
+          args: Prisma.LicenceTypeUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceTypePayload>
+        }
+        deleteMany: {
+          args: Prisma.LicenceTypeDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.LicenceTypeUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.LicenceTypeUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceTypePayload>[]
+        }
+        upsert: {
+          args: Prisma.LicenceTypeUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceTypePayload>
+        }
+        aggregate: {
+          args: Prisma.LicenceTypeAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateLicenceType>
+        }
+        groupBy: {
+          args: Prisma.LicenceTypeGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LicenceTypeGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.LicenceTypeCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LicenceTypeCountAggregateOutputType> | number
+        }
+      }
+    }
+    Licence: {
+      payload: Prisma.$LicencePayload<ExtArgs>
+      fields: Prisma.LicenceFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.LicenceFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicencePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.LicenceFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicencePayload>
+        }
+        findFirst: {
+          args: Prisma.LicenceFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicencePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.LicenceFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicencePayload>
+        }
+        findMany: {
+          args: Prisma.LicenceFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicencePayload>[]
+        }
+        create: {
+          args: Prisma.LicenceCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicencePayload>
+        }
+        createMany: {
+          args: Prisma.LicenceCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.LicenceCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicencePayload>[]
+        }
+        delete: {
+          args: Prisma.LicenceDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicencePayload>
+        }
+        update: {
+          args: Prisma.LicenceUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicencePayload>
+        }
+        deleteMany: {
+          args: Prisma.LicenceDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.LicenceUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.LicenceUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicencePayload>[]
+        }
+        upsert: {
+          args: Prisma.LicenceUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicencePayload>
+        }
+        aggregate: {
+          args: Prisma.LicenceAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateLicence>
+        }
+        groupBy: {
+          args: Prisma.LicenceGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LicenceGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.LicenceCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LicenceCountAggregateOutputType> | number
+        }
+      }
+    }
+    LicenceEvent: {
+      payload: Prisma.$LicenceEventPayload<ExtArgs>
+      fields: Prisma.LicenceEventFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.LicenceEventFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceEventPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.LicenceEventFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceEventPayload>
+        }
+        findFirst: {
+          args: Prisma.LicenceEventFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceEventPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.LicenceEventFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceEventPayload>
+        }
+        findMany: {
+          args: Prisma.LicenceEventFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceEventPayload>[]
+        }
+        create: {
+          args: Prisma.LicenceEventCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceEventPayload>
+        }
+        createMany: {
+          args: Prisma.LicenceEventCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.LicenceEventCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceEventPayload>[]
+        }
+        delete: {
+          args: Prisma.LicenceEventDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceEventPayload>
+        }
+        update: {
+          args: Prisma.LicenceEventUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceEventPayload>
+        }
+        deleteMany: {
+          args: Prisma.LicenceEventDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.LicenceEventUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.LicenceEventUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceEventPayload>[]
+        }
+        upsert: {
+          args: Prisma.LicenceEventUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceEventPayload>
+        }
+        aggregate: {
+          args: Prisma.LicenceEventAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateLicenceEvent>
+        }
+        groupBy: {
+          args: Prisma.LicenceEventGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LicenceEventGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.LicenceEventCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LicenceEventCountAggregateOutputType> | number
+        }
+      }
+    }
+    Penalty: {
+      payload: Prisma.$PenaltyPayload<ExtArgs>
+      fields: Prisma.PenaltyFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.PenaltyFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PenaltyPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.PenaltyFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PenaltyPayload>
+        }
+        findFirst: {
+          args: Prisma.PenaltyFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PenaltyPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.PenaltyFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PenaltyPayload>
+        }
+        findMany: {
+          args: Prisma.PenaltyFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PenaltyPayload>[]
+        }
+        create: {
+          args: Prisma.PenaltyCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PenaltyPayload>
+        }
+        createMany: {
+          args: Prisma.PenaltyCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.PenaltyCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PenaltyPayload>[]
+        }
+        delete: {
+          args: Prisma.PenaltyDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PenaltyPayload>
+        }
+        update: {
+          args: Prisma.PenaltyUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PenaltyPayload>
+        }
+        deleteMany: {
+          args: Prisma.PenaltyDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.PenaltyUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.PenaltyUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PenaltyPayload>[]
+        }
+        upsert: {
+          args: Prisma.PenaltyUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PenaltyPayload>
+        }
+        aggregate: {
+          args: Prisma.PenaltyAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregatePenalty>
+        }
+        groupBy: {
+          args: Prisma.PenaltyGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.PenaltyGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.PenaltyCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.PenaltyCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -811,12 +1111,105 @@ export const EnterpriseScalarFieldEnum = {
 export type EnterpriseScalarFieldEnum = (typeof EnterpriseScalarFieldEnum)[keyof typeof EnterpriseScalarFieldEnum]
 
 
+export const LicenceTypeScalarFieldEnum = {
+  code: 'code',
+  name: 'name',
+  issuingDepartmentCode: 'issuingDepartmentCode',
+  validityMonths: 'validityMonths',
+  attributeSchema: 'attributeSchema',
+  description: 'description'
+} as const
+
+export type LicenceTypeScalarFieldEnum = (typeof LicenceTypeScalarFieldEnum)[keyof typeof LicenceTypeScalarFieldEnum]
+
+
+export const LicenceScalarFieldEnum = {
+  id: 'id',
+  typeCode: 'typeCode',
+  number: 'number',
+  holderUscc: 'holderUscc',
+  issuingDepartmentCode: 'issuingDepartmentCode',
+  issuedOn: 'issuedOn',
+  validFrom: 'validFrom',
+  validUntil: 'validUntil',
+  scope: 'scope',
+  attributes: 'attributes',
+  status: 'status',
+  revision: 'revision',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  sourceSystemId: 'sourceSystemId',
+  sourceRecordId: 'sourceRecordId',
+  sourceVersion: 'sourceVersion'
+} as const
+
+export type LicenceScalarFieldEnum = (typeof LicenceScalarFieldEnum)[keyof typeof LicenceScalarFieldEnum]
+
+
+export const LicenceEventScalarFieldEnum = {
+  id: 'id',
+  licenceId: 'licenceId',
+  action: 'action',
+  fromStatus: 'fromStatus',
+  toStatus: 'toStatus',
+  reason: 'reason',
+  actorSystemId: 'actorSystemId',
+  actorDepartmentCode: 'actorDepartmentCode',
+  penaltyId: 'penaltyId',
+  changes: 'changes',
+  occurredAt: 'occurredAt'
+} as const
+
+export type LicenceEventScalarFieldEnum = (typeof LicenceEventScalarFieldEnum)[keyof typeof LicenceEventScalarFieldEnum]
+
+
+export const PenaltyScalarFieldEnum = {
+  id: 'id',
+  decisionNumber: 'decisionNumber',
+  enterpriseUscc: 'enterpriseUscc',
+  decidingDepartmentCode: 'decidingDepartmentCode',
+  facts: 'facts',
+  legalBasis: 'legalBasis',
+  kinds: 'kinds',
+  fineAmount: 'fineAmount',
+  confiscatedAmount: 'confiscatedAmount',
+  decidedOn: 'decidedOn',
+  publicityUntil: 'publicityUntil',
+  creditRepairStatus: 'creditRepairStatus',
+  licenceId: 'licenceId',
+  suspensionUntil: 'suspensionUntil',
+  revision: 'revision',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  sourceSystemId: 'sourceSystemId',
+  sourceRecordId: 'sourceRecordId',
+  sourceVersion: 'sourceVersion'
+} as const
+
+export type PenaltyScalarFieldEnum = (typeof PenaltyScalarFieldEnum)[keyof typeof PenaltyScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
 } as const
 
 export type SortOrder = (typeof SortOrder)[keyof typeof SortOrder]
+
+
+export const JsonNullValueInput = {
+  JsonNull: JsonNull
+} as const
+
+export type JsonNullValueInput = (typeof JsonNullValueInput)[keyof typeof JsonNullValueInput]
+
+
+export const NullableJsonNullValueInput = {
+  DbNull: DbNull,
+  JsonNull: JsonNull
+} as const
+
+export type NullableJsonNullValueInput = (typeof NullableJsonNullValueInput)[keyof typeof NullableJsonNullValueInput]
 
 
 export const QueryMode = {
@@ -833,6 +1226,15 @@ export const NullsOrder = {
 } as const
 
 export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
+
+
+export const JsonNullValueFilter = {
+  DbNull: DbNull,
+  JsonNull: JsonNull,
+  AnyNull: AnyNull
+} as const
+
+export type JsonNullValueFilter = (typeof JsonNullValueFilter)[keyof typeof JsonNullValueFilter]
 
 
 
@@ -947,6 +1349,76 @@ export type ListIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel,
 
 
 /**
+ * Reference to a field of type 'Json'
+ */
+export type JsonFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Json'>
+    
+
+
+/**
+ * Reference to a field of type 'QueryMode'
+ */
+export type EnumQueryModeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'QueryMode'>
+    
+
+
+/**
+ * Reference to a field of type 'LicenceStatus'
+ */
+export type EnumLicenceStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'LicenceStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'LicenceStatus[]'
+ */
+export type ListEnumLicenceStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'LicenceStatus[]'>
+    
+
+
+/**
+ * Reference to a field of type 'LicenceAction'
+ */
+export type EnumLicenceActionFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'LicenceAction'>
+    
+
+
+/**
+ * Reference to a field of type 'LicenceAction[]'
+ */
+export type ListEnumLicenceActionFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'LicenceAction[]'>
+    
+
+
+/**
+ * Reference to a field of type 'PenaltyKind[]'
+ */
+export type ListEnumPenaltyKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'PenaltyKind[]'>
+    
+
+
+/**
+ * Reference to a field of type 'PenaltyKind'
+ */
+export type EnumPenaltyKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'PenaltyKind'>
+    
+
+
+/**
+ * Reference to a field of type 'CreditRepairStatus'
+ */
+export type EnumCreditRepairStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'CreditRepairStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'CreditRepairStatus[]'
+ */
+export type ListEnumCreditRepairStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'CreditRepairStatus[]'>
+    
+
+
+/**
  * Reference to a field of type 'Float'
  */
 export type FloatFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Float'>
@@ -1050,6 +1522,10 @@ export type GlobalOmitConfig = {
   departmentSystem?: Prisma.DepartmentSystemOmit
   apiKey?: Prisma.ApiKeyOmit
   enterprise?: Prisma.EnterpriseOmit
+  licenceType?: Prisma.LicenceTypeOmit
+  licence?: Prisma.LicenceOmit
+  licenceEvent?: Prisma.LicenceEventOmit
+  penalty?: Prisma.PenaltyOmit
 }
 
 /* Types for Logging */

@@ -52,7 +52,11 @@ export const ModelName = {
   Department: 'Department',
   DepartmentSystem: 'DepartmentSystem',
   ApiKey: 'ApiKey',
-  Enterprise: 'Enterprise'
+  Enterprise: 'Enterprise',
+  LicenceType: 'LicenceType',
+  Licence: 'Licence',
+  LicenceEvent: 'LicenceEvent',
+  Penalty: 'Penalty'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -134,12 +138,105 @@ export const EnterpriseScalarFieldEnum = {
 export type EnterpriseScalarFieldEnum = (typeof EnterpriseScalarFieldEnum)[keyof typeof EnterpriseScalarFieldEnum]
 
 
+export const LicenceTypeScalarFieldEnum = {
+  code: 'code',
+  name: 'name',
+  issuingDepartmentCode: 'issuingDepartmentCode',
+  validityMonths: 'validityMonths',
+  attributeSchema: 'attributeSchema',
+  description: 'description'
+} as const
+
+export type LicenceTypeScalarFieldEnum = (typeof LicenceTypeScalarFieldEnum)[keyof typeof LicenceTypeScalarFieldEnum]
+
+
+export const LicenceScalarFieldEnum = {
+  id: 'id',
+  typeCode: 'typeCode',
+  number: 'number',
+  holderUscc: 'holderUscc',
+  issuingDepartmentCode: 'issuingDepartmentCode',
+  issuedOn: 'issuedOn',
+  validFrom: 'validFrom',
+  validUntil: 'validUntil',
+  scope: 'scope',
+  attributes: 'attributes',
+  status: 'status',
+  revision: 'revision',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  sourceSystemId: 'sourceSystemId',
+  sourceRecordId: 'sourceRecordId',
+  sourceVersion: 'sourceVersion'
+} as const
+
+export type LicenceScalarFieldEnum = (typeof LicenceScalarFieldEnum)[keyof typeof LicenceScalarFieldEnum]
+
+
+export const LicenceEventScalarFieldEnum = {
+  id: 'id',
+  licenceId: 'licenceId',
+  action: 'action',
+  fromStatus: 'fromStatus',
+  toStatus: 'toStatus',
+  reason: 'reason',
+  actorSystemId: 'actorSystemId',
+  actorDepartmentCode: 'actorDepartmentCode',
+  penaltyId: 'penaltyId',
+  changes: 'changes',
+  occurredAt: 'occurredAt'
+} as const
+
+export type LicenceEventScalarFieldEnum = (typeof LicenceEventScalarFieldEnum)[keyof typeof LicenceEventScalarFieldEnum]
+
+
+export const PenaltyScalarFieldEnum = {
+  id: 'id',
+  decisionNumber: 'decisionNumber',
+  enterpriseUscc: 'enterpriseUscc',
+  decidingDepartmentCode: 'decidingDepartmentCode',
+  facts: 'facts',
+  legalBasis: 'legalBasis',
+  kinds: 'kinds',
+  fineAmount: 'fineAmount',
+  confiscatedAmount: 'confiscatedAmount',
+  decidedOn: 'decidedOn',
+  publicityUntil: 'publicityUntil',
+  creditRepairStatus: 'creditRepairStatus',
+  licenceId: 'licenceId',
+  suspensionUntil: 'suspensionUntil',
+  revision: 'revision',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  sourceSystemId: 'sourceSystemId',
+  sourceRecordId: 'sourceRecordId',
+  sourceVersion: 'sourceVersion'
+} as const
+
+export type PenaltyScalarFieldEnum = (typeof PenaltyScalarFieldEnum)[keyof typeof PenaltyScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
 } as const
 
 export type SortOrder = (typeof SortOrder)[keyof typeof SortOrder]
+
+
+export const JsonNullValueInput = {
+  JsonNull: JsonNull
+} as const
+
+export type JsonNullValueInput = (typeof JsonNullValueInput)[keyof typeof JsonNullValueInput]
+
+
+export const NullableJsonNullValueInput = {
+  DbNull: DbNull,
+  JsonNull: JsonNull
+} as const
+
+export type NullableJsonNullValueInput = (typeof NullableJsonNullValueInput)[keyof typeof NullableJsonNullValueInput]
 
 
 export const QueryMode = {
@@ -156,4 +253,13 @@ export const NullsOrder = {
 } as const
 
 export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
+
+
+export const JsonNullValueFilter = {
+  DbNull: DbNull,
+  JsonNull: JsonNull,
+  AnyNull: AnyNull
+} as const
+
+export type JsonNullValueFilter = (typeof JsonNullValueFilter)[keyof typeof JsonNullValueFilter]
 

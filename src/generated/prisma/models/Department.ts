@@ -200,6 +200,9 @@ export type DepartmentWhereInput = {
   updatedAt?: Prisma.DateTimeFilter<"Department"> | Date | string
   systems?: Prisma.DepartmentSystemListRelationFilter
   registeredEnterprises?: Prisma.EnterpriseListRelationFilter
+  licenceTypes?: Prisma.LicenceTypeListRelationFilter
+  licencesIssued?: Prisma.LicenceListRelationFilter
+  penaltiesDecided?: Prisma.PenaltyListRelationFilter
 }
 
 export type DepartmentOrderByWithRelationInput = {
@@ -212,6 +215,9 @@ export type DepartmentOrderByWithRelationInput = {
   updatedAt?: Prisma.SortOrder
   systems?: Prisma.DepartmentSystemOrderByRelationAggregateInput
   registeredEnterprises?: Prisma.EnterpriseOrderByRelationAggregateInput
+  licenceTypes?: Prisma.LicenceTypeOrderByRelationAggregateInput
+  licencesIssued?: Prisma.LicenceOrderByRelationAggregateInput
+  penaltiesDecided?: Prisma.PenaltyOrderByRelationAggregateInput
 }
 
 export type DepartmentWhereUniqueInput = Prisma.AtLeast<{
@@ -227,6 +233,9 @@ export type DepartmentWhereUniqueInput = Prisma.AtLeast<{
   updatedAt?: Prisma.DateTimeFilter<"Department"> | Date | string
   systems?: Prisma.DepartmentSystemListRelationFilter
   registeredEnterprises?: Prisma.EnterpriseListRelationFilter
+  licenceTypes?: Prisma.LicenceTypeListRelationFilter
+  licencesIssued?: Prisma.LicenceListRelationFilter
+  penaltiesDecided?: Prisma.PenaltyListRelationFilter
 }, "code">
 
 export type DepartmentOrderByWithAggregationInput = {
@@ -265,6 +274,9 @@ export type DepartmentCreateInput = {
   updatedAt?: Date | string
   systems?: Prisma.DepartmentSystemCreateNestedManyWithoutDepartmentInput
   registeredEnterprises?: Prisma.EnterpriseCreateNestedManyWithoutRegistrationAuthorityInput
+  licenceTypes?: Prisma.LicenceTypeCreateNestedManyWithoutIssuingDepartmentInput
+  licencesIssued?: Prisma.LicenceCreateNestedManyWithoutIssuingDepartmentInput
+  penaltiesDecided?: Prisma.PenaltyCreateNestedManyWithoutDecidingDepartmentInput
 }
 
 export type DepartmentUncheckedCreateInput = {
@@ -277,6 +289,9 @@ export type DepartmentUncheckedCreateInput = {
   updatedAt?: Date | string
   systems?: Prisma.DepartmentSystemUncheckedCreateNestedManyWithoutDepartmentInput
   registeredEnterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutRegistrationAuthorityInput
+  licenceTypes?: Prisma.LicenceTypeUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+  licencesIssued?: Prisma.LicenceUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+  penaltiesDecided?: Prisma.PenaltyUncheckedCreateNestedManyWithoutDecidingDepartmentInput
 }
 
 export type DepartmentUpdateInput = {
@@ -289,6 +304,9 @@ export type DepartmentUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   systems?: Prisma.DepartmentSystemUpdateManyWithoutDepartmentNestedInput
   registeredEnterprises?: Prisma.EnterpriseUpdateManyWithoutRegistrationAuthorityNestedInput
+  licenceTypes?: Prisma.LicenceTypeUpdateManyWithoutIssuingDepartmentNestedInput
+  licencesIssued?: Prisma.LicenceUpdateManyWithoutIssuingDepartmentNestedInput
+  penaltiesDecided?: Prisma.PenaltyUpdateManyWithoutDecidingDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateInput = {
@@ -301,6 +319,9 @@ export type DepartmentUncheckedUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   systems?: Prisma.DepartmentSystemUncheckedUpdateManyWithoutDepartmentNestedInput
   registeredEnterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutRegistrationAuthorityNestedInput
+  licenceTypes?: Prisma.LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
+  licencesIssued?: Prisma.LicenceUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
+  penaltiesDecided?: Prisma.PenaltyUncheckedUpdateManyWithoutDecidingDepartmentNestedInput
 }
 
 export type DepartmentCreateManyInput = {
@@ -412,6 +433,48 @@ export type DepartmentUpdateOneRequiredWithoutRegisteredEnterprisesNestedInput =
   update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutRegisteredEnterprisesInput, Prisma.DepartmentUpdateWithoutRegisteredEnterprisesInput>, Prisma.DepartmentUncheckedUpdateWithoutRegisteredEnterprisesInput>
 }
 
+export type DepartmentCreateNestedOneWithoutLicenceTypesInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutLicenceTypesInput, Prisma.DepartmentUncheckedCreateWithoutLicenceTypesInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutLicenceTypesInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutLicenceTypesNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutLicenceTypesInput, Prisma.DepartmentUncheckedCreateWithoutLicenceTypesInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutLicenceTypesInput
+  upsert?: Prisma.DepartmentUpsertWithoutLicenceTypesInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutLicenceTypesInput, Prisma.DepartmentUpdateWithoutLicenceTypesInput>, Prisma.DepartmentUncheckedUpdateWithoutLicenceTypesInput>
+}
+
+export type DepartmentCreateNestedOneWithoutLicencesIssuedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutLicencesIssuedInput, Prisma.DepartmentUncheckedCreateWithoutLicencesIssuedInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutLicencesIssuedInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutLicencesIssuedNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutLicencesIssuedInput, Prisma.DepartmentUncheckedCreateWithoutLicencesIssuedInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutLicencesIssuedInput
+  upsert?: Prisma.DepartmentUpsertWithoutLicencesIssuedInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutLicencesIssuedInput, Prisma.DepartmentUpdateWithoutLicencesIssuedInput>, Prisma.DepartmentUncheckedUpdateWithoutLicencesIssuedInput>
+}
+
+export type DepartmentCreateNestedOneWithoutPenaltiesDecidedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutPenaltiesDecidedInput, Prisma.DepartmentUncheckedCreateWithoutPenaltiesDecidedInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutPenaltiesDecidedInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutPenaltiesDecidedNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutPenaltiesDecidedInput, Prisma.DepartmentUncheckedCreateWithoutPenaltiesDecidedInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutPenaltiesDecidedInput
+  upsert?: Prisma.DepartmentUpsertWithoutPenaltiesDecidedInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutPenaltiesDecidedInput, Prisma.DepartmentUpdateWithoutPenaltiesDecidedInput>, Prisma.DepartmentUncheckedUpdateWithoutPenaltiesDecidedInput>
+}
+
 export type DepartmentCreateWithoutSystemsInput = {
   code: string
   name: string
@@ -421,6 +484,9 @@ export type DepartmentCreateWithoutSystemsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   registeredEnterprises?: Prisma.EnterpriseCreateNestedManyWithoutRegistrationAuthorityInput
+  licenceTypes?: Prisma.LicenceTypeCreateNestedManyWithoutIssuingDepartmentInput
+  licencesIssued?: Prisma.LicenceCreateNestedManyWithoutIssuingDepartmentInput
+  penaltiesDecided?: Prisma.PenaltyCreateNestedManyWithoutDecidingDepartmentInput
 }
 
 export type DepartmentUncheckedCreateWithoutSystemsInput = {
@@ -432,6 +498,9 @@ export type DepartmentUncheckedCreateWithoutSystemsInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   registeredEnterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutRegistrationAuthorityInput
+  licenceTypes?: Prisma.LicenceTypeUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+  licencesIssued?: Prisma.LicenceUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+  penaltiesDecided?: Prisma.PenaltyUncheckedCreateNestedManyWithoutDecidingDepartmentInput
 }
 
 export type DepartmentCreateOrConnectWithoutSystemsInput = {
@@ -459,6 +528,9 @@ export type DepartmentUpdateWithoutSystemsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   registeredEnterprises?: Prisma.EnterpriseUpdateManyWithoutRegistrationAuthorityNestedInput
+  licenceTypes?: Prisma.LicenceTypeUpdateManyWithoutIssuingDepartmentNestedInput
+  licencesIssued?: Prisma.LicenceUpdateManyWithoutIssuingDepartmentNestedInput
+  penaltiesDecided?: Prisma.PenaltyUpdateManyWithoutDecidingDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateWithoutSystemsInput = {
@@ -470,6 +542,9 @@ export type DepartmentUncheckedUpdateWithoutSystemsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   registeredEnterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutRegistrationAuthorityNestedInput
+  licenceTypes?: Prisma.LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
+  licencesIssued?: Prisma.LicenceUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
+  penaltiesDecided?: Prisma.PenaltyUncheckedUpdateManyWithoutDecidingDepartmentNestedInput
 }
 
 export type DepartmentCreateWithoutRegisteredEnterprisesInput = {
@@ -481,6 +556,9 @@ export type DepartmentCreateWithoutRegisteredEnterprisesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   systems?: Prisma.DepartmentSystemCreateNestedManyWithoutDepartmentInput
+  licenceTypes?: Prisma.LicenceTypeCreateNestedManyWithoutIssuingDepartmentInput
+  licencesIssued?: Prisma.LicenceCreateNestedManyWithoutIssuingDepartmentInput
+  penaltiesDecided?: Prisma.PenaltyCreateNestedManyWithoutDecidingDepartmentInput
 }
 
 export type DepartmentUncheckedCreateWithoutRegisteredEnterprisesInput = {
@@ -492,6 +570,9 @@ export type DepartmentUncheckedCreateWithoutRegisteredEnterprisesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   systems?: Prisma.DepartmentSystemUncheckedCreateNestedManyWithoutDepartmentInput
+  licenceTypes?: Prisma.LicenceTypeUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+  licencesIssued?: Prisma.LicenceUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+  penaltiesDecided?: Prisma.PenaltyUncheckedCreateNestedManyWithoutDecidingDepartmentInput
 }
 
 export type DepartmentCreateOrConnectWithoutRegisteredEnterprisesInput = {
@@ -519,6 +600,9 @@ export type DepartmentUpdateWithoutRegisteredEnterprisesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   systems?: Prisma.DepartmentSystemUpdateManyWithoutDepartmentNestedInput
+  licenceTypes?: Prisma.LicenceTypeUpdateManyWithoutIssuingDepartmentNestedInput
+  licencesIssued?: Prisma.LicenceUpdateManyWithoutIssuingDepartmentNestedInput
+  penaltiesDecided?: Prisma.PenaltyUpdateManyWithoutDecidingDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateWithoutRegisteredEnterprisesInput = {
@@ -530,6 +614,225 @@ export type DepartmentUncheckedUpdateWithoutRegisteredEnterprisesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   systems?: Prisma.DepartmentSystemUncheckedUpdateManyWithoutDepartmentNestedInput
+  licenceTypes?: Prisma.LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
+  licencesIssued?: Prisma.LicenceUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
+  penaltiesDecided?: Prisma.PenaltyUncheckedUpdateManyWithoutDecidingDepartmentNestedInput
+}
+
+export type DepartmentCreateWithoutLicenceTypesInput = {
+  code: string
+  name: string
+  kind: $Enums.DepartmentKind
+  consultationPhone?: string | null
+  supervisionPhone?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  systems?: Prisma.DepartmentSystemCreateNestedManyWithoutDepartmentInput
+  registeredEnterprises?: Prisma.EnterpriseCreateNestedManyWithoutRegistrationAuthorityInput
+  licencesIssued?: Prisma.LicenceCreateNestedManyWithoutIssuingDepartmentInput
+  penaltiesDecided?: Prisma.PenaltyCreateNestedManyWithoutDecidingDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutLicenceTypesInput = {
+  code: string
+  name: string
+  kind: $Enums.DepartmentKind
+  consultationPhone?: string | null
+  supervisionPhone?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  systems?: Prisma.DepartmentSystemUncheckedCreateNestedManyWithoutDepartmentInput
+  registeredEnterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutRegistrationAuthorityInput
+  licencesIssued?: Prisma.LicenceUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+  penaltiesDecided?: Prisma.PenaltyUncheckedCreateNestedManyWithoutDecidingDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutLicenceTypesInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutLicenceTypesInput, Prisma.DepartmentUncheckedCreateWithoutLicenceTypesInput>
+}
+
+export type DepartmentUpsertWithoutLicenceTypesInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutLicenceTypesInput, Prisma.DepartmentUncheckedUpdateWithoutLicenceTypesInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutLicenceTypesInput, Prisma.DepartmentUncheckedCreateWithoutLicenceTypesInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutLicenceTypesInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutLicenceTypesInput, Prisma.DepartmentUncheckedUpdateWithoutLicenceTypesInput>
+}
+
+export type DepartmentUpdateWithoutLicenceTypesInput = {
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumDepartmentKindFieldUpdateOperationsInput | $Enums.DepartmentKind
+  consultationPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  supervisionPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  systems?: Prisma.DepartmentSystemUpdateManyWithoutDepartmentNestedInput
+  registeredEnterprises?: Prisma.EnterpriseUpdateManyWithoutRegistrationAuthorityNestedInput
+  licencesIssued?: Prisma.LicenceUpdateManyWithoutIssuingDepartmentNestedInput
+  penaltiesDecided?: Prisma.PenaltyUpdateManyWithoutDecidingDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutLicenceTypesInput = {
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumDepartmentKindFieldUpdateOperationsInput | $Enums.DepartmentKind
+  consultationPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  supervisionPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  systems?: Prisma.DepartmentSystemUncheckedUpdateManyWithoutDepartmentNestedInput
+  registeredEnterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutRegistrationAuthorityNestedInput
+  licencesIssued?: Prisma.LicenceUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
+  penaltiesDecided?: Prisma.PenaltyUncheckedUpdateManyWithoutDecidingDepartmentNestedInput
+}
+
+export type DepartmentCreateWithoutLicencesIssuedInput = {
+  code: string
+  name: string
+  kind: $Enums.DepartmentKind
+  consultationPhone?: string | null
+  supervisionPhone?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  systems?: Prisma.DepartmentSystemCreateNestedManyWithoutDepartmentInput
+  registeredEnterprises?: Prisma.EnterpriseCreateNestedManyWithoutRegistrationAuthorityInput
+  licenceTypes?: Prisma.LicenceTypeCreateNestedManyWithoutIssuingDepartmentInput
+  penaltiesDecided?: Prisma.PenaltyCreateNestedManyWithoutDecidingDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutLicencesIssuedInput = {
+  code: string
+  name: string
+  kind: $Enums.DepartmentKind
+  consultationPhone?: string | null
+  supervisionPhone?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  systems?: Prisma.DepartmentSystemUncheckedCreateNestedManyWithoutDepartmentInput
+  registeredEnterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutRegistrationAuthorityInput
+  licenceTypes?: Prisma.LicenceTypeUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+  penaltiesDecided?: Prisma.PenaltyUncheckedCreateNestedManyWithoutDecidingDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutLicencesIssuedInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutLicencesIssuedInput, Prisma.DepartmentUncheckedCreateWithoutLicencesIssuedInput>
+}
+
+export type DepartmentUpsertWithoutLicencesIssuedInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutLicencesIssuedInput, Prisma.DepartmentUncheckedUpdateWithoutLicencesIssuedInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutLicencesIssuedInput, Prisma.DepartmentUncheckedCreateWithoutLicencesIssuedInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutLicencesIssuedInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutLicencesIssuedInput, Prisma.DepartmentUncheckedUpdateWithoutLicencesIssuedInput>
+}
+
+export type DepartmentUpdateWithoutLicencesIssuedInput = {
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumDepartmentKindFieldUpdateOperationsInput | $Enums.DepartmentKind
+  consultationPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  supervisionPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  systems?: Prisma.DepartmentSystemUpdateManyWithoutDepartmentNestedInput
+  registeredEnterprises?: Prisma.EnterpriseUpdateManyWithoutRegistrationAuthorityNestedInput
+  licenceTypes?: Prisma.LicenceTypeUpdateManyWithoutIssuingDepartmentNestedInput
+  penaltiesDecided?: Prisma.PenaltyUpdateManyWithoutDecidingDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutLicencesIssuedInput = {
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumDepartmentKindFieldUpdateOperationsInput | $Enums.DepartmentKind
+  consultationPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  supervisionPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  systems?: Prisma.DepartmentSystemUncheckedUpdateManyWithoutDepartmentNestedInput
+  registeredEnterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutRegistrationAuthorityNestedInput
+  licenceTypes?: Prisma.LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
+  penaltiesDecided?: Prisma.PenaltyUncheckedUpdateManyWithoutDecidingDepartmentNestedInput
+}
+
+export type DepartmentCreateWithoutPenaltiesDecidedInput = {
+  code: string
+  name: string
+  kind: $Enums.DepartmentKind
+  consultationPhone?: string | null
+  supervisionPhone?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  systems?: Prisma.DepartmentSystemCreateNestedManyWithoutDepartmentInput
+  registeredEnterprises?: Prisma.EnterpriseCreateNestedManyWithoutRegistrationAuthorityInput
+  licenceTypes?: Prisma.LicenceTypeCreateNestedManyWithoutIssuingDepartmentInput
+  licencesIssued?: Prisma.LicenceCreateNestedManyWithoutIssuingDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutPenaltiesDecidedInput = {
+  code: string
+  name: string
+  kind: $Enums.DepartmentKind
+  consultationPhone?: string | null
+  supervisionPhone?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  systems?: Prisma.DepartmentSystemUncheckedCreateNestedManyWithoutDepartmentInput
+  registeredEnterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutRegistrationAuthorityInput
+  licenceTypes?: Prisma.LicenceTypeUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+  licencesIssued?: Prisma.LicenceUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutPenaltiesDecidedInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutPenaltiesDecidedInput, Prisma.DepartmentUncheckedCreateWithoutPenaltiesDecidedInput>
+}
+
+export type DepartmentUpsertWithoutPenaltiesDecidedInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutPenaltiesDecidedInput, Prisma.DepartmentUncheckedUpdateWithoutPenaltiesDecidedInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutPenaltiesDecidedInput, Prisma.DepartmentUncheckedCreateWithoutPenaltiesDecidedInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutPenaltiesDecidedInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutPenaltiesDecidedInput, Prisma.DepartmentUncheckedUpdateWithoutPenaltiesDecidedInput>
+}
+
+export type DepartmentUpdateWithoutPenaltiesDecidedInput = {
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumDepartmentKindFieldUpdateOperationsInput | $Enums.DepartmentKind
+  consultationPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  supervisionPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  systems?: Prisma.DepartmentSystemUpdateManyWithoutDepartmentNestedInput
+  registeredEnterprises?: Prisma.EnterpriseUpdateManyWithoutRegistrationAuthorityNestedInput
+  licenceTypes?: Prisma.LicenceTypeUpdateManyWithoutIssuingDepartmentNestedInput
+  licencesIssued?: Prisma.LicenceUpdateManyWithoutIssuingDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutPenaltiesDecidedInput = {
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumDepartmentKindFieldUpdateOperationsInput | $Enums.DepartmentKind
+  consultationPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  supervisionPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  systems?: Prisma.DepartmentSystemUncheckedUpdateManyWithoutDepartmentNestedInput
+  registeredEnterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutRegistrationAuthorityNestedInput
+  licenceTypes?: Prisma.LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
+  licencesIssued?: Prisma.LicenceUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
 }
 
 
@@ -540,11 +843,17 @@ export type DepartmentUncheckedUpdateWithoutRegisteredEnterprisesInput = {
 export type DepartmentCountOutputType = {
   systems: number
   registeredEnterprises: number
+  licenceTypes: number
+  licencesIssued: number
+  penaltiesDecided: number
 }
 
 export type DepartmentCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   systems?: boolean | DepartmentCountOutputTypeCountSystemsArgs
   registeredEnterprises?: boolean | DepartmentCountOutputTypeCountRegisteredEnterprisesArgs
+  licenceTypes?: boolean | DepartmentCountOutputTypeCountLicenceTypesArgs
+  licencesIssued?: boolean | DepartmentCountOutputTypeCountLicencesIssuedArgs
+  penaltiesDecided?: boolean | DepartmentCountOutputTypeCountPenaltiesDecidedArgs
 }
 
 /**
@@ -571,6 +880,27 @@ export type DepartmentCountOutputTypeCountRegisteredEnterprisesArgs<ExtArgs exte
   where?: Prisma.EnterpriseWhereInput
 }
 
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountLicenceTypesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.LicenceTypeWhereInput
+}
+
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountLicencesIssuedArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.LicenceWhereInput
+}
+
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountPenaltiesDecidedArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.PenaltyWhereInput
+}
+
 
 export type DepartmentSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   code?: boolean
@@ -582,6 +912,9 @@ export type DepartmentSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   updatedAt?: boolean
   systems?: boolean | Prisma.Department$systemsArgs<ExtArgs>
   registeredEnterprises?: boolean | Prisma.Department$registeredEnterprisesArgs<ExtArgs>
+  licenceTypes?: boolean | Prisma.Department$licenceTypesArgs<ExtArgs>
+  licencesIssued?: boolean | Prisma.Department$licencesIssuedArgs<ExtArgs>
+  penaltiesDecided?: boolean | Prisma.Department$penaltiesDecidedArgs<ExtArgs>
   _count?: boolean | Prisma.DepartmentCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["department"]>
 
@@ -619,6 +952,9 @@ export type DepartmentOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs
 export type DepartmentInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   systems?: boolean | Prisma.Department$systemsArgs<ExtArgs>
   registeredEnterprises?: boolean | Prisma.Department$registeredEnterprisesArgs<ExtArgs>
+  licenceTypes?: boolean | Prisma.Department$licenceTypesArgs<ExtArgs>
+  licencesIssued?: boolean | Prisma.Department$licencesIssuedArgs<ExtArgs>
+  penaltiesDecided?: boolean | Prisma.Department$penaltiesDecidedArgs<ExtArgs>
   _count?: boolean | Prisma.DepartmentCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DepartmentIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -629,6 +965,9 @@ export type $DepartmentPayload<ExtArgs extends runtime.Types.Extensions.Internal
   objects: {
     systems: Prisma.$DepartmentSystemPayload<ExtArgs>[]
     registeredEnterprises: Prisma.$EnterprisePayload<ExtArgs>[]
+    licenceTypes: Prisma.$LicenceTypePayload<ExtArgs>[]
+    licencesIssued: Prisma.$LicencePayload<ExtArgs>[]
+    penaltiesDecided: Prisma.$PenaltyPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     code: string
@@ -1040,6 +1379,9 @@ export interface Prisma__DepartmentClient<T, Null = never, ExtArgs extends runti
   readonly [Symbol.toStringTag]: "PrismaPromise"
   systems<T extends Prisma.Department$systemsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$systemsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DepartmentSystemPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   registeredEnterprises<T extends Prisma.Department$registeredEnterprisesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$registeredEnterprisesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EnterprisePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  licenceTypes<T extends Prisma.Department$licenceTypesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$licenceTypesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LicenceTypePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  licencesIssued<T extends Prisma.Department$licencesIssuedArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$licencesIssuedArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LicencePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  penaltiesDecided<T extends Prisma.Department$penaltiesDecidedArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$penaltiesDecidedArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$PenaltyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1509,6 +1851,78 @@ export type Department$registeredEnterprisesArgs<ExtArgs extends runtime.Types.E
   take?: number
   skip?: number
   distinct?: Prisma.EnterpriseScalarFieldEnum | Prisma.EnterpriseScalarFieldEnum[]
+}
+
+/**
+ * Department.licenceTypes
+ */
+export type Department$licenceTypesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the LicenceType
+   */
+  select?: Prisma.LicenceTypeSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the LicenceType
+   */
+  omit?: Prisma.LicenceTypeOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.LicenceTypeInclude<ExtArgs> | null
+  where?: Prisma.LicenceTypeWhereInput
+  orderBy?: Prisma.LicenceTypeOrderByWithRelationInput | Prisma.LicenceTypeOrderByWithRelationInput[]
+  cursor?: Prisma.LicenceTypeWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.LicenceTypeScalarFieldEnum | Prisma.LicenceTypeScalarFieldEnum[]
+}
+
+/**
+ * Department.licencesIssued
+ */
+export type Department$licencesIssuedArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Licence
+   */
+  select?: Prisma.LicenceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Licence
+   */
+  omit?: Prisma.LicenceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.LicenceInclude<ExtArgs> | null
+  where?: Prisma.LicenceWhereInput
+  orderBy?: Prisma.LicenceOrderByWithRelationInput | Prisma.LicenceOrderByWithRelationInput[]
+  cursor?: Prisma.LicenceWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.LicenceScalarFieldEnum | Prisma.LicenceScalarFieldEnum[]
+}
+
+/**
+ * Department.penaltiesDecided
+ */
+export type Department$penaltiesDecidedArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Penalty
+   */
+  select?: Prisma.PenaltySelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Penalty
+   */
+  omit?: Prisma.PenaltyOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.PenaltyInclude<ExtArgs> | null
+  where?: Prisma.PenaltyWhereInput
+  orderBy?: Prisma.PenaltyOrderByWithRelationInput | Prisma.PenaltyOrderByWithRelationInput[]
+  cursor?: Prisma.PenaltyWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.PenaltyScalarFieldEnum | Prisma.PenaltyScalarFieldEnum[]
 }
 
 /**

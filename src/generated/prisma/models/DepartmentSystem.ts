@@ -197,6 +197,8 @@ export type DepartmentSystemWhereInput = {
   department?: Prisma.XOR<Prisma.DepartmentScalarRelationFilter, Prisma.DepartmentWhereInput>
   keys?: Prisma.ApiKeyListRelationFilter
   enterprises?: Prisma.EnterpriseListRelationFilter
+  licences?: Prisma.LicenceListRelationFilter
+  penalties?: Prisma.PenaltyListRelationFilter
 }
 
 export type DepartmentSystemOrderByWithRelationInput = {
@@ -210,6 +212,8 @@ export type DepartmentSystemOrderByWithRelationInput = {
   department?: Prisma.DepartmentOrderByWithRelationInput
   keys?: Prisma.ApiKeyOrderByRelationAggregateInput
   enterprises?: Prisma.EnterpriseOrderByRelationAggregateInput
+  licences?: Prisma.LicenceOrderByRelationAggregateInput
+  penalties?: Prisma.PenaltyOrderByRelationAggregateInput
 }
 
 export type DepartmentSystemWhereUniqueInput = Prisma.AtLeast<{
@@ -227,6 +231,8 @@ export type DepartmentSystemWhereUniqueInput = Prisma.AtLeast<{
   department?: Prisma.XOR<Prisma.DepartmentScalarRelationFilter, Prisma.DepartmentWhereInput>
   keys?: Prisma.ApiKeyListRelationFilter
   enterprises?: Prisma.EnterpriseListRelationFilter
+  licences?: Prisma.LicenceListRelationFilter
+  penalties?: Prisma.PenaltyListRelationFilter
 }, "id" | "departmentCode_name">
 
 export type DepartmentSystemOrderByWithAggregationInput = {
@@ -265,6 +271,8 @@ export type DepartmentSystemCreateInput = {
   department: Prisma.DepartmentCreateNestedOneWithoutSystemsInput
   keys?: Prisma.ApiKeyCreateNestedManyWithoutSystemInput
   enterprises?: Prisma.EnterpriseCreateNestedManyWithoutSourceSystemInput
+  licences?: Prisma.LicenceCreateNestedManyWithoutSourceSystemInput
+  penalties?: Prisma.PenaltyCreateNestedManyWithoutSourceSystemInput
 }
 
 export type DepartmentSystemUncheckedCreateInput = {
@@ -277,6 +285,8 @@ export type DepartmentSystemUncheckedCreateInput = {
   updatedAt?: Date | string
   keys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutSystemInput
   enterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutSourceSystemInput
+  licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutSourceSystemInput
+  penalties?: Prisma.PenaltyUncheckedCreateNestedManyWithoutSourceSystemInput
 }
 
 export type DepartmentSystemUpdateInput = {
@@ -289,6 +299,8 @@ export type DepartmentSystemUpdateInput = {
   department?: Prisma.DepartmentUpdateOneRequiredWithoutSystemsNestedInput
   keys?: Prisma.ApiKeyUpdateManyWithoutSystemNestedInput
   enterprises?: Prisma.EnterpriseUpdateManyWithoutSourceSystemNestedInput
+  licences?: Prisma.LicenceUpdateManyWithoutSourceSystemNestedInput
+  penalties?: Prisma.PenaltyUpdateManyWithoutSourceSystemNestedInput
 }
 
 export type DepartmentSystemUncheckedUpdateInput = {
@@ -301,6 +313,8 @@ export type DepartmentSystemUncheckedUpdateInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   keys?: Prisma.ApiKeyUncheckedUpdateManyWithoutSystemNestedInput
   enterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutSourceSystemNestedInput
+  licences?: Prisma.LicenceUncheckedUpdateManyWithoutSourceSystemNestedInput
+  penalties?: Prisma.PenaltyUncheckedUpdateManyWithoutSourceSystemNestedInput
 }
 
 export type DepartmentSystemCreateManyInput = {
@@ -478,6 +492,38 @@ export type DepartmentSystemUpdateOneWithoutEnterprisesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentSystemUpdateToOneWithWhereWithoutEnterprisesInput, Prisma.DepartmentSystemUpdateWithoutEnterprisesInput>, Prisma.DepartmentSystemUncheckedUpdateWithoutEnterprisesInput>
 }
 
+export type DepartmentSystemCreateNestedOneWithoutLicencesInput = {
+  create?: Prisma.XOR<Prisma.DepartmentSystemCreateWithoutLicencesInput, Prisma.DepartmentSystemUncheckedCreateWithoutLicencesInput>
+  connectOrCreate?: Prisma.DepartmentSystemCreateOrConnectWithoutLicencesInput
+  connect?: Prisma.DepartmentSystemWhereUniqueInput
+}
+
+export type DepartmentSystemUpdateOneWithoutLicencesNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentSystemCreateWithoutLicencesInput, Prisma.DepartmentSystemUncheckedCreateWithoutLicencesInput>
+  connectOrCreate?: Prisma.DepartmentSystemCreateOrConnectWithoutLicencesInput
+  upsert?: Prisma.DepartmentSystemUpsertWithoutLicencesInput
+  disconnect?: Prisma.DepartmentSystemWhereInput | boolean
+  delete?: Prisma.DepartmentSystemWhereInput | boolean
+  connect?: Prisma.DepartmentSystemWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentSystemUpdateToOneWithWhereWithoutLicencesInput, Prisma.DepartmentSystemUpdateWithoutLicencesInput>, Prisma.DepartmentSystemUncheckedUpdateWithoutLicencesInput>
+}
+
+export type DepartmentSystemCreateNestedOneWithoutPenaltiesInput = {
+  create?: Prisma.XOR<Prisma.DepartmentSystemCreateWithoutPenaltiesInput, Prisma.DepartmentSystemUncheckedCreateWithoutPenaltiesInput>
+  connectOrCreate?: Prisma.DepartmentSystemCreateOrConnectWithoutPenaltiesInput
+  connect?: Prisma.DepartmentSystemWhereUniqueInput
+}
+
+export type DepartmentSystemUpdateOneWithoutPenaltiesNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentSystemCreateWithoutPenaltiesInput, Prisma.DepartmentSystemUncheckedCreateWithoutPenaltiesInput>
+  connectOrCreate?: Prisma.DepartmentSystemCreateOrConnectWithoutPenaltiesInput
+  upsert?: Prisma.DepartmentSystemUpsertWithoutPenaltiesInput
+  disconnect?: Prisma.DepartmentSystemWhereInput | boolean
+  delete?: Prisma.DepartmentSystemWhereInput | boolean
+  connect?: Prisma.DepartmentSystemWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentSystemUpdateToOneWithWhereWithoutPenaltiesInput, Prisma.DepartmentSystemUpdateWithoutPenaltiesInput>, Prisma.DepartmentSystemUncheckedUpdateWithoutPenaltiesInput>
+}
+
 export type DepartmentSystemCreateWithoutDepartmentInput = {
   id?: string
   name: string
@@ -487,6 +533,8 @@ export type DepartmentSystemCreateWithoutDepartmentInput = {
   updatedAt?: Date | string
   keys?: Prisma.ApiKeyCreateNestedManyWithoutSystemInput
   enterprises?: Prisma.EnterpriseCreateNestedManyWithoutSourceSystemInput
+  licences?: Prisma.LicenceCreateNestedManyWithoutSourceSystemInput
+  penalties?: Prisma.PenaltyCreateNestedManyWithoutSourceSystemInput
 }
 
 export type DepartmentSystemUncheckedCreateWithoutDepartmentInput = {
@@ -498,6 +546,8 @@ export type DepartmentSystemUncheckedCreateWithoutDepartmentInput = {
   updatedAt?: Date | string
   keys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutSystemInput
   enterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutSourceSystemInput
+  licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutSourceSystemInput
+  penalties?: Prisma.PenaltyUncheckedCreateNestedManyWithoutSourceSystemInput
 }
 
 export type DepartmentSystemCreateOrConnectWithoutDepartmentInput = {
@@ -548,6 +598,8 @@ export type DepartmentSystemCreateWithoutKeysInput = {
   updatedAt?: Date | string
   department: Prisma.DepartmentCreateNestedOneWithoutSystemsInput
   enterprises?: Prisma.EnterpriseCreateNestedManyWithoutSourceSystemInput
+  licences?: Prisma.LicenceCreateNestedManyWithoutSourceSystemInput
+  penalties?: Prisma.PenaltyCreateNestedManyWithoutSourceSystemInput
 }
 
 export type DepartmentSystemUncheckedCreateWithoutKeysInput = {
@@ -559,6 +611,8 @@ export type DepartmentSystemUncheckedCreateWithoutKeysInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   enterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutSourceSystemInput
+  licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutSourceSystemInput
+  penalties?: Prisma.PenaltyUncheckedCreateNestedManyWithoutSourceSystemInput
 }
 
 export type DepartmentSystemCreateOrConnectWithoutKeysInput = {
@@ -586,6 +640,8 @@ export type DepartmentSystemUpdateWithoutKeysInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   department?: Prisma.DepartmentUpdateOneRequiredWithoutSystemsNestedInput
   enterprises?: Prisma.EnterpriseUpdateManyWithoutSourceSystemNestedInput
+  licences?: Prisma.LicenceUpdateManyWithoutSourceSystemNestedInput
+  penalties?: Prisma.PenaltyUpdateManyWithoutSourceSystemNestedInput
 }
 
 export type DepartmentSystemUncheckedUpdateWithoutKeysInput = {
@@ -597,6 +653,8 @@ export type DepartmentSystemUncheckedUpdateWithoutKeysInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   enterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutSourceSystemNestedInput
+  licences?: Prisma.LicenceUncheckedUpdateManyWithoutSourceSystemNestedInput
+  penalties?: Prisma.PenaltyUncheckedUpdateManyWithoutSourceSystemNestedInput
 }
 
 export type DepartmentSystemCreateWithoutEnterprisesInput = {
@@ -608,6 +666,8 @@ export type DepartmentSystemCreateWithoutEnterprisesInput = {
   updatedAt?: Date | string
   department: Prisma.DepartmentCreateNestedOneWithoutSystemsInput
   keys?: Prisma.ApiKeyCreateNestedManyWithoutSystemInput
+  licences?: Prisma.LicenceCreateNestedManyWithoutSourceSystemInput
+  penalties?: Prisma.PenaltyCreateNestedManyWithoutSourceSystemInput
 }
 
 export type DepartmentSystemUncheckedCreateWithoutEnterprisesInput = {
@@ -619,6 +679,8 @@ export type DepartmentSystemUncheckedCreateWithoutEnterprisesInput = {
   createdAt?: Date | string
   updatedAt?: Date | string
   keys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutSystemInput
+  licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutSourceSystemInput
+  penalties?: Prisma.PenaltyUncheckedCreateNestedManyWithoutSourceSystemInput
 }
 
 export type DepartmentSystemCreateOrConnectWithoutEnterprisesInput = {
@@ -646,6 +708,8 @@ export type DepartmentSystemUpdateWithoutEnterprisesInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   department?: Prisma.DepartmentUpdateOneRequiredWithoutSystemsNestedInput
   keys?: Prisma.ApiKeyUpdateManyWithoutSystemNestedInput
+  licences?: Prisma.LicenceUpdateManyWithoutSourceSystemNestedInput
+  penalties?: Prisma.PenaltyUpdateManyWithoutSourceSystemNestedInput
 }
 
 export type DepartmentSystemUncheckedUpdateWithoutEnterprisesInput = {
@@ -657,6 +721,144 @@ export type DepartmentSystemUncheckedUpdateWithoutEnterprisesInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   keys?: Prisma.ApiKeyUncheckedUpdateManyWithoutSystemNestedInput
+  licences?: Prisma.LicenceUncheckedUpdateManyWithoutSourceSystemNestedInput
+  penalties?: Prisma.PenaltyUncheckedUpdateManyWithoutSourceSystemNestedInput
+}
+
+export type DepartmentSystemCreateWithoutLicencesInput = {
+  id?: string
+  name: string
+  scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
+  active?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  department: Prisma.DepartmentCreateNestedOneWithoutSystemsInput
+  keys?: Prisma.ApiKeyCreateNestedManyWithoutSystemInput
+  enterprises?: Prisma.EnterpriseCreateNestedManyWithoutSourceSystemInput
+  penalties?: Prisma.PenaltyCreateNestedManyWithoutSourceSystemInput
+}
+
+export type DepartmentSystemUncheckedCreateWithoutLicencesInput = {
+  id?: string
+  departmentCode: string
+  name: string
+  scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
+  active?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  keys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutSystemInput
+  enterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutSourceSystemInput
+  penalties?: Prisma.PenaltyUncheckedCreateNestedManyWithoutSourceSystemInput
+}
+
+export type DepartmentSystemCreateOrConnectWithoutLicencesInput = {
+  where: Prisma.DepartmentSystemWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentSystemCreateWithoutLicencesInput, Prisma.DepartmentSystemUncheckedCreateWithoutLicencesInput>
+}
+
+export type DepartmentSystemUpsertWithoutLicencesInput = {
+  update: Prisma.XOR<Prisma.DepartmentSystemUpdateWithoutLicencesInput, Prisma.DepartmentSystemUncheckedUpdateWithoutLicencesInput>
+  create: Prisma.XOR<Prisma.DepartmentSystemCreateWithoutLicencesInput, Prisma.DepartmentSystemUncheckedCreateWithoutLicencesInput>
+  where?: Prisma.DepartmentSystemWhereInput
+}
+
+export type DepartmentSystemUpdateToOneWithWhereWithoutLicencesInput = {
+  where?: Prisma.DepartmentSystemWhereInput
+  data: Prisma.XOR<Prisma.DepartmentSystemUpdateWithoutLicencesInput, Prisma.DepartmentSystemUncheckedUpdateWithoutLicencesInput>
+}
+
+export type DepartmentSystemUpdateWithoutLicencesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
+  active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  department?: Prisma.DepartmentUpdateOneRequiredWithoutSystemsNestedInput
+  keys?: Prisma.ApiKeyUpdateManyWithoutSystemNestedInput
+  enterprises?: Prisma.EnterpriseUpdateManyWithoutSourceSystemNestedInput
+  penalties?: Prisma.PenaltyUpdateManyWithoutSourceSystemNestedInput
+}
+
+export type DepartmentSystemUncheckedUpdateWithoutLicencesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  departmentCode?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
+  active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  keys?: Prisma.ApiKeyUncheckedUpdateManyWithoutSystemNestedInput
+  enterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutSourceSystemNestedInput
+  penalties?: Prisma.PenaltyUncheckedUpdateManyWithoutSourceSystemNestedInput
+}
+
+export type DepartmentSystemCreateWithoutPenaltiesInput = {
+  id?: string
+  name: string
+  scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
+  active?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  department: Prisma.DepartmentCreateNestedOneWithoutSystemsInput
+  keys?: Prisma.ApiKeyCreateNestedManyWithoutSystemInput
+  enterprises?: Prisma.EnterpriseCreateNestedManyWithoutSourceSystemInput
+  licences?: Prisma.LicenceCreateNestedManyWithoutSourceSystemInput
+}
+
+export type DepartmentSystemUncheckedCreateWithoutPenaltiesInput = {
+  id?: string
+  departmentCode: string
+  name: string
+  scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
+  active?: boolean
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  keys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutSystemInput
+  enterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutSourceSystemInput
+  licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutSourceSystemInput
+}
+
+export type DepartmentSystemCreateOrConnectWithoutPenaltiesInput = {
+  where: Prisma.DepartmentSystemWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentSystemCreateWithoutPenaltiesInput, Prisma.DepartmentSystemUncheckedCreateWithoutPenaltiesInput>
+}
+
+export type DepartmentSystemUpsertWithoutPenaltiesInput = {
+  update: Prisma.XOR<Prisma.DepartmentSystemUpdateWithoutPenaltiesInput, Prisma.DepartmentSystemUncheckedUpdateWithoutPenaltiesInput>
+  create: Prisma.XOR<Prisma.DepartmentSystemCreateWithoutPenaltiesInput, Prisma.DepartmentSystemUncheckedCreateWithoutPenaltiesInput>
+  where?: Prisma.DepartmentSystemWhereInput
+}
+
+export type DepartmentSystemUpdateToOneWithWhereWithoutPenaltiesInput = {
+  where?: Prisma.DepartmentSystemWhereInput
+  data: Prisma.XOR<Prisma.DepartmentSystemUpdateWithoutPenaltiesInput, Prisma.DepartmentSystemUncheckedUpdateWithoutPenaltiesInput>
+}
+
+export type DepartmentSystemUpdateWithoutPenaltiesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
+  active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  department?: Prisma.DepartmentUpdateOneRequiredWithoutSystemsNestedInput
+  keys?: Prisma.ApiKeyUpdateManyWithoutSystemNestedInput
+  enterprises?: Prisma.EnterpriseUpdateManyWithoutSourceSystemNestedInput
+  licences?: Prisma.LicenceUpdateManyWithoutSourceSystemNestedInput
+}
+
+export type DepartmentSystemUncheckedUpdateWithoutPenaltiesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  departmentCode?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
+  active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  keys?: Prisma.ApiKeyUncheckedUpdateManyWithoutSystemNestedInput
+  enterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutSourceSystemNestedInput
+  licences?: Prisma.LicenceUncheckedUpdateManyWithoutSourceSystemNestedInput
 }
 
 export type DepartmentSystemCreateManyDepartmentInput = {
@@ -677,6 +879,8 @@ export type DepartmentSystemUpdateWithoutDepartmentInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   keys?: Prisma.ApiKeyUpdateManyWithoutSystemNestedInput
   enterprises?: Prisma.EnterpriseUpdateManyWithoutSourceSystemNestedInput
+  licences?: Prisma.LicenceUpdateManyWithoutSourceSystemNestedInput
+  penalties?: Prisma.PenaltyUpdateManyWithoutSourceSystemNestedInput
 }
 
 export type DepartmentSystemUncheckedUpdateWithoutDepartmentInput = {
@@ -688,6 +892,8 @@ export type DepartmentSystemUncheckedUpdateWithoutDepartmentInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   keys?: Prisma.ApiKeyUncheckedUpdateManyWithoutSystemNestedInput
   enterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutSourceSystemNestedInput
+  licences?: Prisma.LicenceUncheckedUpdateManyWithoutSourceSystemNestedInput
+  penalties?: Prisma.PenaltyUncheckedUpdateManyWithoutSourceSystemNestedInput
 }
 
 export type DepartmentSystemUncheckedUpdateManyWithoutDepartmentInput = {
@@ -707,11 +913,15 @@ export type DepartmentSystemUncheckedUpdateManyWithoutDepartmentInput = {
 export type DepartmentSystemCountOutputType = {
   keys: number
   enterprises: number
+  licences: number
+  penalties: number
 }
 
 export type DepartmentSystemCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   keys?: boolean | DepartmentSystemCountOutputTypeCountKeysArgs
   enterprises?: boolean | DepartmentSystemCountOutputTypeCountEnterprisesArgs
+  licences?: boolean | DepartmentSystemCountOutputTypeCountLicencesArgs
+  penalties?: boolean | DepartmentSystemCountOutputTypeCountPenaltiesArgs
 }
 
 /**
@@ -738,6 +948,20 @@ export type DepartmentSystemCountOutputTypeCountEnterprisesArgs<ExtArgs extends 
   where?: Prisma.EnterpriseWhereInput
 }
 
+/**
+ * DepartmentSystemCountOutputType without action
+ */
+export type DepartmentSystemCountOutputTypeCountLicencesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.LicenceWhereInput
+}
+
+/**
+ * DepartmentSystemCountOutputType without action
+ */
+export type DepartmentSystemCountOutputTypeCountPenaltiesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.PenaltyWhereInput
+}
+
 
 export type DepartmentSystemSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -750,6 +974,8 @@ export type DepartmentSystemSelect<ExtArgs extends runtime.Types.Extensions.Inte
   department?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
   keys?: boolean | Prisma.DepartmentSystem$keysArgs<ExtArgs>
   enterprises?: boolean | Prisma.DepartmentSystem$enterprisesArgs<ExtArgs>
+  licences?: boolean | Prisma.DepartmentSystem$licencesArgs<ExtArgs>
+  penalties?: boolean | Prisma.DepartmentSystem$penaltiesArgs<ExtArgs>
   _count?: boolean | Prisma.DepartmentSystemCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["departmentSystem"]>
 
@@ -790,6 +1016,8 @@ export type DepartmentSystemInclude<ExtArgs extends runtime.Types.Extensions.Int
   department?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
   keys?: boolean | Prisma.DepartmentSystem$keysArgs<ExtArgs>
   enterprises?: boolean | Prisma.DepartmentSystem$enterprisesArgs<ExtArgs>
+  licences?: boolean | Prisma.DepartmentSystem$licencesArgs<ExtArgs>
+  penalties?: boolean | Prisma.DepartmentSystem$penaltiesArgs<ExtArgs>
   _count?: boolean | Prisma.DepartmentSystemCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DepartmentSystemIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -805,6 +1033,8 @@ export type $DepartmentSystemPayload<ExtArgs extends runtime.Types.Extensions.In
     department: Prisma.$DepartmentPayload<ExtArgs>
     keys: Prisma.$ApiKeyPayload<ExtArgs>[]
     enterprises: Prisma.$EnterprisePayload<ExtArgs>[]
+    licences: Prisma.$LicencePayload<ExtArgs>[]
+    penalties: Prisma.$PenaltyPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1211,6 +1441,8 @@ export interface Prisma__DepartmentSystemClient<T, Null = never, ExtArgs extends
   department<T extends Prisma.DepartmentDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DepartmentDefaultArgs<ExtArgs>>): Prisma.Prisma__DepartmentClient<runtime.Types.Result.GetResult<Prisma.$DepartmentPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   keys<T extends Prisma.DepartmentSystem$keysArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DepartmentSystem$keysArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ApiKeyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   enterprises<T extends Prisma.DepartmentSystem$enterprisesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DepartmentSystem$enterprisesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EnterprisePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  licences<T extends Prisma.DepartmentSystem$licencesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DepartmentSystem$licencesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LicencePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  penalties<T extends Prisma.DepartmentSystem$penaltiesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DepartmentSystem$penaltiesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$PenaltyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1688,6 +1920,54 @@ export type DepartmentSystem$enterprisesArgs<ExtArgs extends runtime.Types.Exten
   take?: number
   skip?: number
   distinct?: Prisma.EnterpriseScalarFieldEnum | Prisma.EnterpriseScalarFieldEnum[]
+}
+
+/**
+ * DepartmentSystem.licences
+ */
+export type DepartmentSystem$licencesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Licence
+   */
+  select?: Prisma.LicenceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Licence
+   */
+  omit?: Prisma.LicenceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.LicenceInclude<ExtArgs> | null
+  where?: Prisma.LicenceWhereInput
+  orderBy?: Prisma.LicenceOrderByWithRelationInput | Prisma.LicenceOrderByWithRelationInput[]
+  cursor?: Prisma.LicenceWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.LicenceScalarFieldEnum | Prisma.LicenceScalarFieldEnum[]
+}
+
+/**
+ * DepartmentSystem.penalties
+ */
+export type DepartmentSystem$penaltiesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Penalty
+   */
+  select?: Prisma.PenaltySelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Penalty
+   */
+  omit?: Prisma.PenaltyOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.PenaltyInclude<ExtArgs> | null
+  where?: Prisma.PenaltyWhereInput
+  orderBy?: Prisma.PenaltyOrderByWithRelationInput | Prisma.PenaltyOrderByWithRelationInput[]
+  cursor?: Prisma.PenaltyWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.PenaltyScalarFieldEnum | Prisma.PenaltyScalarFieldEnum[]
 }
 
 /**

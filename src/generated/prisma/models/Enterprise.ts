@@ -338,6 +338,8 @@ export type EnterpriseWhereInput = {
   sourceVersion?: Prisma.IntNullableFilter<"Enterprise"> | number | null
   registrationAuthority?: Prisma.XOR<Prisma.DepartmentScalarRelationFilter, Prisma.DepartmentWhereInput>
   sourceSystem?: Prisma.XOR<Prisma.DepartmentSystemNullableScalarRelationFilter, Prisma.DepartmentSystemWhereInput> | null
+  licences?: Prisma.LicenceListRelationFilter
+  penalties?: Prisma.PenaltyListRelationFilter
 }
 
 export type EnterpriseOrderByWithRelationInput = {
@@ -362,6 +364,8 @@ export type EnterpriseOrderByWithRelationInput = {
   sourceVersion?: Prisma.SortOrderInput | Prisma.SortOrder
   registrationAuthority?: Prisma.DepartmentOrderByWithRelationInput
   sourceSystem?: Prisma.DepartmentSystemOrderByWithRelationInput
+  licences?: Prisma.LicenceOrderByRelationAggregateInput
+  penalties?: Prisma.PenaltyOrderByRelationAggregateInput
 }
 
 export type EnterpriseWhereUniqueInput = Prisma.AtLeast<{
@@ -390,6 +394,8 @@ export type EnterpriseWhereUniqueInput = Prisma.AtLeast<{
   sourceVersion?: Prisma.IntNullableFilter<"Enterprise"> | number | null
   registrationAuthority?: Prisma.XOR<Prisma.DepartmentScalarRelationFilter, Prisma.DepartmentWhereInput>
   sourceSystem?: Prisma.XOR<Prisma.DepartmentSystemNullableScalarRelationFilter, Prisma.DepartmentSystemWhereInput> | null
+  licences?: Prisma.LicenceListRelationFilter
+  penalties?: Prisma.PenaltyListRelationFilter
 }, "uscc" | "sourceSystemId_sourceRecordId">
 
 export type EnterpriseOrderByWithAggregationInput = {
@@ -464,6 +470,8 @@ export type EnterpriseCreateInput = {
   sourceVersion?: number | null
   registrationAuthority: Prisma.DepartmentCreateNestedOneWithoutRegisteredEnterprisesInput
   sourceSystem?: Prisma.DepartmentSystemCreateNestedOneWithoutEnterprisesInput
+  licences?: Prisma.LicenceCreateNestedManyWithoutHolderInput
+  penalties?: Prisma.PenaltyCreateNestedManyWithoutEnterpriseInput
 }
 
 export type EnterpriseUncheckedCreateInput = {
@@ -486,6 +494,8 @@ export type EnterpriseUncheckedCreateInput = {
   sourceSystemId?: string | null
   sourceRecordId?: string | null
   sourceVersion?: number | null
+  licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutHolderInput
+  penalties?: Prisma.PenaltyUncheckedCreateNestedManyWithoutEnterpriseInput
 }
 
 export type EnterpriseUpdateInput = {
@@ -508,6 +518,8 @@ export type EnterpriseUpdateInput = {
   sourceVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   registrationAuthority?: Prisma.DepartmentUpdateOneRequiredWithoutRegisteredEnterprisesNestedInput
   sourceSystem?: Prisma.DepartmentSystemUpdateOneWithoutEnterprisesNestedInput
+  licences?: Prisma.LicenceUpdateManyWithoutHolderNestedInput
+  penalties?: Prisma.PenaltyUpdateManyWithoutEnterpriseNestedInput
 }
 
 export type EnterpriseUncheckedUpdateInput = {
@@ -530,6 +542,8 @@ export type EnterpriseUncheckedUpdateInput = {
   sourceSystemId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceRecordId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  licences?: Prisma.LicenceUncheckedUpdateManyWithoutHolderNestedInput
+  penalties?: Prisma.PenaltyUncheckedUpdateManyWithoutEnterpriseNestedInput
 }
 
 export type EnterpriseCreateManyInput = {
@@ -689,6 +703,11 @@ export type EnterpriseSumOrderByAggregateInput = {
   sourceVersion?: Prisma.SortOrder
 }
 
+export type EnterpriseScalarRelationFilter = {
+  is?: Prisma.EnterpriseWhereInput
+  isNot?: Prisma.EnterpriseWhereInput
+}
+
 export type EnterpriseCreateNestedManyWithoutRegistrationAuthorityInput = {
   create?: Prisma.XOR<Prisma.EnterpriseCreateWithoutRegistrationAuthorityInput, Prisma.EnterpriseUncheckedCreateWithoutRegistrationAuthorityInput> | Prisma.EnterpriseCreateWithoutRegistrationAuthorityInput[] | Prisma.EnterpriseUncheckedCreateWithoutRegistrationAuthorityInput[]
   connectOrCreate?: Prisma.EnterpriseCreateOrConnectWithoutRegistrationAuthorityInput | Prisma.EnterpriseCreateOrConnectWithoutRegistrationAuthorityInput[]
@@ -805,6 +824,34 @@ export type NullableIntFieldUpdateOperationsInput = {
   divide?: number
 }
 
+export type EnterpriseCreateNestedOneWithoutLicencesInput = {
+  create?: Prisma.XOR<Prisma.EnterpriseCreateWithoutLicencesInput, Prisma.EnterpriseUncheckedCreateWithoutLicencesInput>
+  connectOrCreate?: Prisma.EnterpriseCreateOrConnectWithoutLicencesInput
+  connect?: Prisma.EnterpriseWhereUniqueInput
+}
+
+export type EnterpriseUpdateOneRequiredWithoutLicencesNestedInput = {
+  create?: Prisma.XOR<Prisma.EnterpriseCreateWithoutLicencesInput, Prisma.EnterpriseUncheckedCreateWithoutLicencesInput>
+  connectOrCreate?: Prisma.EnterpriseCreateOrConnectWithoutLicencesInput
+  upsert?: Prisma.EnterpriseUpsertWithoutLicencesInput
+  connect?: Prisma.EnterpriseWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.EnterpriseUpdateToOneWithWhereWithoutLicencesInput, Prisma.EnterpriseUpdateWithoutLicencesInput>, Prisma.EnterpriseUncheckedUpdateWithoutLicencesInput>
+}
+
+export type EnterpriseCreateNestedOneWithoutPenaltiesInput = {
+  create?: Prisma.XOR<Prisma.EnterpriseCreateWithoutPenaltiesInput, Prisma.EnterpriseUncheckedCreateWithoutPenaltiesInput>
+  connectOrCreate?: Prisma.EnterpriseCreateOrConnectWithoutPenaltiesInput
+  connect?: Prisma.EnterpriseWhereUniqueInput
+}
+
+export type EnterpriseUpdateOneRequiredWithoutPenaltiesNestedInput = {
+  create?: Prisma.XOR<Prisma.EnterpriseCreateWithoutPenaltiesInput, Prisma.EnterpriseUncheckedCreateWithoutPenaltiesInput>
+  connectOrCreate?: Prisma.EnterpriseCreateOrConnectWithoutPenaltiesInput
+  upsert?: Prisma.EnterpriseUpsertWithoutPenaltiesInput
+  connect?: Prisma.EnterpriseWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.EnterpriseUpdateToOneWithWhereWithoutPenaltiesInput, Prisma.EnterpriseUpdateWithoutPenaltiesInput>, Prisma.EnterpriseUncheckedUpdateWithoutPenaltiesInput>
+}
+
 export type EnterpriseCreateWithoutRegistrationAuthorityInput = {
   uscc: string
   name: string
@@ -824,6 +871,8 @@ export type EnterpriseCreateWithoutRegistrationAuthorityInput = {
   sourceRecordId?: string | null
   sourceVersion?: number | null
   sourceSystem?: Prisma.DepartmentSystemCreateNestedOneWithoutEnterprisesInput
+  licences?: Prisma.LicenceCreateNestedManyWithoutHolderInput
+  penalties?: Prisma.PenaltyCreateNestedManyWithoutEnterpriseInput
 }
 
 export type EnterpriseUncheckedCreateWithoutRegistrationAuthorityInput = {
@@ -845,6 +894,8 @@ export type EnterpriseUncheckedCreateWithoutRegistrationAuthorityInput = {
   sourceSystemId?: string | null
   sourceRecordId?: string | null
   sourceVersion?: number | null
+  licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutHolderInput
+  penalties?: Prisma.PenaltyUncheckedCreateNestedManyWithoutEnterpriseInput
 }
 
 export type EnterpriseCreateOrConnectWithoutRegistrationAuthorityInput = {
@@ -917,6 +968,8 @@ export type EnterpriseCreateWithoutSourceSystemInput = {
   sourceRecordId?: string | null
   sourceVersion?: number | null
   registrationAuthority: Prisma.DepartmentCreateNestedOneWithoutRegisteredEnterprisesInput
+  licences?: Prisma.LicenceCreateNestedManyWithoutHolderInput
+  penalties?: Prisma.PenaltyCreateNestedManyWithoutEnterpriseInput
 }
 
 export type EnterpriseUncheckedCreateWithoutSourceSystemInput = {
@@ -938,6 +991,8 @@ export type EnterpriseUncheckedCreateWithoutSourceSystemInput = {
   revision?: number
   sourceRecordId?: string | null
   sourceVersion?: number | null
+  licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutHolderInput
+  penalties?: Prisma.PenaltyUncheckedCreateNestedManyWithoutEnterpriseInput
 }
 
 export type EnterpriseCreateOrConnectWithoutSourceSystemInput = {
@@ -964,6 +1019,222 @@ export type EnterpriseUpdateWithWhereUniqueWithoutSourceSystemInput = {
 export type EnterpriseUpdateManyWithWhereWithoutSourceSystemInput = {
   where: Prisma.EnterpriseScalarWhereInput
   data: Prisma.XOR<Prisma.EnterpriseUpdateManyMutationInput, Prisma.EnterpriseUncheckedUpdateManyWithoutSourceSystemInput>
+}
+
+export type EnterpriseCreateWithoutLicencesInput = {
+  uscc: string
+  name: string
+  type: $Enums.EnterpriseType
+  legalRepresentative: string
+  legalRepresentativeIdNumber: string
+  registeredCapital: runtime.Decimal | runtime.DecimalJsLike | number | string
+  establishedOn: Date | string
+  address: string
+  street: string
+  businessScope: string
+  status?: $Enums.EnterpriseStatus
+  contactPhone?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  revision?: number
+  sourceRecordId?: string | null
+  sourceVersion?: number | null
+  registrationAuthority: Prisma.DepartmentCreateNestedOneWithoutRegisteredEnterprisesInput
+  sourceSystem?: Prisma.DepartmentSystemCreateNestedOneWithoutEnterprisesInput
+  penalties?: Prisma.PenaltyCreateNestedManyWithoutEnterpriseInput
+}
+
+export type EnterpriseUncheckedCreateWithoutLicencesInput = {
+  uscc: string
+  name: string
+  type: $Enums.EnterpriseType
+  legalRepresentative: string
+  legalRepresentativeIdNumber: string
+  registeredCapital: runtime.Decimal | runtime.DecimalJsLike | number | string
+  establishedOn: Date | string
+  registrationAuthorityCode: string
+  address: string
+  street: string
+  businessScope: string
+  status?: $Enums.EnterpriseStatus
+  contactPhone?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  revision?: number
+  sourceSystemId?: string | null
+  sourceRecordId?: string | null
+  sourceVersion?: number | null
+  penalties?: Prisma.PenaltyUncheckedCreateNestedManyWithoutEnterpriseInput
+}
+
+export type EnterpriseCreateOrConnectWithoutLicencesInput = {
+  where: Prisma.EnterpriseWhereUniqueInput
+  create: Prisma.XOR<Prisma.EnterpriseCreateWithoutLicencesInput, Prisma.EnterpriseUncheckedCreateWithoutLicencesInput>
+}
+
+export type EnterpriseUpsertWithoutLicencesInput = {
+  update: Prisma.XOR<Prisma.EnterpriseUpdateWithoutLicencesInput, Prisma.EnterpriseUncheckedUpdateWithoutLicencesInput>
+  create: Prisma.XOR<Prisma.EnterpriseCreateWithoutLicencesInput, Prisma.EnterpriseUncheckedCreateWithoutLicencesInput>
+  where?: Prisma.EnterpriseWhereInput
+}
+
+export type EnterpriseUpdateToOneWithWhereWithoutLicencesInput = {
+  where?: Prisma.EnterpriseWhereInput
+  data: Prisma.XOR<Prisma.EnterpriseUpdateWithoutLicencesInput, Prisma.EnterpriseUncheckedUpdateWithoutLicencesInput>
+}
+
+export type EnterpriseUpdateWithoutLicencesInput = {
+  uscc?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumEnterpriseTypeFieldUpdateOperationsInput | $Enums.EnterpriseType
+  legalRepresentative?: Prisma.StringFieldUpdateOperationsInput | string
+  legalRepresentativeIdNumber?: Prisma.StringFieldUpdateOperationsInput | string
+  registeredCapital?: Prisma.DecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string
+  establishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  address?: Prisma.StringFieldUpdateOperationsInput | string
+  street?: Prisma.StringFieldUpdateOperationsInput | string
+  businessScope?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.EnumEnterpriseStatusFieldUpdateOperationsInput | $Enums.EnterpriseStatus
+  contactPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  revision?: Prisma.IntFieldUpdateOperationsInput | number
+  sourceRecordId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  registrationAuthority?: Prisma.DepartmentUpdateOneRequiredWithoutRegisteredEnterprisesNestedInput
+  sourceSystem?: Prisma.DepartmentSystemUpdateOneWithoutEnterprisesNestedInput
+  penalties?: Prisma.PenaltyUpdateManyWithoutEnterpriseNestedInput
+}
+
+export type EnterpriseUncheckedUpdateWithoutLicencesInput = {
+  uscc?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumEnterpriseTypeFieldUpdateOperationsInput | $Enums.EnterpriseType
+  legalRepresentative?: Prisma.StringFieldUpdateOperationsInput | string
+  legalRepresentativeIdNumber?: Prisma.StringFieldUpdateOperationsInput | string
+  registeredCapital?: Prisma.DecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string
+  establishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  registrationAuthorityCode?: Prisma.StringFieldUpdateOperationsInput | string
+  address?: Prisma.StringFieldUpdateOperationsInput | string
+  street?: Prisma.StringFieldUpdateOperationsInput | string
+  businessScope?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.EnumEnterpriseStatusFieldUpdateOperationsInput | $Enums.EnterpriseStatus
+  contactPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  revision?: Prisma.IntFieldUpdateOperationsInput | number
+  sourceSystemId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceRecordId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  penalties?: Prisma.PenaltyUncheckedUpdateManyWithoutEnterpriseNestedInput
+}
+
+export type EnterpriseCreateWithoutPenaltiesInput = {
+  uscc: string
+  name: string
+  type: $Enums.EnterpriseType
+  legalRepresentative: string
+  legalRepresentativeIdNumber: string
+  registeredCapital: runtime.Decimal | runtime.DecimalJsLike | number | string
+  establishedOn: Date | string
+  address: string
+  street: string
+  businessScope: string
+  status?: $Enums.EnterpriseStatus
+  contactPhone?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  revision?: number
+  sourceRecordId?: string | null
+  sourceVersion?: number | null
+  registrationAuthority: Prisma.DepartmentCreateNestedOneWithoutRegisteredEnterprisesInput
+  sourceSystem?: Prisma.DepartmentSystemCreateNestedOneWithoutEnterprisesInput
+  licences?: Prisma.LicenceCreateNestedManyWithoutHolderInput
+}
+
+export type EnterpriseUncheckedCreateWithoutPenaltiesInput = {
+  uscc: string
+  name: string
+  type: $Enums.EnterpriseType
+  legalRepresentative: string
+  legalRepresentativeIdNumber: string
+  registeredCapital: runtime.Decimal | runtime.DecimalJsLike | number | string
+  establishedOn: Date | string
+  registrationAuthorityCode: string
+  address: string
+  street: string
+  businessScope: string
+  status?: $Enums.EnterpriseStatus
+  contactPhone?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  revision?: number
+  sourceSystemId?: string | null
+  sourceRecordId?: string | null
+  sourceVersion?: number | null
+  licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutHolderInput
+}
+
+export type EnterpriseCreateOrConnectWithoutPenaltiesInput = {
+  where: Prisma.EnterpriseWhereUniqueInput
+  create: Prisma.XOR<Prisma.EnterpriseCreateWithoutPenaltiesInput, Prisma.EnterpriseUncheckedCreateWithoutPenaltiesInput>
+}
+
+export type EnterpriseUpsertWithoutPenaltiesInput = {
+  update: Prisma.XOR<Prisma.EnterpriseUpdateWithoutPenaltiesInput, Prisma.EnterpriseUncheckedUpdateWithoutPenaltiesInput>
+  create: Prisma.XOR<Prisma.EnterpriseCreateWithoutPenaltiesInput, Prisma.EnterpriseUncheckedCreateWithoutPenaltiesInput>
+  where?: Prisma.EnterpriseWhereInput
+}
+
+export type EnterpriseUpdateToOneWithWhereWithoutPenaltiesInput = {
+  where?: Prisma.EnterpriseWhereInput
+  data: Prisma.XOR<Prisma.EnterpriseUpdateWithoutPenaltiesInput, Prisma.EnterpriseUncheckedUpdateWithoutPenaltiesInput>
+}
+
+export type EnterpriseUpdateWithoutPenaltiesInput = {
+  uscc?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumEnterpriseTypeFieldUpdateOperationsInput | $Enums.EnterpriseType
+  legalRepresentative?: Prisma.StringFieldUpdateOperationsInput | string
+  legalRepresentativeIdNumber?: Prisma.StringFieldUpdateOperationsInput | string
+  registeredCapital?: Prisma.DecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string
+  establishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  address?: Prisma.StringFieldUpdateOperationsInput | string
+  street?: Prisma.StringFieldUpdateOperationsInput | string
+  businessScope?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.EnumEnterpriseStatusFieldUpdateOperationsInput | $Enums.EnterpriseStatus
+  contactPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  revision?: Prisma.IntFieldUpdateOperationsInput | number
+  sourceRecordId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  registrationAuthority?: Prisma.DepartmentUpdateOneRequiredWithoutRegisteredEnterprisesNestedInput
+  sourceSystem?: Prisma.DepartmentSystemUpdateOneWithoutEnterprisesNestedInput
+  licences?: Prisma.LicenceUpdateManyWithoutHolderNestedInput
+}
+
+export type EnterpriseUncheckedUpdateWithoutPenaltiesInput = {
+  uscc?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumEnterpriseTypeFieldUpdateOperationsInput | $Enums.EnterpriseType
+  legalRepresentative?: Prisma.StringFieldUpdateOperationsInput | string
+  legalRepresentativeIdNumber?: Prisma.StringFieldUpdateOperationsInput | string
+  registeredCapital?: Prisma.DecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string
+  establishedOn?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  registrationAuthorityCode?: Prisma.StringFieldUpdateOperationsInput | string
+  address?: Prisma.StringFieldUpdateOperationsInput | string
+  street?: Prisma.StringFieldUpdateOperationsInput | string
+  businessScope?: Prisma.StringFieldUpdateOperationsInput | string
+  status?: Prisma.EnumEnterpriseStatusFieldUpdateOperationsInput | $Enums.EnterpriseStatus
+  contactPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  revision?: Prisma.IntFieldUpdateOperationsInput | number
+  sourceSystemId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceRecordId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  licences?: Prisma.LicenceUncheckedUpdateManyWithoutHolderNestedInput
 }
 
 export type EnterpriseCreateManyRegistrationAuthorityInput = {
@@ -1006,6 +1277,8 @@ export type EnterpriseUpdateWithoutRegistrationAuthorityInput = {
   sourceRecordId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   sourceSystem?: Prisma.DepartmentSystemUpdateOneWithoutEnterprisesNestedInput
+  licences?: Prisma.LicenceUpdateManyWithoutHolderNestedInput
+  penalties?: Prisma.PenaltyUpdateManyWithoutEnterpriseNestedInput
 }
 
 export type EnterpriseUncheckedUpdateWithoutRegistrationAuthorityInput = {
@@ -1027,6 +1300,8 @@ export type EnterpriseUncheckedUpdateWithoutRegistrationAuthorityInput = {
   sourceSystemId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceRecordId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  licences?: Prisma.LicenceUncheckedUpdateManyWithoutHolderNestedInput
+  penalties?: Prisma.PenaltyUncheckedUpdateManyWithoutEnterpriseNestedInput
 }
 
 export type EnterpriseUncheckedUpdateManyWithoutRegistrationAuthorityInput = {
@@ -1090,6 +1365,8 @@ export type EnterpriseUpdateWithoutSourceSystemInput = {
   sourceRecordId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   registrationAuthority?: Prisma.DepartmentUpdateOneRequiredWithoutRegisteredEnterprisesNestedInput
+  licences?: Prisma.LicenceUpdateManyWithoutHolderNestedInput
+  penalties?: Prisma.PenaltyUpdateManyWithoutEnterpriseNestedInput
 }
 
 export type EnterpriseUncheckedUpdateWithoutSourceSystemInput = {
@@ -1111,6 +1388,8 @@ export type EnterpriseUncheckedUpdateWithoutSourceSystemInput = {
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   sourceRecordId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceVersion?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  licences?: Prisma.LicenceUncheckedUpdateManyWithoutHolderNestedInput
+  penalties?: Prisma.PenaltyUncheckedUpdateManyWithoutEnterpriseNestedInput
 }
 
 export type EnterpriseUncheckedUpdateManyWithoutSourceSystemInput = {
@@ -1135,6 +1414,44 @@ export type EnterpriseUncheckedUpdateManyWithoutSourceSystemInput = {
 }
 
 
+/**
+ * Count Type EnterpriseCountOutputType
+ */
+
+export type EnterpriseCountOutputType = {
+  licences: number
+  penalties: number
+}
+
+export type EnterpriseCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  licences?: boolean | EnterpriseCountOutputTypeCountLicencesArgs
+  penalties?: boolean | EnterpriseCountOutputTypeCountPenaltiesArgs
+}
+
+/**
+ * EnterpriseCountOutputType without action
+ */
+export type EnterpriseCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the EnterpriseCountOutputType
+   */
+  select?: Prisma.EnterpriseCountOutputTypeSelect<ExtArgs> | null
+}
+
+/**
+ * EnterpriseCountOutputType without action
+ */
+export type EnterpriseCountOutputTypeCountLicencesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.LicenceWhereInput
+}
+
+/**
+ * EnterpriseCountOutputType without action
+ */
+export type EnterpriseCountOutputTypeCountPenaltiesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.PenaltyWhereInput
+}
+
 
 export type EnterpriseSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   uscc?: boolean
@@ -1158,6 +1475,9 @@ export type EnterpriseSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   sourceVersion?: boolean
   registrationAuthority?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
   sourceSystem?: boolean | Prisma.Enterprise$sourceSystemArgs<ExtArgs>
+  licences?: boolean | Prisma.Enterprise$licencesArgs<ExtArgs>
+  penalties?: boolean | Prisma.Enterprise$penaltiesArgs<ExtArgs>
+  _count?: boolean | Prisma.EnterpriseCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["enterprise"]>
 
 export type EnterpriseSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -1234,6 +1554,9 @@ export type EnterpriseOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs
 export type EnterpriseInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   registrationAuthority?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
   sourceSystem?: boolean | Prisma.Enterprise$sourceSystemArgs<ExtArgs>
+  licences?: boolean | Prisma.Enterprise$licencesArgs<ExtArgs>
+  penalties?: boolean | Prisma.Enterprise$penaltiesArgs<ExtArgs>
+  _count?: boolean | Prisma.EnterpriseCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type EnterpriseIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   registrationAuthority?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
@@ -1249,6 +1572,8 @@ export type $EnterprisePayload<ExtArgs extends runtime.Types.Extensions.Internal
   objects: {
     registrationAuthority: Prisma.$DepartmentPayload<ExtArgs>
     sourceSystem: Prisma.$DepartmentSystemPayload<ExtArgs> | null
+    licences: Prisma.$LicencePayload<ExtArgs>[]
+    penalties: Prisma.$PenaltyPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     uscc: string
@@ -1672,6 +1997,8 @@ export interface Prisma__EnterpriseClient<T, Null = never, ExtArgs extends runti
   readonly [Symbol.toStringTag]: "PrismaPromise"
   registrationAuthority<T extends Prisma.DepartmentDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DepartmentDefaultArgs<ExtArgs>>): Prisma.Prisma__DepartmentClient<runtime.Types.Result.GetResult<Prisma.$DepartmentPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   sourceSystem<T extends Prisma.Enterprise$sourceSystemArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Enterprise$sourceSystemArgs<ExtArgs>>): Prisma.Prisma__DepartmentSystemClient<runtime.Types.Result.GetResult<Prisma.$DepartmentSystemPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  licences<T extends Prisma.Enterprise$licencesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Enterprise$licencesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LicencePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  penalties<T extends Prisma.Enterprise$penaltiesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Enterprise$penaltiesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$PenaltyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2132,6 +2459,54 @@ export type Enterprise$sourceSystemArgs<ExtArgs extends runtime.Types.Extensions
    */
   include?: Prisma.DepartmentSystemInclude<ExtArgs> | null
   where?: Prisma.DepartmentSystemWhereInput
+}
+
+/**
+ * Enterprise.licences
+ */
+export type Enterprise$licencesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Licence
+   */
+  select?: Prisma.LicenceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Licence
+   */
+  omit?: Prisma.LicenceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.LicenceInclude<ExtArgs> | null
+  where?: Prisma.LicenceWhereInput
+  orderBy?: Prisma.LicenceOrderByWithRelationInput | Prisma.LicenceOrderByWithRelationInput[]
+  cursor?: Prisma.LicenceWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.LicenceScalarFieldEnum | Prisma.LicenceScalarFieldEnum[]
+}
+
+/**
+ * Enterprise.penalties
+ */
+export type Enterprise$penaltiesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Penalty
+   */
+  select?: Prisma.PenaltySelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Penalty
+   */
+  omit?: Prisma.PenaltyOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.PenaltyInclude<ExtArgs> | null
+  where?: Prisma.PenaltyWhereInput
+  orderBy?: Prisma.PenaltyOrderByWithRelationInput | Prisma.PenaltyOrderByWithRelationInput[]
+  cursor?: Prisma.PenaltyWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.PenaltyScalarFieldEnum | Prisma.PenaltyScalarFieldEnum[]
 }
 
 /**

@@ -7,7 +7,8 @@ import { assertScope } from '../../../platform/auth/caller.js';
 import { badInput, conflict, isUniqueViolation, notFound } from '../../../platform/errors.js';
 import { describeUsccProblem, usccProblem } from '../../../platform/uscc.js';
 import type { SubjectsContext } from '../context.js';
-import { enterpriseCacheKey } from '../loaders.js';
+import { writeThrough } from '../../../platform/cache/cached-loader.js';
+import { enterpriseCacheKey, serializeEnterprise } from '../loaders.js';
 import { parseInput, registerSchema, updateSchema } from './enterprise-input.js';
 
 export interface RegisterEnterpriseInput {
@@ -42,9 +43,10 @@ async function assertDepartmentExists(ctx: SubjectsContext, code: string): Promi
   if (!dept) throw notFound(`No department has the code "${code}"`, { field: 'registrationAuthorityCode' });
 }
 
-export async function purgeEnterprise(ctx: SubjectsContext, uscc: string): Promise<void> {
-  ctx.loaders.enterpriseByUscc.clear(uscc);
-  await ctx.cache.delete([enterpriseCacheKey(ctx.config.cachePrefix, uscc)]);
+/** After a commit: the request's loader and the shared cache both hold the new row. */
+export async function cacheEnterprise(ctx: SubjectsContext, e: Enterprise): Promise<void> {
+  ctx.loaders.enterpriseByUscc.clear(e.uscc).prime(e.uscc, e);
+  await writeThrough(ctx.cache, ctx.config.cacheTtlSeconds, enterpriseCacheKey(ctx.config.cachePrefix, e.uscc), e, serializeEnterprise);
 }
 
 export async function registerEnterprise(ctx: SubjectsContext, input: RegisterEnterpriseInput): Promise<Enterprise> {
@@ -65,8 +67,7 @@ export async function registerEnterprise(ctx: SubjectsContext, input: RegisterEn
         sourceVersion: data.sourceVersion ?? 1,
       },
     });
-    // A lookup before registration may have cached nothing, but purge defensively.
-    await purgeEnterprise(ctx, uscc);
+    await cacheEnterprise(ctx, created);
     ctx.logger.info({ uscc, system: ctx.caller.systemName }, 'enterprise registered');
     return created;
   } catch (err) {
@@ -98,8 +99,8 @@ export async function updateEnterprise(
       currentRevision: current.revision,
     });
   }
-  await purgeEnterprise(ctx, uscc);
   const updated = await ctx.prisma.enterprise.findUniqueOrThrow({ where: { uscc } });
+  await cacheEnterprise(ctx, updated);
   ctx.logger.info({ uscc, system: ctx.caller.systemName, fields: Object.keys(data) }, 'enterprise updated');
   return updated;
 }

@@ -6,6 +6,7 @@ import { EnterpriseStatus, EnterpriseType } from '../../../generated/prisma/enum
 import type { Prisma } from '../../../generated/prisma/client.js';
 import { hasScope } from '../../../platform/auth/caller.js';
 import { maskIdNumber, maskPhone } from '../../../platform/graphql/masking.js';
+import { qrCodeLink, type QrCodeLink } from '../../../platform/qr/link.js';
 import { builder } from '../builder.js';
 import { registerEnterprise, updateEnterprise } from '../services/enterprises.js';
 import { DepartmentRef } from './department.js';
@@ -55,6 +56,11 @@ export const EnterpriseType_ = builder.prismaObject('Enterprise', {
     revision: t.exposeInt('revision', { description: 'Incremented on every change; pass it as expectedRevision to update safely.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    qr: t.field({
+      type: QrCodeType,
+      description: "The enterprise's QR code: scanning it lets a department system read the enterprise, its licences and penalties without re-typing them.",
+      resolve: (e, _a, ctx) => qrCodeLink(ctx.qr, ctx.config.publicUrl, { type: 'enterprise', id: e.uscc }, e.createdAt),
+    }),
     source: t.field({
       type: SourceType,
       nullable: true,
@@ -62,6 +68,17 @@ export const EnterpriseType_ = builder.prismaObject('Enterprise', {
       resolve: (e) =>
         e.sourceSystemId ? { systemId: e.sourceSystemId, recordId: e.sourceRecordId, version: e.sourceVersion } : null,
     }),
+  }),
+});
+
+const QrCodeType = builder.objectRef<QrCodeLink>('QrCode').implement({
+  description: 'A QR code: a signed token and the hub URL it encodes (opens the verification page).',
+  shareable: true,
+  fields: (t) => ({
+    token: t.exposeString('token'),
+    url: t.exposeString('url'),
+    pngUrl: t.exposeString('pngUrl'),
+    svgUrl: t.exposeString('svgUrl'),
   }),
 });
 
@@ -73,6 +90,7 @@ interface SourceShape {
 
 const SourceType = builder.objectRef<SourceShape>('RecordSource').implement({
   description: 'Provenance of a record: the department system that entered it, its id there, and its version.',
+  shareable: true,
   fields: (t) => ({
     systemId: t.exposeID('systemId'),
     recordId: t.exposeString('recordId', { nullable: true }),

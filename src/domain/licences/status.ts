@@ -1,0 +1,36 @@
+/**
+ * Licence status rules: which action is allowed from which stored status, and the status a
+ * reader sees (EXPIRED is derived from validUntil in the Asia/Shanghai day, never stored).
+ */
+import type { LicenceAction, LicenceStatus } from '../../generated/prisma/enums.js';
+
+export type VisibleLicenceStatus = LicenceStatus | 'EXPIRED';
+
+/** Allowed source statuses and the resulting status of each lifecycle action. */
+export const TRANSITIONS: Record<Exclude<LicenceAction, 'ISSUED' | 'AMENDED'>, { from: LicenceStatus[]; to: LicenceStatus }> = {
+  SUSPENDED: { from: ['VALID'], to: 'SUSPENDED' },
+  REINSTATED: { from: ['SUSPENDED'], to: 'VALID' },
+  REVOKED: { from: ['VALID', 'SUSPENDED'], to: 'REVOKED' },
+  CANCELLED: { from: ['VALID', 'SUSPENDED'], to: 'CANCELLED' },
+};
+export type TransitionAction = keyof typeof TRANSITIONS;
+
+/** Statuses in which a licence may still be amended. */
+export const AMENDABLE: LicenceStatus[] = ['VALID', 'SUSPENDED'];
+
+/** Today's date in China Standard Time (UTC+8, no daylight saving), as a UTC-midnight Date. */
+export function shanghaiToday(now: Date = new Date()): Date {
+  const local = new Date(now.getTime() + 8 * 3600_000);
+  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()));
+}
+
+/** What a reader sees: a VALID licence past its last valid day is EXPIRED. */
+export function visibleStatus(l: { status: LicenceStatus; validUntil: Date | null }, now: Date = new Date()): VisibleLicenceStatus {
+  if (l.status === 'VALID' && l.validUntil && l.validUntil < shanghaiToday(now)) return 'EXPIRED';
+  return l.status;
+}
+
+/** Whether the licence is in force on a day (valid status, within its validity dates). */
+export function inForceOn(l: { status: LicenceStatus; validFrom: Date; validUntil: Date | null }, day: Date): boolean {
+  return l.status === 'VALID' && l.validFrom <= day && (l.validUntil === null || l.validUntil >= day);
+}

@@ -1,0 +1,67 @@
+/**
+ * China's statutory holidays and adjusted working days (调休), as published by the `chinese-days` package.
+ */
+// The package's functions (isWorkday, getDayDetail, ...) build their tables by parsing dates as UTC and
+// formatting them in local time, so in any UTC-negative server time zone every lookup is one day off
+// and weekends are misjudged. Its published JSON (the same data, keyed by 'YYYY-MM-DD') has no such
+// dependency, so this adapter reads that instead.
+import rawData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import type { HolidaySource, LocalDate } from './calendar.js';
+
+interface ChineseDaysData {
+  holidays: Record<string, string>;
+  workdays: Record<string, string>;
+}
+
+const DATE_KEY = /^(\d{4})-\d{2}-\d{2}$/;
+
+/** The package names days "English,中文,days-off"; officials read the Chinese name. */
+function chineseName(raw: string): string {
+  const parts = raw.split(',');
+  return parts.length >= 2 && parts[1] ? parts[1] : raw;
+}
+
+function readTable(table: unknown, label: string, years: Set<number>): Map<LocalDate, string> {
+  if (typeof table !== 'object' || table === null) {
+    throw new Error(`chinese-days data: "${label}" is not an object; the package format has changed`);
+  }
+  const out = new Map<LocalDate, string>();
+  for (const [date, name] of Object.entries(table)) {
+    const m = DATE_KEY.exec(date);
+    if (!m || typeof name !== 'string') {
+      throw new Error(`chinese-days data: unexpected ${label} entry ${JSON.stringify(date)}`);
+    }
+    years.add(Number(m[1]));
+    out.set(date, chineseName(name));
+  }
+  return out;
+}
+
+function buildSource(data: ChineseDaysData): HolidaySource {
+  const years = new Set<number>();
+  const holidays = readTable(data.holidays, 'holidays', years);
+  const workdays = readTable(data.workdays, 'workdays', years);
+  if (years.size === 0) throw new Error('chinese-days data: no holidays found');
+  const sorted = [...years].sort((a, b) => a - b);
+  const from = sorted[0];
+  const to = sorted[sorted.length - 1];
+  // A gap would make coveredYears() claim years the package knows nothing about.
+  if (to - from + 1 !== sorted.length) {
+    throw new Error(`chinese-days data: years ${from}–${to} are not contiguous`);
+  }
+  return {
+    isHoliday: (d) => holidays.has(d),
+    isAdjustedWorkday: (d) => workdays.has(d),
+    // For an adjusted working day this is the holiday it makes up for.
+    holidayName: (d) => holidays.get(d) ?? workdays.get(d) ?? null,
+    coveredYears: () => ({ from, to }),
+  };
+}
+
+let shared: HolidaySource | undefined;
+
+/** A HolidaySource backed by the `chinese-days` package data; one shared, immutable instance. */
+export function chineseDaysSource(): HolidaySource {
+  shared ??= buildSource(rawData);
+  return shared;
+}

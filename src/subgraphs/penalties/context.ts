@@ -1,0 +1,37 @@
+/**
+ * Per-request context of the penalties subgraph.
+ */
+import DataLoader from 'dataloader';
+import type { Penalty } from '../../generated/prisma/client.js';
+import type { BaseContext } from '../../platform/context.js';
+import { uniqueLoader } from '../../platform/graphql/loader.js';
+
+export interface PenaltiesContext extends BaseContext {
+  loaders: {
+    penaltyById: DataLoader<string, Penalty | null>;
+    penaltiesByEnterprise: DataLoader<string, Penalty[]>;
+  };
+}
+
+export function createPenaltiesContext(base: BaseContext): PenaltiesContext {
+  const { prisma } = base;
+  return {
+    ...base,
+    loaders: {
+      penaltyById: uniqueLoader(
+        (ids) => {
+          const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+          return valid.length ? prisma.penalty.findMany({ where: { id: { in: valid } } }) : Promise.resolve([]);
+        },
+        (p) => p.id,
+      ),
+      penaltiesByEnterprise: new DataLoader<string, Penalty[]>(async (usccs) => {
+        const rows = await prisma.penalty.findMany({
+          where: { enterpriseUscc: { in: [...usccs] } },
+          orderBy: [{ decidedOn: 'desc' }, { decisionNumber: 'asc' }],
+        });
+        return usccs.map((u) => rows.filter((r) => r.enterpriseUscc === u));
+      }),
+    },
+  };
+}
