@@ -174,6 +174,26 @@ keys
     });
   });
 
+const qr = program.command('qr').description('QR signing keys (kept in DATA_DIR/qr-keys.json unless QR_SIGNING_KEYS is set)');
+qr.command('rotate')
+  .description('add a new signing key; codes signed by older keys stay valid while those keys are listed')
+  .action(async () => {
+    const config = loadConfig();
+    if (config.qrSigningKeys) throw new ConfigError('QR_SIGNING_KEYS is set: rotate keys in that configuration instead');
+    const { rotateKeyRingInDir } = await import('../platform/qr/keys.js');
+    process.stdout.write(`new active key: ${await rotateKeyRingInDir(config.dataDir)}\nrestart the hub to sign with it\n`);
+  });
+qr.command('retire')
+  .argument('<kid>', 'id of a key that is no longer active')
+  .description('stop accepting codes signed by a retired key')
+  .action(async (kid: string) => {
+    const config = loadConfig();
+    if (config.qrSigningKeys) throw new ConfigError('QR_SIGNING_KEYS is set: remove the key from that configuration instead');
+    const { retireKey } = await import('../platform/qr/keys.js');
+    await retireKey(config.dataDir, kid);
+    process.stdout.write(`retired ${kid}; restart the hub\n`);
+  });
+
 program
   .command('generate')
   .description('print the subgraph SDL, compose the supergraph and API schema into schema/, run codegen')

@@ -1,0 +1,22 @@
+/**
+ * Runs the benchmarks: `npm run bench [-- <name>]`. Each reports its figures as ratios against
+ * a baseline measured in the same run (never as absolute targets).
+ */
+const benches: Record<string, () => Promise<void>> = {
+  'qr-lookup': async () => (await import('./qr-lookup.js')).run(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(benches);
+for (const name of names) {
+  const bench = benches[name];
+  if (!bench) {
+    process.stderr.write(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}\n`);
+    process.exit(2);
+  }
+  process.stdout.write(`\n## ${name}\n`);
+  await bench();
+}
+process.exit(0);
+
+export {};
