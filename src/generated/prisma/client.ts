@@ -81,3 +81,74 @@ export type LicenceEvent = Prisma.LicenceEventModel
  * An administrative penalty decision (行政处罚决定).
  */
 export type Penalty = Prisma.PenaltyModel
+/**
+ * Model ChangeEvent
+ * The change feed (outbox): one row per committed change, written in the change's transaction.
+ * `txid` lets readers return only events whose transaction and every earlier one has finished.
+ */
+export type ChangeEvent = Prisma.ChangeEventModel
+/**
+ * Model FieldProvenance
+ * Which system last set each field of a shared record, when, and from which source record.
+ */
+export type FieldProvenance = Prisma.FieldProvenanceModel
+/**
+ * Model FieldConflict
+ * A write of a field owned by another department: recorded for the owner, not applied.
+ */
+export type FieldConflict = Prisma.FieldConflictModel
+/**
+ * Model SourceRecord
+ * Each department system's record, keyed as the system knows it, and the hub entity it maps to.
+ */
+export type SourceRecord = Prisma.SourceRecordModel
+/**
+ * Model IngestionRun
+ * 
+ */
+export type IngestionRun = Prisma.IngestionRunModel
+/**
+ * Model QuarantinedRecord
+ * A rejected record, kept with its location and reasons until it is corrected and re-submitted.
+ */
+export type QuarantinedRecord = Prisma.QuarantinedRecordModel
+/**
+ * Model Webhook
+ * A consumer's webhook: change events of the listed entity types are POSTed to it, signed.
+ */
+export type Webhook = Prisma.WebhookModel
+/**
+ * Model WebhookDelivery
+ * 
+ */
+export type WebhookDelivery = Prisma.WebhookDeliveryModel
+/**
+ * Model ServiceItem
+ * An approval or service item of the public catalogue (政务服务清单), imported from a catalogue file.
+ */
+export type ServiceItem = Prisma.ServiceItemModel
+/**
+ * Model Case
+ * A case (办件): one application for one item, accepted at one window.
+ */
+export type Case = Prisma.CaseModel
+/**
+ * Model CaseEvent
+ * 
+ */
+export type CaseEvent = Prisma.CaseEventModel
+/**
+ * Model CasePause
+ * A special stage or supplementing of materials: the clock stops (Administrative Licensing Law art. 45).
+ */
+export type CasePause = Prisma.CasePauseModel
+/**
+ * Model CalendarOverride
+ * An administrator's correction of the working-day calendar (e.g. a year the package does not cover yet).
+ */
+export type CalendarOverride = Prisma.CalendarOverrideModel
+/**
+ * Model Notification
+ * Outbox of messages to applicants and departments, delivered by a notifier with retries.
+ */
+export type Notification = Prisma.NotificationModel

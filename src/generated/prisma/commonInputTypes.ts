@@ -531,6 +531,301 @@ export type EnumCreditRepairStatusWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedEnumCreditRepairStatusFilter<$PrismaModel>
 }
 
+export type BigIntFilter<$PrismaModel = never> = {
+  equals?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  in?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel>
+  notIn?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel>
+  lt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  lte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedBigIntFilter<$PrismaModel> | bigint | number
+}
+
+export type EnumChangeEntityFilter<$PrismaModel = never> = {
+  equals?: $Enums.ChangeEntity | Prisma.EnumChangeEntityFieldRefInput<$PrismaModel>
+  in?: $Enums.ChangeEntity[] | Prisma.ListEnumChangeEntityFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ChangeEntity[] | Prisma.ListEnumChangeEntityFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumChangeEntityFilter<$PrismaModel> | $Enums.ChangeEntity
+}
+
+export type BigIntWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  in?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel>
+  notIn?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel>
+  lt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  lte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedBigIntWithAggregatesFilter<$PrismaModel> | bigint | number
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _avg?: Prisma.NestedFloatFilter<$PrismaModel>
+  _sum?: Prisma.NestedBigIntFilter<$PrismaModel>
+  _min?: Prisma.NestedBigIntFilter<$PrismaModel>
+  _max?: Prisma.NestedBigIntFilter<$PrismaModel>
+}
+
+export type EnumChangeEntityWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.ChangeEntity | Prisma.EnumChangeEntityFieldRefInput<$PrismaModel>
+  in?: $Enums.ChangeEntity[] | Prisma.ListEnumChangeEntityFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ChangeEntity[] | Prisma.ListEnumChangeEntityFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumChangeEntityWithAggregatesFilter<$PrismaModel> | $Enums.ChangeEntity
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumChangeEntityFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumChangeEntityFilter<$PrismaModel>
+}
+
+export type EnumIngestionStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.IngestionStatus | Prisma.EnumIngestionStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.IngestionStatus[] | Prisma.ListEnumIngestionStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.IngestionStatus[] | Prisma.ListEnumIngestionStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumIngestionStatusFilter<$PrismaModel> | $Enums.IngestionStatus
+}
+
+export type EnumIngestionStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.IngestionStatus | Prisma.EnumIngestionStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.IngestionStatus[] | Prisma.ListEnumIngestionStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.IngestionStatus[] | Prisma.ListEnumIngestionStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumIngestionStatusWithAggregatesFilter<$PrismaModel> | $Enums.IngestionStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumIngestionStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumIngestionStatusFilter<$PrismaModel>
+}
+
+export type EnumQuarantineStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.QuarantineStatus | Prisma.EnumQuarantineStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.QuarantineStatus[] | Prisma.ListEnumQuarantineStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.QuarantineStatus[] | Prisma.ListEnumQuarantineStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumQuarantineStatusFilter<$PrismaModel> | $Enums.QuarantineStatus
+}
+
+export type EnumQuarantineStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.QuarantineStatus | Prisma.EnumQuarantineStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.QuarantineStatus[] | Prisma.ListEnumQuarantineStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.QuarantineStatus[] | Prisma.ListEnumQuarantineStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumQuarantineStatusWithAggregatesFilter<$PrismaModel> | $Enums.QuarantineStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumQuarantineStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumQuarantineStatusFilter<$PrismaModel>
+}
+
+export type EnumDeliveryStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.DeliveryStatus | Prisma.EnumDeliveryStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.DeliveryStatus[] | Prisma.ListEnumDeliveryStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DeliveryStatus[] | Prisma.ListEnumDeliveryStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel> | $Enums.DeliveryStatus
+}
+
+export type EnumDeliveryStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.DeliveryStatus | Prisma.EnumDeliveryStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.DeliveryStatus[] | Prisma.ListEnumDeliveryStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DeliveryStatus[] | Prisma.ListEnumDeliveryStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDeliveryStatusWithAggregatesFilter<$PrismaModel> | $Enums.DeliveryStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel>
+}
+
+export type EnumAudienceFilter<$PrismaModel = never> = {
+  equals?: $Enums.Audience | Prisma.EnumAudienceFieldRefInput<$PrismaModel>
+  in?: $Enums.Audience[] | Prisma.ListEnumAudienceFieldRefInput<$PrismaModel>
+  notIn?: $Enums.Audience[] | Prisma.ListEnumAudienceFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAudienceFilter<$PrismaModel> | $Enums.Audience
+}
+
+export type EnumOnlineLevelFilter<$PrismaModel = never> = {
+  equals?: $Enums.OnlineLevel | Prisma.EnumOnlineLevelFieldRefInput<$PrismaModel>
+  in?: $Enums.OnlineLevel[] | Prisma.ListEnumOnlineLevelFieldRefInput<$PrismaModel>
+  notIn?: $Enums.OnlineLevel[] | Prisma.ListEnumOnlineLevelFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumOnlineLevelFilter<$PrismaModel> | $Enums.OnlineLevel
+}
+
+export type EnumAudienceWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.Audience | Prisma.EnumAudienceFieldRefInput<$PrismaModel>
+  in?: $Enums.Audience[] | Prisma.ListEnumAudienceFieldRefInput<$PrismaModel>
+  notIn?: $Enums.Audience[] | Prisma.ListEnumAudienceFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAudienceWithAggregatesFilter<$PrismaModel> | $Enums.Audience
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAudienceFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAudienceFilter<$PrismaModel>
+}
+
+export type EnumOnlineLevelWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.OnlineLevel | Prisma.EnumOnlineLevelFieldRefInput<$PrismaModel>
+  in?: $Enums.OnlineLevel[] | Prisma.ListEnumOnlineLevelFieldRefInput<$PrismaModel>
+  notIn?: $Enums.OnlineLevel[] | Prisma.ListEnumOnlineLevelFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumOnlineLevelWithAggregatesFilter<$PrismaModel> | $Enums.OnlineLevel
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumOnlineLevelFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumOnlineLevelFilter<$PrismaModel>
+}
+
+export type EnumCaseChannelFilter<$PrismaModel = never> = {
+  equals?: $Enums.CaseChannel | Prisma.EnumCaseChannelFieldRefInput<$PrismaModel>
+  in?: $Enums.CaseChannel[] | Prisma.ListEnumCaseChannelFieldRefInput<$PrismaModel>
+  notIn?: $Enums.CaseChannel[] | Prisma.ListEnumCaseChannelFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumCaseChannelFilter<$PrismaModel> | $Enums.CaseChannel
+}
+
+export type EnumAcceptancePlaceFilter<$PrismaModel = never> = {
+  equals?: $Enums.AcceptancePlace | Prisma.EnumAcceptancePlaceFieldRefInput<$PrismaModel>
+  in?: $Enums.AcceptancePlace[] | Prisma.ListEnumAcceptancePlaceFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AcceptancePlace[] | Prisma.ListEnumAcceptancePlaceFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAcceptancePlaceFilter<$PrismaModel> | $Enums.AcceptancePlace
+}
+
+export type EnumCaseStateFilter<$PrismaModel = never> = {
+  equals?: $Enums.CaseState | Prisma.EnumCaseStateFieldRefInput<$PrismaModel>
+  in?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumCaseStateFilter<$PrismaModel> | $Enums.CaseState
+}
+
+export type EnumCaseStateNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.CaseState | Prisma.EnumCaseStateFieldRefInput<$PrismaModel> | null
+  in?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumCaseStateNullableFilter<$PrismaModel> | $Enums.CaseState | null
+}
+
+export type EnumPauseKindNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.PauseKind | Prisma.EnumPauseKindFieldRefInput<$PrismaModel> | null
+  in?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumPauseKindNullableFilter<$PrismaModel> | $Enums.PauseKind | null
+}
+
+export type BoolNullableFilter<$PrismaModel = never> = {
+  equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedBoolNullableFilter<$PrismaModel> | boolean | null
+}
+
+export type EnumTrafficLightNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.TrafficLight | Prisma.EnumTrafficLightFieldRefInput<$PrismaModel> | null
+  in?: $Enums.TrafficLight[] | Prisma.ListEnumTrafficLightFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.TrafficLight[] | Prisma.ListEnumTrafficLightFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumTrafficLightNullableFilter<$PrismaModel> | $Enums.TrafficLight | null
+}
+
+export type EnumCaseChannelWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.CaseChannel | Prisma.EnumCaseChannelFieldRefInput<$PrismaModel>
+  in?: $Enums.CaseChannel[] | Prisma.ListEnumCaseChannelFieldRefInput<$PrismaModel>
+  notIn?: $Enums.CaseChannel[] | Prisma.ListEnumCaseChannelFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumCaseChannelWithAggregatesFilter<$PrismaModel> | $Enums.CaseChannel
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumCaseChannelFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumCaseChannelFilter<$PrismaModel>
+}
+
+export type EnumAcceptancePlaceWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AcceptancePlace | Prisma.EnumAcceptancePlaceFieldRefInput<$PrismaModel>
+  in?: $Enums.AcceptancePlace[] | Prisma.ListEnumAcceptancePlaceFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AcceptancePlace[] | Prisma.ListEnumAcceptancePlaceFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAcceptancePlaceWithAggregatesFilter<$PrismaModel> | $Enums.AcceptancePlace
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAcceptancePlaceFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAcceptancePlaceFilter<$PrismaModel>
+}
+
+export type EnumCaseStateWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.CaseState | Prisma.EnumCaseStateFieldRefInput<$PrismaModel>
+  in?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumCaseStateWithAggregatesFilter<$PrismaModel> | $Enums.CaseState
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumCaseStateFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumCaseStateFilter<$PrismaModel>
+}
+
+export type EnumCaseStateNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.CaseState | Prisma.EnumCaseStateFieldRefInput<$PrismaModel> | null
+  in?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumCaseStateNullableWithAggregatesFilter<$PrismaModel> | $Enums.CaseState | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumCaseStateNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumCaseStateNullableFilter<$PrismaModel>
+}
+
+export type EnumPauseKindNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.PauseKind | Prisma.EnumPauseKindFieldRefInput<$PrismaModel> | null
+  in?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumPauseKindNullableWithAggregatesFilter<$PrismaModel> | $Enums.PauseKind | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumPauseKindNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumPauseKindNullableFilter<$PrismaModel>
+}
+
+export type BoolNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedBoolNullableWithAggregatesFilter<$PrismaModel> | boolean | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedBoolNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedBoolNullableFilter<$PrismaModel>
+}
+
+export type EnumTrafficLightNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.TrafficLight | Prisma.EnumTrafficLightFieldRefInput<$PrismaModel> | null
+  in?: $Enums.TrafficLight[] | Prisma.ListEnumTrafficLightFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.TrafficLight[] | Prisma.ListEnumTrafficLightFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumTrafficLightNullableWithAggregatesFilter<$PrismaModel> | $Enums.TrafficLight | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumTrafficLightNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumTrafficLightNullableFilter<$PrismaModel>
+}
+
+export type EnumPauseKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.PauseKind | Prisma.EnumPauseKindFieldRefInput<$PrismaModel>
+  in?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumPauseKindFilter<$PrismaModel> | $Enums.PauseKind
+}
+
+export type EnumPauseKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.PauseKind | Prisma.EnumPauseKindFieldRefInput<$PrismaModel>
+  in?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumPauseKindWithAggregatesFilter<$PrismaModel> | $Enums.PauseKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumPauseKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumPauseKindFilter<$PrismaModel>
+}
+
+export type EnumDayKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.DayKind | Prisma.EnumDayKindFieldRefInput<$PrismaModel>
+  in?: $Enums.DayKind[] | Prisma.ListEnumDayKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DayKind[] | Prisma.ListEnumDayKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDayKindFilter<$PrismaModel> | $Enums.DayKind
+}
+
+export type EnumDayKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.DayKind | Prisma.EnumDayKindFieldRefInput<$PrismaModel>
+  in?: $Enums.DayKind[] | Prisma.ListEnumDayKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DayKind[] | Prisma.ListEnumDayKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDayKindWithAggregatesFilter<$PrismaModel> | $Enums.DayKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumDayKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumDayKindFilter<$PrismaModel>
+}
+
+export type EnumNotificationStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.NotificationStatus | Prisma.EnumNotificationStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.NotificationStatus[] | Prisma.ListEnumNotificationStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.NotificationStatus[] | Prisma.ListEnumNotificationStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumNotificationStatusFilter<$PrismaModel> | $Enums.NotificationStatus
+}
+
+export type EnumNotificationStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.NotificationStatus | Prisma.EnumNotificationStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.NotificationStatus[] | Prisma.ListEnumNotificationStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.NotificationStatus[] | Prisma.ListEnumNotificationStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumNotificationStatusWithAggregatesFilter<$PrismaModel> | $Enums.NotificationStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumNotificationStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumNotificationStatusFilter<$PrismaModel>
+}
+
 export type NestedStringFilter<$PrismaModel = never> = {
   equals?: string | Prisma.StringFieldRefInput<$PrismaModel>
   in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
@@ -1001,6 +1296,301 @@ export type NestedEnumCreditRepairStatusWithAggregatesFilter<$PrismaModel = neve
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedEnumCreditRepairStatusFilter<$PrismaModel>
   _max?: Prisma.NestedEnumCreditRepairStatusFilter<$PrismaModel>
+}
+
+export type NestedBigIntFilter<$PrismaModel = never> = {
+  equals?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  in?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel>
+  notIn?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel>
+  lt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  lte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedBigIntFilter<$PrismaModel> | bigint | number
+}
+
+export type NestedEnumChangeEntityFilter<$PrismaModel = never> = {
+  equals?: $Enums.ChangeEntity | Prisma.EnumChangeEntityFieldRefInput<$PrismaModel>
+  in?: $Enums.ChangeEntity[] | Prisma.ListEnumChangeEntityFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ChangeEntity[] | Prisma.ListEnumChangeEntityFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumChangeEntityFilter<$PrismaModel> | $Enums.ChangeEntity
+}
+
+export type NestedBigIntWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  in?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel>
+  notIn?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel>
+  lt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  lte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedBigIntWithAggregatesFilter<$PrismaModel> | bigint | number
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _avg?: Prisma.NestedFloatFilter<$PrismaModel>
+  _sum?: Prisma.NestedBigIntFilter<$PrismaModel>
+  _min?: Prisma.NestedBigIntFilter<$PrismaModel>
+  _max?: Prisma.NestedBigIntFilter<$PrismaModel>
+}
+
+export type NestedEnumChangeEntityWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.ChangeEntity | Prisma.EnumChangeEntityFieldRefInput<$PrismaModel>
+  in?: $Enums.ChangeEntity[] | Prisma.ListEnumChangeEntityFieldRefInput<$PrismaModel>
+  notIn?: $Enums.ChangeEntity[] | Prisma.ListEnumChangeEntityFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumChangeEntityWithAggregatesFilter<$PrismaModel> | $Enums.ChangeEntity
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumChangeEntityFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumChangeEntityFilter<$PrismaModel>
+}
+
+export type NestedEnumIngestionStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.IngestionStatus | Prisma.EnumIngestionStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.IngestionStatus[] | Prisma.ListEnumIngestionStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.IngestionStatus[] | Prisma.ListEnumIngestionStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumIngestionStatusFilter<$PrismaModel> | $Enums.IngestionStatus
+}
+
+export type NestedEnumIngestionStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.IngestionStatus | Prisma.EnumIngestionStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.IngestionStatus[] | Prisma.ListEnumIngestionStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.IngestionStatus[] | Prisma.ListEnumIngestionStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumIngestionStatusWithAggregatesFilter<$PrismaModel> | $Enums.IngestionStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumIngestionStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumIngestionStatusFilter<$PrismaModel>
+}
+
+export type NestedEnumQuarantineStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.QuarantineStatus | Prisma.EnumQuarantineStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.QuarantineStatus[] | Prisma.ListEnumQuarantineStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.QuarantineStatus[] | Prisma.ListEnumQuarantineStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumQuarantineStatusFilter<$PrismaModel> | $Enums.QuarantineStatus
+}
+
+export type NestedEnumQuarantineStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.QuarantineStatus | Prisma.EnumQuarantineStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.QuarantineStatus[] | Prisma.ListEnumQuarantineStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.QuarantineStatus[] | Prisma.ListEnumQuarantineStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumQuarantineStatusWithAggregatesFilter<$PrismaModel> | $Enums.QuarantineStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumQuarantineStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumQuarantineStatusFilter<$PrismaModel>
+}
+
+export type NestedEnumDeliveryStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.DeliveryStatus | Prisma.EnumDeliveryStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.DeliveryStatus[] | Prisma.ListEnumDeliveryStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DeliveryStatus[] | Prisma.ListEnumDeliveryStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel> | $Enums.DeliveryStatus
+}
+
+export type NestedEnumDeliveryStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.DeliveryStatus | Prisma.EnumDeliveryStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.DeliveryStatus[] | Prisma.ListEnumDeliveryStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DeliveryStatus[] | Prisma.ListEnumDeliveryStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDeliveryStatusWithAggregatesFilter<$PrismaModel> | $Enums.DeliveryStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumDeliveryStatusFilter<$PrismaModel>
+}
+
+export type NestedEnumAudienceFilter<$PrismaModel = never> = {
+  equals?: $Enums.Audience | Prisma.EnumAudienceFieldRefInput<$PrismaModel>
+  in?: $Enums.Audience[] | Prisma.ListEnumAudienceFieldRefInput<$PrismaModel>
+  notIn?: $Enums.Audience[] | Prisma.ListEnumAudienceFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAudienceFilter<$PrismaModel> | $Enums.Audience
+}
+
+export type NestedEnumOnlineLevelFilter<$PrismaModel = never> = {
+  equals?: $Enums.OnlineLevel | Prisma.EnumOnlineLevelFieldRefInput<$PrismaModel>
+  in?: $Enums.OnlineLevel[] | Prisma.ListEnumOnlineLevelFieldRefInput<$PrismaModel>
+  notIn?: $Enums.OnlineLevel[] | Prisma.ListEnumOnlineLevelFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumOnlineLevelFilter<$PrismaModel> | $Enums.OnlineLevel
+}
+
+export type NestedEnumAudienceWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.Audience | Prisma.EnumAudienceFieldRefInput<$PrismaModel>
+  in?: $Enums.Audience[] | Prisma.ListEnumAudienceFieldRefInput<$PrismaModel>
+  notIn?: $Enums.Audience[] | Prisma.ListEnumAudienceFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAudienceWithAggregatesFilter<$PrismaModel> | $Enums.Audience
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAudienceFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAudienceFilter<$PrismaModel>
+}
+
+export type NestedEnumOnlineLevelWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.OnlineLevel | Prisma.EnumOnlineLevelFieldRefInput<$PrismaModel>
+  in?: $Enums.OnlineLevel[] | Prisma.ListEnumOnlineLevelFieldRefInput<$PrismaModel>
+  notIn?: $Enums.OnlineLevel[] | Prisma.ListEnumOnlineLevelFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumOnlineLevelWithAggregatesFilter<$PrismaModel> | $Enums.OnlineLevel
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumOnlineLevelFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumOnlineLevelFilter<$PrismaModel>
+}
+
+export type NestedEnumCaseChannelFilter<$PrismaModel = never> = {
+  equals?: $Enums.CaseChannel | Prisma.EnumCaseChannelFieldRefInput<$PrismaModel>
+  in?: $Enums.CaseChannel[] | Prisma.ListEnumCaseChannelFieldRefInput<$PrismaModel>
+  notIn?: $Enums.CaseChannel[] | Prisma.ListEnumCaseChannelFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumCaseChannelFilter<$PrismaModel> | $Enums.CaseChannel
+}
+
+export type NestedEnumAcceptancePlaceFilter<$PrismaModel = never> = {
+  equals?: $Enums.AcceptancePlace | Prisma.EnumAcceptancePlaceFieldRefInput<$PrismaModel>
+  in?: $Enums.AcceptancePlace[] | Prisma.ListEnumAcceptancePlaceFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AcceptancePlace[] | Prisma.ListEnumAcceptancePlaceFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAcceptancePlaceFilter<$PrismaModel> | $Enums.AcceptancePlace
+}
+
+export type NestedEnumCaseStateFilter<$PrismaModel = never> = {
+  equals?: $Enums.CaseState | Prisma.EnumCaseStateFieldRefInput<$PrismaModel>
+  in?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumCaseStateFilter<$PrismaModel> | $Enums.CaseState
+}
+
+export type NestedEnumCaseStateNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.CaseState | Prisma.EnumCaseStateFieldRefInput<$PrismaModel> | null
+  in?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumCaseStateNullableFilter<$PrismaModel> | $Enums.CaseState | null
+}
+
+export type NestedEnumPauseKindNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.PauseKind | Prisma.EnumPauseKindFieldRefInput<$PrismaModel> | null
+  in?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumPauseKindNullableFilter<$PrismaModel> | $Enums.PauseKind | null
+}
+
+export type NestedBoolNullableFilter<$PrismaModel = never> = {
+  equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedBoolNullableFilter<$PrismaModel> | boolean | null
+}
+
+export type NestedEnumTrafficLightNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.TrafficLight | Prisma.EnumTrafficLightFieldRefInput<$PrismaModel> | null
+  in?: $Enums.TrafficLight[] | Prisma.ListEnumTrafficLightFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.TrafficLight[] | Prisma.ListEnumTrafficLightFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumTrafficLightNullableFilter<$PrismaModel> | $Enums.TrafficLight | null
+}
+
+export type NestedEnumCaseChannelWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.CaseChannel | Prisma.EnumCaseChannelFieldRefInput<$PrismaModel>
+  in?: $Enums.CaseChannel[] | Prisma.ListEnumCaseChannelFieldRefInput<$PrismaModel>
+  notIn?: $Enums.CaseChannel[] | Prisma.ListEnumCaseChannelFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumCaseChannelWithAggregatesFilter<$PrismaModel> | $Enums.CaseChannel
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumCaseChannelFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumCaseChannelFilter<$PrismaModel>
+}
+
+export type NestedEnumAcceptancePlaceWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AcceptancePlace | Prisma.EnumAcceptancePlaceFieldRefInput<$PrismaModel>
+  in?: $Enums.AcceptancePlace[] | Prisma.ListEnumAcceptancePlaceFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AcceptancePlace[] | Prisma.ListEnumAcceptancePlaceFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAcceptancePlaceWithAggregatesFilter<$PrismaModel> | $Enums.AcceptancePlace
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAcceptancePlaceFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAcceptancePlaceFilter<$PrismaModel>
+}
+
+export type NestedEnumCaseStateWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.CaseState | Prisma.EnumCaseStateFieldRefInput<$PrismaModel>
+  in?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumCaseStateWithAggregatesFilter<$PrismaModel> | $Enums.CaseState
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumCaseStateFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumCaseStateFilter<$PrismaModel>
+}
+
+export type NestedEnumCaseStateNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.CaseState | Prisma.EnumCaseStateFieldRefInput<$PrismaModel> | null
+  in?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.CaseState[] | Prisma.ListEnumCaseStateFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumCaseStateNullableWithAggregatesFilter<$PrismaModel> | $Enums.CaseState | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumCaseStateNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumCaseStateNullableFilter<$PrismaModel>
+}
+
+export type NestedEnumPauseKindNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.PauseKind | Prisma.EnumPauseKindFieldRefInput<$PrismaModel> | null
+  in?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumPauseKindNullableWithAggregatesFilter<$PrismaModel> | $Enums.PauseKind | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumPauseKindNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumPauseKindNullableFilter<$PrismaModel>
+}
+
+export type NestedBoolNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedBoolNullableWithAggregatesFilter<$PrismaModel> | boolean | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedBoolNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedBoolNullableFilter<$PrismaModel>
+}
+
+export type NestedEnumTrafficLightNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.TrafficLight | Prisma.EnumTrafficLightFieldRefInput<$PrismaModel> | null
+  in?: $Enums.TrafficLight[] | Prisma.ListEnumTrafficLightFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.TrafficLight[] | Prisma.ListEnumTrafficLightFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumTrafficLightNullableWithAggregatesFilter<$PrismaModel> | $Enums.TrafficLight | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumTrafficLightNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumTrafficLightNullableFilter<$PrismaModel>
+}
+
+export type NestedEnumPauseKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.PauseKind | Prisma.EnumPauseKindFieldRefInput<$PrismaModel>
+  in?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumPauseKindFilter<$PrismaModel> | $Enums.PauseKind
+}
+
+export type NestedEnumPauseKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.PauseKind | Prisma.EnumPauseKindFieldRefInput<$PrismaModel>
+  in?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.PauseKind[] | Prisma.ListEnumPauseKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumPauseKindWithAggregatesFilter<$PrismaModel> | $Enums.PauseKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumPauseKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumPauseKindFilter<$PrismaModel>
+}
+
+export type NestedEnumDayKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.DayKind | Prisma.EnumDayKindFieldRefInput<$PrismaModel>
+  in?: $Enums.DayKind[] | Prisma.ListEnumDayKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DayKind[] | Prisma.ListEnumDayKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDayKindFilter<$PrismaModel> | $Enums.DayKind
+}
+
+export type NestedEnumDayKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.DayKind | Prisma.EnumDayKindFieldRefInput<$PrismaModel>
+  in?: $Enums.DayKind[] | Prisma.ListEnumDayKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DayKind[] | Prisma.ListEnumDayKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDayKindWithAggregatesFilter<$PrismaModel> | $Enums.DayKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumDayKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumDayKindFilter<$PrismaModel>
+}
+
+export type NestedEnumNotificationStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.NotificationStatus | Prisma.EnumNotificationStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.NotificationStatus[] | Prisma.ListEnumNotificationStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.NotificationStatus[] | Prisma.ListEnumNotificationStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumNotificationStatusFilter<$PrismaModel> | $Enums.NotificationStatus
+}
+
+export type NestedEnumNotificationStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.NotificationStatus | Prisma.EnumNotificationStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.NotificationStatus[] | Prisma.ListEnumNotificationStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.NotificationStatus[] | Prisma.ListEnumNotificationStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumNotificationStatusWithAggregatesFilter<$PrismaModel> | $Enums.NotificationStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumNotificationStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumNotificationStatusFilter<$PrismaModel>
 }
 
 

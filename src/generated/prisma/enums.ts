@@ -93,3 +93,128 @@ export const CreditRepairStatus = {
 } as const
 
 export type CreditRepairStatus = (typeof CreditRepairStatus)[keyof typeof CreditRepairStatus]
+
+
+export const ChangeEntity = {
+  ENTERPRISE: 'ENTERPRISE',
+  LICENCE: 'LICENCE',
+  PENALTY: 'PENALTY'
+} as const
+
+export type ChangeEntity = (typeof ChangeEntity)[keyof typeof ChangeEntity]
+
+
+export const IngestionStatus = {
+  RUNNING: 'RUNNING',
+  COMPLETED: 'COMPLETED',
+  FAILED: 'FAILED'
+} as const
+
+export type IngestionStatus = (typeof IngestionStatus)[keyof typeof IngestionStatus]
+
+
+export const QuarantineStatus = {
+  OPEN: 'OPEN',
+  RESUBMITTED: 'RESUBMITTED',
+  DISCARDED: 'DISCARDED'
+} as const
+
+export type QuarantineStatus = (typeof QuarantineStatus)[keyof typeof QuarantineStatus]
+
+
+export const DeliveryStatus = {
+  PENDING: 'PENDING',
+  DELIVERED: 'DELIVERED',
+  FAILED: 'FAILED'
+} as const
+
+export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus]
+
+
+export const Audience = {
+  ENTERPRISE: 'ENTERPRISE',
+  PERSON: 'PERSON'
+} as const
+
+export type Audience = (typeof Audience)[keyof typeof Audience]
+
+
+export const AcceptancePlace = {
+  DISTRICT_CENTRE: 'DISTRICT_CENTRE',
+  STREET_CENTRE: 'STREET_CENTRE',
+  COMMUNITY_STATION: 'COMMUNITY_STATION'
+} as const
+
+export type AcceptancePlace = (typeof AcceptancePlace)[keyof typeof AcceptancePlace]
+
+
+export const OnlineLevel = {
+  NONE: 'NONE',
+  BOOKING: 'BOOKING',
+  PRE_REVIEW: 'PRE_REVIEW',
+  FULLY_ONLINE: 'FULLY_ONLINE'
+} as const
+
+export type OnlineLevel = (typeof OnlineLevel)[keyof typeof OnlineLevel]
+
+
+export const CaseChannel = {
+  WINDOW: 'WINDOW',
+  ONLINE: 'ONLINE',
+  MOBILE: 'MOBILE',
+  COMMUNITY_STATION: 'COMMUNITY_STATION',
+  KIOSK: 'KIOSK'
+} as const
+
+export type CaseChannel = (typeof CaseChannel)[keyof typeof CaseChannel]
+
+
+export const CaseState = {
+  SUBMITTED: 'SUBMITTED',
+  ACCEPTED: 'ACCEPTED',
+  UNDERTAKEN: 'UNDERTAKEN',
+  REVIEWED: 'REVIEWED',
+  APPROVED: 'APPROVED',
+  REJECTED: 'REJECTED',
+  CONCLUDED: 'CONCLUDED'
+} as const
+
+export type CaseState = (typeof CaseState)[keyof typeof CaseState]
+
+
+export const PauseKind = {
+  HEARING: 'HEARING',
+  SITE_INSPECTION: 'SITE_INSPECTION',
+  TESTING: 'TESTING',
+  EXPERT_REVIEW: 'EXPERT_REVIEW',
+  SUPPLEMENTING: 'SUPPLEMENTING',
+  OTHER: 'OTHER'
+} as const
+
+export type PauseKind = (typeof PauseKind)[keyof typeof PauseKind]
+
+
+export const TrafficLight = {
+  GREEN: 'GREEN',
+  YELLOW: 'YELLOW',
+  RED: 'RED'
+} as const
+
+export type TrafficLight = (typeof TrafficLight)[keyof typeof TrafficLight]
+
+
+export const DayKind = {
+  HOLIDAY: 'HOLIDAY',
+  WORKDAY: 'WORKDAY'
+} as const
+
+export type DayKind = (typeof DayKind)[keyof typeof DayKind]
+
+
+export const NotificationStatus = {
+  PENDING: 'PENDING',
+  SENT: 'SENT',
+  FAILED: 'FAILED'
+} as const
+
+export type NotificationStatus = (typeof NotificationStatus)[keyof typeof NotificationStatus]

@@ -45,6 +45,8 @@ function patchClient(client: pg.PoolClient): void {
 function createPool(connectionString: string): pg.Pool {
   const pool = new pg.Pool({ connectionString, max: 4 });
   pool.on('connect', patchClient);
+  // Dropping the shadow database terminates its idle connections; that is expected.
+  pool.on('error', () => undefined);
   return pool;
 }
 

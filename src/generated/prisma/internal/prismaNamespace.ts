@@ -397,7 +397,21 @@ export const ModelName = {
   LicenceType: 'LicenceType',
   Licence: 'Licence',
   LicenceEvent: 'LicenceEvent',
-  Penalty: 'Penalty'
+  Penalty: 'Penalty',
+  ChangeEvent: 'ChangeEvent',
+  FieldProvenance: 'FieldProvenance',
+  FieldConflict: 'FieldConflict',
+  SourceRecord: 'SourceRecord',
+  IngestionRun: 'IngestionRun',
+  QuarantinedRecord: 'QuarantinedRecord',
+  Webhook: 'Webhook',
+  WebhookDelivery: 'WebhookDelivery',
+  ServiceItem: 'ServiceItem',
+  Case: 'Case',
+  CaseEvent: 'CaseEvent',
+  CasePause: 'CasePause',
+  CalendarOverride: 'CalendarOverride',
+  Notification: 'Notification'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -413,7 +427,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "department" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licence" | "licenceEvent" | "penalty"
+    modelProps: "department" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licence" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseEvent" | "casePause" | "calendarOverride" | "notification"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1009,6 +1023,1042 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    ChangeEvent: {
+      payload: Prisma.$ChangeEventPayload<ExtArgs>
+      fields: Prisma.ChangeEventFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ChangeEventFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChangeEventPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ChangeEventFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChangeEventPayload>
+        }
+        findFirst: {
+          args: Prisma.ChangeEventFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChangeEventPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ChangeEventFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChangeEventPayload>
+        }
+        findMany: {
+          args: Prisma.ChangeEventFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChangeEventPayload>[]
+        }
+        create: {
+          args: Prisma.ChangeEventCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChangeEventPayload>
+        }
+        createMany: {
+          args: Prisma.ChangeEventCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ChangeEventCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChangeEventPayload>[]
+        }
+        delete: {
+          args: Prisma.ChangeEventDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChangeEventPayload>
+        }
+        update: {
+          args: Prisma.ChangeEventUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChangeEventPayload>
+        }
+        deleteMany: {
+          args: Prisma.ChangeEventDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ChangeEventUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ChangeEventUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChangeEventPayload>[]
+        }
+        upsert: {
+          args: Prisma.ChangeEventUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ChangeEventPayload>
+        }
+        aggregate: {
+          args: Prisma.ChangeEventAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateChangeEvent>
+        }
+        groupBy: {
+          args: Prisma.ChangeEventGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ChangeEventGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ChangeEventCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ChangeEventCountAggregateOutputType> | number
+        }
+      }
+    }
+    FieldProvenance: {
+      payload: Prisma.$FieldProvenancePayload<ExtArgs>
+      fields: Prisma.FieldProvenanceFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.FieldProvenanceFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldProvenancePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.FieldProvenanceFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldProvenancePayload>
+        }
+        findFirst: {
+          args: Prisma.FieldProvenanceFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldProvenancePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.FieldProvenanceFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldProvenancePayload>
+        }
+        findMany: {
+          args: Prisma.FieldProvenanceFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldProvenancePayload>[]
+        }
+        create: {
+          args: Prisma.FieldProvenanceCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldProvenancePayload>
+        }
+        createMany: {
+          args: Prisma.FieldProvenanceCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.FieldProvenanceCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldProvenancePayload>[]
+        }
+        delete: {
+          args: Prisma.FieldProvenanceDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldProvenancePayload>
+        }
+        update: {
+          args: Prisma.FieldProvenanceUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldProvenancePayload>
+        }
+        deleteMany: {
+          args: Prisma.FieldProvenanceDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.FieldProvenanceUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.FieldProvenanceUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldProvenancePayload>[]
+        }
+        upsert: {
+          args: Prisma.FieldProvenanceUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldProvenancePayload>
+        }
+        aggregate: {
+          args: Prisma.FieldProvenanceAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateFieldProvenance>
+        }
+        groupBy: {
+          args: Prisma.FieldProvenanceGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FieldProvenanceGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.FieldProvenanceCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FieldProvenanceCountAggregateOutputType> | number
+        }
+      }
+    }
+    FieldConflict: {
+      payload: Prisma.$FieldConflictPayload<ExtArgs>
+      fields: Prisma.FieldConflictFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.FieldConflictFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldConflictPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.FieldConflictFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldConflictPayload>
+        }
+        findFirst: {
+          args: Prisma.FieldConflictFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldConflictPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.FieldConflictFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldConflictPayload>
+        }
+        findMany: {
+          args: Prisma.FieldConflictFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldConflictPayload>[]
+        }
+        create: {
+          args: Prisma.FieldConflictCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldConflictPayload>
+        }
+        createMany: {
+          args: Prisma.FieldConflictCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.FieldConflictCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldConflictPayload>[]
+        }
+        delete: {
+          args: Prisma.FieldConflictDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldConflictPayload>
+        }
+        update: {
+          args: Prisma.FieldConflictUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldConflictPayload>
+        }
+        deleteMany: {
+          args: Prisma.FieldConflictDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.FieldConflictUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.FieldConflictUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldConflictPayload>[]
+        }
+        upsert: {
+          args: Prisma.FieldConflictUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FieldConflictPayload>
+        }
+        aggregate: {
+          args: Prisma.FieldConflictAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateFieldConflict>
+        }
+        groupBy: {
+          args: Prisma.FieldConflictGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FieldConflictGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.FieldConflictCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FieldConflictCountAggregateOutputType> | number
+        }
+      }
+    }
+    SourceRecord: {
+      payload: Prisma.$SourceRecordPayload<ExtArgs>
+      fields: Prisma.SourceRecordFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.SourceRecordFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceRecordPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.SourceRecordFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceRecordPayload>
+        }
+        findFirst: {
+          args: Prisma.SourceRecordFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceRecordPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.SourceRecordFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceRecordPayload>
+        }
+        findMany: {
+          args: Prisma.SourceRecordFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceRecordPayload>[]
+        }
+        create: {
+          args: Prisma.SourceRecordCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceRecordPayload>
+        }
+        createMany: {
+          args: Prisma.SourceRecordCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.SourceRecordCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceRecordPayload>[]
+        }
+        delete: {
+          args: Prisma.SourceRecordDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceRecordPayload>
+        }
+        update: {
+          args: Prisma.SourceRecordUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceRecordPayload>
+        }
+        deleteMany: {
+          args: Prisma.SourceRecordDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.SourceRecordUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.SourceRecordUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceRecordPayload>[]
+        }
+        upsert: {
+          args: Prisma.SourceRecordUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SourceRecordPayload>
+        }
+        aggregate: {
+          args: Prisma.SourceRecordAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateSourceRecord>
+        }
+        groupBy: {
+          args: Prisma.SourceRecordGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SourceRecordGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.SourceRecordCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SourceRecordCountAggregateOutputType> | number
+        }
+      }
+    }
+    IngestionRun: {
+      payload: Prisma.$IngestionRunPayload<ExtArgs>
+      fields: Prisma.IngestionRunFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.IngestionRunFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IngestionRunPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.IngestionRunFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IngestionRunPayload>
+        }
+        findFirst: {
+          args: Prisma.IngestionRunFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IngestionRunPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.IngestionRunFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IngestionRunPayload>
+        }
+        findMany: {
+          args: Prisma.IngestionRunFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IngestionRunPayload>[]
+        }
+        create: {
+          args: Prisma.IngestionRunCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IngestionRunPayload>
+        }
+        createMany: {
+          args: Prisma.IngestionRunCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.IngestionRunCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IngestionRunPayload>[]
+        }
+        delete: {
+          args: Prisma.IngestionRunDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IngestionRunPayload>
+        }
+        update: {
+          args: Prisma.IngestionRunUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IngestionRunPayload>
+        }
+        deleteMany: {
+          args: Prisma.IngestionRunDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.IngestionRunUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.IngestionRunUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IngestionRunPayload>[]
+        }
+        upsert: {
+          args: Prisma.IngestionRunUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IngestionRunPayload>
+        }
+        aggregate: {
+          args: Prisma.IngestionRunAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateIngestionRun>
+        }
+        groupBy: {
+          args: Prisma.IngestionRunGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.IngestionRunGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.IngestionRunCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.IngestionRunCountAggregateOutputType> | number
+        }
+      }
+    }
+    QuarantinedRecord: {
+      payload: Prisma.$QuarantinedRecordPayload<ExtArgs>
+      fields: Prisma.QuarantinedRecordFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.QuarantinedRecordFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$QuarantinedRecordPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.QuarantinedRecordFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$QuarantinedRecordPayload>
+        }
+        findFirst: {
+          args: Prisma.QuarantinedRecordFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$QuarantinedRecordPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.QuarantinedRecordFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$QuarantinedRecordPayload>
+        }
+        findMany: {
+          args: Prisma.QuarantinedRecordFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$QuarantinedRecordPayload>[]
+        }
+        create: {
+          args: Prisma.QuarantinedRecordCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$QuarantinedRecordPayload>
+        }
+        createMany: {
+          args: Prisma.QuarantinedRecordCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.QuarantinedRecordCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$QuarantinedRecordPayload>[]
+        }
+        delete: {
+          args: Prisma.QuarantinedRecordDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$QuarantinedRecordPayload>
+        }
+        update: {
+          args: Prisma.QuarantinedRecordUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$QuarantinedRecordPayload>
+        }
+        deleteMany: {
+          args: Prisma.QuarantinedRecordDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.QuarantinedRecordUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.QuarantinedRecordUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$QuarantinedRecordPayload>[]
+        }
+        upsert: {
+          args: Prisma.QuarantinedRecordUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$QuarantinedRecordPayload>
+        }
+        aggregate: {
+          args: Prisma.QuarantinedRecordAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateQuarantinedRecord>
+        }
+        groupBy: {
+          args: Prisma.QuarantinedRecordGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.QuarantinedRecordGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.QuarantinedRecordCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.QuarantinedRecordCountAggregateOutputType> | number
+        }
+      }
+    }
+    Webhook: {
+      payload: Prisma.$WebhookPayload<ExtArgs>
+      fields: Prisma.WebhookFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.WebhookFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.WebhookFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookPayload>
+        }
+        findFirst: {
+          args: Prisma.WebhookFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.WebhookFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookPayload>
+        }
+        findMany: {
+          args: Prisma.WebhookFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookPayload>[]
+        }
+        create: {
+          args: Prisma.WebhookCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookPayload>
+        }
+        createMany: {
+          args: Prisma.WebhookCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.WebhookCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookPayload>[]
+        }
+        delete: {
+          args: Prisma.WebhookDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookPayload>
+        }
+        update: {
+          args: Prisma.WebhookUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookPayload>
+        }
+        deleteMany: {
+          args: Prisma.WebhookDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.WebhookUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.WebhookUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookPayload>[]
+        }
+        upsert: {
+          args: Prisma.WebhookUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookPayload>
+        }
+        aggregate: {
+          args: Prisma.WebhookAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateWebhook>
+        }
+        groupBy: {
+          args: Prisma.WebhookGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.WebhookGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.WebhookCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.WebhookCountAggregateOutputType> | number
+        }
+      }
+    }
+    WebhookDelivery: {
+      payload: Prisma.$WebhookDeliveryPayload<ExtArgs>
+      fields: Prisma.WebhookDeliveryFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.WebhookDeliveryFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookDeliveryPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.WebhookDeliveryFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookDeliveryPayload>
+        }
+        findFirst: {
+          args: Prisma.WebhookDeliveryFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookDeliveryPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.WebhookDeliveryFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookDeliveryPayload>
+        }
+        findMany: {
+          args: Prisma.WebhookDeliveryFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookDeliveryPayload>[]
+        }
+        create: {
+          args: Prisma.WebhookDeliveryCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookDeliveryPayload>
+        }
+        createMany: {
+          args: Prisma.WebhookDeliveryCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.WebhookDeliveryCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookDeliveryPayload>[]
+        }
+        delete: {
+          args: Prisma.WebhookDeliveryDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookDeliveryPayload>
+        }
+        update: {
+          args: Prisma.WebhookDeliveryUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookDeliveryPayload>
+        }
+        deleteMany: {
+          args: Prisma.WebhookDeliveryDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.WebhookDeliveryUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.WebhookDeliveryUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookDeliveryPayload>[]
+        }
+        upsert: {
+          args: Prisma.WebhookDeliveryUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WebhookDeliveryPayload>
+        }
+        aggregate: {
+          args: Prisma.WebhookDeliveryAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateWebhookDelivery>
+        }
+        groupBy: {
+          args: Prisma.WebhookDeliveryGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.WebhookDeliveryGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.WebhookDeliveryCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.WebhookDeliveryCountAggregateOutputType> | number
+        }
+      }
+    }
+    ServiceItem: {
+      payload: Prisma.$ServiceItemPayload<ExtArgs>
+      fields: Prisma.ServiceItemFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ServiceItemFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceItemPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ServiceItemFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceItemPayload>
+        }
+        findFirst: {
+          args: Prisma.ServiceItemFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceItemPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ServiceItemFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceItemPayload>
+        }
+        findMany: {
+          args: Prisma.ServiceItemFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceItemPayload>[]
+        }
+        create: {
+          args: Prisma.ServiceItemCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceItemPayload>
+        }
+        createMany: {
+          args: Prisma.ServiceItemCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ServiceItemCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceItemPayload>[]
+        }
+        delete: {
+          args: Prisma.ServiceItemDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceItemPayload>
+        }
+        update: {
+          args: Prisma.ServiceItemUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceItemPayload>
+        }
+        deleteMany: {
+          args: Prisma.ServiceItemDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ServiceItemUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ServiceItemUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceItemPayload>[]
+        }
+        upsert: {
+          args: Prisma.ServiceItemUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServiceItemPayload>
+        }
+        aggregate: {
+          args: Prisma.ServiceItemAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateServiceItem>
+        }
+        groupBy: {
+          args: Prisma.ServiceItemGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ServiceItemGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ServiceItemCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ServiceItemCountAggregateOutputType> | number
+        }
+      }
+    }
+    Case: {
+      payload: Prisma.$CasePayload<ExtArgs>
+      fields: Prisma.CaseFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CaseFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CaseFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePayload>
+        }
+        findFirst: {
+          args: Prisma.CaseFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CaseFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePayload>
+        }
+        findMany: {
+          args: Prisma.CaseFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePayload>[]
+        }
+        create: {
+          args: Prisma.CaseCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePayload>
+        }
+        createMany: {
+          args: Prisma.CaseCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.CaseCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePayload>[]
+        }
+        delete: {
+          args: Prisma.CaseDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePayload>
+        }
+        update: {
+          args: Prisma.CaseUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePayload>
+        }
+        deleteMany: {
+          args: Prisma.CaseDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CaseUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.CaseUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePayload>[]
+        }
+        upsert: {
+          args: Prisma.CaseUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePayload>
+        }
+        aggregate: {
+          args: Prisma.CaseAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCase>
+        }
+        groupBy: {
+          args: Prisma.CaseGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CaseGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CaseCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CaseCountAggregateOutputType> | number
+        }
+      }
+    }
+    CaseEvent: {
+      payload: Prisma.$CaseEventPayload<ExtArgs>
+      fields: Prisma.CaseEventFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CaseEventFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseEventPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CaseEventFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseEventPayload>
+        }
+        findFirst: {
+          args: Prisma.CaseEventFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseEventPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CaseEventFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseEventPayload>
+        }
+        findMany: {
+          args: Prisma.CaseEventFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseEventPayload>[]
+        }
+        create: {
+          args: Prisma.CaseEventCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseEventPayload>
+        }
+        createMany: {
+          args: Prisma.CaseEventCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.CaseEventCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseEventPayload>[]
+        }
+        delete: {
+          args: Prisma.CaseEventDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseEventPayload>
+        }
+        update: {
+          args: Prisma.CaseEventUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseEventPayload>
+        }
+        deleteMany: {
+          args: Prisma.CaseEventDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CaseEventUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.CaseEventUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseEventPayload>[]
+        }
+        upsert: {
+          args: Prisma.CaseEventUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseEventPayload>
+        }
+        aggregate: {
+          args: Prisma.CaseEventAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCaseEvent>
+        }
+        groupBy: {
+          args: Prisma.CaseEventGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CaseEventGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CaseEventCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CaseEventCountAggregateOutputType> | number
+        }
+      }
+    }
+    CasePause: {
+      payload: Prisma.$CasePausePayload<ExtArgs>
+      fields: Prisma.CasePauseFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CasePauseFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePausePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CasePauseFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePausePayload>
+        }
+        findFirst: {
+          args: Prisma.CasePauseFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePausePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CasePauseFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePausePayload>
+        }
+        findMany: {
+          args: Prisma.CasePauseFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePausePayload>[]
+        }
+        create: {
+          args: Prisma.CasePauseCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePausePayload>
+        }
+        createMany: {
+          args: Prisma.CasePauseCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.CasePauseCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePausePayload>[]
+        }
+        delete: {
+          args: Prisma.CasePauseDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePausePayload>
+        }
+        update: {
+          args: Prisma.CasePauseUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePausePayload>
+        }
+        deleteMany: {
+          args: Prisma.CasePauseDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CasePauseUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.CasePauseUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePausePayload>[]
+        }
+        upsert: {
+          args: Prisma.CasePauseUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CasePausePayload>
+        }
+        aggregate: {
+          args: Prisma.CasePauseAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCasePause>
+        }
+        groupBy: {
+          args: Prisma.CasePauseGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CasePauseGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CasePauseCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CasePauseCountAggregateOutputType> | number
+        }
+      }
+    }
+    CalendarOverride: {
+      payload: Prisma.$CalendarOverridePayload<ExtArgs>
+      fields: Prisma.CalendarOverrideFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CalendarOverrideFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CalendarOverridePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CalendarOverrideFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CalendarOverridePayload>
+        }
+        findFirst: {
+          args: Prisma.CalendarOverrideFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CalendarOverridePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CalendarOverrideFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CalendarOverridePayload>
+        }
+        findMany: {
+          args: Prisma.CalendarOverrideFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CalendarOverridePayload>[]
+        }
+        create: {
+          args: Prisma.CalendarOverrideCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CalendarOverridePayload>
+        }
+        createMany: {
+          args: Prisma.CalendarOverrideCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.CalendarOverrideCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CalendarOverridePayload>[]
+        }
+        delete: {
+          args: Prisma.CalendarOverrideDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CalendarOverridePayload>
+        }
+        update: {
+          args: Prisma.CalendarOverrideUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CalendarOverridePayload>
+        }
+        deleteMany: {
+          args: Prisma.CalendarOverrideDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CalendarOverrideUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.CalendarOverrideUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CalendarOverridePayload>[]
+        }
+        upsert: {
+          args: Prisma.CalendarOverrideUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CalendarOverridePayload>
+        }
+        aggregate: {
+          args: Prisma.CalendarOverrideAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCalendarOverride>
+        }
+        groupBy: {
+          args: Prisma.CalendarOverrideGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CalendarOverrideGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CalendarOverrideCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CalendarOverrideCountAggregateOutputType> | number
+        }
+      }
+    }
+    Notification: {
+      payload: Prisma.$NotificationPayload<ExtArgs>
+      fields: Prisma.NotificationFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.NotificationFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.NotificationFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>
+        }
+        findFirst: {
+          args: Prisma.NotificationFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.NotificationFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>
+        }
+        findMany: {
+          args: Prisma.NotificationFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>[]
+        }
+        create: {
+          args: Prisma.NotificationCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>
+        }
+        createMany: {
+          args: Prisma.NotificationCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.NotificationCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>[]
+        }
+        delete: {
+          args: Prisma.NotificationDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>
+        }
+        update: {
+          args: Prisma.NotificationUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>
+        }
+        deleteMany: {
+          args: Prisma.NotificationDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.NotificationUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.NotificationUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>[]
+        }
+        upsert: {
+          args: Prisma.NotificationUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NotificationPayload>
+        }
+        aggregate: {
+          args: Prisma.NotificationAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateNotification>
+        }
+        groupBy: {
+          args: Prisma.NotificationGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NotificationGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.NotificationCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NotificationCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1187,6 +2237,256 @@ export const PenaltyScalarFieldEnum = {
 } as const
 
 export type PenaltyScalarFieldEnum = (typeof PenaltyScalarFieldEnum)[keyof typeof PenaltyScalarFieldEnum]
+
+
+export const ChangeEventScalarFieldEnum = {
+  seq: 'seq',
+  entityType: 'entityType',
+  entityId: 'entityId',
+  action: 'action',
+  revision: 'revision',
+  systemId: 'systemId',
+  departmentCode: 'departmentCode',
+  changes: 'changes',
+  occurredAt: 'occurredAt'
+} as const
+
+export type ChangeEventScalarFieldEnum = (typeof ChangeEventScalarFieldEnum)[keyof typeof ChangeEventScalarFieldEnum]
+
+
+export const FieldProvenanceScalarFieldEnum = {
+  entityType: 'entityType',
+  entityId: 'entityId',
+  field: 'field',
+  systemId: 'systemId',
+  departmentCode: 'departmentCode',
+  sourceRecordId: 'sourceRecordId',
+  sourceVersion: 'sourceVersion',
+  setAt: 'setAt'
+} as const
+
+export type FieldProvenanceScalarFieldEnum = (typeof FieldProvenanceScalarFieldEnum)[keyof typeof FieldProvenanceScalarFieldEnum]
+
+
+export const FieldConflictScalarFieldEnum = {
+  id: 'id',
+  entityType: 'entityType',
+  entityId: 'entityId',
+  field: 'field',
+  ownerDepartmentCode: 'ownerDepartmentCode',
+  systemId: 'systemId',
+  departmentCode: 'departmentCode',
+  currentValue: 'currentValue',
+  attemptedValue: 'attemptedValue',
+  sourceRecordId: 'sourceRecordId',
+  sourceVersion: 'sourceVersion',
+  occurredAt: 'occurredAt',
+  resolvedAt: 'resolvedAt'
+} as const
+
+export type FieldConflictScalarFieldEnum = (typeof FieldConflictScalarFieldEnum)[keyof typeof FieldConflictScalarFieldEnum]
+
+
+export const SourceRecordScalarFieldEnum = {
+  systemId: 'systemId',
+  sourceRecordId: 'sourceRecordId',
+  entityType: 'entityType',
+  entityId: 'entityId',
+  sourceVersion: 'sourceVersion',
+  contentHash: 'contentHash',
+  updatedAt: 'updatedAt'
+} as const
+
+export type SourceRecordScalarFieldEnum = (typeof SourceRecordScalarFieldEnum)[keyof typeof SourceRecordScalarFieldEnum]
+
+
+export const IngestionRunScalarFieldEnum = {
+  id: 'id',
+  adapter: 'adapter',
+  systemId: 'systemId',
+  file: 'file',
+  fileSha256: 'fileSha256',
+  status: 'status',
+  total: 'total',
+  created: 'created',
+  updated: 'updated',
+  unchanged: 'unchanged',
+  conflicting: 'conflicting',
+  rejected: 'rejected',
+  startedAt: 'startedAt',
+  finishedAt: 'finishedAt',
+  error: 'error'
+} as const
+
+export type IngestionRunScalarFieldEnum = (typeof IngestionRunScalarFieldEnum)[keyof typeof IngestionRunScalarFieldEnum]
+
+
+export const QuarantinedRecordScalarFieldEnum = {
+  id: 'id',
+  runId: 'runId',
+  adapter: 'adapter',
+  systemId: 'systemId',
+  file: 'file',
+  fileSha256: 'fileSha256',
+  location: 'location',
+  sourceRecordId: 'sourceRecordId',
+  raw: 'raw',
+  problems: 'problems',
+  status: 'status',
+  createdAt: 'createdAt',
+  resolvedAt: 'resolvedAt'
+} as const
+
+export type QuarantinedRecordScalarFieldEnum = (typeof QuarantinedRecordScalarFieldEnum)[keyof typeof QuarantinedRecordScalarFieldEnum]
+
+
+export const WebhookScalarFieldEnum = {
+  id: 'id',
+  systemId: 'systemId',
+  url: 'url',
+  secret: 'secret',
+  entityTypes: 'entityTypes',
+  active: 'active',
+  createdAt: 'createdAt',
+  cursor: 'cursor'
+} as const
+
+export type WebhookScalarFieldEnum = (typeof WebhookScalarFieldEnum)[keyof typeof WebhookScalarFieldEnum]
+
+
+export const WebhookDeliveryScalarFieldEnum = {
+  id: 'id',
+  webhookId: 'webhookId',
+  eventSeq: 'eventSeq',
+  status: 'status',
+  attempts: 'attempts',
+  nextAttemptAt: 'nextAttemptAt',
+  lastError: 'lastError',
+  deliveredAt: 'deliveredAt'
+} as const
+
+export type WebhookDeliveryScalarFieldEnum = (typeof WebhookDeliveryScalarFieldEnum)[keyof typeof WebhookDeliveryScalarFieldEnum]
+
+
+export const ServiceItemScalarFieldEnum = {
+  code: 'code',
+  name: 'name',
+  departmentCode: 'departmentCode',
+  audience: 'audience',
+  acceptedAt: 'acceptedAt',
+  onTheSpot: 'onTheSpot',
+  conditions: 'conditions',
+  legalBasis: 'legalBasis',
+  materials: 'materials',
+  steps: 'steps',
+  specialStages: 'specialStages',
+  statutoryLimitDays: 'statutoryLimitDays',
+  committedLimitDays: 'committedLimitDays',
+  fees: 'fees',
+  online: 'online',
+  producesLicenceTypeCode: 'producesLicenceTypeCode',
+  dependsOn: 'dependsOn',
+  consultationPhone: 'consultationPhone',
+  supervisionPhone: 'supervisionPhone',
+  updatedAt: 'updatedAt'
+} as const
+
+export type ServiceItemScalarFieldEnum = (typeof ServiceItemScalarFieldEnum)[keyof typeof ServiceItemScalarFieldEnum]
+
+
+export const CaseScalarFieldEnum = {
+  id: 'id',
+  receiptNumber: 'receiptNumber',
+  verificationCode: 'verificationCode',
+  itemCode: 'itemCode',
+  departmentCode: 'departmentCode',
+  channel: 'channel',
+  acceptancePlace: 'acceptancePlace',
+  applicantUscc: 'applicantUscc',
+  applicantName: 'applicantName',
+  applicantIdNumber: 'applicantIdNumber',
+  applicantPhone: 'applicantPhone',
+  state: 'state',
+  outcome: 'outcome',
+  submittedAt: 'submittedAt',
+  acceptedAt: 'acceptedAt',
+  acceptedOn: 'acceptedOn',
+  limitDays: 'limitDays',
+  deadline: 'deadline',
+  pausedSince: 'pausedSince',
+  pauseKind: 'pauseKind',
+  concludedAt: 'concludedAt',
+  concludedOn: 'concludedOn',
+  usedWorkingDays: 'usedWorkingDays',
+  onTime: 'onTime',
+  fullyOnline: 'fullyOnline',
+  materialsReceived: 'materialsReceived',
+  missingMaterials: 'missingMaterials',
+  noticeIssuedAt: 'noticeIssuedAt',
+  lastLight: 'lastLight',
+  licenceId: 'licenceId',
+  revision: 'revision',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type CaseScalarFieldEnum = (typeof CaseScalarFieldEnum)[keyof typeof CaseScalarFieldEnum]
+
+
+export const CaseEventScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  action: 'action',
+  fromState: 'fromState',
+  toState: 'toState',
+  reason: 'reason',
+  actorSystemId: 'actorSystemId',
+  actorDepartmentCode: 'actorDepartmentCode',
+  occurredAt: 'occurredAt'
+} as const
+
+export type CaseEventScalarFieldEnum = (typeof CaseEventScalarFieldEnum)[keyof typeof CaseEventScalarFieldEnum]
+
+
+export const CasePauseScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  kind: 'kind',
+  fromDate: 'fromDate',
+  toDate: 'toDate',
+  reason: 'reason',
+  createdAt: 'createdAt'
+} as const
+
+export type CasePauseScalarFieldEnum = (typeof CasePauseScalarFieldEnum)[keyof typeof CasePauseScalarFieldEnum]
+
+
+export const CalendarOverrideScalarFieldEnum = {
+  date: 'date',
+  kind: 'kind',
+  name: 'name',
+  createdAt: 'createdAt'
+} as const
+
+export type CalendarOverrideScalarFieldEnum = (typeof CalendarOverrideScalarFieldEnum)[keyof typeof CalendarOverrideScalarFieldEnum]
+
+
+export const NotificationScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  kind: 'kind',
+  audience: 'audience',
+  recipient: 'recipient',
+  payload: 'payload',
+  status: 'status',
+  attempts: 'attempts',
+  nextAttemptAt: 'nextAttemptAt',
+  lastError: 'lastError',
+  createdAt: 'createdAt',
+  sentAt: 'sentAt'
+} as const
+
+export type NotificationScalarFieldEnum = (typeof NotificationScalarFieldEnum)[keyof typeof NotificationScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1419,6 +2719,202 @@ export type ListEnumCreditRepairStatusFieldRefInput<$PrismaModel> = FieldRefInpu
 
 
 /**
+ * Reference to a field of type 'BigInt'
+ */
+export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt'>
+    
+
+
+/**
+ * Reference to a field of type 'BigInt[]'
+ */
+export type ListBigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt[]'>
+    
+
+
+/**
+ * Reference to a field of type 'ChangeEntity'
+ */
+export type EnumChangeEntityFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ChangeEntity'>
+    
+
+
+/**
+ * Reference to a field of type 'ChangeEntity[]'
+ */
+export type ListEnumChangeEntityFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ChangeEntity[]'>
+    
+
+
+/**
+ * Reference to a field of type 'IngestionStatus'
+ */
+export type EnumIngestionStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'IngestionStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'IngestionStatus[]'
+ */
+export type ListEnumIngestionStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'IngestionStatus[]'>
+    
+
+
+/**
+ * Reference to a field of type 'QuarantineStatus'
+ */
+export type EnumQuarantineStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'QuarantineStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'QuarantineStatus[]'
+ */
+export type ListEnumQuarantineStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'QuarantineStatus[]'>
+    
+
+
+/**
+ * Reference to a field of type 'DeliveryStatus'
+ */
+export type EnumDeliveryStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DeliveryStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'DeliveryStatus[]'
+ */
+export type ListEnumDeliveryStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DeliveryStatus[]'>
+    
+
+
+/**
+ * Reference to a field of type 'Audience'
+ */
+export type EnumAudienceFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Audience'>
+    
+
+
+/**
+ * Reference to a field of type 'Audience[]'
+ */
+export type ListEnumAudienceFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Audience[]'>
+    
+
+
+/**
+ * Reference to a field of type 'AcceptancePlace[]'
+ */
+export type ListEnumAcceptancePlaceFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AcceptancePlace[]'>
+    
+
+
+/**
+ * Reference to a field of type 'AcceptancePlace'
+ */
+export type EnumAcceptancePlaceFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AcceptancePlace'>
+    
+
+
+/**
+ * Reference to a field of type 'OnlineLevel'
+ */
+export type EnumOnlineLevelFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'OnlineLevel'>
+    
+
+
+/**
+ * Reference to a field of type 'OnlineLevel[]'
+ */
+export type ListEnumOnlineLevelFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'OnlineLevel[]'>
+    
+
+
+/**
+ * Reference to a field of type 'CaseChannel'
+ */
+export type EnumCaseChannelFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'CaseChannel'>
+    
+
+
+/**
+ * Reference to a field of type 'CaseChannel[]'
+ */
+export type ListEnumCaseChannelFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'CaseChannel[]'>
+    
+
+
+/**
+ * Reference to a field of type 'CaseState'
+ */
+export type EnumCaseStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'CaseState'>
+    
+
+
+/**
+ * Reference to a field of type 'CaseState[]'
+ */
+export type ListEnumCaseStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'CaseState[]'>
+    
+
+
+/**
+ * Reference to a field of type 'PauseKind'
+ */
+export type EnumPauseKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'PauseKind'>
+    
+
+
+/**
+ * Reference to a field of type 'PauseKind[]'
+ */
+export type ListEnumPauseKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'PauseKind[]'>
+    
+
+
+/**
+ * Reference to a field of type 'TrafficLight'
+ */
+export type EnumTrafficLightFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'TrafficLight'>
+    
+
+
+/**
+ * Reference to a field of type 'TrafficLight[]'
+ */
+export type ListEnumTrafficLightFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'TrafficLight[]'>
+    
+
+
+/**
+ * Reference to a field of type 'DayKind'
+ */
+export type EnumDayKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DayKind'>
+    
+
+
+/**
+ * Reference to a field of type 'DayKind[]'
+ */
+export type ListEnumDayKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DayKind[]'>
+    
+
+
+/**
+ * Reference to a field of type 'NotificationStatus'
+ */
+export type EnumNotificationStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'NotificationStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'NotificationStatus[]'
+ */
+export type ListEnumNotificationStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'NotificationStatus[]'>
+    
+
+
+/**
  * Reference to a field of type 'Float'
  */
 export type FloatFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Float'>
@@ -1526,6 +3022,20 @@ export type GlobalOmitConfig = {
   licence?: Prisma.LicenceOmit
   licenceEvent?: Prisma.LicenceEventOmit
   penalty?: Prisma.PenaltyOmit
+  changeEvent?: Prisma.ChangeEventOmit
+  fieldProvenance?: Prisma.FieldProvenanceOmit
+  fieldConflict?: Prisma.FieldConflictOmit
+  sourceRecord?: Prisma.SourceRecordOmit
+  ingestionRun?: Prisma.IngestionRunOmit
+  quarantinedRecord?: Prisma.QuarantinedRecordOmit
+  webhook?: Prisma.WebhookOmit
+  webhookDelivery?: Prisma.WebhookDeliveryOmit
+  serviceItem?: Prisma.ServiceItemOmit
+  case?: Prisma.CaseOmit
+  caseEvent?: Prisma.CaseEventOmit
+  casePause?: Prisma.CasePauseOmit
+  calendarOverride?: Prisma.CalendarOverrideOmit
+  notification?: Prisma.NotificationOmit
 }
 
 /* Types for Logging */

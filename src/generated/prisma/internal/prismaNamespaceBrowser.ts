@@ -56,7 +56,21 @@ export const ModelName = {
   LicenceType: 'LicenceType',
   Licence: 'Licence',
   LicenceEvent: 'LicenceEvent',
-  Penalty: 'Penalty'
+  Penalty: 'Penalty',
+  ChangeEvent: 'ChangeEvent',
+  FieldProvenance: 'FieldProvenance',
+  FieldConflict: 'FieldConflict',
+  SourceRecord: 'SourceRecord',
+  IngestionRun: 'IngestionRun',
+  QuarantinedRecord: 'QuarantinedRecord',
+  Webhook: 'Webhook',
+  WebhookDelivery: 'WebhookDelivery',
+  ServiceItem: 'ServiceItem',
+  Case: 'Case',
+  CaseEvent: 'CaseEvent',
+  CasePause: 'CasePause',
+  CalendarOverride: 'CalendarOverride',
+  Notification: 'Notification'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -214,6 +228,256 @@ export const PenaltyScalarFieldEnum = {
 } as const
 
 export type PenaltyScalarFieldEnum = (typeof PenaltyScalarFieldEnum)[keyof typeof PenaltyScalarFieldEnum]
+
+
+export const ChangeEventScalarFieldEnum = {
+  seq: 'seq',
+  entityType: 'entityType',
+  entityId: 'entityId',
+  action: 'action',
+  revision: 'revision',
+  systemId: 'systemId',
+  departmentCode: 'departmentCode',
+  changes: 'changes',
+  occurredAt: 'occurredAt'
+} as const
+
+export type ChangeEventScalarFieldEnum = (typeof ChangeEventScalarFieldEnum)[keyof typeof ChangeEventScalarFieldEnum]
+
+
+export const FieldProvenanceScalarFieldEnum = {
+  entityType: 'entityType',
+  entityId: 'entityId',
+  field: 'field',
+  systemId: 'systemId',
+  departmentCode: 'departmentCode',
+  sourceRecordId: 'sourceRecordId',
+  sourceVersion: 'sourceVersion',
+  setAt: 'setAt'
+} as const
+
+export type FieldProvenanceScalarFieldEnum = (typeof FieldProvenanceScalarFieldEnum)[keyof typeof FieldProvenanceScalarFieldEnum]
+
+
+export const FieldConflictScalarFieldEnum = {
+  id: 'id',
+  entityType: 'entityType',
+  entityId: 'entityId',
+  field: 'field',
+  ownerDepartmentCode: 'ownerDepartmentCode',
+  systemId: 'systemId',
+  departmentCode: 'departmentCode',
+  currentValue: 'currentValue',
+  attemptedValue: 'attemptedValue',
+  sourceRecordId: 'sourceRecordId',
+  sourceVersion: 'sourceVersion',
+  occurredAt: 'occurredAt',
+  resolvedAt: 'resolvedAt'
+} as const
+
+export type FieldConflictScalarFieldEnum = (typeof FieldConflictScalarFieldEnum)[keyof typeof FieldConflictScalarFieldEnum]
+
+
+export const SourceRecordScalarFieldEnum = {
+  systemId: 'systemId',
+  sourceRecordId: 'sourceRecordId',
+  entityType: 'entityType',
+  entityId: 'entityId',
+  sourceVersion: 'sourceVersion',
+  contentHash: 'contentHash',
+  updatedAt: 'updatedAt'
+} as const
+
+export type SourceRecordScalarFieldEnum = (typeof SourceRecordScalarFieldEnum)[keyof typeof SourceRecordScalarFieldEnum]
+
+
+export const IngestionRunScalarFieldEnum = {
+  id: 'id',
+  adapter: 'adapter',
+  systemId: 'systemId',
+  file: 'file',
+  fileSha256: 'fileSha256',
+  status: 'status',
+  total: 'total',
+  created: 'created',
+  updated: 'updated',
+  unchanged: 'unchanged',
+  conflicting: 'conflicting',
+  rejected: 'rejected',
+  startedAt: 'startedAt',
+  finishedAt: 'finishedAt',
+  error: 'error'
+} as const
+
+export type IngestionRunScalarFieldEnum = (typeof IngestionRunScalarFieldEnum)[keyof typeof IngestionRunScalarFieldEnum]
+
+
+export const QuarantinedRecordScalarFieldEnum = {
+  id: 'id',
+  runId: 'runId',
+  adapter: 'adapter',
+  systemId: 'systemId',
+  file: 'file',
+  fileSha256: 'fileSha256',
+  location: 'location',
+  sourceRecordId: 'sourceRecordId',
+  raw: 'raw',
+  problems: 'problems',
+  status: 'status',
+  createdAt: 'createdAt',
+  resolvedAt: 'resolvedAt'
+} as const
+
+export type QuarantinedRecordScalarFieldEnum = (typeof QuarantinedRecordScalarFieldEnum)[keyof typeof QuarantinedRecordScalarFieldEnum]
+
+
+export const WebhookScalarFieldEnum = {
+  id: 'id',
+  systemId: 'systemId',
+  url: 'url',
+  secret: 'secret',
+  entityTypes: 'entityTypes',
+  active: 'active',
+  createdAt: 'createdAt',
+  cursor: 'cursor'
+} as const
+
+export type WebhookScalarFieldEnum = (typeof WebhookScalarFieldEnum)[keyof typeof WebhookScalarFieldEnum]
+
+
+export const WebhookDeliveryScalarFieldEnum = {
+  id: 'id',
+  webhookId: 'webhookId',
+  eventSeq: 'eventSeq',
+  status: 'status',
+  attempts: 'attempts',
+  nextAttemptAt: 'nextAttemptAt',
+  lastError: 'lastError',
+  deliveredAt: 'deliveredAt'
+} as const
+
+export type WebhookDeliveryScalarFieldEnum = (typeof WebhookDeliveryScalarFieldEnum)[keyof typeof WebhookDeliveryScalarFieldEnum]
+
+
+export const ServiceItemScalarFieldEnum = {
+  code: 'code',
+  name: 'name',
+  departmentCode: 'departmentCode',
+  audience: 'audience',
+  acceptedAt: 'acceptedAt',
+  onTheSpot: 'onTheSpot',
+  conditions: 'conditions',
+  legalBasis: 'legalBasis',
+  materials: 'materials',
+  steps: 'steps',
+  specialStages: 'specialStages',
+  statutoryLimitDays: 'statutoryLimitDays',
+  committedLimitDays: 'committedLimitDays',
+  fees: 'fees',
+  online: 'online',
+  producesLicenceTypeCode: 'producesLicenceTypeCode',
+  dependsOn: 'dependsOn',
+  consultationPhone: 'consultationPhone',
+  supervisionPhone: 'supervisionPhone',
+  updatedAt: 'updatedAt'
+} as const
+
+export type ServiceItemScalarFieldEnum = (typeof ServiceItemScalarFieldEnum)[keyof typeof ServiceItemScalarFieldEnum]
+
+
+export const CaseScalarFieldEnum = {
+  id: 'id',
+  receiptNumber: 'receiptNumber',
+  verificationCode: 'verificationCode',
+  itemCode: 'itemCode',
+  departmentCode: 'departmentCode',
+  channel: 'channel',
+  acceptancePlace: 'acceptancePlace',
+  applicantUscc: 'applicantUscc',
+  applicantName: 'applicantName',
+  applicantIdNumber: 'applicantIdNumber',
+  applicantPhone: 'applicantPhone',
+  state: 'state',
+  outcome: 'outcome',
+  submittedAt: 'submittedAt',
+  acceptedAt: 'acceptedAt',
+  acceptedOn: 'acceptedOn',
+  limitDays: 'limitDays',
+  deadline: 'deadline',
+  pausedSince: 'pausedSince',
+  pauseKind: 'pauseKind',
+  concludedAt: 'concludedAt',
+  concludedOn: 'concludedOn',
+  usedWorkingDays: 'usedWorkingDays',
+  onTime: 'onTime',
+  fullyOnline: 'fullyOnline',
+  materialsReceived: 'materialsReceived',
+  missingMaterials: 'missingMaterials',
+  noticeIssuedAt: 'noticeIssuedAt',
+  lastLight: 'lastLight',
+  licenceId: 'licenceId',
+  revision: 'revision',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type CaseScalarFieldEnum = (typeof CaseScalarFieldEnum)[keyof typeof CaseScalarFieldEnum]
+
+
+export const CaseEventScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  action: 'action',
+  fromState: 'fromState',
+  toState: 'toState',
+  reason: 'reason',
+  actorSystemId: 'actorSystemId',
+  actorDepartmentCode: 'actorDepartmentCode',
+  occurredAt: 'occurredAt'
+} as const
+
+export type CaseEventScalarFieldEnum = (typeof CaseEventScalarFieldEnum)[keyof typeof CaseEventScalarFieldEnum]
+
+
+export const CasePauseScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  kind: 'kind',
+  fromDate: 'fromDate',
+  toDate: 'toDate',
+  reason: 'reason',
+  createdAt: 'createdAt'
+} as const
+
+export type CasePauseScalarFieldEnum = (typeof CasePauseScalarFieldEnum)[keyof typeof CasePauseScalarFieldEnum]
+
+
+export const CalendarOverrideScalarFieldEnum = {
+  date: 'date',
+  kind: 'kind',
+  name: 'name',
+  createdAt: 'createdAt'
+} as const
+
+export type CalendarOverrideScalarFieldEnum = (typeof CalendarOverrideScalarFieldEnum)[keyof typeof CalendarOverrideScalarFieldEnum]
+
+
+export const NotificationScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  kind: 'kind',
+  audience: 'audience',
+  recipient: 'recipient',
+  payload: 'payload',
+  status: 'status',
+  attempts: 'attempts',
+  nextAttemptAt: 'nextAttemptAt',
+  lastError: 'lastError',
+  createdAt: 'createdAt',
+  sentAt: 'sentAt'
+} as const
+
+export type NotificationScalarFieldEnum = (typeof NotificationScalarFieldEnum)[keyof typeof NotificationScalarFieldEnum]
 
 
 export const SortOrder = {
