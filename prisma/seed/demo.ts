@@ -8,6 +8,7 @@ import { createApiKey } from '../../src/platform/auth/api-keys.js';
 import type { Scope } from '../../src/platform/auth/scopes.js';
 import { makeUscc, USCC_CHARSET } from '../../src/platform/uscc.js';
 import { seedApprovals } from './approvals.js';
+import { seedApprovalWorkflow } from './cases.js';
 
 export const DEMO_DEPARTMENTS: { code: string; name: string; kind: DepartmentKind; phone: string }[] = [
   { code: 'MR', name: '海珠区市场监督管理局', kind: 'MARKET_REGULATION', phone: '020-89000001' },
@@ -124,6 +125,8 @@ export interface SeedResult {
   enterprises: number;
   licences: number;
   penalties: number;
+  serviceItems: number;
+  cases: number;
   /** Plain API keys of the demo systems created by this run (empty when they existed). */
   keys: { system: string; scopes: string[]; key: string }[];
 }
@@ -163,5 +166,6 @@ export async function seedDemo(prisma: PrismaClient, enterpriseCount = 40): Prom
   }));
   const created = await prisma.enterprise.createMany({ data: rows, skipDuplicates: true });
   const approvals = await seedApprovals(prisma, rows.map((r) => r.uscc));
-  return { departments: DEMO_DEPARTMENTS.length, enterprises: created.count, keys, ...approvals };
+  const workflow = await seedApprovalWorkflow(prisma);
+  return { departments: DEMO_DEPARTMENTS.length, enterprises: created.count, keys, ...approvals, ...workflow };
 }

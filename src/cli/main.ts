@@ -10,6 +10,7 @@ import { startPlatform, type RunningPlatform } from '../platform/bootstrap.js';
 import { startEmbeddedDatabase } from '../platform/db/embedded.js';
 import { migrateDeploy, runPrismaCli } from '../platform/db/migrate.js';
 import { seedDemo } from '../../prisma/seed/demo.js';
+import { registerApprovalCommands } from './approvals-commands.js';
 
 const program = new Command();
 program.name('hub').description('Data-Sharing Hub: one platform, two libraries');
@@ -65,11 +66,14 @@ program
     const { createHubServer } = await import('../gateway/server.js');
     const server = await createHubServer(platform);
     const url = await server.listen(config.port, config.host);
+    const { startApprovalWorkers } = await import('../domain/approvals/workers.js');
+    const workers = startApprovalWorkers(platform);
     platform.logger.info(
       { url: `${url}/graphql`, database: platform.databaseKind, cache: platform.cache.kind },
       'hub listening',
     );
     onShutdown(async () => {
+      await workers.stop();
       await server.stop();
       await platform.close();
     });
@@ -193,6 +197,8 @@ qr.command('retire')
     await retireKey(config.dataDir, kid);
     process.stdout.write(`retired ${kid}; restart the hub\n`);
   });
+
+registerApprovalCommands(program);
 
 program
   .command('generate')

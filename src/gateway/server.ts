@@ -16,6 +16,7 @@ import { ApiKeyVerifier } from '../platform/auth/api-keys.js';
 import type { RunningPlatform } from '../platform/bootstrap.js';
 import { graphiqlAssets, graphiqlPage } from '../web/graphiql.js';
 import { qrRoutes } from '../web/qr-routes.js';
+import { approvalsRoutes } from '../web/approvals-routes.js';
 import { PUBLIC_CALLER } from '../platform/auth/caller.js';
 import { composeSupergraph } from './compose.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
@@ -94,6 +95,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   });
   app.use(graphiqlAssets());
   app.use(qrRoutes(platform, apollo, () => createGatewayContext(platform, PUBLIC_CALLER)));
+  app.use(approvalsRoutes(platform, apollo, () => createGatewayContext(platform, PUBLIC_CALLER)));
   app.get('/graphql', (req, res, next) => {
     if (wantsGraphiQL(req)) res.type('html').send(graphiqlPage('/graphql'));
     else next();
