@@ -10,6 +10,7 @@ import { assertScope, type Caller } from '../../platform/auth/caller.js';
 import type { Scope } from '../../platform/auth/scopes.js';
 import type { BaseContext } from '../../platform/context.js';
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../../platform/errors.js';
+import { recordChange } from '../changes.js';
 import { attributeProblems, parseAttributeSchema, type AttributeValue } from './attributes.js';
 import { cacheLicence } from './cache.js';
 import { AMENDABLE, shanghaiToday, TRANSITIONS, type TransitionAction } from './status.js';
@@ -35,6 +36,22 @@ export interface AmendLicenceInput {
   validUntil?: Date | null;
   scope?: string;
   attributes?: Record<string, AttributeValue>;
+}
+
+/** The fields of a licence as the change feed publishes them. */
+export function licenceChangePayload(l: Licence): Record<string, unknown> {
+  return {
+    typeCode: l.typeCode,
+    number: l.number,
+    holderUscc: l.holderUscc,
+    issuingDepartmentCode: l.issuingDepartmentCode,
+    issuedOn: l.issuedOn,
+    validFrom: l.validFrom,
+    validUntil: l.validUntil,
+    scope: l.scope,
+    attributes: l.attributes,
+    status: l.status,
+  };
 }
 
 const SCOPE_OF: Record<TransitionAction, Scope> = {
@@ -109,6 +126,14 @@ export async function issueLicence(ctx: BaseContext, input: IssueLicenceInput): 
           actorDepartmentCode: caller.departmentCode,
         },
       });
+      await recordChange(tx, {
+        entityType: 'LICENCE',
+        entityId: created.id,
+        action: 'CREATED',
+        revision: created.revision,
+        actor: { systemId: caller.systemId, departmentCode: caller.departmentCode },
+        changes: licenceChangePayload(created),
+      });
       return created;
     });
     await cacheLicence(ctx, licence);
@@ -180,7 +205,16 @@ export async function amendLicence(
         changes: JSON.parse(JSON.stringify(changes)) as Prisma.InputJsonValue,
       },
     });
-    return tx.licence.findUniqueOrThrow({ where: { id } });
+    const after = await tx.licence.findUniqueOrThrow({ where: { id } });
+    await recordChange(tx, {
+      entityType: 'LICENCE',
+      entityId: id,
+      action: 'AMENDED',
+      revision: after.revision,
+      actor: { systemId: caller.systemId, departmentCode: caller.departmentCode },
+      changes: Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])),
+    });
+    return after;
   });
   await cacheLicence(ctx, updated);
   return updated;
@@ -219,7 +253,16 @@ export async function applyTransition(
       penaltyId: args.penaltyId ?? null,
     },
   });
-  return tx.licence.findUniqueOrThrow({ where: { id: args.licenceId } });
+  const after = await tx.licence.findUniqueOrThrow({ where: { id: args.licenceId } });
+  await recordChange(tx, {
+    entityType: 'LICENCE',
+    entityId: args.licenceId,
+    action: args.action,
+    revision: after.revision,
+    actor: { systemId: args.actor.systemId, departmentCode: args.actor.departmentCode },
+    changes: { status: rule.to, reason: args.reason, ...(args.penaltyId ? { penaltyId: args.penaltyId } : {}) },
+  });
+  return after;
 }
 
 /** suspend / reinstate / revoke / cancel, by the issuing department with the matching scope. */

@@ -7,6 +7,7 @@ import type { PenaltyKind } from '../../generated/prisma/enums.js';
 import { assertScope } from '../../platform/auth/caller.js';
 import type { BaseContext } from '../../platform/context.js';
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../../platform/errors.js';
+import { recordChange } from '../changes.js';
 import { cacheLicence } from '../licences/cache.js';
 import { applyTransition } from '../licences/service.js';
 import { shanghaiToday } from '../licences/status.js';
@@ -91,6 +92,14 @@ export async function decidePenalty(ctx: BaseContext, input: DecidePenaltyInput)
           sourceVersion: input.sourceVersion ?? 1,
         },
       });
+      await recordChange(tx, {
+        entityType: 'PENALTY',
+        entityId: penalty.id,
+        action: 'CREATED',
+        revision: penalty.revision,
+        actor: { systemId: caller.systemId, departmentCode: caller.departmentCode },
+        changes: penaltyChangePayload(penalty),
+      });
       const licence =
         licenceAction && licenceId
           ? await applyTransition(tx, {
@@ -123,5 +132,34 @@ export async function recordCreditRepair(
   if (penalty.decidingDepartmentCode !== ctx.caller.departmentCode) {
     throw forbidden(`Only department ${penalty.decidingDepartmentCode} records credit repair of this penalty`);
   }
-  return ctx.prisma.penalty.update({ where: { id }, data: { creditRepairStatus: status, revision: { increment: 1 } } });
+  const caller = ctx.caller;
+  return ctx.prisma.$transaction(async (tx) => {
+    const updated = await tx.penalty.update({ where: { id }, data: { creditRepairStatus: status, revision: { increment: 1 } } });
+    await recordChange(tx, {
+      entityType: 'PENALTY',
+      entityId: id,
+      action: 'CREDIT_REPAIR',
+      revision: updated.revision,
+      actor: { systemId: caller.systemId, departmentCode: caller.departmentCode },
+      changes: { creditRepairStatus: status },
+    });
+    return updated;
+  });
+}
+
+/** The fields of a penalty as the change feed publishes them. */
+export function penaltyChangePayload(p: Penalty): Record<string, unknown> {
+  return {
+    decisionNumber: p.decisionNumber,
+    enterpriseUscc: p.enterpriseUscc,
+    decidingDepartmentCode: p.decidingDepartmentCode,
+    kinds: p.kinds,
+    fineAmount: p.fineAmount?.toFixed(2) ?? null,
+    confiscatedAmount: p.confiscatedAmount?.toFixed(2) ?? null,
+    decidedOn: p.decidedOn,
+    publicityUntil: p.publicityUntil,
+    licenceId: p.licenceId,
+    suspensionUntil: p.suspensionUntil,
+    creditRepairStatus: p.creditRepairStatus,
+  };
 }

@@ -8,7 +8,7 @@ import { hasScope } from '../../../platform/auth/caller.js';
 import { maskIdNumber, maskPhone } from '../../../platform/graphql/masking.js';
 import { qrCodeLink, type QrCodeLink } from '../../../platform/qr/link.js';
 import { builder } from '../builder.js';
-import { registerEnterprise, updateEnterprise } from '../services/enterprises.js';
+import { registerEnterprise, updateEnterprise } from '../../../domain/enterprises/service.js';
 import { DepartmentRef } from './department.js';
 
 export const EnterpriseTypeEnum = builder.enumType(EnterpriseType, { name: 'EnterpriseType' });
@@ -189,7 +189,11 @@ builder.mutationFields((t) => ({
     description:
       'Registers an enterprise. Needs the scope enterprise:register. Errors: BAD_USER_INPUT (invalid fields, all listed in extensions.problems), NOT_FOUND (unknown registration authority), CONFLICT (USCC already registered).',
     args: { input: t.arg({ type: RegisterEnterpriseInput, required: true }) },
-    resolve: (_root, args, ctx): Promise<Enterprise> => registerEnterprise(ctx, args.input),
+    resolve: async (_root, args, ctx): Promise<Enterprise> => {
+      const e = await registerEnterprise(ctx, args.input);
+      ctx.loaders.enterpriseByUscc.clear(e.uscc).prime(e.uscc, e);
+      return e;
+    },
   }),
   updateEnterprise: t.field({
     type: EnterpriseType_,
@@ -200,6 +204,10 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: UpdateEnterpriseInput, required: true }),
       expectedRevision: t.arg.int({ required: false }),
     },
-    resolve: (_root, args, ctx): Promise<Enterprise> => updateEnterprise(ctx, args.uscc, args.input, args.expectedRevision),
+    resolve: async (_root, args, ctx): Promise<Enterprise> => {
+      const e = await updateEnterprise(ctx, args.uscc, args.input, args.expectedRevision);
+      ctx.loaders.enterpriseByUscc.clear(e.uscc).prime(e.uscc, e);
+      return e;
+    },
   }),
 }));

@@ -2,14 +2,14 @@
  * Rules and data access for the Enterprise Subject Library: who may register or change an
  * enterprise, what is valid, and keeping the cache coherent with the database.
  */
-import type { Enterprise } from '../../../generated/prisma/client.js';
-import { assertScope } from '../../../platform/auth/caller.js';
-import { badInput, conflict, isUniqueViolation, notFound } from '../../../platform/errors.js';
-import { describeUsccProblem, usccProblem } from '../../../platform/uscc.js';
-import type { SubjectsContext } from '../context.js';
-import { writeThrough } from '../../../platform/cache/cached-loader.js';
-import { enterpriseCacheKey, serializeEnterprise } from '../loaders.js';
-import { parseInput, registerSchema, updateSchema } from './enterprise-input.js';
+import type { Enterprise } from '../../generated/prisma/client.js';
+import { assertScope } from '../../platform/auth/caller.js';
+import type { BaseContext } from '../../platform/context.js';
+import { badInput, conflict, isUniqueViolation, notFound } from '../../platform/errors.js';
+import { describeUsccProblem, usccProblem } from '../../platform/uscc.js';
+import { recordChange } from '../changes.js';
+import { cacheEnterprise } from './cache.js';
+import { parseInput, registerSchema, updateSchema } from './input.js';
 
 export interface RegisterEnterpriseInput {
   uscc: string;
@@ -38,18 +38,12 @@ export type UpdateEnterpriseInput = {
 const undefinedIfNull = <T extends object>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 
-async function assertDepartmentExists(ctx: SubjectsContext, code: string): Promise<void> {
+async function assertDepartmentExists(ctx: BaseContext, code: string): Promise<void> {
   const dept = await ctx.prisma.department.findUnique({ where: { code }, select: { code: true } });
   if (!dept) throw notFound(`No department has the code "${code}"`, { field: 'registrationAuthorityCode' });
 }
 
-/** After a commit: the request's loader and the shared cache both hold the new row. */
-export async function cacheEnterprise(ctx: SubjectsContext, e: Enterprise): Promise<void> {
-  ctx.loaders.enterpriseByUscc.clear(e.uscc).prime(e.uscc, e);
-  await writeThrough(ctx.cache, ctx.config.cacheTtlSeconds, enterpriseCacheKey(ctx.config.cachePrefix, e.uscc), e, serializeEnterprise);
-}
-
-export async function registerEnterprise(ctx: SubjectsContext, input: RegisterEnterpriseInput): Promise<Enterprise> {
+export async function registerEnterprise(ctx: BaseContext, input: RegisterEnterpriseInput): Promise<Enterprise> {
   assertScope(ctx.caller, 'enterprise:register');
   const { uscc, ...rest } = input;
   const problem = usccProblem(uscc);
@@ -57,15 +51,27 @@ export async function registerEnterprise(ctx: SubjectsContext, input: RegisterEn
   const data = parseInput(registerSchema, undefinedIfNull(rest));
   await assertDepartmentExists(ctx, data.registrationAuthorityCode);
   try {
-    const created = await ctx.prisma.enterprise.create({
-      data: {
-        ...data,
-        uscc,
-        contactPhone: data.contactPhone ?? null,
-        sourceSystemId: ctx.caller.systemId,
-        sourceRecordId: data.sourceRecordId ?? uscc,
-        sourceVersion: data.sourceVersion ?? 1,
-      },
+    const caller = ctx.caller;
+    const created = await ctx.prisma.$transaction(async (tx) => {
+      const row = await tx.enterprise.create({
+        data: {
+          ...data,
+          uscc,
+          contactPhone: data.contactPhone ?? null,
+          sourceSystemId: caller.systemId,
+          sourceRecordId: data.sourceRecordId ?? uscc,
+          sourceVersion: data.sourceVersion ?? 1,
+        },
+      });
+      await recordChange(tx, {
+        entityType: 'ENTERPRISE',
+        entityId: uscc,
+        action: 'CREATED',
+        revision: row.revision,
+        actor: { systemId: caller.systemId, departmentCode: caller.departmentCode },
+        changes: { ...data, uscc },
+      });
+      return row;
     });
     await cacheEnterprise(ctx, created);
     ctx.logger.info({ uscc, system: ctx.caller.systemName }, 'enterprise registered');
@@ -79,7 +85,7 @@ export async function registerEnterprise(ctx: SubjectsContext, input: RegisterEn
 }
 
 export async function updateEnterprise(
-  ctx: SubjectsContext,
+  ctx: BaseContext,
   uscc: string,
   patch: UpdateEnterpriseInput,
   expectedRevision: number | null | undefined,
@@ -90,7 +96,22 @@ export async function updateEnterprise(
   // Conditional update: the revision check and the write are one statement, so two concurrent
   // updates with the same expected revision cannot both succeed.
   const where = { uscc, ...(expectedRevision != null ? { revision: expectedRevision } : {}) };
-  const { count } = await ctx.prisma.enterprise.updateMany({ where, data: { ...data, revision: { increment: 1 } } });
+  const caller = ctx.caller;
+  const count = await ctx.prisma.$transaction(async (tx) => {
+    const { count } = await tx.enterprise.updateMany({ where, data: { ...data, revision: { increment: 1 } } });
+    if (count > 0) {
+      const { revision } = await tx.enterprise.findUniqueOrThrow({ where: { uscc }, select: { revision: true } });
+      await recordChange(tx, {
+        entityType: 'ENTERPRISE',
+        entityId: uscc,
+        action: 'UPDATED',
+        revision,
+        actor: { systemId: caller.systemId, departmentCode: caller.departmentCode },
+        changes: data,
+      });
+    }
+    return count;
+  });
   if (count === 0) {
     const current = await ctx.prisma.enterprise.findUnique({ where: { uscc }, select: { revision: true } });
     if (!current) throw notFound(`No enterprise has the USCC ${uscc}`, { uscc });

@@ -3,8 +3,8 @@
  * with the field it concerns, so a caller can fix its record in one go.
  */
 import { z } from 'zod';
-import { EnterpriseStatus, EnterpriseType } from '../../../generated/prisma/enums.js';
-import { badInput } from '../../../platform/errors.js';
+import { EnterpriseStatus, EnterpriseType } from '../../generated/prisma/enums.js';
+import { badInput } from '../../platform/errors.js';
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
