@@ -99,14 +99,17 @@ export interface DemoEnterprise {
 export function demoEnterprise(i: number): DemoEnterprise {
   const rand = rng(i + 1);
   const org = Array.from({ length: 9 }, () => USCC_CHARSET[Math.floor(rand() * 31)]).join('');
-  const uscc = makeUscc(`91440105${org}`);
+  const type = TYPES[i % TYPES.length]!;
+  // The USCC's first two characters say what kind of body it is: 91 enterprise, 92 individual business, 93 cooperative.
+  const kind = type === 'INDIVIDUAL_BUSINESS' ? '92' : type === 'FARMERS_COOPERATIVE' ? '93' : '91';
+  const uscc = makeUscc(`${kind}440105${org}`);
   const [trade, scope] = TRADES[i % TRADES.length]!;
   const street = STREETS[i % STREETS.length]!;
   const brand = NAMES[Math.floor(rand() * NAMES.length)]!;
   return {
     uscc,
     name: `广州${brand}${trade}有限公司${i >= NAMES.length ? `（${i}）` : ''}`,
-    type: TYPES[i % TYPES.length]!,
+    type,
     legalRepresentative: SURNAMES[i % SURNAMES.length]! + GIVEN[Math.floor(rand() * GIVEN.length)]!,
     legalRepresentativeIdNumber: residentId(rand),
     registeredCapital: `${(1 + Math.floor(rand() * 500)) * 10000}.00`,

@@ -11,6 +11,7 @@ import { startEmbeddedDatabase } from '../platform/db/embedded.js';
 import { migrateDeploy, runPrismaCli } from '../platform/db/migrate.js';
 import { seedDemo } from '../../prisma/seed/demo.js';
 import { registerApprovalCommands } from './approvals-commands.js';
+import { registerIngestCommands } from './ingest-commands.js';
 
 const program = new Command();
 program.name('hub').description('Data-Sharing Hub: one platform, two libraries');
@@ -199,6 +200,7 @@ qr.command('retire')
   });
 
 registerApprovalCommands(program);
+registerIngestCommands(program);
 
 program
   .command('generate')

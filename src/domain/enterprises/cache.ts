@@ -3,7 +3,7 @@
  */
 import { Prisma, type Enterprise } from '../../generated/prisma/client.js';
 import { writeThrough } from '../../platform/cache/cached-loader.js';
-import type { BaseContext } from '../../platform/context.js';
+import type { Platform } from '../../platform/context.js';
 
 export const enterpriseCacheKey = (prefix: string, uscc: string) => `${prefix}enterprise:${uscc}`;
 
@@ -30,6 +30,6 @@ export function deserializeEnterprise(raw: string): Enterprise {
 }
 
 /** After a commit: every reader of the shared cache sees the new row. */
-export function cacheEnterprise(ctx: BaseContext, e: Enterprise): Promise<void> {
+export function cacheEnterprise(ctx: Pick<Platform, 'cache' | 'config'>, e: Enterprise): Promise<void> {
   return writeThrough(ctx.cache, ctx.config.cacheTtlSeconds, enterpriseCacheKey(ctx.config.cachePrefix, e.uscc), e, serializeEnterprise);
 }

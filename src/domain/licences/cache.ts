@@ -3,7 +3,7 @@
  */
 import type { Licence } from '../../generated/prisma/client.js';
 import { writeThrough } from '../../platform/cache/cached-loader.js';
-import type { BaseContext } from '../../platform/context.js';
+import type { Platform } from '../../platform/context.js';
 
 export const licenceCacheKey = (prefix: string, id: string) => `${prefix}licence:${id}`;
 
@@ -30,6 +30,6 @@ export function deserializeLicence(raw: string): Licence {
 }
 
 /** After a commit: every reader of the shared cache sees the new licence. */
-export function cacheLicence(ctx: BaseContext, l: Licence): Promise<void> {
+export function cacheLicence(ctx: Pick<Platform, 'cache' | 'config'>, l: Licence): Promise<void> {
   return writeThrough(ctx.cache, ctx.config.cacheTtlSeconds, licenceCacheKey(ctx.config.cachePrefix, l.id), l, serializeLicence);
 }
