@@ -4,6 +4,7 @@
  */
 const benches: Record<string, () => Promise<void>> = {
   'qr-lookup': async () => (await import('./qr-lookup.js')).run(),
+  ingest: async () => (await import('./ingest.js')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

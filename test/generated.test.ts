@@ -17,6 +17,7 @@ describe('generated artefacts', () => {
       [
         'schema/api.graphql',
         'schema/directory.graphql',
+        'schema/ingestion.graphql',
         'schema/licences.graphql',
         'schema/penalties.graphql',
         'schema/subjects.graphql',

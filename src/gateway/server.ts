@@ -17,6 +17,7 @@ import type { RunningPlatform } from '../platform/bootstrap.js';
 import { graphiqlAssets, graphiqlPage } from '../web/graphiql.js';
 import { qrRoutes } from '../web/qr-routes.js';
 import { approvalsRoutes } from '../web/approvals-routes.js';
+import { ingestRoutes } from '../web/ingest-routes.js';
 import { PUBLIC_CALLER } from '../platform/auth/caller.js';
 import { composeSupergraph } from './compose.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
@@ -61,6 +62,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
 
   const app = express();
   app.disable('x-powered-by');
+  const verifier = new ApiKeyVerifier(platform.prisma);
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -76,7 +78,6 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     },
   });
   await apollo.start();
-  const verifier = new ApiKeyVerifier(platform.prisma);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -96,6 +97,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   app.use(graphiqlAssets());
   app.use(qrRoutes(platform, apollo, () => createGatewayContext(platform, PUBLIC_CALLER)));
   app.use(approvalsRoutes(platform, apollo, () => createGatewayContext(platform, PUBLIC_CALLER)));
+  app.use(ingestRoutes(platform, verifier));
   app.get('/graphql', (req, res, next) => {
     if (wantsGraphiQL(req)) res.type('html').send(graphiqlPage('/graphql'));
     else next();

@@ -4,6 +4,7 @@
 import type { SubgraphName } from '../config/index.js';
 import type { SubgraphModule } from '../platform/context.js';
 import { directorySubgraph } from '../subgraphs/directory/schema.js';
+import { ingestionSubgraph } from '../subgraphs/ingestion/schema.js';
 import { licencesSubgraph } from '../subgraphs/licences/schema.js';
 import { penaltiesSubgraph } from '../subgraphs/penalties/schema.js';
 import { subjectsSubgraph } from '../subgraphs/subjects/schema.js';
@@ -11,6 +12,7 @@ import { subjectsSubgraph } from '../subgraphs/subjects/schema.js';
 export const subgraphs: Record<SubgraphName, SubgraphModule> = {
   subjects: subjectsSubgraph,
   directory: directorySubgraph,
+  ingestion: ingestionSubgraph,
   licences: licencesSubgraph,
   penalties: penaltiesSubgraph,
 };

@@ -15,6 +15,8 @@ export const SCOPES = {
   'licence:cancel': "cancel (注销) licences issued by the caller's department",
   'penalty:decide': "record penalty decisions of the caller's department",
   'penalty:read': 'read penalties outside their publicity period and repaired ones',
+  'ingest:write': "send export files of the caller's department to POST /ingest/<adapter>",
+  'ingest:read': "list quarantined records, conflicts and provenance of the caller's department",
   'penalty:credit-repair': "record credit repair of the caller's department's penalties",
 } as const;
 

@@ -1,0 +1,96 @@
+/**
+ * Ingestion throughput: a generated market-registry export of BENCH_ROWS registrations
+ * (default 100,000) ingested into a fresh database, then the same file again, next to
+ * PostgreSQL's own COPY of the same rows into a plain table, all in the same run.
+ * With DATABASE_URL a fresh database is created on that server (and dropped); else embedded.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { adapters } from '../adapters/registry.js';
+import { loadConfig } from '../src/config/index.js';
+import { marketRegistryCsv } from '../src/ingest/generate.js';
+import { ingestFile } from '../src/ingest/pipeline.js';
+import { cliSource } from '../src/ingest/sources.js';
+import { startPlatform } from '../src/platform/bootstrap.js';
+import { createLogger } from '../src/platform/logger.js';
+import { seedDepartments } from '../prisma/seed/demo.js';
+
+export async function run(): Promise<void> {
+  const rows = Number(process.env.BENCH_ROWS ?? 100_000);
+  const base = loadConfig();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-ingest-'));
+  let url = base.databaseUrl;
+  let dropDb: (() => Promise<void>) | undefined;
+  if (url) {
+    const name = `hub_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    dropDb = async () => {
+      const c = new pg.Client({ connectionString: base.databaseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+  process.stderr.write(`database: ${url ? 'fresh PostgreSQL database (DATABASE_URL server)' : 'embedded PGlite (fresh)'}; generating ${rows} rows…\n`);
+  const { csv } = marketRegistryCsv(rows, { offset: 3_000_000 });
+  const bytes = Buffer.from(csv);
+  const config = { ...base, databaseUrl: url, dataDir, redisUrl: undefined, logLevel: 'silent' as const, cachePrefix: `bench:${Date.now()}:` };
+  const platform = await startPlatform(config, { logger: createLogger('silent') });
+  try {
+    await seedDepartments(platform.prisma);
+    const client = new pg.Client({ connectionString: platform.databaseUrl });
+    await client.connect();
+    const columns = csv.slice(0, csv.indexOf('\n')).split(',').map((_, i) => `c${i} text`).join(', ');
+    await client.query(`CREATE TABLE bench_copy (${columns})`);
+    process.stderr.write('COPY…\n');
+    const t0 = performance.now();
+    await pipeline(Readable.from([bytes]), client.query(copyFrom('COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)')));
+    const copyMs = performance.now() - t0;
+    const copied = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM bench_copy')).rows[0]!.n);
+    await client.end();
+
+    const adapter = adapters['market-registry']!;
+    const source = await cliSource(platform.prisma, adapter);
+    const progress = (label: string) => (done: number) => {
+      if (done % 10_000 < 1000) process.stderr.write(`\r${label}: ${done}/${rows}`);
+    };
+    const t1 = performance.now();
+    const fresh = await ingestFile(platform, adapter, source, 'bench.csv', bytes, { batchSize: 1000, onProgress: progress('ingest (fresh)') });
+    const freshMs = performance.now() - t1;
+    process.stderr.write('\n');
+    const t2 = performance.now();
+    const again = await ingestFile(platform, adapter, source, 'bench.csv', bytes, { batchSize: 1000, onProgress: progress('ingest (same file again)') });
+    const againMs = performance.now() - t2;
+    process.stderr.write('\n');
+    if (copied !== rows || fresh.created !== rows || again.unchanged !== rows) {
+      throw new Error(`unexpected counts: copied ${copied}, created ${fresh.created}, unchanged ${again.unchanged}`);
+    }
+    const rate = (ms: number) => rows / (ms / 1000);
+    const line = (label: string, ms: number) =>
+      `| ${label} | ${rows} | ${(ms / 1000).toFixed(2)} | ${Math.round(rate(ms))} | ${(rate(ms) / rate(copyMs)).toFixed(3)} |`;
+    process.stdout.write(
+      [
+        '| case | rows | seconds | rows/s | rate vs COPY |',
+        '|---|---|---|---|---|',
+        line('COPY into a plain table (baseline)', copyMs),
+        line('hub ingest, fresh database', freshMs),
+        line('hub ingest, same file again', againMs),
+      ].join('\n') + '\n',
+    );
+  } finally {
+    await platform.close();
+    await dropDb?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
