@@ -77,9 +77,12 @@ describe('enterprises with their licences and penalties (four subgraphs)', () =>
     };
     const small = await statementsFor(query(5));
     const large = await statementsFor(query(50));
-    expect(large).toBe(small);
-    // enterprises page; departments; licences by holder; licence types; penalties by enterprise
-    expect(large).toBeLessThanOrEqual(6);
+    // enterprises page; departments of the enterprises; licences by holder; licence types;
+    // penalties by enterprise; departments of the licences and penalties. The gateway fetches the
+    // last two department paths in parallel, so they share one batch or take two: 6 or 7 in all,
+    // whatever the page size (one query per enterprise would be 50+).
+    expect(small).toBeLessThanOrEqual(7);
+    expect(large).toBeLessThanOrEqual(7);
   });
 });
 
