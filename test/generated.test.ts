@@ -18,6 +18,7 @@ describe('generated artefacts', () => {
         'schema/api.graphql',
         'schema/directory.graphql',
         'schema/ingestion.graphql',
+        'schema/feed.graphql',
         'schema/licences.graphql',
         'schema/penalties.graphql',
         'schema/subjects.graphql',

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const SUBGRAPH_NAMES = ['subjects', 'directory', 'licences', 'penalties', 'ingestion'] as const;
+const SUBGRAPH_NAMES = ['subjects', 'directory', 'licences', 'penalties', 'feed', 'ingestion'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 export const subgraphNames: readonly SubgraphName[] = SUBGRAPH_NAMES;
 
@@ -29,6 +29,23 @@ const envSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.preprocess(emptyToUndefined, z.coerce.number().int().min(2).default(12)),
   HUB_PUBLIC_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
   QR_SIGNING_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
+  NOTIFIER_DRIVER: z.preprocess(emptyToUndefined, z.enum(['log', 'webhook', 'sms']).default('log')),
+  NOTIFIER_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+  SMS_GATEWAY_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+  SMS_GATEWAY_TOKEN: z.preprocess(emptyToUndefined, z.string().optional()),
+  NOTIFIER_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).default(5000)),
+  NOTIFIER_BACKOFF_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(2000)),
+  NOTIFIER_MAX_ATTEMPTS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(12)),
+  NOTIFIER_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(10000)),
+  REMINDER_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).default(60000)),
+  TRAFFIC_LIGHT_YELLOW_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(1)),
+  TRAFFIC_LIGHT_YELLOW_SHARE: z.preprocess(emptyToUndefined, z.coerce.number().gt(0).max(1).default(0.8)),
+  FEED_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).default(200)),
+  WEBHOOK_WORKER: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
+  WEBHOOK_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).default(1000)),
+  WEBHOOK_BACKOFF_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(1000)),
+  WEBHOOK_MAX_ATTEMPTS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(10)),
+  WEBHOOK_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(10000)),
 });
 
 export interface HubConfig {
@@ -53,6 +70,40 @@ export interface HubConfig {
   publicUrl: string;
   /** QR signing key ring as JSON; undefined means generated and kept in DATA_DIR/qr-keys.json. */
   qrSigningKeys: string | undefined;
+  /** How applicants and departments are notified of case events (outbox delivery). */
+  notifier: {
+    driver: 'log' | 'webhook' | 'sms';
+    webhookUrl: string | undefined;
+    smsGatewayUrl: string | undefined;
+    smsGatewayToken: string | undefined;
+    /** Pause between delivery rounds. */
+    intervalMs: number;
+    /** First retry delay; doubles per attempt (capped at one hour). */
+    backoffMs: number;
+    /** After this many failed attempts a message is kept as FAILED for an operator. */
+    maxAttempts: number;
+    timeoutMs: number;
+    /** Pause between traffic-light reminder scans. */
+    reminderIntervalMs: number;
+  };
+  /** A case turns yellow with at most `yellowDays` working days left or `yellowShare` of its limit used. */
+  trafficLight: { yellowDays: number; yellowShare: number };
+  /** The change feed: subscription dispatch and webhook delivery. */
+  feed: {
+    /** How often each hub process polls the outbox for subscribers (a Redis nudge polls at once). */
+    pollMs: number;
+    webhooks: {
+      /** Whether this process runs the webhook worker (several may: deliveries are claimed). */
+      enabled: boolean;
+      /** Pause between delivery rounds. */
+      intervalMs: number;
+      /** First retry delay; doubles per attempt (capped at one hour). */
+      backoffMs: number;
+      /** After this many failed attempts a delivery is kept as FAILED. */
+      maxAttempts: number;
+      timeoutMs: number;
+    };
+  };
 }
 
 export class ConfigError extends Error {
@@ -93,6 +144,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       'SUBGRAPH_URLS is set, so HUB_INTERNAL_SECRET (at least 32 characters, the same on the gateway and every subgraph) must be set too',
     );
   }
+  if (e.NOTIFIER_DRIVER === 'webhook' && !e.NOTIFIER_WEBHOOK_URL) {
+    throw new ConfigError('NOTIFIER_DRIVER=webhook needs NOTIFIER_WEBHOOK_URL (the URL messages are POSTed to as JSON)');
+  }
+  if (e.NOTIFIER_DRIVER === 'sms' && !e.SMS_GATEWAY_URL) {
+    throw new ConfigError('NOTIFIER_DRIVER=sms needs SMS_GATEWAY_URL (the SMS gateway endpoint messages are POSTed to)');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -109,6 +166,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     maxDepth: e.GRAPHQL_MAX_DEPTH,
     publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     qrSigningKeys: e.QR_SIGNING_KEYS,
+    notifier: {
+      driver: e.NOTIFIER_DRIVER,
+      webhookUrl: e.NOTIFIER_WEBHOOK_URL,
+      smsGatewayUrl: e.SMS_GATEWAY_URL,
+      smsGatewayToken: e.SMS_GATEWAY_TOKEN,
+      intervalMs: e.NOTIFIER_INTERVAL_MS,
+      backoffMs: e.NOTIFIER_BACKOFF_MS,
+      maxAttempts: e.NOTIFIER_MAX_ATTEMPTS,
+      timeoutMs: e.NOTIFIER_TIMEOUT_MS,
+      reminderIntervalMs: e.REMINDER_INTERVAL_MS,
+    },
+    trafficLight: { yellowDays: e.TRAFFIC_LIGHT_YELLOW_DAYS, yellowShare: e.TRAFFIC_LIGHT_YELLOW_SHARE },
+    feed: {
+      pollMs: e.FEED_POLL_MS,
+      webhooks: {
+        enabled: e.WEBHOOK_WORKER === 'on',
+        intervalMs: e.WEBHOOK_INTERVAL_MS,
+        backoffMs: e.WEBHOOK_BACKOFF_MS,
+        maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+        timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      },
+    },
   };
 }
 

@@ -18,6 +18,7 @@ import { graphiqlAssets, graphiqlPage } from '../web/graphiql.js';
 import { qrRoutes } from '../web/qr-routes.js';
 import { approvalsRoutes } from '../web/approvals-routes.js';
 import { ingestRoutes } from '../web/ingest-routes.js';
+import { startFeed } from '../web/feed-ws.js';
 import { PUBLIC_CALLER } from '../platform/auth/caller.js';
 import { composeSupergraph } from './compose.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
@@ -62,7 +63,6 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
 
   const app = express();
   app.disable('x-powered-by');
-  const verifier = new ApiKeyVerifier(platform.prisma);
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -78,6 +78,9 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     },
   });
   await apollo.start();
+  // Subscriptions (graphql-ws at /graphql/ws), feed dispatch and webhook delivery.
+  const feed = await startFeed(platform, httpServer);
+  const verifier = new ApiKeyVerifier(platform.prisma);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -128,6 +131,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
         });
       }),
     async stop() {
+      await feed.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
     },

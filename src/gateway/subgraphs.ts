@@ -5,6 +5,7 @@ import type { SubgraphName } from '../config/index.js';
 import type { SubgraphModule } from '../platform/context.js';
 import { directorySubgraph } from '../subgraphs/directory/schema.js';
 import { ingestionSubgraph } from '../subgraphs/ingestion/schema.js';
+import { feedSubgraph } from '../subgraphs/feed/schema.js';
 import { licencesSubgraph } from '../subgraphs/licences/schema.js';
 import { penaltiesSubgraph } from '../subgraphs/penalties/schema.js';
 import { subjectsSubgraph } from '../subgraphs/subjects/schema.js';
@@ -15,4 +16,5 @@ export const subgraphs: Record<SubgraphName, SubgraphModule> = {
   ingestion: ingestionSubgraph,
   licences: licencesSubgraph,
   penalties: penaltiesSubgraph,
+  feed: feedSubgraph,
 };

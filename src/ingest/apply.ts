@@ -13,6 +13,7 @@ import type { ChangeEntity, LicenceAction, LicenceStatus } from '../generated/pr
 import type { Logger } from '../platform/logger.js';
 import type { CanonicalRecord, EnterpriseRegistration, FieldProblem, LicenceIssue, PenaltyDecision } from './canonical.js';
 import { ENTERPRISE_FIELDS, LICENCE_FIELDS, PENALTY_FIELDS } from './ownership.js';
+import { lockChangeFeed } from '../domain/changes.js';
 import { contentHash, type IngestSource } from './pipeline.js';
 
 type Tx = Prisma.TransactionClient;
@@ -147,6 +148,7 @@ function conflict(
 
 async function flushState(tx: Tx, ctx: ApplyContext, s: BatchState): Promise<void> {
   if (s.changes.length) {
+    await lockChangeFeed(tx);
     // One statement with array parameters: Prisma's createMany serialises every value separately,
     // which costs more than the insert itself for large batches.
     const c = s.changes;

@@ -1,0 +1,252 @@
+/**
+ * Change-feed webhooks: consumers' registrations, and the worker that turns new feed events
+ * into deliveries and POSTs them, signed, at least once, with exponential backoff.
+ *
+ * Enqueueing reads the feed with the same finality rule as every reader and advances the
+ * webhook's cursor in the same transaction as the deliveries it creates, so an event is queued
+ * exactly once per webhook. Sending claims a delivery by moving its nextAttemptAt past the
+ * request timeout (compare-and-set), so several hub processes can run the worker without
+ * sending the same attempt twice. Writers never wait for any of this.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { HubConfig } from '../../config/index.js';
+import type { PrismaClient, Webhook } from '../../generated/prisma/client.js';
+import type { ChangeEntity } from '../../generated/prisma/enums.js';
+import { assertScope, type Caller } from '../../platform/auth/caller.js';
+import { badInput, notFound } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import { eventPayload, MAX_PAGE, readChanges } from './read.js';
+
+const MAX_BACKOFF_MS = 60 * 60 * 1000;
+const MAX_WEBHOOKS_PER_SYSTEM = 20;
+const CLAIM_BATCH = 50;
+
+/** The headers a consumer verifies (documented in docs/feed.md). */
+export const HEADERS = {
+  eventId: 'x-hub-event-id',
+  timestamp: 'x-hub-timestamp',
+  signature: 'x-hub-signature',
+  webhookId: 'x-hub-webhook-id',
+} as const;
+
+/** `sha256=` + hex HMAC-SHA256 of `${timestamp}.${body}` with the webhook's secret. */
+export function signature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/** Only absolute http(s) URLs without credentials; operators restrict targets at the network. */
+export function validateWebhookUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw badInput('The webhook URL is not an absolute URL', { field: 'url' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw badInput('The webhook URL must use http or https', { field: 'url' });
+  }
+  if (url.username || url.password) throw badInput('The webhook URL must not contain credentials', { field: 'url' });
+  if (url.href.length > 2000) throw badInput('The webhook URL is too long (2000 characters at most)', { field: 'url' });
+  return url.href;
+}
+
+export async function registerWebhook(
+  prisma: PrismaClient,
+  caller: Caller,
+  input: { url: string; types: readonly ChangeEntity[] | null | undefined },
+): Promise<{ webhook: Webhook; secret: string }> {
+  assertScope(caller, 'feed:webhooks');
+  // A webhook delivers the feed, so it needs the right to read it.
+  assertScope(caller, 'feed:read');
+  const url = validateWebhookUrl(input.url);
+  if ((await prisma.webhook.count({ where: { systemId: caller.systemId } })) >= MAX_WEBHOOKS_PER_SYSTEM) {
+    throw badInput(`A system can register ${MAX_WEBHOOKS_PER_SYSTEM} webhooks at most; delete one first`);
+  }
+  const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+  // New webhooks deliver what happens from now on, not the whole history (read `changes` for that).
+  const [head] = await prisma.$queryRaw<
+    { head: bigint }[]
+  >`SELECT COALESCE(max(seq), 0)::bigint AS head FROM "ChangeEvent"`;
+  const webhook = await prisma.webhook.create({
+    data: {
+      systemId: caller.systemId,
+      url,
+      secret,
+      entityTypes: [...new Set(input.types ?? [])],
+      cursor: head?.head ?? 0n,
+    },
+  });
+  return { webhook, secret };
+}
+
+export async function listWebhooks(prisma: PrismaClient, caller: Caller): Promise<Webhook[]> {
+  assertScope(caller, 'feed:webhooks');
+  return prisma.webhook.findMany({ where: { systemId: caller.systemId }, orderBy: { createdAt: 'asc' } });
+}
+
+export async function deleteWebhook(prisma: PrismaClient, caller: Caller, id: string): Promise<void> {
+  assertScope(caller, 'feed:webhooks');
+  const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+  const { count } = valid
+    ? await prisma.webhook.deleteMany({ where: { id, systemId: caller.systemId } })
+    : { count: 0 };
+  if (count === 0) throw notFound('No webhook of the caller has this id', { id });
+}
+
+/** Queues deliveries of the events each active webhook has not seen; returns how many. */
+export async function enqueueDeliveries(prisma: PrismaClient): Promise<number> {
+  const hooks = await prisma.webhook.findMany({ where: { active: true } });
+  if (hooks.length === 0) return 0;
+  const systems = await prisma.departmentSystem.findMany({
+    where: { id: { in: [...new Set(hooks.map((h) => h.systemId))] } },
+  });
+  const allowed = new Set(systems.filter((s) => s.active && s.scopes.includes('feed:read')).map((s) => s.id));
+  let queued = 0;
+  for (const hook of hooks) {
+    if (!allowed.has(hook.systemId)) continue;
+    queued += await prisma.$transaction(async (tx) => {
+      const page = await readChanges(tx, { after: hook.cursor, types: hook.entityTypes, limit: MAX_PAGE });
+      if (page.endCursor === hook.cursor) return 0;
+      // Compare-and-set: another process that advanced the cursor first makes this one a no-op.
+      const moved = await tx.webhook.updateMany({
+        where: { id: hook.id, cursor: hook.cursor },
+        data: { cursor: page.endCursor },
+      });
+      if (moved.count === 0) return 0;
+      const created = await tx.webhookDelivery.createMany({
+        data: page.events.map((e) => ({ webhookId: hook.id, eventSeq: e.seq })),
+        skipDuplicates: true,
+      });
+      return created.count;
+    });
+  }
+  return queued;
+}
+
+export interface DeliveryOptions {
+  backoffMs: number;
+  maxAttempts: number;
+  timeoutMs: number;
+  fetch?: typeof fetch;
+}
+
+function retryDelay(attempts: number, backoffMs: number): number {
+  return Math.min(backoffMs * 2 ** Math.max(attempts - 1, 0), MAX_BACKOFF_MS);
+}
+
+/** Sends the deliveries that are due; returns how many were attempted. */
+export async function sendDueDeliveries(prisma: PrismaClient, opts: DeliveryOptions): Promise<number> {
+  const due = await prisma.webhookDelivery.findMany({
+    where: { status: 'PENDING', nextAttemptAt: { lte: new Date() } },
+    orderBy: [{ nextAttemptAt: 'asc' }, { eventSeq: 'asc' }],
+    take: CLAIM_BATCH,
+  });
+  const leaseUntil = new Date(Date.now() + opts.timeoutMs + 5000);
+  const claimed = [];
+  for (const d of due) {
+    const won = await prisma.webhookDelivery.updateMany({
+      where: { id: d.id, status: 'PENDING', nextAttemptAt: d.nextAttemptAt },
+      data: { nextAttemptAt: leaseUntil },
+    });
+    if (won.count === 1) claimed.push(d);
+  }
+  if (claimed.length === 0) return 0;
+  const hooks = new Map(
+    (await prisma.webhook.findMany({ where: { id: { in: [...new Set(claimed.map((d) => d.webhookId))] } } })).map(
+      (h) => [h.id, h],
+    ),
+  );
+  const events = new Map(
+    (await prisma.changeEvent.findMany({ where: { seq: { in: claimed.map((d) => d.eventSeq) } } })).map((e) => [
+      e.seq,
+      e,
+    ]),
+  );
+  const doFetch = opts.fetch ?? fetch;
+  await Promise.all(
+    claimed.map(async (d) => {
+      const hook = hooks.get(d.webhookId);
+      const event = events.get(d.eventSeq);
+      if (!hook || !event) return; // webhook deleted meanwhile (its deliveries cascade away)
+      const body = JSON.stringify(eventPayload(event));
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const attempts = d.attempts + 1;
+      let error: string | null = null;
+      try {
+        const res = await doFetch(hook.url, {
+          method: 'POST',
+          redirect: 'manual',
+          signal: AbortSignal.timeout(opts.timeoutMs),
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'data-sharing-hub-webhooks',
+            [HEADERS.eventId]: String(event.seq),
+            [HEADERS.timestamp]: timestamp,
+            [HEADERS.signature]: signature(hook.secret, timestamp, body),
+            [HEADERS.webhookId]: hook.id,
+          },
+          body,
+        });
+        const text = await res.text().catch(() => '');
+        if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}: ${text.slice(0, 200)}`;
+      } catch (err) {
+        error = err instanceof Error ? err.message : String(err);
+      }
+      await prisma.webhookDelivery.update({
+        where: { id: d.id },
+        data:
+          error === null
+            ? { status: 'DELIVERED', attempts, deliveredAt: new Date(), lastError: null }
+            : {
+                status: attempts >= opts.maxAttempts ? 'FAILED' : 'PENDING',
+                attempts,
+                lastError: error.slice(0, 1000),
+                nextAttemptAt: new Date(Date.now() + retryDelay(attempts, opts.backoffMs)),
+              },
+      });
+    }),
+  );
+  return claimed.length;
+}
+
+export interface WebhookWorker {
+  /** One round: queue new deliveries, send the due ones. */
+  runOnce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Runs enqueue + send rounds every `intervalMs` until stopped. */
+export function startWebhookWorker(
+  prisma: PrismaClient,
+  logger: Logger,
+  config: HubConfig['feed']['webhooks'],
+  fetchImpl?: typeof fetch,
+): WebhookWorker {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const runOnce = async () => {
+    try {
+      await enqueueDeliveries(prisma);
+      await sendDueDeliveries(prisma, { ...config, fetch: fetchImpl });
+    } catch (err) {
+      if (!stopped) logger.warn({ err }, 'webhook round failed; retrying at the next round');
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = runOnce().finally(schedule);
+    }, config.intervalMs);
+    timer.unref();
+  };
+  schedule();
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
