@@ -16,6 +16,7 @@ describe('generated artefacts', () => {
     expect(Object.keys(expected).sort()).toEqual(
       [
         'schema/api.graphql',
+        'schema/approvals.graphql',
         'schema/directory.graphql',
         'schema/ingestion.graphql',
         'schema/feed.graphql',

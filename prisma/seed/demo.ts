@@ -44,6 +44,11 @@ export const DEMO_SYSTEMS: { department: string; name: string; scopes: Scope[] }
   { department: 'LE', name: 'law-enforcement', scopes: ['penalty:decide', 'penalty:credit-repair', 'penalty:read'] },
   { department: 'GSC', name: 'approval-platform', scopes: ['enterprise:read-personal', 'directory:read', 'penalty:read'] },
   { department: 'ST-JNZ', name: 'community-platform', scopes: [] },
+  {
+    department: 'GSC',
+    name: 'one-window',
+    scopes: ['case:accept', 'case:handle', 'case:read', 'catalogue:admin', 'calendar:admin'],
+  },
 ];
 
 const STREETS = ['赤岗街道', '新港街道', '昌岗街道', '江南中街道', '滨江街道', '素社街道', '海幢街道', '南华西街道', '琶洲街道', '南洲街道', '华洲街道', '官洲街道'];

@@ -1,8 +1,69 @@
 /**
  * `hub` commands of the approval workflow (catalogue import, demo cases, ...).
  */
-import type { Command } from 'commander';
+import fs from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadConfig } from '../config/index.js';
+import { importCatalogueText } from '../domain/approvals/catalogue.js';
+import { generateCases } from '../domain/approvals/generate.js';
+import { startPlatform, type RunningPlatform } from '../platform/bootstrap.js';
+
+async function withPlatform<T>(fn: (p: RunningPlatform) => Promise<T>): Promise<T> {
+  const platform = await startPlatform(loadConfig());
+  try {
+    return await fn(platform);
+  } finally {
+    await platform.close();
+  }
+}
+
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`"${v}" is not a positive whole number`);
+  return n;
+};
 
 export function registerApprovalCommands(program: Command): void {
-  void program;
+  const catalogue = program.command('catalogue').description('the service catalogue (政务服务清单)');
+  catalogue
+    .command('import')
+    .argument('<file>', 'catalogue file (YAML), e.g. prisma/seed/catalogue/haizhu-catalogue.yaml')
+    .description('check a catalogue file against the departments and licence types, then upsert its items; a file with problems imports nothing')
+    .action(async (file: string) => {
+      if (!fs.existsSync(file)) throw new InvalidArgumentError(`no such file: ${file}`);
+      const text = fs.readFileSync(file, 'utf8');
+      await withPlatform(async (p) => {
+        const r = await importCatalogueText(p.prisma, text, file);
+        if (!r.ok) {
+          for (const pr of r.problems) {
+            process.stderr.write(`${pr.file}${pr.line ? `:${pr.line}` : ''}  ${pr.item ?? ''} ${pr.path}: ${pr.message}\n`);
+          }
+          process.stderr.write(`${r.problems.length} problem(s); nothing imported\n`);
+          process.exitCode = 1;
+          return;
+        }
+        process.stdout.write(`imported ${r.items} items (${r.created} new, ${r.updated} updated)\n`);
+      });
+    });
+
+  const cases = program.command('cases').description('approval cases (办件)');
+  cases
+    .command('generate')
+    .requiredOption('--count <n>', 'number of cases', positiveInt)
+    .option('--year <year>', 'calendar year of acceptance (default: the last 365 days)', positiveInt)
+    .option('--no-events', 'skip the history events (faster for very large volumes)')
+    .description('bulk-insert realistic demo cases: ~51% online, most on time, some late, some open')
+    .action(async (opts: { count: number; year?: number; events: boolean }) => {
+      await withPlatform(async (p) => {
+        const started = Date.now();
+        const r = await generateCases(p.prisma, {
+          count: opts.count,
+          ...(opts.year ? { year: opts.year } : {}),
+          events: opts.events,
+          onProgress: (done, total) => process.stderr.write(`\rcases: ${done}/${total}`),
+        });
+        process.stderr.write('\n');
+        process.stdout.write(`generated ${r.cases} cases accepted ${r.from} to ${r.to} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      });
+    });
 }

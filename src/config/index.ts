@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const SUBGRAPH_NAMES = ['subjects', 'directory', 'licences', 'penalties', 'feed', 'ingestion'] as const;
+const SUBGRAPH_NAMES = ['subjects', 'directory', 'licences', 'penalties', 'approvals', 'feed', 'ingestion'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 export const subgraphNames: readonly SubgraphName[] = SUBGRAPH_NAMES;
 

@@ -3,6 +3,7 @@
  */
 import type { SubgraphName } from '../config/index.js';
 import type { SubgraphModule } from '../platform/context.js';
+import { approvalsSubgraph } from '../subgraphs/approvals/schema.js';
 import { directorySubgraph } from '../subgraphs/directory/schema.js';
 import { ingestionSubgraph } from '../subgraphs/ingestion/schema.js';
 import { feedSubgraph } from '../subgraphs/feed/schema.js';
@@ -16,5 +17,6 @@ export const subgraphs: Record<SubgraphName, SubgraphModule> = {
   ingestion: ingestionSubgraph,
   licences: licencesSubgraph,
   penalties: penaltiesSubgraph,
+  approvals: approvalsSubgraph,
   feed: feedSubgraph,
 };
