@@ -55,6 +55,14 @@ async function seedIfWanted(platform: RunningPlatform): Promise<void> {
   for (const k of result.keys) {
     process.stdout.write(`demo API key for ${k.system} (scopes: ${k.scopes.join(', ') || 'none'}):\n  ${k.key}\n`);
   }
+  // Something to open at once: what scanning a valid and a revoked licence's QR code shows.
+  const { qrCodeLink } = await import('../platform/qr/link.js');
+  for (const status of ['VALID', 'REVOKED'] as const) {
+    const l = await platform.prisma.licence.findFirst({ where: { status }, orderBy: { number: 'asc' } });
+    if (!l) continue;
+    const { url } = await qrCodeLink(platform.qr, platform.config.publicUrl, { type: 'licence', id: l.id }, l.createdAt);
+    process.stdout.write(`scan a ${status.toLowerCase()} licence's QR code: ${url}\n`);
+  }
 }
 
 program
