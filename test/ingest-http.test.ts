@@ -8,8 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestionRunsDocument, ProvenanceDocument, QuarantineDocument, ResubmitDocument } from './generated/graphql.js';
 import { aSystemKey, referenceData } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
+import { marketRegistryCsv } from '../src/ingest/generate.js';
 
 const sample = (adapter: string, file: string) => fs.readFileSync(path.join(import.meta.dirname, '..', 'adapters', adapter, 'samples', file));
+// Generated records of their own, so this file does not depend on what other test files ingested.
+const { csv, rows } = marketRegistryCsv(12, { offset: 88_000 });
+const generated = Buffer.from(csv);
 let hub: TestHub;
 let registry: string;
 let registryNoScope: string;
@@ -34,12 +38,10 @@ const post = (adapter: string, body: Buffer, key?: string, file = 'upload.csv') 
 
 describe('POST /ingest/<adapter>', () => {
   it("ingests a department system's file and returns the run report", async () => {
-    const res = await post('market-registry', sample('market-registry', 'good.csv'), registry, 'good.csv');
+    const res = await post('market-registry', generated, registry, 'generated.csv');
     expect(res.status).toBe(200);
-    const report = (await res.json()) as { total: number; created: number; unchanged: number };
-    expect(report.total).toBe(12);
-    expect(report.created + report.unchanged).toBe(12);
-    const again = (await (await post('market-registry', sample('market-registry', 'good.csv'), registry, 'good.csv')).json()) as { unchanged: number };
+    expect(await res.json()).toMatchObject({ total: 12, created: 12, updated: 0, unchanged: 0, conflicting: 0, rejected: 0 });
+    const again = (await (await post('market-registry', generated, registry, 'generated.csv')).json()) as { unchanged: number };
     expect(again.unchanged).toBe(12);
   });
 
@@ -71,11 +73,12 @@ describe('quarantine, re-submission and provenance through GraphQL', () => {
     expect(entries.length).toBeGreaterThan(10);
     const badCheck = entries.find((e) => e.problems.length === 1 && e.problems[0]!.reason.includes('check character'));
     expect(badCheck).toBeDefined();
-    // Fix the USCC's check character, as an operator would.
+    // Correct the USCC, as an operator would (to a code no other test uses, so files stay independent).
     const raw = JSON.parse(badCheck!.raw) as Record<string, string>;
     const uscc = raw['统一社会信用代码']!;
     const { makeUscc } = await import('../src/platform/uscc.js');
-    raw['统一社会信用代码'] = makeUscc(uscc.slice(0, 17));
+    raw['统一社会信用代码'] = makeUscc(`${uscc.slice(0, 8)}HTTP${String(Date.now() % 100000).padStart(5, '0')}`);
+    raw['记录编号'] = `${raw['记录编号']}-HTTP`;
     const fixed = await hub.gql(ResubmitDocument, { id: badCheck!.id, raw: JSON.stringify(raw) }, registry);
     expect(fixed.errors).toBeUndefined();
     expect(fixed.data?.resubmitQuarantined).toMatchObject({ resolved: true, run: { total: 1, rejected: 0 }, record: { status: 'RESUBMITTED' } });
@@ -91,15 +94,15 @@ describe('quarantine, re-submission and provenance through GraphQL', () => {
   });
 
   it("tells department systems which system set each enterprise field; the public is refused", async () => {
-    const uscc = '91440105MA9UL1PE00';
+    const uscc = rows[0]!.uscc;
     const res = await hub.gql(ProvenanceDocument, { uscc }, registry);
     expect(res.errors).toBeUndefined();
     expect(res.data?.enterprise?.provenance).toEqual([
-      { field: '*', department: { code: 'MR', name: '海珠区市场监督管理局' }, sourceRecordId: 'MR-2023-000150', sourceVersion: 1 },
+      { field: '*', department: { code: 'MR', name: '海珠区市场监督管理局' }, sourceRecordId: 'GEN-88000', sourceVersion: 1 },
     ]);
     const anonymous = await hub.gql(ProvenanceDocument, { uscc });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const runs = await hub.gql(IngestionRunsDocument, {}, registry);
-    expect(runs.data?.ingestionRuns.some((r) => r.file === 'good.csv' && r.status === 'COMPLETED' && r.total === 12)).toBe(true);
+    expect(runs.data?.ingestionRuns.some((r) => r.file === 'generated.csv' && r.status === 'COMPLETED' && r.total === 12)).toBe(true);
   });
 });

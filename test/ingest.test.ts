@@ -3,6 +3,7 @@
  * owner conflicts, quarantine and re-submission, provenance, change events, and a killed run.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,7 +62,10 @@ describe('market-registry registrations', () => {
     const report = await ingest(registry, mr, 'bad.csv', bytes);
     expect(sum(report)).toBe(report.total);
     expect(report.rejected).toBeGreaterThanOrEqual(15);
-    const q = await hub.platform.prisma.quarantinedRecord.findMany({ where: { runId: report.runId } });
+    // Quarantine entries are keyed by file content and location: whoever sent this file first, each
+    // bad record is kept exactly once.
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const q = await hub.platform.prisma.quarantinedRecord.findMany({ where: { adapter: 'market-registry', fileSha256: sha } });
     expect(q).toHaveLength(report.rejected);
     for (const row of q) {
       expect(row.location).toMatch(/^line \d+$/);

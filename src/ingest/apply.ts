@@ -72,10 +72,12 @@ export async function applyBatch(tx: Tx, ctx: ApplyContext, inputs: Input[]): Pr
   if (inputs.length === 0) return [];
   const ids = inputs.map((i) => i.record.sourceRecordId);
   const prev = new Map(
-    (await tx.sourceRecord.findMany({ where: { systemId: ctx.source.systemId, sourceRecordId: { in: ids } } })).map((s) => [
-      s.sourceRecordId,
-      { version: s.sourceVersion, hash: s.contentHash },
-    ]),
+    // One array parameter instead of an IN list: Prisma binds every element of an IN list separately.
+    (
+      await tx.$queryRaw<{ sourceRecordId: string; sourceVersion: number; contentHash: string }[]>`
+        SELECT "sourceRecordId", "sourceVersion", "contentHash" FROM "SourceRecord"
+        WHERE "systemId" = ${ctx.source.systemId}::uuid AND "sourceRecordId" = ANY(${ids}::text[])`
+    ).map((s) => [s.sourceRecordId, { version: s.sourceVersion, hash: s.contentHash }]),
   );
   const state: BatchState = { prev, sources: new Map(), changes: [], provenance: [], conflicts: [] };
   let results: Result[];
@@ -237,7 +239,10 @@ async function applyEnterprises(tx: Tx, ctx: ApplyContext, inputs: (Input & { re
   const ownerOf = (registrationAuthorityCode: string) => registrationAuthorityCode;
   const usccs = [...new Set(inputs.map((i) => i.record.uscc))];
   const current = new Map<string, EnterpriseValues & { revision: number }>(
-    (await tx.enterprise.findMany({ where: { uscc: { in: usccs } } })).map((e) => [e.uscc, { ...enterpriseValues(e), revision: e.revision }]),
+    (await tx.$queryRaw<Enterprise[]>`SELECT * FROM "Enterprise" WHERE "uscc" = ANY(${usccs}::text[])`).map((e) => [
+      e.uscc,
+      { ...enterpriseValues(e), revision: e.revision },
+    ]),
   );
   const departments = new Set(
     (await tx.department.findMany({ where: { code: { in: [...new Set(inputs.map((i) => i.record.registrationAuthorityCode))] } }, select: { code: true } })).map((d) => d.code),
