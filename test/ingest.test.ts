@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Adapter } from '../adapters/adapter.js';
+import type { Adapter, Mapped } from '../adapters/adapter.js';
+import type { CanonicalRecord } from '../src/ingest/canonical.js';
 import { adapters } from '../adapters/registry.js';
 import { childEnv } from '../src/config/index.js';
 import { marketRegistryCsv, marketRegistryRow, MARKET_REGISTRY_HEADER } from '../src/ingest/generate.js';
@@ -196,4 +197,111 @@ describe('an interrupted run', () => {
     const runs = await prisma.ingestionRun.findMany({ where: { file }, orderBy: { startedAt: 'asc' } });
     expect(runs.map((r) => r.status)).toEqual(['FAILED', 'COMPLETED']);
   }, 120_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every adapter, on its own sample file (after the tests above, in this order).
+
+const sampleOf = (a: Adapter) => samples(a.name, `good.${a.format}`);
+
+/** The adapter with every record's version moved by `delta` and one text field changed. */
+function variant(adapter: Adapter, delta: number, mark: string): Adapter {
+  const change = (r: CanonicalRecord): CanonicalRecord => {
+    const v = r.sourceVersion + delta;
+    if (r.kind === 'enterprise') return { ...r, sourceVersion: v, address: `${r.address}${mark}` };
+    if (r.kind === 'licence') return { ...r, sourceVersion: v, scope: `${r.scope}${mark}` };
+    return { ...r, sourceVersion: v, facts: `${r.facts}${mark}` };
+  };
+  return { ...adapter, map: (p): Mapped<CanonicalRecord> => { const m = adapter.map(p); return m.ok ? { ok: true, record: change(m.record) } : m; } };
+}
+
+/** The text field the variants change, as stored. */
+async function markedField(kind: CanonicalRecord['kind'], source: IngestSource): Promise<string[]> {
+  const p = hub.platform.prisma;
+  const ids = await entitiesOf(source);
+  if (kind === 'enterprise') return (await p.enterprise.findMany({ where: { uscc: { in: ids } }, orderBy: { uscc: 'asc' } })).map((e) => e.address);
+  if (kind === 'licence') return (await p.licence.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } })).map((l) => l.scope);
+  return (await p.penalty.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } })).map((x) => x.facts);
+}
+
+/** The hub records this system's source records map to. */
+async function entitiesOf(source: IngestSource): Promise<string[]> {
+  return (await hub.platform.prisma.sourceRecord.findMany({ where: { systemId: source.systemId } })).map((r) => r.entityId);
+}
+
+/** Registers the holders the licence and penalty samples name, as production would have them. */
+async function ensureSampleHolders(): Promise<void> {
+  const prisma = hub.platform.prisma;
+  // Holders referenced by the licence and penalty samples exist, as they would in production.
+  const usccs = new Set<string>();
+  for (const a of Object.values(adapters)) {
+    if (a.kind === 'enterprise') continue;
+    for (const p of a.parse(fs.readFileSync(sampleOf(a)), 'x')) {
+      const m = a.map(p);
+      if (m.ok) usccs.add(m.record.kind === 'licence' ? m.record.holderUscc : m.record.kind === 'penalty' ? m.record.enterpriseUscc : m.record.uscc);
+    }
+  }
+  for (const uscc of usccs) {
+    await prisma.enterprise.upsert({
+      where: { uscc },
+      create: { uscc, name: `样例主体${uscc.slice(-6)}`, type: 'LIMITED_LIABILITY_COMPANY', legalRepresentative: '陈伟', legalRepresentativeIdNumber: '11010519491231002X', registeredCapital: '1000000', establishedOn: new Date('2015-01-01'), registrationAuthorityCode: 'MR', address: '广州市海珠区', street: '新港街道', businessScope: '经营' },
+      update: {},
+    });
+  }
+}
+
+// Licences before penalties: penalty decisions name licences.
+const order = ['market-registry', 'construction-permits', 'fire-safety', 'law-enforcement-penalties'];
+
+describe.each(order)('every adapter through the pipeline: %s', (name) => {
+  it('applies its sample once; newer versions update, older ones never overwrite; other departments conflict', async () => {
+    const adapter = adapters[name]!;
+    await ensureSampleHolders();
+    const source = await cliSource(hub.platform.prisma, adapter, `${name}-pipeline-test`);
+    const bytes = fs.readFileSync(sampleOf(adapter));
+    const ingest = (a: Adapter, file: string) => ingestFile(hub.platform, a, source, file, bytes);
+
+    const first = await ingest(adapter, 'good');
+    expect(sum(first)).toBe(first.total);
+    // Earlier tests in this file may have applied the same sample through another system.
+    const applied = first.total - first.rejected - first.conflicting;
+    expect(applied).toBeGreaterThan(0);
+
+    const again = await ingest(adapter, 'good (again)');
+    expect(again).toMatchObject({ created: 0, updated: 0, conflicting: 0, unchanged: first.total - first.rejected, rejected: first.rejected });
+
+    const newer = await ingest(variant(adapter, 1, '（新）'), 'newer');
+    expect(newer.updated).toBe(applied);
+    const newerValues = await markedField(adapter.kind, source);
+    expect(newerValues.length).toBeGreaterThan(0);
+    expect(newerValues.every((v) => v.endsWith('（新）'))).toBe(true);
+
+    const older = await ingest(variant(adapter, 0, '（旧）'), 'older');
+    expect(older).toMatchObject({ created: 0, updated: 0 });
+    expect(await markedField(adapter.kind, source)).toEqual(newerValues);
+
+    // Another department now owns what this system sends: its next version is a conflict.
+    const prisma = hub.platform.prisma;
+    if (adapter.kind === 'licence') {
+      const types = [...new Set((await prisma.licence.findMany({ where: { id: { in: await entitiesOf(source) } } })).map((l) => l.typeCode))];
+      await prisma.licenceType.updateMany({ where: { code: { in: types } }, data: { issuingDepartmentCode: 'GSC' } });
+      try {
+        const stolen = await ingest(variant(adapter, 2, '（越权）'), 'not owner');
+        expect(stolen.conflicting).toBe(applied);
+        expect(stolen.updated).toBe(0);
+      } finally {
+        await prisma.licenceType.updateMany({ where: { code: { in: types } }, data: { issuingDepartmentCode: adapter.department } });
+      }
+    } else if (adapter.kind === 'penalty') {
+      await prisma.penalty.updateMany({ where: { id: { in: await entitiesOf(source) } }, data: { decidingDepartmentCode: 'MR' } });
+      const stolen = await ingest(variant(adapter, 2, '（越权）'), 'not owner');
+      expect(stolen.conflicting).toBe(applied);
+    } else {
+      await prisma.enterprise.updateMany({ where: { uscc: { in: await entitiesOf(source) } }, data: { registrationAuthorityCode: 'GSC' } });
+      const stolen = await ingest(variant(adapter, 2, '（越权）'), 'not owner');
+      expect(stolen.conflicting).toBe(applied);
+    }
+    expect(await markedField(adapter.kind, source)).toEqual(newerValues);
+    expect(await prisma.fieldConflict.count({ where: { systemId: source.systemId } })).toBeGreaterThanOrEqual(applied);
+  });
 });
