@@ -22,6 +22,13 @@ function onShutdown(stop: () => Promise<void>): void {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`\n${signal}: stopping…\n`);
+    // A stop that hangs (a stuck connection, a worker round that never ends) must not keep the
+    // process alive: after the grace period it exits anyway, saying so.
+    const deadline = setTimeout(() => {
+      process.stderr.write('graceful stop took longer than 15 s; exiting\n');
+      process.exit(1);
+    }, 15_000);
+    deadline.unref();
     stop()
       .then(() => process.exit(0))
       .catch((err: unknown) => {
@@ -82,9 +89,14 @@ program
       'hub listening',
     );
     onShutdown(async () => {
-      await workers.stop();
-      await server.stop();
-      await platform.close();
+      const step = async (name: string, fn: () => Promise<void>) => {
+        const started = Date.now();
+        await fn();
+        platform.logger.info({ step: name, ms: Date.now() - started }, 'stopped');
+      };
+      await step('workers', () => workers.stop());
+      await step('server', () => server.stop());
+      await step('platform', () => platform.close());
     });
   });
 

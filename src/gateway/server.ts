@@ -68,6 +68,8 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     gateway,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // The hub's own signal handler stops everything in order; Apollo's would race it.
+    stopOnTerminationSignals: false,
     validationRules: [depthLimit(config.maxDepth)],
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) => {

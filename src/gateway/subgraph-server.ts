@@ -29,6 +29,8 @@ export async function serveSubgraph(
   const apollo = new ApolloServer<BaseContext>({
     schema: module.schema,
     includeStacktraceInErrorResponses: false,
+    // The hub's own signal handler stops everything in order; Apollo's would race it.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
