@@ -8,8 +8,16 @@ import { subgraphs } from '../src/gateway/subgraphs.js';
 import { signCaller } from '../src/platform/auth/internal-token.js';
 import { startPlatform, type RunningPlatform } from '../src/platform/bootstrap.js';
 import { createLogger } from '../src/platform/logger.js';
-import { EnterpriseByUsccDocument, RegisterEnterpriseDocument, ViewerDocument } from './generated/graphql.js';
-import { aDepartment, anEnterpriseInput, aSystemKey } from './helpers/builders.js';
+import {
+  DecidePenaltyDocument,
+  EnterpriseByUsccDocument,
+  EnterpriseLicencesDocument,
+  EnterprisePenaltiesDocument,
+  IssueLicenceDocument,
+  RegisterEnterpriseDocument,
+  ViewerDocument,
+} from './generated/graphql.js';
+import { aDepartment, aFoodLicenceInput, anEnterprise, anEnterpriseInput, aSystemKey, referenceData } from './helpers/builders.js';
 import { startTestHub, testConfig, type TestHub } from './helpers/hub.js';
 
 const SECRET = 'test-internal-secret-0123456789abcdef0123456789';
@@ -22,13 +30,13 @@ beforeAll(async () => {
     migrate: false,
     logger: createLogger('silent'),
   });
-  served = [
-    await serveSubgraph(subgraphPlatform, subgraphs.subjects, 0, '127.0.0.1'),
-    await serveSubgraph(subgraphPlatform, subgraphs.directory, 0, '127.0.0.1'),
-  ];
+  // Every subgraph in its own server, as `hub subgraph <name>` runs it.
+  const names = Object.keys(subgraphs) as (keyof typeof subgraphs)[];
+  served = [];
+  for (const name of names) served.push(await serveSubgraph(subgraphPlatform, subgraphs[name], 0, '127.0.0.1'));
   gateway = await startTestHub({
     HUB_INTERNAL_SECRET: SECRET,
-    SUBGRAPH_URLS: `subjects=${served[0]!.url},directory=${served[1]!.url}`,
+    SUBGRAPH_URLS: names.map((n, i) => `${n}=${served[i]!.url}`).join(','),
   });
 });
 afterAll(async () => {
@@ -58,6 +66,25 @@ describe('remote subgraphs', () => {
     expect(read.data?.enterprise?.registrationAuthority).toEqual({ code: dept.code, name: dept.name, kind: 'MARKET_REGULATION' });
     const me = await gateway.gql(ViewerDocument, {}, key);
     expect(me.data?.viewer.department?.code).toBe(dept.code);
+  });
+
+  it('join licences, penalties and the directory across servers, the caller carried to each', async () => {
+    const prisma = gateway.platform.prisma;
+    await referenceData(prisma);
+    const holder = await anEnterprise(prisma);
+    const { key: issuer } = await aSystemKey(prisma, 'MR', ['licence:issue', 'penalty:decide']);
+    const issued = await gateway.gql(IssueLicenceDocument, { input: aFoodLicenceInput(holder.uscc) }, issuer);
+    expect(issued.errors).toBeUndefined();
+    const decided = await gateway.gql(
+      DecidePenaltyDocument,
+      { input: { decisionNumber: `REMOTE-${holder.uscc}`, enterprise: holder.uscc, facts: '远程测试', legalBasis: '《食品安全法》', kinds: ['WARNING'], decidedOn: '2025-06-01', publicityUntil: '2099-01-01' } },
+      issuer,
+    );
+    expect(decided.errors).toBeUndefined();
+    const res = await gateway.gql(EnterpriseLicencesDocument, { uscc: holder.uscc });
+    expect(res.data?.enterprise?.licences.map((l) => l.number)).toEqual([issued.data!.issueLicence.number]);
+    const penalties = await gateway.gql(EnterprisePenaltiesDocument, { uscc: holder.uscc });
+    expect(penalties.data?.enterprise?.penalties.map((p) => p.decisionNumber)).toEqual([`REMOTE-${holder.uscc}`]);
   });
 
   it('refuse calls without the gateway signature or with a forged one', async () => {
