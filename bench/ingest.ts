@@ -19,29 +19,14 @@ import { cliSource } from '../src/ingest/sources.js';
 import { startPlatform } from '../src/platform/bootstrap.js';
 import { createLogger } from '../src/platform/logger.js';
 import { seedDepartments } from '../prisma/seed/demo.js';
+import { freshDatabase } from './fresh-database.js';
 
 export async function run(): Promise<void> {
   const rows = Number(process.env.BENCH_ROWS ?? 100_000);
   const base = loadConfig();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-ingest-'));
-  let url = base.databaseUrl;
-  let dropDb: (() => Promise<void>) | undefined;
-  if (url) {
-    const name = `hub_bench_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: base.databaseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
-  }
+  const fresh = base.databaseUrl ? await freshDatabase(base.databaseUrl, 'hub_bench_ingest') : undefined;
+  const url = fresh?.url;
   process.stderr.write(`database: ${url ? 'fresh PostgreSQL database (DATABASE_URL server)' : 'embedded PGlite (fresh)'}; generating ${rows} rows…\n`);
   const { csv } = marketRegistryCsv(rows, { offset: 3_000_000 });
   const bytes = Buffer.from(csv);
@@ -90,7 +75,7 @@ export async function run(): Promise<void> {
     );
   } finally {
     await platform.close();
-    await dropDb?.();
+    await fresh?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

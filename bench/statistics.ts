@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../src/config/index.js';
 import { generateCases } from '../src/domain/approvals/generate.js';
 import { caseStatistics } from '../src/domain/approvals/statistics.js';
@@ -17,6 +16,7 @@ import { seedLicenceTypes } from '../prisma/seed/approvals.js';
 import { seedCatalogue } from '../prisma/seed/cases.js';
 import { seedDepartments } from '../prisma/seed/demo.js';
 import { measure, type Sample } from './stats.js';
+import { freshDatabase } from './fresh-database.js';
 
 const YEAR = 2025;
 const SIZES = (process.env.BENCH_SIZES ?? '30000,1000000').split(',').map(Number);
@@ -29,29 +29,10 @@ const COLUMNS = [
   'missingMaterials', 'noticeIssuedAt', 'lastLight', 'licenceId', 'revision', 'createdAt', 'updatedAt',
 ].map((c) => `"${c}"`).join(', ');
 
-async function freshDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `hub_bench_stats_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 export async function run(): Promise<void> {
   const base = loadConfig();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-stats-'));
-  const fresh = base.databaseUrl ? await freshDatabase(base.databaseUrl) : undefined;
+  const fresh = base.databaseUrl ? await freshDatabase(base.databaseUrl, 'hub_bench_stats') : undefined;
   const config = loadConfig({ ...process.env, DATABASE_URL: fresh?.url ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   process.stderr.write(`database: ${fresh ? `PostgreSQL, fresh database ${new URL(fresh.url).pathname.slice(1)}` : 'embedded PGlite (temporary)'}\n`);
   const platform = await startPlatform(config, { logger: createLogger('silent') });

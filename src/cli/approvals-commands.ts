@@ -3,19 +3,9 @@
  */
 import fs from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '../config/index.js';
 import { importCatalogueText } from '../domain/approvals/catalogue.js';
 import { generateCases } from '../domain/approvals/generate.js';
-import { startPlatform, type RunningPlatform } from '../platform/bootstrap.js';
-
-async function withPlatform<T>(fn: (p: RunningPlatform) => Promise<T>): Promise<T> {
-  const platform = await startPlatform(loadConfig());
-  try {
-    return await fn(platform);
-  } finally {
-    await platform.close();
-  }
-}
+import { withPlatform } from './platform.js';
 
 const positiveInt = (v: string) => {
   const n = Number(v);

@@ -6,20 +6,12 @@ import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { adapters } from '../../adapters/registry.js';
-import { loadConfig } from '../config/index.js';
-import { startPlatform, type RunningPlatform } from '../platform/bootstrap.js';
 import { IngestError, ingestFile, type RunReport } from '../ingest/pipeline.js';
 import { adapterNamed, cliSource, resubmitQuarantined } from '../ingest/sources.js';
+import { withPlatform } from './platform.js';
 
-async function withPlatform<T>(fn: (p: RunningPlatform) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const platform = await startPlatform({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
-  try {
-    return await fn(platform);
-  } finally {
-    await platform.close();
-  }
-}
+// Info logs would interleave with the progress bars and reports.
+const quietly = <T>(fn: Parameters<typeof withPlatform<T>>[0]) => withPlatform(fn, { quiet: true });
 
 function filesOf(target: string, format: string): string[] {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
@@ -53,7 +45,7 @@ export function registerIngestCommands(program: Command): void {
     .action(async (name: string, target: string, opts: { system?: string; batch: number }) => {
       const adapter = adapterNamed(name);
       const files = filesOf(target, adapter.format);
-      await withPlatform(async (p) => {
+      await quietly(async (p) => {
         const source = await cliSource(p.prisma, adapter, opts.system);
         let rejected = 0;
         for (const file of files) {
@@ -97,7 +89,7 @@ export function registerIngestCommands(program: Command): void {
     .option('--all', 'include re-submitted and discarded records')
     .description('list quarantined records with their location and reasons')
     .action(async (opts: { adapter?: string; all?: boolean }) => {
-      await withPlatform(async (p) => {
+      await quietly(async (p) => {
         const rows = await p.prisma.quarantinedRecord.findMany({
           where: { ...(opts.adapter ? { adapter: opts.adapter } : {}), ...(opts.all ? {} : { status: 'OPEN' }) },
           orderBy: { createdAt: 'asc' },
@@ -115,7 +107,7 @@ export function registerIngestCommands(program: Command): void {
     .option('--raw <file>', 'a JSON file with the corrected raw record (same field names as the source); default: the stored one')
     .description('re-submit a quarantined record after correction')
     .action(async (id: string, opts: { raw?: string }) => {
-      await withPlatform(async (p) => {
+      await quietly(async (p) => {
         const raw = opts.raw ? (JSON.parse(fs.readFileSync(opts.raw, 'utf8')) as Record<string, unknown>) : null;
         const { report, resolved } = await resubmitQuarantined(p, id, raw);
         printReport(report);

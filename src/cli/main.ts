@@ -12,6 +12,7 @@ import { migrateDeploy, runPrismaCli } from '../platform/db/migrate.js';
 import { seedDemo } from '../../prisma/seed/demo.js';
 import { registerApprovalCommands } from './approvals-commands.js';
 import { registerIngestCommands } from './ingest-commands.js';
+import { withPlatform } from './platform.js';
 
 const program = new Command();
 program.name('hub').description('Data-Sharing Hub: one platform, two libraries');
@@ -38,15 +39,6 @@ function onShutdown(stop: () => Promise<void>): void {
   };
   process.on('SIGINT', () => handler('SIGINT'));
   process.on('SIGTERM', () => handler('SIGTERM'));
-}
-
-async function withPlatform<T>(fn: (p: RunningPlatform) => Promise<T>): Promise<T> {
-  const platform = await startPlatform(loadConfig());
-  try {
-    return await fn(platform);
-  } finally {
-    await platform.close();
-  }
 }
 
 async function seedIfWanted(platform: RunningPlatform): Promise<void> {

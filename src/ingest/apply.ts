@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Adapter, ParsedRecord } from '../../adapters/adapter.js';
 import { parseInput, registerSchema } from '../domain/enterprises/input.js';
 import { attributeProblems, parseAttributeSchema } from '../domain/licences/attributes.js';
+import { applyTransition } from '../domain/licences/service.js';
 import { TRANSITIONS } from '../domain/licences/status.js';
 import { Prisma, type Enterprise, type Licence, type Penalty } from '../generated/prisma/client.js';
 import type { ChangeEntity, LicenceAction, LicenceStatus } from '../generated/prisma/enums.js';
@@ -346,14 +347,11 @@ async function applyEnterprises(tx: Tx, ctx: ApplyContext, inputs: (Input & { re
 // ---------------------------------------------------------------------------------------------
 // Licences
 
-const ACTION_FOR: Partial<Record<`${LicenceStatus}>${LicenceStatus}`, LicenceAction>> = {
-  'VALID>SUSPENDED': 'SUSPENDED',
-  'SUSPENDED>VALID': 'REINSTATED',
-  'VALID>REVOKED': 'REVOKED',
-  'SUSPENDED>REVOKED': 'REVOKED',
-  'VALID>CANCELLED': 'CANCELLED',
-  'SUSPENDED>CANCELLED': 'CANCELLED',
-};
+/** The lifecycle action that takes a licence from one status to another, if any (from TRANSITIONS). */
+function actionFor(from: LicenceStatus, to: LicenceStatus): LicenceAction | undefined {
+  const found = Object.entries(TRANSITIONS).find(([, t]) => t.from.includes(from) && t.to === to);
+  return found?.[0] as LicenceAction | undefined;
+}
 
 function licenceValues(l: Pick<Licence, 'holderUscc' | 'issuedOn' | 'validFrom' | 'validUntil' | 'scope' | 'attributes' | 'status'>) {
   return {
@@ -430,7 +428,7 @@ async function applyLicence(tx: Tx, ctx: ApplyContext, r: LicenceIssue, state: B
   if (changed.length === 0) return { outcome: 'unchanged', problems: [] };
   let action: LicenceAction = 'AMENDED';
   if (changed.includes('status')) {
-    const a = ACTION_FOR[`${existing.status}>${r.status}`];
+    const a = actionFor(existing.status, r.status);
     if (!a) {
       return rejected([{ field: 'status', reason: `a ${existing.status} licence cannot become ${r.status} (allowed from ${existing.status}: ${Object.entries(TRANSITIONS).filter(([, t]) => t.from.includes(existing.status)).map(([, t]) => t.to).join(', ') || 'none'})` }]);
     }
@@ -531,16 +529,8 @@ async function applyPenalty(tx: Tx, ctx: ApplyContext, r: PenaltyDecision, state
     });
     change(state, ctx, 'PENALTY', id, 'CREATED', { decisionNumber: r.decisionNumber, ...incoming }, created.revision);
     if (licenceAction && licence) {
-      const to = TRANSITIONS[licenceAction].to;
-      const after = await tx.licence.update({
-        where: { id: licence.id },
-        data: {
-          status: to,
-          revision: { increment: 1 },
-          events: { create: { action: licenceAction, fromStatus: licence.status, toStatus: to, reason: `行政处罚决定 ${r.decisionNumber}`, actorSystemId: ctx.source.systemId, actorDepartmentCode: ctx.source.departmentCode, penaltyId: id } },
-        },
-      });
-      change(state, ctx, 'LICENCE', licence.id, licenceAction, { status: to, penaltyId: id }, after.revision);
+      // The same transition as a penalty decided through the API: history event and change feed.
+      await applyTransition(tx, { licenceId: licence.id, action: licenceAction, reason: `行政处罚决定 ${r.decisionNumber}`, actor: ctx.source, penaltyId: id });
       ctx.touched!.licences.add(licence.id);
     }
     state.provenance.push({ entityType: 'PENALTY', entityId: id, field: '*', sourceRecordId: r.sourceRecordId, sourceVersion: r.sourceVersion });

@@ -2,7 +2,6 @@
  * Which department owns each field of a shared record. A write of an owned field by another
  * department is not applied: it is recorded as a conflict for the owner to see.
  */
-import type { ChangeEntity } from '../generated/prisma/enums.js';
 
 /** Enterprise fields are owned by market regulation (the registration authority's kind). */
 export const ENTERPRISE_FIELDS = [
@@ -33,13 +32,3 @@ export const PENALTY_FIELDS = [
   'publicityUntil',
   'suspensionUntil',
 ] as const;
-
-export interface Owners {
-  /** Owner of every enterprise field: the market-regulation department. */
-  enterprise: string;
-  /** Owner of a licence: the issuing department of its type. */
-  licenceType: (typeCode: string) => string | undefined;
-  /** A penalty is owned by the department that decided it. */
-}
-
-export type EntityKind = ChangeEntity;

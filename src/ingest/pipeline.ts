@@ -12,7 +12,6 @@ import { cacheEnterprise } from '../domain/enterprises/cache.js';
 import { cacheLicence } from '../domain/licences/cache.js';
 import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import type { Platform } from '../platform/context.js';
-import type { ChangeEntity } from '../generated/prisma/enums.js';
 import type { Logger } from '../platform/logger.js';
 import type { CanonicalRecord, FieldProblem } from './canonical.js';
 import { applyBatch, type ApplyContext, type Outcome } from './apply.js';
@@ -205,5 +204,3 @@ function quarantineRow(ctx: ApplyContext, item: Item, problems: FieldProblem[]):
 async function quarantine(prisma: PrismaClient, ctx: ApplyContext, item: Item, problems: FieldProblem[]): Promise<void> {
   await prisma.quarantinedRecord.createMany({ data: [quarantineRow(ctx, item, problems)], skipDuplicates: true });
 }
-
-export type { ChangeEntity };

@@ -226,7 +226,13 @@ export async function amendLicence(
  */
 export async function applyTransition(
   tx: Tx,
-  args: { licenceId: string; action: TransitionAction; reason: string; actor: SystemCaller; penaltyId?: string },
+  args: {
+    licenceId: string;
+    action: TransitionAction;
+    reason: string;
+    actor: { systemId: string | null; departmentCode: string };
+    penaltyId?: string;
+  },
 ): Promise<Licence> {
   const rule = TRANSITIONS[args.action];
   const current = await tx.licence.findUnique({ where: { id: args.licenceId } });

@@ -14,3 +14,13 @@ export function uniqueLoader<K extends string, V>(
     return keys.map((k) => byKey.get(k) ?? null);
   });
 }
+
+/** A per-request loader of the rows belonging to each key (one query per batch), in key order. */
+export function groupLoader<V>(fetch: (keys: string[]) => Promise<V[]>, keyOf: (row: V) => string): DataLoader<string, V[]> {
+  return new DataLoader<string, V[]>(async (keys) => {
+    const rows = await fetch([...keys]);
+    const groups = new Map<string, V[]>(keys.map((k) => [k, []]));
+    for (const r of rows) groups.get(keyOf(r))?.push(r);
+    return keys.map((k) => groups.get(k) ?? []);
+  });
+}

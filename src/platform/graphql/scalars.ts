@@ -1,7 +1,7 @@
 /**
  * Scalars shared by every subgraph (composition requires identical definitions by name).
  */
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { describeUsccProblem, usccProblem } from '../uscc.js';
 
 /** The parts of a scalar that Pothos' `builder.scalarType` and graphql-js both accept. */
@@ -96,6 +96,3 @@ export const decimalScalar: ScalarDefinition<string, string> = {
   parseLiteral: (ast) =>
     parseDecimal(ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : undefined, ast),
 };
-
-/** Instances for code that needs the type object itself. */
-export const USCCType = new GraphQLScalarType({ name: 'USCC', ...usccScalar });

@@ -10,6 +10,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../../generated/pothos-types.js';
 import { getDatamodel } from '../../generated/pothos-types.js';
 import type { BaseContext } from '../context.js';
+import type { QrCodeLink } from '../qr/link.js';
 import { dateScalar, dateTimeScalar, decimalScalar, usccScalar } from './scalars.js';
 
 /** The builder type of a subgraph whose context is C. */
@@ -48,4 +49,49 @@ export function createSubgraphBuilder<C extends BaseContext>(): PothosSchemaType
   builder.queryType({});
   builder.mutationType({});
   return builder;
+}
+
+export type SubgraphBuilder<C extends BaseContext> = ReturnType<typeof createSubgraphBuilder<C>>;
+
+/** Provenance of a record as the API shows it. */
+export interface RecordSourceShape {
+  systemId: string;
+  recordId: string | null;
+  version: number | null;
+}
+
+export function recordSourceOf(r: {
+  sourceSystemId: string | null;
+  sourceRecordId: string | null;
+  sourceVersion: number | null;
+}): RecordSourceShape | null {
+  return r.sourceSystemId ? { systemId: r.sourceSystemId, recordId: r.sourceRecordId, version: r.sourceVersion } : null;
+}
+
+// The value types below appear in several subgraphs; federation requires them identical and
+// @shareable, so each subgraph defines them through the same function.
+
+export function defineRecordSourceType<C extends BaseContext>(builder: SubgraphBuilder<C>) {
+  return builder.objectRef<RecordSourceShape>('RecordSource').implement({
+    description: 'Provenance of a record: the department system that entered it, its id there, and its version.',
+    shareable: true,
+    fields: (t) => ({
+      systemId: t.exposeID('systemId'),
+      recordId: t.exposeString('recordId', { nullable: true }),
+      version: t.exposeInt('version', { nullable: true }),
+    }),
+  });
+}
+
+export function defineQrCodeType<C extends BaseContext>(builder: SubgraphBuilder<C>) {
+  return builder.objectRef<QrCodeLink>('QrCode').implement({
+    description: 'A QR code: a signed token and the hub URL it encodes (opens the verification page).',
+    shareable: true,
+    fields: (t) => ({
+      token: t.exposeString('token'),
+      url: t.exposeString('url'),
+      pngUrl: t.exposeString('pngUrl'),
+      svgUrl: t.exposeString('svgUrl'),
+    }),
+  });
 }

@@ -6,7 +6,7 @@ import DataLoader from 'dataloader';
 import type { CaseEvent, CasePause, ServiceItem } from '../../generated/prisma/client.js';
 import { loadWorkingCalendar } from '../../domain/approvals/calendar.js';
 import type { BaseContext } from '../../platform/context.js';
-import { uniqueLoader } from '../../platform/graphql/loader.js';
+import { groupLoader, uniqueLoader } from '../../platform/graphql/loader.js';
 import type { WorkingCalendar } from './calendar/calendar.js';
 
 export interface ApprovalsContext extends BaseContext {
@@ -16,15 +16,6 @@ export interface ApprovalsContext extends BaseContext {
     eventsByCase: DataLoader<string, CaseEvent[]>;
   };
   calendar(): Promise<WorkingCalendar>;
-}
-
-function groupLoader<V>(fetch: (keys: string[]) => Promise<V[]>, keyOf: (v: V) => string): DataLoader<string, V[]> {
-  return new DataLoader<string, V[]>(async (keys) => {
-    const rows = await fetch([...keys]);
-    const groups = new Map<string, V[]>(keys.map((k) => [k, []]));
-    for (const r of rows) groups.get(keyOf(r))?.push(r);
-    return keys.map((k) => groups.get(k) ?? []);
-  });
 }
 
 export function createApprovalsContext(base: BaseContext): ApprovalsContext {

@@ -6,7 +6,7 @@ import type { Licence, LicenceEvent, LicenceType } from '../../generated/prisma/
 import { deserializeLicence, licenceCacheKey, serializeLicence } from '../../domain/licences/cache.js';
 import { cachedLoader } from '../../platform/cache/cached-loader.js';
 import type { BaseContext } from '../../platform/context.js';
-import { uniqueLoader } from '../../platform/graphql/loader.js';
+import { groupLoader, uniqueLoader } from '../../platform/graphql/loader.js';
 
 export interface LicencesContext extends BaseContext {
   loaders: {
@@ -15,15 +15,6 @@ export interface LicencesContext extends BaseContext {
     licenceType: DataLoader<string, LicenceType | null>;
     history: DataLoader<string, LicenceEvent[]>;
   };
-}
-
-function groupLoader<V>(fetch: (keys: string[]) => Promise<V[]>, keyOf: (v: V) => string): DataLoader<string, V[]> {
-  return new DataLoader<string, V[]>(async (keys) => {
-    const rows = await fetch([...keys]);
-    const groups = new Map<string, V[]>(keys.map((k) => [k, []]));
-    for (const r of rows) groups.get(keyOf(r))?.push(r);
-    return keys.map((k) => groups.get(k) ?? []);
-  });
 }
 
 export function createLicencesContext(base: BaseContext): LicencesContext {

@@ -4,7 +4,7 @@
 import DataLoader from 'dataloader';
 import type { Penalty } from '../../generated/prisma/client.js';
 import type { BaseContext } from '../../platform/context.js';
-import { uniqueLoader } from '../../platform/graphql/loader.js';
+import { groupLoader, uniqueLoader } from '../../platform/graphql/loader.js';
 
 export interface PenaltiesContext extends BaseContext {
   loaders: {
@@ -25,13 +25,14 @@ export function createPenaltiesContext(base: BaseContext): PenaltiesContext {
         },
         (p) => p.id,
       ),
-      penaltiesByEnterprise: new DataLoader<string, Penalty[]>(async (usccs) => {
-        const rows = await prisma.penalty.findMany({
-          where: { enterpriseUscc: { in: [...usccs] } },
-          orderBy: [{ decidedOn: 'desc' }, { decisionNumber: 'asc' }],
-        });
-        return usccs.map((u) => rows.filter((r) => r.enterpriseUscc === u));
-      }),
+      penaltiesByEnterprise: groupLoader(
+        (usccs) =>
+          prisma.penalty.findMany({
+            where: { enterpriseUscc: { in: usccs } },
+            orderBy: [{ decidedOn: 'desc' }, { decisionNumber: 'asc' }],
+          }),
+        (p) => p.enterpriseUscc,
+      ),
     },
   };
 }

@@ -7,6 +7,7 @@ import { LicenceStatus } from '../../../generated/prisma/enums.js';
 import { coerceAttributes, parseAttributeSchema, type AttributeValue } from '../../../domain/licences/attributes.js';
 import { amendLicence, issueLicence, transitionLicence } from '../../../domain/licences/service.js';
 import { inForceOn, shanghaiToday, visibleStatus, type VisibleLicenceStatus } from '../../../domain/licences/status.js';
+import { defineRecordSourceType, recordSourceOf } from '../../../platform/graphql/subgraph-builder.js';
 import { builder } from '../builder.js';
 import { LicenceTypeType } from './licence-type.js';
 import { DepartmentRef, EnterpriseRef, PenaltyRef } from './refs.js';
@@ -60,17 +61,7 @@ const LicenceEventType = builder.prismaObject('LicenceEvent', {
   }),
 });
 
-const RecordSourceType = builder
-  .objectRef<{ systemId: string; recordId: string | null; version: number | null }>('RecordSource')
-  .implement({
-    description: 'Provenance of a record: the department system that entered it, its id there, and its version.',
-    shareable: true,
-    fields: (t) => ({
-      systemId: t.exposeID('systemId'),
-      recordId: t.exposeString('recordId', { nullable: true }),
-      version: t.exposeInt('version', { nullable: true }),
-    }),
-  });
+const RecordSourceType = defineRecordSourceType(builder);
 
 export const LicenceType_ = builder.prismaObject('Licence', {
   name: 'Licence',
@@ -112,7 +103,7 @@ export const LicenceType_ = builder.prismaObject('Licence', {
     source: t.field({
       type: RecordSourceType,
       nullable: true,
-      resolve: (l) => (l.sourceSystemId ? { systemId: l.sourceSystemId, recordId: l.sourceRecordId, version: l.sourceVersion } : null),
+      resolve: recordSourceOf,
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

@@ -2,24 +2,15 @@
  * QR codes of licences, and `qrLookup`: resolve a scanned token to its licence or enterprise.
  * The token is verified before anything is read, so a bad token never touches the database.
  */
-import type { QrCodeLink } from '../../../platform/qr/link.js';
 import { qrCodeLink } from '../../../platform/qr/link.js';
 import { verifyQrToken } from '../../../platform/qr/tokens.js';
 import { badInput, notFound } from '../../../platform/errors.js';
+import { defineQrCodeType } from '../../../platform/graphql/subgraph-builder.js';
 import { builder } from '../builder.js';
 import { LicenceType_ } from './licence.js';
 import { EnterpriseRef } from './refs.js';
 
-export const QrCodeType = builder.objectRef<QrCodeLink>('QrCode').implement({
-  description: 'A QR code: a signed token and the hub URL it encodes (opens the verification page).',
-  shareable: true,
-  fields: (t) => ({
-    token: t.exposeString('token'),
-    url: t.exposeString('url'),
-    pngUrl: t.exposeString('pngUrl'),
-    svgUrl: t.exposeString('svgUrl'),
-  }),
-});
+export const QrCodeType = defineQrCodeType(builder);
 
 builder.objectField(LicenceType_, 'qr', (t) =>
   t.field({

@@ -6,7 +6,8 @@ import { EnterpriseStatus, EnterpriseType } from '../../../generated/prisma/enum
 import type { Prisma } from '../../../generated/prisma/client.js';
 import { hasScope } from '../../../platform/auth/caller.js';
 import { maskIdNumber, maskPhone } from '../../../platform/graphql/masking.js';
-import { qrCodeLink, type QrCodeLink } from '../../../platform/qr/link.js';
+import { qrCodeLink } from '../../../platform/qr/link.js';
+import { defineQrCodeType, defineRecordSourceType, recordSourceOf } from '../../../platform/graphql/subgraph-builder.js';
 import { builder } from '../builder.js';
 import { registerEnterprise, updateEnterprise } from '../../../domain/enterprises/service.js';
 import { DepartmentRef } from './department.js';
@@ -65,38 +66,13 @@ export const EnterpriseType_ = builder.prismaObject('Enterprise', {
       type: SourceType,
       nullable: true,
       description: 'Where the record came from (provenance).',
-      resolve: (e) =>
-        e.sourceSystemId ? { systemId: e.sourceSystemId, recordId: e.sourceRecordId, version: e.sourceVersion } : null,
+      resolve: recordSourceOf,
     }),
   }),
 });
 
-const QrCodeType = builder.objectRef<QrCodeLink>('QrCode').implement({
-  description: 'A QR code: a signed token and the hub URL it encodes (opens the verification page).',
-  shareable: true,
-  fields: (t) => ({
-    token: t.exposeString('token'),
-    url: t.exposeString('url'),
-    pngUrl: t.exposeString('pngUrl'),
-    svgUrl: t.exposeString('svgUrl'),
-  }),
-});
-
-interface SourceShape {
-  systemId: string;
-  recordId: string | null;
-  version: number | null;
-}
-
-const SourceType = builder.objectRef<SourceShape>('RecordSource').implement({
-  description: 'Provenance of a record: the department system that entered it, its id there, and its version.',
-  shareable: true,
-  fields: (t) => ({
-    systemId: t.exposeID('systemId'),
-    recordId: t.exposeString('recordId', { nullable: true }),
-    version: t.exposeInt('version', { nullable: true }),
-  }),
-});
+const QrCodeType = defineQrCodeType(builder);
+const SourceType = defineRecordSourceType(builder);
 
 builder.asEntity(EnterpriseType_, {
   key: builder.selection<{ uscc: string }>('uscc'),
