@@ -86,9 +86,11 @@ describe('a change made by ingestion', () => {
     expect(((await res.json()) as { created: number }).created).toBe(3);
     const usccs = rows.map((r) => r.uscc).sort();
 
-    const feed = await hub.gql(ChangesDocument, { after, types: ['ENTERPRISE'] }, community);
-    const created = feed.data!.changes.events.filter((e) => usccs.includes(e.entityId));
-    expect(created.map((e) => e.entityId).sort()).toEqual(usccs);
+    // Events become readable a moment after commit, once no older transaction is running.
+    const readCreated = async () =>
+      (await hub.gql(ChangesDocument, { after, types: ['ENTERPRISE'] }, community)).data!.changes.events.filter((e) => usccs.includes(e.entityId));
+    await expect.poll(async () => (await readCreated()).map((e) => e.entityId).sort(), { timeout: 10_000, interval: 100 }).toEqual(usccs);
+    const created = await readCreated();
     expect(created.every((e) => e.action === 'CREATED' && e.department?.code === 'MR')).toBe(true);
     expect(created.find((e) => e.entityId === rows[0]!.uscc)?.enterprise?.name).toBe(rows[0]!.name);
 
