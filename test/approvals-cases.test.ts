@@ -4,10 +4,10 @@
  * reminders, the licence issued at conclusion, and the public views without personal data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromLocal, loadWorkingCalendar, shanghaiToday, toLocal } from '../src/domain/approvals/calendar.js';
-import { lightFor } from '../src/domain/approvals/traffic-light.js';
-import { emitTrafficLightReminders } from '../src/domain/approvals/workers.js';
-import type { Pause } from '../src/subgraphs/approvals/calendar/calendar.js';
+import { fromLocal, loadWorkingCalendar, shanghaiToday, toLocal } from '../src/modules/approvals/calendar/store.js';
+import { lightFor } from '../src/modules/approvals/cases/traffic-light.js';
+import { emitTrafficLightReminders } from '../src/modules/approvals/workers.js';
+import type { Pause } from '../src/modules/approvals/calendar/calendar.js';
 import { seedCatalogue } from '../prisma/seed/cases.js';
 import {
   ApproveCaseDocument,

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalogue } from '../prisma/seed/cases.js';
-import { backoffMs, emitTrafficLightReminders, startApprovalWorkers } from '../src/domain/approvals/workers.js';
+import { backoffMs, emitTrafficLightReminders, startApprovalWorkers } from '../src/modules/approvals/workers.js';
 import { SubmitCaseDocument } from './generated/graphql.js';
 import { anEnterprise, aSystemKey, referenceData } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
@@ -107,7 +107,7 @@ describe('notification outbox', () => {
 
   it('keeps a message that never gets through as FAILED after the last attempt, with the error', async () => {
     const prisma = hub.platform.prisma;
-    const { deliverDueNotifications } = await import('../src/domain/approvals/workers.js');
+    const { deliverDueNotifications } = await import('../src/modules/approvals/workers.js');
     const n = await prisma.notification.create({
       data: { kind: 'ACCEPTED', audience: 'APPLICANT', recipient: '13900000000', payload: { text: 'x', receiptNumber: 'HZ0' } },
     });

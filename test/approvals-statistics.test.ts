@@ -3,8 +3,8 @@
  * generator's distribution, and the calendar days view.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromLocal } from '../src/domain/approvals/calendar.js';
-import { generateCases } from '../src/domain/approvals/generate.js';
+import { fromLocal } from '../src/modules/approvals/calendar/store.js';
+import { generateCases } from '../prisma/seed/generate-cases.js';
 import type { Prisma } from '../src/generated/prisma/client.js';
 import { CalendarDaysDocument, CaseStatisticsDocument, ImportCatalogueDocument, ServiceItemGuideDocument } from './generated/graphql.js';
 import { aDepartment, aSystemKey, referenceData } from './helpers/builders.js';

@@ -89,7 +89,7 @@ describe('enterprises with their licences and penalties (four subgraphs)', () =>
 describe('Enterprise entity references', () => {
   it('resolves 40 references with one SQL statement, then from the cache with none', async () => {
     const representations = usccs.slice(0, 40).map((uscc) => ({ __typename: 'Enterprise', uscc }));
-    const { subjectsSubgraph } = await import('../src/subgraphs/subjects/schema.js');
+    const { subjectsSubgraph } = await import('../src/modules/subjects/schema.js');
     const { execute, parse } = await import('graphql');
     const run = () =>
       execute({

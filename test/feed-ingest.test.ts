@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { ChangesDocument, RegisterWebhookDocument } from './generated/graphql.js';
 import { aSystemKey, referenceData } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
-import { marketRegistryCsv } from '../src/ingest/generate.js';
+import { marketRegistryCsv } from '../prisma/seed/market-registry-export.js';
 
 let hub: TestHub;
 let registry: string;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestionRunsDocument, ProvenanceDocument, QuarantineDocument, ResubmitDocument } from './generated/graphql.js';
 import { aSystemKey, referenceData } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
-import { marketRegistryCsv } from '../src/ingest/generate.js';
+import { marketRegistryCsv } from '../prisma/seed/market-registry-export.js';
 
 const sample = (adapter: string, file: string) => fs.readFileSync(path.join(import.meta.dirname, '..', 'adapters', adapter, 'samples', file));
 // Generated records of their own, so this file does not depend on what other test files ingested.

@@ -8,7 +8,7 @@ import {
   type LicenceTypeCode,
   type PenaltyDecision,
   type PenaltyKindCode,
-} from '../../src/ingest/canonical.js';
+} from '../../src/modules/ingestion/canonical.js';
 import {
   cleanText,
   code,

@@ -3,8 +3,8 @@
  */
 import fs from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { importCatalogueText } from '../domain/approvals/catalogue.js';
-import { generateCases } from '../domain/approvals/generate.js';
+import { importCatalogueText } from '../modules/approvals/catalogue/catalogue.js';
+import { generateCases } from '../../prisma/seed/generate-cases.js';
 import { withPlatform } from './platform.js';
 
 const positiveInt = (v: string) => {

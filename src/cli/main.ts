@@ -74,7 +74,7 @@ program
     const { createHubServer } = await import('../gateway/server.js');
     const server = await createHubServer(platform);
     const url = await server.listen(config.port, config.host);
-    const { startApprovalWorkers } = await import('../domain/approvals/workers.js');
+    const { startApprovalWorkers } = await import('../modules/approvals/workers.js');
     const workers = startApprovalWorkers(platform);
     platform.logger.info(
       { url: `${url}/graphql`, database: platform.databaseKind, cache: platform.cache.kind },

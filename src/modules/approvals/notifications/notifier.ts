@@ -1,0 +1,83 @@
+/**
+ * The notifier port and its drivers: log (development), webhook (POST JSON to a URL), and an SMS
+ * gateway (POST JSON to a configurable URL). A driver throws when a message was not accepted, so
+ * the delivery loop retries it.
+ */
+import type { HubConfig } from '../../../config/index.js';
+import { maskPhone } from '../../../platform/graphql/masking.js';
+import type { Logger } from '../../../platform/logger.js';
+import type { OutgoingMessage } from './outbox.js';
+
+export interface Notifier {
+  readonly name: string;
+  send(message: OutgoingMessage): Promise<void>;
+}
+
+export class LogNotifier implements Notifier {
+  readonly name = 'log';
+  constructor(private readonly logger: Logger) {}
+  send(m: OutgoingMessage): Promise<void> {
+    // Logs are not a place for applicants' phone numbers.
+    const recipient = m.audience === 'APPLICANT' ? maskPhone(m.recipient) : m.recipient;
+    this.logger.info({ notification: m.id, kind: m.kind, audience: m.audience, recipient, text: m.text }, 'notification');
+    return Promise.resolve();
+  }
+}
+
+async function postJson(url: string, body: unknown, timeoutMs: number, headers: Record<string, string> = {}): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  // Drain the body so the connection can be reused.
+  const text = await res.text();
+  if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}: ${text.slice(0, 200)}`);
+}
+
+/** POSTs every message as JSON; any 2xx is success. */
+export class WebhookNotifier implements Notifier {
+  readonly name = 'webhook';
+  constructor(
+    private readonly url: string,
+    private readonly timeoutMs: number,
+  ) {}
+  send(m: OutgoingMessage): Promise<void> {
+    return postJson(this.url, m, this.timeoutMs, { 'x-hub-notification-id': m.id });
+  }
+}
+
+/**
+ * An HTTP SMS gateway: `{ to, content, reference }` per message, with an optional bearer token.
+ * `reference` (the notification id) lets the gateway drop a message it has already sent when the
+ * hub retries after a lost response.
+ */
+export class SmsGatewayNotifier implements Notifier {
+  readonly name = 'sms';
+  constructor(
+    private readonly url: string,
+    private readonly token: string | undefined,
+    private readonly timeoutMs: number,
+  ) {}
+  send(m: OutgoingMessage): Promise<void> {
+    return postJson(
+      this.url,
+      { to: m.recipient, audience: m.audience, content: m.text, reference: m.id },
+      this.timeoutMs,
+      this.token ? { authorization: `Bearer ${this.token}` } : {},
+    );
+  }
+}
+
+export function createNotifier(config: HubConfig, logger: Logger): Notifier {
+  const n = config.notifier;
+  switch (n.driver) {
+    case 'webhook':
+      return new WebhookNotifier(n.webhookUrl!, n.timeoutMs);
+    case 'sms':
+      return new SmsGatewayNotifier(n.smsGatewayUrl!, n.smsGatewayToken, n.timeoutMs);
+    default:
+      return new LogNotifier(logger);
+  }
+}

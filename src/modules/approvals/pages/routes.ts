@@ -1,0 +1,97 @@
+/**
+ * Public pages of the approval workflow: item guides, printable receipts, progress lookup.
+ * Each page reads through the GraphQL API as the public, like the QR verification page.
+ */
+import type { ApolloServer } from '@apollo/server';
+import express, { type Router } from 'express';
+import type { GatewayContext } from '../../../gateway/context.js';
+import type { Platform } from '../../../platform/context.js';
+import { qrSvg } from '../../../platform/qr/render.js';
+import {
+  guidePage,
+  notFoundPage,
+  progressFormPage,
+  progressPage,
+  receiptPage,
+  type GuideItem,
+  type ProgressView,
+  type ReceiptView,
+} from './pages.js';
+
+const GUIDE = `query Guide($code: String!) {
+  serviceItem(code: $code) {
+    code name audience acceptedAt onTheSpot conditions legalBasis steps specialStages statutoryLimitDays committedLimitDays
+    online producesLicenceType consultationPhone supervisionPhone
+    materials { code name form copies requirement condition note }
+    fees { name amountYuan basis }
+    dependsOn { code name }
+    department { name }
+  }
+}`;
+
+const RECEIPT = `query Receipt($r: String!, $c: String!) {
+  caseReceipt(receiptNumber: $r, verificationCode: $c) {
+    receiptNumber verificationCode itemCode itemName applicantName channel acceptancePlace state acceptedAt limitDays statutoryLimitDays deadline
+    materialsReceived { code name copies } oneTimeNotice { code name copies } consultationPhone supervisionPhone progressUrl department { name }
+  }
+}`;
+
+const PROGRESS = `query Progress($r: String!, $c: String!) {
+  caseProgress(receiptNumber: $r, verificationCode: $c) {
+    receiptNumber itemName state outcome acceptedOn deadline trafficLight paused pauseKind concludedOn onTime
+    outstandingMaterials { code name } department { name } steps { action state occurredAt }
+  }
+}`;
+
+export function approvalsRoutes(
+  platform: Platform,
+  apollo: ApolloServer<GatewayContext>,
+  publicContext: () => GatewayContext,
+): Router {
+  const router = express.Router();
+
+  async function query<T>(q: string, variables: Record<string, string>): Promise<T | null> {
+    const result = await apollo.executeOperation<T, Record<string, string>>({ query: q, variables }, { contextValue: publicContext() });
+    const body = result.body.kind === 'single' ? result.body.singleResult : null;
+    if (body?.errors?.length) platform.logger.warn({ errors: body.errors.map((e) => e.message) }, 'approvals page query failed');
+    return body?.data ?? null;
+  }
+
+  router.get('/guide/:code', async (req, res) => {
+    const data = await query<{ serviceItem: GuideItem | null }>(GUIDE, { code: req.params.code });
+    if (!data?.serviceItem) {
+      res.status(404).type('html').send(notFoundPage('未找到事项', `目录中没有编码为 ${req.params.code} 的事项。`));
+      return;
+    }
+    res.set('cache-control', 'public, max-age=300').type('html').send(guidePage(data.serviceItem));
+  });
+
+  router.get('/receipts/:receiptNumber', async (req, res) => {
+    res.set('cache-control', 'no-store').set('x-robots-tag', 'noindex');
+    const code = typeof req.query.code === 'string' ? req.query.code : '';
+    const data = code ? await query<{ caseReceipt: ReceiptView | null }>(RECEIPT, { r: req.params.receiptNumber, c: code }) : null;
+    if (!data?.caseReceipt) {
+      res.status(404).type('html').send(notFoundPage('未找到回执', '受理编号或查询码不正确。'));
+      return;
+    }
+    res.type('html').send(receiptPage(data.caseReceipt, await qrSvg(data.caseReceipt.progressUrl)));
+  });
+
+  router.get('/progress', async (req, res) => {
+    res.set('cache-control', 'no-store').set('x-robots-tag', 'noindex');
+    const receipt = typeof req.query.receipt === 'string' ? req.query.receipt : '';
+    const code = typeof req.query.code === 'string' ? req.query.code : '';
+    if (!receipt || !code) {
+      res.type('html').send(progressFormPage());
+      return;
+    }
+    const data = await query<{ caseProgress: ProgressView | null }>(PROGRESS, { r: receipt, c: code });
+    if (!data?.caseProgress) {
+      res.status(404).type('html').send(notFoundPage('未找到办件', '受理编号或查询码不正确。'));
+      return;
+    }
+    res.type('html').send(progressPage(data.caseProgress));
+  });
+
+  return router;
+}

@@ -1,0 +1,156 @@
+/**
+ * The live change feed on the hub itself: a graphql-ws server at /graphql/ws with a small
+ * standalone schema (Apollo Gateway cannot federate subscriptions), the process's feed
+ * dispatcher, and the webhook worker. `startFeed` starts all three; its `stop` ends them.
+ */
+import type http from 'node:http';
+import {
+  GraphQLEnumType,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { changeStream, FeedDispatcher } from './dispatcher.js';
+import { parseCursor, type FeedEvent } from './read.js';
+import { startWebhookWorker, type WebhookWorker } from './webhooks.js';
+import type { ChangeEntity } from '../../generated/prisma/enums.js';
+import { ApiKeyVerifier } from '../../platform/auth/api-keys.js';
+import { assertScope, hasScope, type Caller } from '../../platform/auth/caller.js';
+import type { RunningPlatform } from '../../platform/bootstrap.js';
+import { createDatabase } from '../../platform/db/client.js';
+import { createPubSub, type PubSub } from '../../platform/pubsub/index.js';
+
+export const FEED_WS_PATH = '/graphql/ws';
+
+interface SubscriptionContext {
+  caller: Caller;
+}
+
+/** The subscription schema: `changeEvents(types, after)`, each event as in the `changes` query. */
+export function feedSubscriptionSchema(
+  dispatcher: FeedDispatcher,
+  platform: Pick<RunningPlatform, 'prisma'>,
+): GraphQLSchema {
+  const changeEntity = new GraphQLEnumType({
+    name: 'ChangeEntity',
+    values: { ENTERPRISE: { value: 'ENTERPRISE' }, LICENCE: { value: 'LICENCE' }, PENALTY: { value: 'PENALTY' } },
+  });
+  const str = new GraphQLNonNull(GraphQLString);
+  const changeEvent = new GraphQLObjectType<FeedEvent, SubscriptionContext>({
+    name: 'ChangeEvent',
+    description: 'One committed change; the same fields as ChangeEvent in the hub API (refs as plain codes/ids).',
+    fields: {
+      cursor: { type: str, resolve: (e) => String(e.seq) },
+      entityType: { type: new GraphQLNonNull(changeEntity), resolve: (e) => e.entityType },
+      entityId: { type: str },
+      action: { type: str },
+      revision: { type: GraphQLInt },
+      occurredAt: { type: str, resolve: (e) => e.occurredAt.toISOString() },
+      changes: { type: str, description: 'JSON object', resolve: (e) => JSON.stringify(e.changes ?? {}) },
+      departmentCode: { type: GraphQLString },
+    },
+  });
+  return new GraphQLSchema({
+    query: new GraphQLObjectType<unknown, SubscriptionContext>({
+      name: 'Query',
+      fields: {
+        head: {
+          type: str,
+          description: 'The cursor of the newest event this hub process has dispatched.',
+          resolve: (_root, _args, ctx) => {
+            assertScope(ctx.caller, 'feed:read');
+            return String(dispatcher.head);
+          },
+        },
+      },
+    }),
+    subscription: new GraphQLObjectType<unknown, SubscriptionContext>({
+      name: 'Subscription',
+      fields: {
+        changeEvents: {
+          type: new GraphQLNonNull(changeEvent),
+          description:
+            'Committed changes as they become final. With `after`, first every later event (the backlog), then live ones, without gaps or duplicates: resume with the last cursor received.',
+          args: {
+            types: { type: new GraphQLList(new GraphQLNonNull(changeEntity)) },
+            after: { type: GraphQLString },
+          },
+          subscribe: (_root, args: { types?: ChangeEntity[] | null; after?: string | null }, ctx) => {
+            assertScope(ctx.caller, 'feed:read');
+            const after = args.after === undefined || args.after === null ? null : parseCursor(args.after);
+            return changeStream(dispatcher, platform.prisma, { after, types: args.types ?? null });
+          },
+          resolve: (e: unknown) => e,
+        },
+      },
+    }),
+  });
+}
+
+export interface FeedRuntime {
+  dispatcher: FeedDispatcher;
+  pubsub: PubSub;
+  webhooks: WebhookWorker | undefined;
+  stop(): Promise<void>;
+}
+
+/** Serves subscriptions on the hub's HTTP server and starts the dispatcher and webhook worker. */
+export async function startFeed(platform: RunningPlatform, httpServer: http.Server): Promise<FeedRuntime> {
+  const { config, logger } = platform;
+  // Background polling and long-lived streams get their own small pool, so they never take
+  // connections (or statement counts) from request handling.
+  const db = createDatabase(platform.databaseUrl, 3);
+  const prisma = db.prisma;
+  const pubsub = createPubSub(config.redisUrl, logger);
+  const dispatcher = new FeedDispatcher(prisma, pubsub, logger, config.feed.pollMs);
+  await dispatcher.ready;
+  const verifier = new ApiKeyVerifier(prisma);
+  const wss = new WebSocketServer({ server: httpServer, path: FEED_WS_PATH });
+  const callers = new WeakMap<object, Caller>();
+  const ws = useServer<Record<string, unknown>>(
+    {
+      schema: feedSubscriptionSchema(dispatcher, db),
+      // Keys are checked once, at connection_init: `{ authorization: 'Bearer <key>' }`.
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        let caller: Caller;
+        try {
+          caller = await verifier.verify(typeof authorization === 'string' ? authorization : undefined);
+        } catch {
+          ctx.extra.socket.close(4401, 'Unauthorized');
+          return false;
+        }
+        if (caller.kind !== 'system') {
+          ctx.extra.socket.close(4401, 'Unauthorized: the feed needs an API key (connectionParams.authorization)');
+          return false;
+        }
+        if (!hasScope(caller, 'feed:read')) return false; // 4403 Forbidden
+        callers.set(ctx, caller);
+        return true;
+      },
+      context: (ctx): SubscriptionContext => ({ caller: callers.get(ctx) ?? { kind: 'public' } }),
+    },
+    wss,
+  );
+  const webhooks = config.feed.webhooks.enabled ? startWebhookWorker(prisma, logger, config.feed.webhooks) : undefined;
+
+  return {
+    dispatcher,
+    pubsub,
+    webhooks,
+    async stop() {
+      // Closing the sockets ends every stream before the dispatcher feeding them stops.
+      await ws.dispose();
+      await dispatcher.stop();
+      await webhooks?.stop();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await pubsub.close();
+      await db.close();
+    },
+  };
+}

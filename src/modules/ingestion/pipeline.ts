@@ -1,0 +1,206 @@
+/**
+ * Once-only ingestion: applies an adapter's records to the libraries in batches, each batch in
+ * one transaction (a crash leaves the old or the new state, never half a batch). Records are
+ * keyed by (source system, source record id) and versioned; re-ingesting the same file changes
+ * nothing, an older version never overwrites a newer one, fields owned by another department
+ * become conflicts, and bad records are quarantined with their location and reasons.
+ */
+import { createHash } from 'node:crypto';
+import type { Adapter, ParsedRecord } from '../../../adapters/adapter.js';
+import { AdapterFileError } from '../../../adapters/adapter.js';
+import { cacheEnterprise } from '../subjects/cache.js';
+import { cacheLicence } from '../licences/cache.js';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import type { Platform } from '../../platform/context.js';
+import type { Logger } from '../../platform/logger.js';
+import type { CanonicalRecord, FieldProblem } from './canonical.js';
+import { applyBatch, type ApplyContext, type Outcome } from './apply.js';
+
+export interface IngestSource {
+  /** The department system the records come from (provenance). */
+  systemId: string;
+  departmentCode: string;
+}
+
+export interface RunReport {
+  runId: string;
+  adapter: string;
+  file: string;
+  total: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  conflicting: number;
+  rejected: number;
+  durationMs: number;
+}
+
+export interface IngestOptions {
+  batchSize?: number;
+  /** Called after every batch with the records done so far. */
+  onProgress?: (done: number) => void;
+  logger?: Logger;
+}
+
+export class IngestError extends Error {
+  override name = 'IngestError';
+  constructor(
+    message: string,
+    readonly code: 'BAD_USER_INPUT' | 'FORBIDDEN' | 'NOT_FOUND',
+  ) {
+    super(message);
+  }
+}
+
+const locationOf = (r: ParsedRecord) => (r.location.line !== undefined ? `line ${r.location.line}` : (r.location.path ?? '?'));
+
+export function contentHash(record: CanonicalRecord): string {
+  return createHash('sha256').update(JSON.stringify(record)).digest('hex');
+}
+
+interface Item {
+  parsed: ParsedRecord;
+  record: CanonicalRecord | null;
+  problems: FieldProblem[];
+}
+
+/** Ingests one file's bytes; returns the run report (counts add up to the records in the file). */
+export async function ingestFile(
+  platform: Pick<Platform, 'prisma' | 'cache' | 'config'>,
+  adapter: Adapter,
+  source: IngestSource,
+  file: string,
+  bytes: Buffer,
+  opts: IngestOptions = {},
+): Promise<RunReport> {
+  if (source.departmentCode !== adapter.department) {
+    throw new IngestError(
+      `The ${adapter.name} adapter reads exports of department ${adapter.department}; this system belongs to ${source.departmentCode}`,
+      'FORBIDDEN',
+    );
+  }
+  const { prisma } = platform;
+  const started = Date.now();
+  const fileSha256 = createHash('sha256').update(bytes).digest('hex');
+  // An earlier run of the same file that never finished was interrupted (killed, crashed).
+  await prisma.ingestionRun.updateMany({
+    where: { adapter: adapter.name, fileSha256, status: 'RUNNING' },
+    data: { status: 'FAILED', error: 'interrupted before it finished', finishedAt: new Date() },
+  });
+  const run = await prisma.ingestionRun.create({ data: { adapter: adapter.name, systemId: source.systemId, file, fileSha256 } });
+  const counts = { total: 0, created: 0, updated: 0, unchanged: 0, conflicting: 0, rejected: 0 };
+  const ctx: ApplyContext = { prisma, platform, adapter, source, runId: run.id, file, fileSha256, logger: opts.logger };
+  const batchSize = opts.batchSize ?? 500;
+  try {
+    let batch: Item[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const outcomes = await applyWithIsolation(ctx, batch);
+      for (const o of outcomes) counts[o] += 1;
+      counts.total += batch.length;
+      await prisma.ingestionRun.update({ where: { id: run.id }, data: { ...counts } });
+      batch = [];
+      opts.onProgress?.(counts.total);
+    };
+    for (const parsed of adapter.parse(bytes, file)) {
+      const mapped = parsed.problems.length > 0 ? { ok: false as const, problems: parsed.problems } : adapter.map(parsed);
+      batch.push(mapped.ok ? { parsed, record: mapped.record, problems: [] } : { parsed, record: null, problems: mapped.problems });
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    await prisma.ingestionRun.update({ where: { id: run.id }, data: { status: 'COMPLETED', finishedAt: new Date() } });
+  } catch (err) {
+    const message = err instanceof AdapterFileError ? err.reason : err instanceof Error ? err.message : String(err);
+    await prisma.ingestionRun.update({ where: { id: run.id }, data: { status: 'FAILED', error: message, finishedAt: new Date() } });
+    if (err instanceof AdapterFileError) throw new IngestError(`${file}: ${err.reason}`, 'BAD_USER_INPUT');
+    throw err;
+  }
+  return { runId: run.id, adapter: adapter.name, file, ...counts, durationMs: Date.now() - started };
+}
+
+/**
+ * Applies a batch in one transaction. If the batch fails as a whole (a database constraint no
+ * check foresaw), each record is applied alone so that one bad record cannot block the others;
+ * the failing one is quarantined with the database's reason.
+ */
+async function applyWithIsolation(ctx: ApplyContext, items: Item[]): Promise<Outcome[]> {
+  try {
+    return await applyItems(ctx, items);
+  } catch (err) {
+    if (items.length === 1) {
+      await quarantine(ctx.prisma, ctx, items[0]!, [{ field: null, reason: `the database refused the record: ${dbReason(err)}` }]);
+      return ['rejected'];
+    }
+    ctx.logger?.warn({ err: dbReason(err), size: items.length }, 'batch failed; applying its records one by one');
+    const out: Outcome[] = [];
+    for (const item of items) out.push(...(await applyWithIsolation(ctx, [item])));
+    return out;
+  }
+}
+
+function dbReason(err: unknown): string {
+  if (err instanceof Prisma.PrismaClientKnownRequestError) return `${err.code} ${err.message.split('\n').at(-1) ?? ''}`.trim();
+  return err instanceof Error ? err.message.split('\n').at(-1) ?? err.message : String(err);
+}
+
+/** After a batch commits: the shared cache holds the new rows (never a stale one). */
+async function refreshCache(ctx: ApplyContext): Promise<void> {
+  const touched = ctx.touched;
+  if (!touched || !ctx.platform) return;
+  const { prisma, platform } = ctx;
+  if (touched.enterprises.size) {
+    for (const e of await prisma.enterprise.findMany({ where: { uscc: { in: [...touched.enterprises] } } })) await cacheEnterprise(platform, e);
+  }
+  if (touched.licences.size) {
+    for (const l of await prisma.licence.findMany({ where: { id: { in: [...touched.licences] } } })) await cacheLicence(platform, l);
+  }
+}
+
+async function applyItems(ctx: ApplyContext, items: Item[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = new Array<Outcome>(items.length);
+  const valid: { index: number; record: CanonicalRecord; parsed: ParsedRecord }[] = [];
+  items.forEach((item, index) => {
+    if (item.record) valid.push({ index, record: item.record, parsed: item.parsed });
+  });
+  await ctx.prisma.$transaction(
+    async (tx) => {
+      const results = await applyBatch(tx, ctx, valid.map((v) => ({ record: v.record, parsed: v.parsed })));
+      results.forEach((r, i) => {
+        const v = valid[i]!;
+        if (r.outcome === 'rejected') items[v.index]!.problems = r.problems;
+        outcomes[v.index] = r.outcome;
+      });
+      const rejected = items.filter((it, i) => !it.record || outcomes[i] === 'rejected');
+      if (rejected.length > 0) {
+        await tx.quarantinedRecord.createMany({
+          data: rejected.map((it) => quarantineRow(ctx, it, it.problems)),
+          skipDuplicates: true,
+        });
+      }
+      items.forEach((it, i) => {
+        if (!it.record) outcomes[i] = 'rejected';
+      });
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+  await refreshCache(ctx);
+  return outcomes;
+}
+
+function quarantineRow(ctx: ApplyContext, item: Item, problems: FieldProblem[]): Prisma.QuarantinedRecordCreateManyInput {
+  return {
+    runId: ctx.runId,
+    adapter: ctx.adapter.name,
+    systemId: ctx.source.systemId,
+    file: ctx.file,
+    fileSha256: ctx.fileSha256,
+    location: locationOf(item.parsed),
+    sourceRecordId: item.parsed.sourceRecordId,
+    raw: JSON.parse(JSON.stringify(item.parsed.raw)) as Prisma.InputJsonValue,
+    problems: JSON.parse(JSON.stringify(problems)) as Prisma.InputJsonValue,
+  };
+}
+
+async function quarantine(prisma: PrismaClient, ctx: ApplyContext, item: Item, problems: FieldProblem[]): Promise<void> {
+  await prisma.quarantinedRecord.createMany({ data: [quarantineRow(ctx, item, problems)], skipDuplicates: true });
+}

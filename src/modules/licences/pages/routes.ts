@@ -1,0 +1,70 @@
+/**
+ * Public QR routes: the verification page `/q/<token>`, its images, and the JWKS that lets
+ * anyone verify a token offline. The page reads through the GraphQL API as the public.
+ */
+import type { ApolloServer } from '@apollo/server';
+import express, { type Router } from 'express';
+import type { GatewayContext } from '../../../gateway/context.js';
+import type { Platform } from '../../../platform/context.js';
+import { qrPng, qrSvg } from '../../../platform/qr/render.js';
+import { verifyQrToken } from '../../../platform/qr/tokens.js';
+import { enterprisePage, licencePage, refusedPage, type VerifiedEnterprise, type VerifiedLicence } from './verify-page.js';
+
+const LOOKUP = `query VerifyQr($token: String!) {
+  qrLookup(token: $token) {
+    target
+    licence { number status validFrom validUntil scope type { name } issuingDepartment { name } holder { name uscc } }
+    enterprise { uscc name status street registrationAuthority { name } licences { number status validUntil type { name } } }
+  }
+}`;
+
+interface LookupData {
+  qrLookup: { target: 'LICENCE' | 'ENTERPRISE'; licence: VerifiedLicence | null; enterprise: VerifiedEnterprise | null } | null;
+}
+
+export function qrRoutes(
+  platform: Platform,
+  apollo: ApolloServer<GatewayContext>,
+  publicContext: () => GatewayContext,
+): Router {
+  const router = express.Router();
+
+  router.get('/.well-known/jwks.json', (_req, res) => {
+    res.set('cache-control', 'public, max-age=300').json(platform.qr.jwks());
+  });
+
+  router.get('/q/:token/qr.:format', async (req, res) => {
+    const { token, format } = req.params;
+    const verified = await verifyQrToken(platform.qr, token);
+    if (!verified.ok) {
+      res.status(400).type('text/plain').send(`QR code refused (${verified.code}): ${verified.message}`);
+      return;
+    }
+    const url = `${platform.config.publicUrl}/q/${token}`;
+    res.set('cache-control', 'public, max-age=86400');
+    if (format === 'png') res.type('png').send(await qrPng(url));
+    else if (format === 'svg') res.type('image/svg+xml').send(await qrSvg(url));
+    else res.status(404).type('text/plain').send('Use qr.png or qr.svg');
+  });
+
+  router.get('/q/:token', async (req, res) => {
+    res.set('cache-control', 'no-store').set('x-robots-tag', 'noindex');
+    const result = await apollo.executeOperation<LookupData, { token: string }>(
+      { query: LOOKUP, variables: { token: req.params.token } },
+      { contextValue: publicContext() },
+    );
+    const body = result.body.kind === 'single' ? result.body.singleResult : null;
+    const error = body?.errors?.[0];
+    const found = body?.data?.qrLookup;
+    if (error || !found) {
+      const code = String(error?.extensions?.code ?? 'NOT_FOUND');
+      const status = code === 'BAD_USER_INPUT' ? 400 : code === 'NOT_FOUND' || !found ? 404 : 500;
+      res.status(status).type('html').send(refusedPage(status, String(error?.extensions?.reason ?? code), error?.message ?? 'Not found'));
+      return;
+    }
+    if (found.target === 'LICENCE' && found.licence) res.type('html').send(licencePage(found.licence, new Date()));
+    else if (found.enterprise) res.type('html').send(enterprisePage(found.enterprise, new Date()));
+    else res.status(404).type('html').send(refusedPage(404, 'NOT_FOUND', 'The enterprise this QR code points to is not registered.'));
+  });
+  return router;
+}
