@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { LICENCE_TYPES } from '../src/modules/ingestion/canonical.js';
+import { LICENCE_TYPES } from './canonical.js';
 import {
   AdapterFileError,
   cleanText,

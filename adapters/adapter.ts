@@ -3,9 +3,9 @@
  * value helpers every adapter shares (text decoding and cleaning, dates, money, codes).
  */
 import iconv from 'iconv-lite';
-import type { CanonicalRecord, FieldProblem, LicenceStatusCode, SourceLocation } from '../src/modules/ingestion/canonical.js';
+import type { CanonicalRecord, FieldProblem, LicenceStatusCode, SourceLocation } from './canonical.js';
 import { describeUsccProblem, usccProblem } from '../src/platform/uscc.js';
-import { identityDocumentProblem } from '../src/modules/subjects/input.js';
+import { identityDocumentProblem } from '../src/modules/subjects/index.js';
 
 /** One record as read from a file, before mapping: where it is, its source id, its raw values. */
 export interface ParsedRecord {

@@ -3,7 +3,7 @@
  * on, and broken rows reported as structural problems instead of stopping the file.
  */
 import { CsvError, parse, type Options } from 'csv-parse/sync';
-import type { FieldProblem } from '../src/modules/ingestion/canonical.js';
+import type { FieldProblem } from './canonical.js';
 import { AdapterFileError, cleanText, decodeText, sourceId, toHalfWidth, type ParsedRecord } from './adapter.js';
 
 export interface CsvLayout {

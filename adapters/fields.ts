@@ -3,7 +3,7 @@
  * that reads the source value; `readFields` applies them all and collects every problem at once.
  */
 import { z } from 'zod';
-import type { FieldProblem } from '../src/modules/ingestion/canonical.js';
+import type { FieldProblem } from './canonical.js';
 import { cleanText, fail, ok, type Conversion } from './adapter.js';
 
 /**

@@ -1,7 +1,7 @@
 /** Helpers for the adapters' tests: sample files, running an adapter over a file, re-encoding text. */
 import fs from 'node:fs';
 import iconv from 'iconv-lite';
-import type { CanonicalRecord, FieldProblem } from '../src/modules/ingestion/canonical.js';
+import type { CanonicalRecord, FieldProblem } from './canonical.js';
 import type { Adapter, Mapped, ParsedRecord } from './adapter.js';
 
 /** The bytes of adapters/<folder>/samples/<name>. */

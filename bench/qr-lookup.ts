@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config/index.js';
-import { licenceCacheKey } from '../src/modules/licences/cache.js';
+import { licenceCacheKey } from '../src/modules/licences/index.js';
 import { createHubServer } from '../src/gateway/server.js';
 import { startPlatform } from '../src/platform/bootstrap.js';
 import { createLogger } from '../src/platform/logger.js';

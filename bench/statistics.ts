@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config/index.js';
 import { generateCases } from '../prisma/seed/generate-cases.js';
-import { caseStatistics } from '../src/modules/approvals/statistics.js';
+import { caseStatistics } from '../src/modules/approvals/index.js';
 import { startPlatform } from '../src/platform/bootstrap.js';
 import { createLogger } from '../src/platform/logger.js';
 import { seedLicenceTypes } from '../prisma/seed/approvals.js';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Adapter, Mapped } from '../adapters/adapter.js';
-import type { CanonicalRecord } from '../src/modules/ingestion/canonical.js';
+import type { CanonicalRecord } from '../adapters/canonical.js';
 import { adapters } from '../adapters/registry.js';
 import { childEnv } from '../src/config/index.js';
 import { marketRegistryCsv, marketRegistryRow, MARKET_REGISTRY_HEADER } from '../prisma/seed/market-registry-export.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LICENCE_TYPES, type LicenceIssue } from '../../src/modules/ingestion/canonical.js';
+import { LICENCE_TYPES, type LicenceIssue } from '../canonical.js';
 import { AdapterFileError } from '../adapter.js';
 import { gb18030, run, sample, withBom } from '../testing.js';
 import { constructionPermits } from './index.js';

@@ -3,7 +3,7 @@
  * (`{ exportedAt, permits: [...] }`), mapped onto LicenceIssue with type CONSTRUCTION_PERMIT.
  */
 import { z } from 'zod';
-import type { LicenceIssue } from '../../src/modules/ingestion/canonical.js';
+import type { LicenceIssue } from '../canonical.js';
 import {
   AdapterFileError,
   area,

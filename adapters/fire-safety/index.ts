@@ -2,7 +2,7 @@
  * The fire brigade's safety inspection certificates for public venues (公众聚集场所投入使用、营业前
  * 消防安全检查合格证), exported as CSV with Chinese headers, mapped onto LicenceIssue.
  */
-import type { LicenceIssue } from '../../src/modules/ingestion/canonical.js';
+import type { LicenceIssue } from '../canonical.js';
 import { area, code, LICENCE_STATUS, line, oneOf, parseDate, positiveInteger, uscc, type Adapter } from '../adapter.js';
 import { readCsv } from '../csv.js';
 import { CrossChecks, optional, readFields, required } from '../fields.js';

@@ -8,7 +8,7 @@ import {
   type LicenceTypeCode,
   type PenaltyDecision,
   type PenaltyKindCode,
-} from '../../src/modules/ingestion/canonical.js';
+} from '../canonical.js';
 import {
   cleanText,
   code,

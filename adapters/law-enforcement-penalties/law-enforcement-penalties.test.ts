@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PenaltyDecision } from '../../src/modules/ingestion/canonical.js';
+import type { PenaltyDecision } from '../canonical.js';
 import { AdapterFileError } from '../adapter.js';
 import { gb18030, run, sample, withBom } from '../testing.js';
 import { lawEnforcementPenalties as adapter } from './index.js';

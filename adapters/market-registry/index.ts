@@ -2,7 +2,7 @@
  * Market regulation's enterprise register (市场主体登记), exported as CSV with Chinese headers in
  * UTF-8 or GB 18030, mapped onto EnterpriseRegistration.
  */
-import type { EnterpriseRegistration, EnterpriseStatusCode, EnterpriseTypeCode } from '../../src/modules/ingestion/canonical.js';
+import type { EnterpriseRegistration, EnterpriseStatusCode, EnterpriseTypeCode } from '../canonical.js';
 import {
   code,
   fail,

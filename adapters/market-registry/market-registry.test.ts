@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import type { EnterpriseRegistration } from '../../src/modules/ingestion/canonical.js';
+import type { EnterpriseRegistration } from '../canonical.js';
 import { makeUscc, USCC_CHARSET } from '../../src/platform/uscc.js';
 import { AdapterFileError } from '../adapter.js';
 import { crlf, run, sample, withBom } from '../testing.js';

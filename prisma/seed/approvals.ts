@@ -4,8 +4,8 @@
  * Idempotent: keyed by licence number and decision number.
  */
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
-import type { AttributeDefinition } from '../../src/modules/licences/attributes.js';
-import { LICENCE_TYPES, type LicenceTypeCode } from '../../src/modules/ingestion/canonical.js';
+import type { AttributeDefinition } from '../../src/modules/licences/index.js';
+import { LICENCE_TYPES, type LicenceTypeCode } from '../../adapters/canonical.js';
 
 const attr = (name: string, label: string, type: AttributeDefinition['type'], required = false): AttributeDefinition => ({
   name,

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
-import { importCatalogueText } from '../../src/modules/approvals/catalogue/catalogue.js';
+import { importCatalogueText } from '../../src/modules/approvals/index.js';
 import { generateCases } from './generate-cases.js';
 
 export const SAMPLE_CATALOGUE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'catalogue', 'haizhu-catalogue.yaml');

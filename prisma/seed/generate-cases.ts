@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient, ServiceItem } from '../../src/generated/prisma/client.js';
 import type { CaseChannel, CaseState, PauseKind } from '../../src/generated/prisma/enums.js';
 import { makeUscc, USCC_CHARSET } from '../../src/platform/uscc.js';
-import { addDays, type Pause } from '../../src/modules/approvals/calendar/calendar.js';
-import { fromLocal, loadWorkingCalendar, shanghaiToday, type LocalDate } from '../../src/modules/approvals/calendar/store.js';
-import { handlingPath, SPECIAL_STAGE_KINDS } from '../../src/modules/approvals/cases/lifecycle.js';
+import { addDays, type Pause } from '../../src/modules/approvals/index.js';
+import { fromLocal, loadWorkingCalendar, shanghaiToday, type LocalDate } from '../../src/modules/approvals/index.js';
+import { handlingPath, SPECIAL_STAGE_KINDS } from '../../src/modules/approvals/index.js';
 
 export interface GenerateOptions {
   count: number;

@@ -3,7 +3,7 @@
  */
 import fs from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { importCatalogueText } from '../modules/approvals/catalogue/catalogue.js';
+import { importCatalogueText } from '../modules/approvals/index.js';
 import { generateCases } from '../../prisma/seed/generate-cases.js';
 import { withPlatform } from './platform.js';
 

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { adapters } from '../../adapters/registry.js';
-import { IngestError, ingestFile, type RunReport } from '../modules/ingestion/pipeline.js';
-import { adapterNamed, cliSource, resubmitQuarantined } from '../modules/ingestion/sources.js';
+import { IngestError, ingestFile, type RunReport } from '../modules/ingestion/index.js';
+import { adapterNamed, cliSource, resubmitQuarantined } from '../modules/ingestion/index.js';
 import { withPlatform } from './platform.js';
 
 // Info logs would interleave with the progress bars and reports.

@@ -74,8 +74,6 @@ program
     const { createHubServer } = await import('../gateway/server.js');
     const server = await createHubServer(platform);
     const url = await server.listen(config.port, config.host);
-    const { startApprovalWorkers } = await import('../modules/approvals/workers.js');
-    const workers = startApprovalWorkers(platform);
     platform.logger.info(
       { url: `${url}/graphql`, database: platform.databaseKind, cache: platform.cache.kind },
       'hub listening',
@@ -86,7 +84,6 @@ program
         await fn();
         platform.logger.info({ step: name, ms: Date.now() - started }, 'stopped');
       };
-      await step('workers', () => workers.stop());
       await step('server', () => server.stop());
       await step('platform', () => platform.close());
     });

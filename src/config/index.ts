@@ -33,6 +33,7 @@ const envSchema = z.object({
   NOTIFIER_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
   SMS_GATEWAY_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
   SMS_GATEWAY_TOKEN: z.preprocess(emptyToUndefined, z.string().optional()),
+  APPROVAL_WORKERS: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
   NOTIFIER_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).default(5000)),
   NOTIFIER_BACKOFF_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(2000)),
   NOTIFIER_MAX_ATTEMPTS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(12)),
@@ -72,6 +73,8 @@ export interface HubConfig {
   qrSigningKeys: string | undefined;
   /** How applicants and departments are notified of case events (outbox delivery). */
   notifier: {
+    /** Whether this process delivers case notifications and scans traffic lights (several may). */
+    workers: boolean;
     driver: 'log' | 'webhook' | 'sms';
     webhookUrl: string | undefined;
     smsGatewayUrl: string | undefined;
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     qrSigningKeys: e.QR_SIGNING_KEYS,
     notifier: {
+      workers: e.APPROVAL_WORKERS === 'on',
       driver: e.NOTIFIER_DRIVER,
       webhookUrl: e.NOTIFIER_WEBHOOK_URL,
       smsGatewayUrl: e.SMS_GATEWAY_URL,

@@ -4,13 +4,9 @@
  */
 import type { SubgraphName } from '../config/index.js';
 import type { Caller } from '../platform/auth/caller.js';
-import type { BaseContext, Platform, SubgraphModule } from '../platform/context.js';
+import type { BaseContext, GatewayContext, Platform } from '../platform/context.js';
 
-export interface GatewayContext {
-  caller: Caller;
-  subgraphContext(module: SubgraphModule): BaseContext;
-  [key: string]: unknown;
-}
+export type { GatewayContext };
 
 export function createGatewayContext(platform: Platform, caller: Caller): GatewayContext {
   const contexts = new Map<SubgraphName, BaseContext>();

@@ -15,16 +15,13 @@ import type { SubgraphName } from '../config/index.js';
 import { ApiKeyVerifier } from '../platform/auth/api-keys.js';
 import type { RunningPlatform } from '../platform/bootstrap.js';
 import { graphiqlAssets, graphiqlPage } from '../web/graphiql.js';
-import { qrRoutes } from '../modules/licences/pages/routes.js';
-import { approvalsRoutes } from '../modules/approvals/pages/routes.js';
-import { ingestRoutes } from '../modules/ingestion/routes.js';
-import { startFeed } from '../modules/feed/ws.js';
+import type { RouteHost, ServerAttachment, Worker } from '../platform/module.js';
 import { PUBLIC_CALLER } from '../platform/auth/caller.js';
 import { composeSupergraph } from './compose.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { InProcessDataSource, SignedRemoteDataSource } from './datasources.js';
 import { depthLimit } from './depth-limit.js';
-import { subgraphs } from './subgraphs.js';
+import { modules, subgraphs } from './subgraphs.js';
 
 export interface HubServer {
   app: Express;
@@ -50,8 +47,7 @@ function withStatus(err: unknown): GraphQLError {
 
 export async function createHubServer(platform: RunningPlatform): Promise<HubServer> {
   const { config, logger } = platform;
-  const modules = Object.values(subgraphs);
-  const { supergraphSdl } = composeSupergraph(modules);
+  const { supergraphSdl } = composeSupergraph(Object.values(subgraphs));
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
@@ -80,9 +76,13 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     },
   });
   await apollo.start();
-  // Subscriptions (graphql-ws at /graphql/ws), feed dispatch and webhook delivery.
-  const feed = await startFeed(platform, httpServer);
   const verifier = new ApiKeyVerifier(platform.prisma);
+  // Every module's server attachments (graphql-ws at /graphql/ws) and background workers start
+  // here and nowhere else, and stop in reverse order.
+  const attachments: ServerAttachment[] = [];
+  for (const m of Object.values(modules)) if (m.attach) attachments.push(await m.attach(platform, httpServer));
+  const workers: Worker[] = Object.values(modules).flatMap((m) => m.workers?.(platform) ?? []);
+  if (workers.length > 0) logger.info({ workers: workers.map((w) => w.name) }, 'workers started');
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -100,9 +100,8 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   app.use(graphiqlAssets());
-  app.use(qrRoutes(platform, apollo, () => createGatewayContext(platform, PUBLIC_CALLER)));
-  app.use(approvalsRoutes(platform, apollo, () => createGatewayContext(platform, PUBLIC_CALLER)));
-  app.use(ingestRoutes(platform, verifier));
+  const host: RouteHost = { platform, apollo, verifier, publicContext: () => createGatewayContext(platform, PUBLIC_CALLER) };
+  for (const m of Object.values(modules)) if (m.routes) app.use(m.routes(host));
   app.get('/graphql', (req, res, next) => {
     if (wantsGraphiQL(req)) res.type('html').send(graphiqlPage('/graphql'));
     else next();
@@ -133,7 +132,8 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
         });
       }),
     async stop() {
-      await feed.stop();
+      for (const w of workers.reverse()) await w.stop();
+      for (const a of attachments.reverse()) await a.stop();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
     },

@@ -1,22 +1,33 @@
 /**
- * The subgraphs this hub composes, by name.
+ * The modules this hub composes, by subgraph name.
  */
 import type { SubgraphName } from '../config/index.js';
 import type { SubgraphModule } from '../platform/context.js';
-import { approvalsSubgraph } from '../modules/approvals/schema.js';
-import { directorySubgraph } from '../modules/directory/schema.js';
-import { ingestionSubgraph } from '../modules/ingestion/schema.js';
-import { feedSubgraph } from '../modules/feed/schema.js';
-import { licencesSubgraph } from '../modules/licences/schema.js';
-import { penaltiesSubgraph } from '../modules/penalties/schema.js';
-import { subjectsSubgraph } from '../modules/subjects/schema.js';
+import type { HubModule } from '../platform/module.js';
+import { approvalsModule } from '../modules/approvals/index.js';
+import { directoryModule } from '../modules/directory/index.js';
+import { feedModule } from '../modules/feed/index.js';
+import { ingestionModule } from '../modules/ingestion/index.js';
+import { licencesModule } from '../modules/licences/index.js';
+import { penaltiesModule } from '../modules/penalties/index.js';
+import { subjectsModule } from '../modules/subjects/index.js';
+
+export const modules: Record<SubgraphName, HubModule> = {
+  subjects: subjectsModule,
+  directory: directoryModule,
+  ingestion: ingestionModule,
+  licences: licencesModule,
+  penalties: penaltiesModule,
+  approvals: approvalsModule,
+  feed: feedModule,
+};
 
 export const subgraphs: Record<SubgraphName, SubgraphModule> = {
-  subjects: subjectsSubgraph,
-  directory: directorySubgraph,
-  ingestion: ingestionSubgraph,
-  licences: licencesSubgraph,
-  penalties: penaltiesSubgraph,
-  approvals: approvalsSubgraph,
-  feed: feedSubgraph,
+  subjects: modules.subjects.subgraph,
+  directory: modules.directory.subgraph,
+  ingestion: modules.ingestion.subgraph,
+  licences: modules.licences.subgraph,
+  penalties: modules.penalties.subgraph,
+  approvals: modules.approvals.subgraph,
+  feed: modules.feed.subgraph,
 };

@@ -30,3 +30,10 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
   schema: GraphQLSchema;
   createContext(base: BaseContext): C;
 }
+
+/** The gateway's per-request context: the caller and one context per in-process subgraph. */
+export interface GatewayContext {
+  caller: Caller;
+  subgraphContext(module: SubgraphModule): BaseContext;
+  [key: string]: unknown;
+}

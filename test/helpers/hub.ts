@@ -35,6 +35,8 @@ export function testConfig(env: Record<string, string | undefined> = {}): HubCon
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
     LOG_LEVEL: 'silent',
+    // Tests drive notification delivery and reminders themselves, with clocks they control.
+    APPROVAL_WORKERS: 'off',
     CACHE_PREFIX: `test:${process.pid}:${Date.now()}:`,
     DATA_DIR: testDataDir,
     ...env,

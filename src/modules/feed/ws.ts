@@ -1,7 +1,7 @@
 /**
  * The live change feed on the hub itself: a graphql-ws server at /graphql/ws with a small
  * standalone schema (Apollo Gateway cannot federate subscriptions), the process's feed
- * dispatcher, and the webhook worker. `startFeed` starts all three; its `stop` ends them.
+ * dispatcher. `startFeed` starts both; its `stop` ends them (webhooks are the module's worker).
  */
 import type http from 'node:http';
 import {
@@ -17,7 +17,6 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { changeStream, FeedDispatcher } from './dispatcher.js';
 import { parseCursor, type FeedEvent } from './read.js';
-import { startWebhookWorker, type WebhookWorker } from './webhooks.js';
 import type { ChangeEntity } from '../../generated/prisma/enums.js';
 import { ApiKeyVerifier } from '../../platform/auth/api-keys.js';
 import { assertScope, hasScope, type Caller } from '../../platform/auth/caller.js';
@@ -95,11 +94,10 @@ export function feedSubscriptionSchema(
 export interface FeedRuntime {
   dispatcher: FeedDispatcher;
   pubsub: PubSub;
-  webhooks: WebhookWorker | undefined;
   stop(): Promise<void>;
 }
 
-/** Serves subscriptions on the hub's HTTP server and starts the dispatcher and webhook worker. */
+/** Serves subscriptions on the hub's HTTP server and starts the dispatcher that feeds them. */
 export async function startFeed(platform: RunningPlatform, httpServer: http.Server): Promise<FeedRuntime> {
   const { config, logger } = platform;
   // Background polling and long-lived streams get their own small pool, so they never take
@@ -137,17 +135,14 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
     },
     wss,
   );
-  const webhooks = config.feed.webhooks.enabled ? startWebhookWorker(prisma, logger, config.feed.webhooks) : undefined;
 
   return {
     dispatcher,
     pubsub,
-    webhooks,
     async stop() {
       // Closing the sockets ends every stream before the dispatcher feeding them stops.
       await ws.dispose();
       await dispatcher.stop();
-      await webhooks?.stop();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await pubsub.close();
       await db.close();

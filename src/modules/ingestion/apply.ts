@@ -5,17 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Adapter, ParsedRecord } from '../../../adapters/adapter.js';
-import { parseInput, registerSchema } from '../subjects/input.js';
-import { attributeProblems, parseAttributeSchema } from '../licences/attributes.js';
-import { applyTransition } from '../licences/service.js';
-import { TRANSITIONS } from '../licences/status.js';
+import { parseInput, registerSchema } from '../subjects/index.js';
+import { attributeProblems, parseAttributeSchema } from '../licences/index.js';
+import { applyTransition } from '../licences/index.js';
+import { TRANSITIONS } from '../licences/index.js';
 import { Prisma, type Enterprise, type Licence, type Penalty } from '../../generated/prisma/client.js';
 import type { ChangeEntity, LicenceAction, LicenceStatus } from '../../generated/prisma/enums.js';
 import type { Logger } from '../../platform/logger.js';
-import type { CanonicalRecord, EnterpriseRegistration, FieldProblem, LicenceIssue, PenaltyDecision } from './canonical.js';
+import type { CanonicalRecord, EnterpriseRegistration, FieldProblem, LicenceIssue, PenaltyDecision } from '../../../adapters/canonical.js';
 import { ENTERPRISE_FIELDS, LICENCE_FIELDS, PENALTY_FIELDS } from './ownership.js';
 import { lockChangeFeed } from '../../platform/outbox.js';
-import { contentHash, type IngestSource } from './pipeline.js';
+import { contentHash, type IngestSource } from './source.js';
 
 type Tx = Prisma.TransactionClient;
 export type Outcome = 'created' | 'updated' | 'unchanged' | 'conflicting' | 'rejected';

@@ -8,19 +8,16 @@
 import { createHash } from 'node:crypto';
 import type { Adapter, ParsedRecord } from '../../../adapters/adapter.js';
 import { AdapterFileError } from '../../../adapters/adapter.js';
-import { cacheEnterprise } from '../subjects/cache.js';
-import { cacheLicence } from '../licences/cache.js';
+import { cacheEnterprise } from '../subjects/index.js';
+import { cacheLicence } from '../licences/index.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import type { Platform } from '../../platform/context.js';
 import type { Logger } from '../../platform/logger.js';
-import type { CanonicalRecord, FieldProblem } from './canonical.js';
+import type { CanonicalRecord, FieldProblem } from '../../../adapters/canonical.js';
 import { applyBatch, type ApplyContext, type Outcome } from './apply.js';
+import type { IngestSource } from './source.js';
 
-export interface IngestSource {
-  /** The department system the records come from (provenance). */
-  systemId: string;
-  departmentCode: string;
-}
+export type { IngestSource };
 
 export interface RunReport {
   runId: string;
@@ -53,10 +50,6 @@ export class IngestError extends Error {
 }
 
 const locationOf = (r: ParsedRecord) => (r.location.line !== undefined ? `line ${r.location.line}` : (r.location.path ?? '?'));
-
-export function contentHash(record: CanonicalRecord): string {
-  return createHash('sha256').update(JSON.stringify(record)).digest('hex');
-}
 
 interface Item {
   parsed: ParsedRecord;

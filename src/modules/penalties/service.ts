@@ -8,9 +8,9 @@ import { assertScope } from '../../platform/auth/caller.js';
 import type { BaseContext } from '../../platform/context.js';
 import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../../platform/errors.js';
 import { recordChange } from '../../platform/outbox.js';
-import { cacheLicence } from '../licences/cache.js';
-import { applyTransition } from '../licences/service.js';
-import { shanghaiToday } from '../licences/status.js';
+import { cacheLicence } from '../licences/index.js';
+import { applyTransition } from '../licences/index.js';
+import { shanghaiToday } from '../licences/index.js';
 
 export interface DecidePenaltyInput {
   decisionNumber: string;

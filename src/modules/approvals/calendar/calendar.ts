@@ -3,11 +3,12 @@
  * administrator overrides and clock-stopping pauses (特殊环节/补正). Pure: no clock, no I/O.
  */
 import { chineseDaysSource } from './china-holidays.js';
+import type { HolidaySource, LocalDate } from './types.js';
+
+export type { HolidaySource, LocalDate };
 
 export { chineseDaysSource };
 
-/** A calendar day in Asia/Shanghai (UTC+8, no DST), written 'YYYY-MM-DD'. */
-export type LocalDate = string;
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -19,16 +20,6 @@ export interface DayOverride {
   name?: string;
 }
 
-/** Where statutory holidays and adjusted working days (调休) come from. */
-export interface HolidaySource {
-  /** A statutory day off (including one that falls on a weekend). */
-  isHoliday(d: LocalDate): boolean;
-  /** A Saturday or Sunday that is a working day by State Council arrangement. */
-  isAdjustedWorkday(d: LocalDate): boolean;
-  holidayName(d: LocalDate): string | null;
-  /** The years whose arrangements the source knows (inclusive). */
-  coveredYears(): { from: number; to: number };
-}
 
 /**
  * A stopped clock: working days d with from < d <= to are not counted (the day the pause starts still

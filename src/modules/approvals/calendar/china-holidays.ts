@@ -6,7 +6,7 @@
 // and weekends are misjudged. Its published JSON (the same data, keyed by 'YYYY-MM-DD') has no such
 // dependency, so this adapter reads that instead.
 import rawData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
-import type { HolidaySource, LocalDate } from './calendar.js';
+import type { HolidaySource, LocalDate } from './types.js';
 
 interface ChineseDaysData {
   holidays: Record<string, string>;

@@ -14,8 +14,8 @@ import { badInput, conflict, forbidden, hubError, isUniqueViolation, notFound } 
 import { isValidUscc } from '../../../platform/uscc.js';
 import type { Pause, WorkingCalendar } from '../calendar/calendar.js';
 import { recordChange } from '../../../platform/outbox.js';
-import { attributeProblems, coerceAttributes, parseAttributeSchema, type AttributeValue } from '../../licences/attributes.js';
-import { cacheLicence } from '../../licences/cache.js';
+import { attributeProblems, coerceAttributes, parseAttributeSchema, type AttributeValue } from '../../licences/index.js';
+import { cacheLicence } from '../../licences/index.js';
 import { fromLocal, loadWorkingCalendar, shanghaiToday, toLocal, type LocalDate } from '../calendar/store.js';
 import { itemMaterials, type ItemMaterial } from '../catalogue/catalogue.js';
 import { allowedFrom, OPEN_STATES, PAUSABLE_STATES, SPECIAL_STAGE_KINDS, TARGET, type CaseAction } from './lifecycle.js';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LICENCE_TYPES } from '../../ingestion/canonical.js';
+import { LICENCE_TYPES } from '../../../../adapters/canonical.js';
 import {
   catalogueItemSchema,
   catalogueToYaml,

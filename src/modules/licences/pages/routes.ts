@@ -4,7 +4,7 @@
  */
 import type { ApolloServer } from '@apollo/server';
 import express, { type Router } from 'express';
-import type { GatewayContext } from '../../../gateway/context.js';
+import type { GatewayContext } from '../../../platform/context.js';
 import type { Platform } from '../../../platform/context.js';
 import { qrPng, qrSvg } from '../../../platform/qr/render.js';
 import { verifyQrToken } from '../../../platform/qr/tokens.js';

@@ -5,7 +5,7 @@
  */
 import type { Penalty, Prisma } from '../../../generated/prisma/client.js';
 import { CreditRepairStatus, PenaltyKind } from '../../../generated/prisma/enums.js';
-import { shanghaiToday } from '../../licences/status.js';
+import { shanghaiToday } from '../../licences/index.js';
 import { decidePenalty, recordCreditRepair } from '../service.js';
 import { hasScope, type Caller } from '../../../platform/auth/caller.js';
 import { builder } from '../builder.js';

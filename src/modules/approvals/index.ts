@@ -1,0 +1,21 @@
+/**
+ * The approval workflow's public surface: its subgraph, public pages (guides, receipts, progress),
+ * background workers (notifications, traffic-light reminders), and catalogue import for the CLI.
+ */
+import type { HubModule } from '../../platform/module.js';
+import { approvalsRoutes } from './pages/routes.js';
+import { approvalsSubgraph } from './schema.js';
+import { startApprovalWorkers } from './workers.js';
+
+export const approvalsModule: HubModule = {
+  subgraph: approvalsSubgraph,
+  routes: (host) => approvalsRoutes(host.platform, host.apollo, host.publicContext),
+  workers: (platform) => (platform.config.notifier.workers ? [{ name: 'approvals', ...startApprovalWorkers(platform) }] : []),
+};
+
+export { importCatalogueText } from './catalogue/catalogue.js';
+export { caseStatistics } from './statistics.js';
+// The working-day calendar and the lifecycle, for the demo case generator in prisma/seed.
+export { addDays, type Pause } from './calendar/calendar.js';
+export { fromLocal, loadWorkingCalendar, shanghaiToday, type LocalDate } from './calendar/store.js';
+export { handlingPath, SPECIAL_STAGE_KINDS } from './cases/lifecycle.js';

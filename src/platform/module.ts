@@ -1,0 +1,38 @@
+/**
+ * What a domain module hands the hub: its subgraph, the HTTP routes it serves beside /graphql,
+ * and the background workers it runs in a serving process. The gateway mounts and starts them
+ * all from one place (src/gateway/server.ts).
+ */
+import type http from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import type { Router } from 'express';
+import type { ApiKeyVerifier } from './auth/api-keys.js';
+import type { RunningPlatform } from './bootstrap.js';
+import type { GatewayContext, SubgraphModule } from './context.js';
+
+/** What a module's routes may use: the platform, the gateway (to read through the API) and the key verifier. */
+export interface RouteHost {
+  platform: RunningPlatform;
+  apollo: ApolloServer<GatewayContext>;
+  /** The context of an anonymous (public) gateway request. */
+  publicContext(): GatewayContext;
+  verifier: ApiKeyVerifier;
+}
+
+/** A background loop; `stop` waits for its current round to finish. */
+export interface Worker {
+  name: string;
+  stop(): Promise<void>;
+}
+
+/** Something attached to the HTTP server itself (for example a WebSocket endpoint). */
+export interface ServerAttachment {
+  stop(): Promise<void>;
+}
+
+export interface HubModule {
+  subgraph: SubgraphModule;
+  routes?(host: RouteHost): Router;
+  attach?(platform: RunningPlatform, httpServer: http.Server): Promise<ServerAttachment>;
+  workers?(platform: RunningPlatform): Worker[];
+}
