@@ -302,22 +302,22 @@ export class WorkingCalendar {
     if (b <= a) return 0;
     const ta = this.tableFor(a);
     const tb = this.tableFor(b);
-    if (ta === tb) return ta.cum[b - ta.start + 1] - ta.cum[a - ta.start + 1];
-    let n = ta.total - ta.cum[a - ta.start + 1];
+    if (ta === tb) return cell(ta.cum, b - ta.start + 1) - cell(ta.cum, a - ta.start + 1);
+    let n = ta.total - cell(ta.cum, a - ta.start + 1);
     for (let y = ta.year + 1; y < tb.year; y++) n += this.table(y).total;
-    return n + tb.cum[b - tb.start + 1];
+    return n + cell(tb.cum, b - tb.start + 1);
   }
 
   /** Day number of the n-th (n >= 1) working day after day number a. */
   private nthAfter(a: number, n: number): number {
     let t = this.tableFor(a);
-    let target = t.cum[a - t.start + 1] + n;
+    let target = cell(t.cum, a - t.start + 1) + n;
     while (target > t.total) {
       target -= t.total;
       if (t.year >= MAX_YEAR) throw new RangeError('working-day arithmetic ran past year 9999');
       t = this.table(t.year + 1);
     }
-    return t.start + t.nth[target - 1];
+    return t.start + cell(t.nth, target - 1);
   }
 
   /** The table holding day number dn; consecutive calls mostly hit the same year, so remember it. */
@@ -355,4 +355,11 @@ export class WorkingCalendar {
     this.tables.set(year, t);
     return t;
   }
+}
+
+/** An entry of a year table; the tables cover their whole year, so a miss is a bug, not data. */
+function cell(table: ArrayLike<number>, i: number): number {
+  const v = table[i];
+  if (v === undefined) throw new RangeError(`working-day table has no entry ${i}`);
+  return v;
 }

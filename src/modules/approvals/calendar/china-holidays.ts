@@ -41,10 +41,10 @@ function buildSource(data: ChineseDaysData): HolidaySource {
   const years = new Set<number>();
   const holidays = readTable(data.holidays, 'holidays', years);
   const workdays = readTable(data.workdays, 'workdays', years);
-  if (years.size === 0) throw new Error('chinese-days data: no holidays found');
-  const sorted = [...years].sort((a, b) => a - b);
+    const sorted = [...years].sort((a, b) => a - b);
   const from = sorted[0];
-  const to = sorted[sorted.length - 1];
+  const to = sorted.at(-1);
+  if (from === undefined || to === undefined) throw new Error('chinese-days data: no years');
   // A gap would make coveredYears() claim years the package knows nothing about.
   if (to - from + 1 !== sorted.length) {
     throw new Error(`chinese-days data: years ${from}–${to} are not contiguous`);
