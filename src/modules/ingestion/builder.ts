@@ -1,27 +1,7 @@
 /**
  * The ingestion subgraph's Pothos builder: runs, quarantine, conflicts and provenance.
  */
-import SchemaBuilder from '@pothos/core';
-import DirectivesPlugin from '@pothos/plugin-directives';
-import FederationPlugin from '@pothos/plugin-federation';
-import PrismaPlugin from '@pothos/plugin-prisma';
-import type PrismaTypes from '../../generated/pothos-types.js';
-import { getDatamodel } from '../../generated/pothos-types.js';
-import { dateTimeScalar, usccScalar } from '../../platform/graphql/scalars.js';
+import { createSubgraphBuilder } from '../../platform/graphql/subgraph-builder.js';
 import type { IngestionContext } from './context.js';
 
-export const builder = new SchemaBuilder<{
-  Context: IngestionContext;
-  PrismaTypes: PrismaTypes;
-  DefaultFieldNullability: false;
-  Scalars: { USCC: { Input: string; Output: string }; DateTime: { Input: Date; Output: Date } };
-}>({
-  plugins: [PrismaPlugin, DirectivesPlugin, FederationPlugin],
-  defaultFieldNullability: false,
-  prisma: { client: (ctx) => ctx.prisma, dmmf: getDatamodel(), onUnusedQuery: null },
-});
-
-builder.scalarType('USCC', usccScalar);
-builder.scalarType('DateTime', dateTimeScalar);
-builder.queryType({});
-builder.mutationType({});
+export const builder = createSubgraphBuilder<IngestionContext>({ scalars: ['USCC', 'DateTime'] });

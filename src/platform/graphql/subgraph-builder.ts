@@ -26,10 +26,22 @@ export type SubgraphSchemaTypes<C extends BaseContext> = {
   };
 };
 
+export type HubScalar = 'USCC' | 'Date' | 'DateTime' | 'Decimal';
+
+export interface SubgraphBuilderOptions {
+  /** The scalars this subgraph's SDL declares (an unused scalar would still be printed). */
+  scalars?: readonly HubScalar[];
+  /** Whether the subgraph has mutations (an empty Mutation type cannot be printed). */
+  mutations?: boolean;
+}
+
+const SCALARS = { USCC: usccScalar, Date: dateScalar, DateTime: dateTimeScalar, Decimal: decimalScalar } as const;
+const ALL_SCALARS: readonly HubScalar[] = ['USCC', 'Date', 'DateTime', 'Decimal'];
+
 /** A builder with the hub's plugins, scalars and Query/Mutation roots. */
-export function createSubgraphBuilder<C extends BaseContext>(): PothosSchemaTypes.SchemaBuilder<
-  PothosSchemaTypes.ExtendDefaultTypes<SubgraphSchemaTypes<C>>
-> {
+export function createSubgraphBuilder<C extends BaseContext>(
+  options: SubgraphBuilderOptions = {},
+): PothosSchemaTypes.SchemaBuilder<PothosSchemaTypes.ExtendDefaultTypes<SubgraphSchemaTypes<C>>> {
   const builder = new SchemaBuilder<SubgraphSchemaTypes<C>>({
     plugins: [PrismaPlugin, RelayPlugin, DirectivesPlugin, FederationPlugin],
     defaultFieldNullability: false,
@@ -42,12 +54,11 @@ export function createSubgraphBuilder<C extends BaseContext>(): PothosSchemaType
       pageInfoTypeOptions: { shareable: true },
     },
   });
-  builder.scalarType('USCC', usccScalar);
-  builder.scalarType('Date', dateScalar);
-  builder.scalarType('DateTime', dateTimeScalar);
-  builder.scalarType('Decimal', decimalScalar);
+  for (const name of options.scalars ?? ALL_SCALARS) {
+    builder.scalarType(name, SCALARS[name]);
+  }
   builder.queryType({});
-  builder.mutationType({});
+  if (options.mutations !== false) builder.mutationType({});
   return builder;
 }
 
