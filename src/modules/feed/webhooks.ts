@@ -16,6 +16,7 @@ import { assertScope, type Caller } from '../../platform/auth/caller.js';
 import { badInput, notFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import { eventPayload, MAX_PAGE, readChanges } from './read.js';
+import { isUuid } from '../../platform/ids.js';
 
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
 const MAX_WEBHOOKS_PER_SYSTEM = 20;
@@ -86,7 +87,7 @@ export async function listWebhooks(prisma: PrismaClient, caller: Caller): Promis
 
 export async function deleteWebhook(prisma: PrismaClient, caller: Caller, id: string): Promise<void> {
   assertScope(caller, 'feed:webhooks');
-  const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+  const valid = isUuid(id);
   const { count } = valid
     ? await prisma.webhook.deleteMany({ where: { id, systemId: caller.systemId } })
     : { count: 0 };

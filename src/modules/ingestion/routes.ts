@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import { adapters } from '../../../adapters/registry.js';
 import { IngestError, ingestFile } from './pipeline.js';
 import type { ApiKeyVerifier } from '../../platform/auth/api-keys.js';
+import { assertScope } from '../../platform/auth/caller.js';
 import type { Platform } from '../../platform/context.js';
 
 const STATUS = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404 } as const;
@@ -25,12 +26,13 @@ export function ingestRoutes(platform: Platform, verifier: ApiKeyVerifier, maxBy
       fail(res, 'UNAUTHENTICATED', err instanceof GraphQLError ? err.message : 'invalid API key');
       return;
     }
-    if (caller.kind !== 'system') {
-      fail(res, 'UNAUTHENTICATED', 'send the file with a department system key: Authorization: Bearer <key>');
-      return;
-    }
-    if (!caller.scopes.includes('ingest:write')) {
-      fail(res, 'FORBIDDEN', `the key of "${caller.systemName}" lacks the scope "ingest:write"`);
+    try {
+      assertScope(caller, 'ingest:write');
+    } catch (err) {
+      // The same check as the GraphQL operations; its error code becomes the HTTP status.
+      const code = err instanceof GraphQLError ? err.extensions.code : undefined;
+      if (!(err instanceof GraphQLError) || (code !== 'UNAUTHENTICATED' && code !== 'FORBIDDEN')) throw err;
+      fail(res, code, err.message);
       return;
     }
     const adapter = adapters[req.params.adapter];

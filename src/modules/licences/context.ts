@@ -7,6 +7,7 @@ import { deserializeLicence, licenceCacheKey, serializeLicence } from './cache.j
 import { cachedLoader } from '../../platform/cache/cached-loader.js';
 import type { BaseContext } from '../../platform/context.js';
 import { groupLoader, uniqueLoader } from '../../platform/graphql/loader.js';
+import { isUuid } from '../../platform/ids.js';
 
 export interface LicencesContext extends BaseContext {
   loaders: {
@@ -28,7 +29,7 @@ export function createLicencesContext(base: BaseContext): LicencesContext {
         cacheKey: (id) => licenceCacheKey(config.cachePrefix, id),
         // Ids come from clients: drop malformed ones instead of letting PostgreSQL reject the batch.
         fetch: (ids) => {
-          const valid = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+          const valid = ids.filter((id) => isUuid(id));
           return valid.length ? prisma.licence.findMany({ where: { id: { in: valid } } }) : Promise.resolve([]);
         },
         keyOf: (l) => l.id,

@@ -4,7 +4,7 @@
  * caller's scope and department, changes the row conditionally on its current status, records
  * the history event in the same transaction, and puts the new row in the cache after commit.
  */
-import { Prisma, type Licence } from '../../generated/prisma/client.js';
+import { Prisma, type Licence, type LicenceType } from '../../generated/prisma/client.js';
 import type { LicenceAction } from '../../generated/prisma/enums.js';
 import { assertScope, type Caller } from '../../platform/auth/caller.js';
 import type { Scope } from '../../platform/auth/scopes.js';
@@ -79,6 +79,20 @@ function throwProblems(problems: { field: string; message: string }[]): void {
   throw badInput(`Invalid licence: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
 }
 
+/** Every problem of a licence to issue (its holder and type are checked against the database by the caller). */
+export function issueProblems(
+  input: Pick<IssueLicenceInput, 'number' | 'scope' | 'issuedOn' | 'validFrom' | 'attributes'> & { validUntil: Date | null },
+  type: Pick<LicenceType, 'attributeSchema'>,
+): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (!input.number.trim() || input.number.length > 64) problems.push({ field: 'number', message: 'must be 1 to 64 characters' });
+  if (!input.scope.trim()) problems.push({ field: 'scope', message: 'must not be empty' });
+  if (input.issuedOn > shanghaiToday()) problems.push({ field: 'issuedOn', message: 'must not be in the future' });
+  if (input.validUntil && input.validUntil < input.validFrom) problems.push({ field: 'validUntil', message: 'must not be before validFrom' });
+  problems.push(...attributeProblems(parseAttributeSchema(type.attributeSchema), input.attributes));
+  return problems;
+}
+
 export async function issueLicence(ctx: BaseContext, input: IssueLicenceInput): Promise<Licence> {
   assertScope(ctx.caller, 'licence:issue');
   const caller = ctx.caller;
@@ -90,13 +104,7 @@ export async function issueLicence(ctx: BaseContext, input: IssueLicenceInput): 
 
   const validUntil =
     input.validUntil !== undefined ? input.validUntil : type.validityMonths ? addMonths(input.validFrom, type.validityMonths) : null;
-  const problems: { field: string; message: string }[] = [];
-  if (!input.number.trim() || input.number.length > 64) problems.push({ field: 'number', message: 'must be 1 to 64 characters' });
-  if (!input.scope.trim()) problems.push({ field: 'scope', message: 'must not be empty' });
-  if (input.issuedOn > shanghaiToday()) problems.push({ field: 'issuedOn', message: 'must not be in the future' });
-  if (validUntil && validUntil < input.validFrom) problems.push({ field: 'validUntil', message: 'must not be before validFrom' });
-  problems.push(...attributeProblems(parseAttributeSchema(type.attributeSchema), input.attributes));
-  throwProblems(problems);
+  throwProblems(issueProblems({ ...input, validUntil }, type));
 
   try {
     const licence = await ctx.prisma.$transaction(async (tx) => {

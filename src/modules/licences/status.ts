@@ -15,6 +15,18 @@ export const TRANSITIONS: Record<Exclude<LicenceAction, 'ISSUED' | 'AMENDED'>, {
 };
 export type TransitionAction = keyof typeof TRANSITIONS;
 
+/** The lifecycle action that takes a licence from one status to another, if any. */
+export function actionFor(from: LicenceStatus, to: LicenceStatus): TransitionAction | undefined {
+  return (Object.keys(TRANSITIONS) as TransitionAction[]).find((a) => TRANSITIONS[a].from.includes(from) && TRANSITIONS[a].to === to);
+}
+
+/** The statuses a licence can move to from a status (for messages). */
+export function reachableFrom(from: LicenceStatus): LicenceStatus[] {
+  return Object.values(TRANSITIONS)
+    .filter((t) => t.from.includes(from))
+    .map((t) => t.to);
+}
+
 /** Statuses in which a licence may still be amended. */
 export const AMENDABLE: LicenceStatus[] = ['VALID', 'SUSPENDED'];
 

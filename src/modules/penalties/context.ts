@@ -5,6 +5,7 @@ import DataLoader from 'dataloader';
 import type { Penalty } from '../../generated/prisma/client.js';
 import type { BaseContext } from '../../platform/context.js';
 import { groupLoader, uniqueLoader } from '../../platform/graphql/loader.js';
+import { isUuid } from '../../platform/ids.js';
 
 export interface PenaltiesContext extends BaseContext {
   loaders: {
@@ -20,7 +21,7 @@ export function createPenaltiesContext(base: BaseContext): PenaltiesContext {
     loaders: {
       penaltyById: uniqueLoader(
         (ids) => {
-          const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+          const valid = ids.filter((id) => isUuid(id));
           return valid.length ? prisma.penalty.findMany({ where: { id: { in: valid } } }) : Promise.resolve([]);
         },
         (p) => p.id,

@@ -31,9 +31,13 @@ export interface DecidePenaltyInput {
 
 const AMOUNT = /^\d{1,18}(\.\d{1,2})?$/;
 
-export async function decidePenalty(ctx: BaseContext, input: DecidePenaltyInput): Promise<Penalty> {
-  assertScope(ctx.caller, 'penalty:decide');
-  const caller = ctx.caller;
+/** The licence action a decision of these kinds takes, if any (a revocation outranks a suspension). */
+export function licenceActionOf(kinds: readonly PenaltyKind[]): 'REVOKED' | 'SUSPENDED' | null {
+  return kinds.includes('LICENCE_REVOCATION') ? 'REVOKED' : kinds.includes('LICENCE_SUSPENSION') ? 'SUSPENDED' : null;
+}
+
+/** Every field problem of a penalty decision (the enterprise and licence are checked against the database by the caller). */
+export function decisionProblems(input: Omit<DecidePenaltyInput, 'sourceRecordId' | 'sourceVersion'>): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
   const kinds = [...new Set(input.kinds)];
   if (!input.decisionNumber.trim()) problems.push({ field: 'decisionNumber', message: 'must not be empty' });
@@ -46,15 +50,25 @@ export async function decidePenalty(ctx: BaseContext, input: DecidePenaltyInput)
   if (input.confiscatedAmount && !AMOUNT.test(input.confiscatedAmount)) problems.push({ field: 'confiscatedAmount', message: 'an amount in yuan' });
   if (input.decidedOn > shanghaiToday()) problems.push({ field: 'decidedOn', message: 'must not be in the future' });
   if (input.publicityUntil && input.publicityUntil < input.decidedOn) problems.push({ field: 'publicityUntil', message: 'must not be before decidedOn' });
-  const licenceAction = kinds.includes('LICENCE_REVOCATION') ? 'REVOKED' : kinds.includes('LICENCE_SUSPENSION') ? 'SUSPENDED' : null;
+  const licenceAction = licenceActionOf(kinds);
   const ref = input.licence;
   const hasRef = !!ref && (!!ref.id || (!!ref.typeCode && !!ref.number));
   if (licenceAction && !hasRef) problems.push({ field: 'licence', message: 'a licence suspension or revocation must name the licence' });
   if (!licenceAction && hasRef) problems.push({ field: 'licence', message: 'only LICENCE_SUSPENSION or LICENCE_REVOCATION affect a licence' });
   if (kinds.includes('LICENCE_SUSPENSION') && !input.suspensionUntil) problems.push({ field: 'suspensionUntil', message: 'a suspension needs its last day' });
+  return problems;
+}
+
+export async function decidePenalty(ctx: BaseContext, input: DecidePenaltyInput): Promise<Penalty> {
+  assertScope(ctx.caller, 'penalty:decide');
+  const caller = ctx.caller;
+  const kinds = [...new Set(input.kinds)];
+  const problems = decisionProblems(input);
   if (problems.length > 0) {
     throw badInput(`Invalid penalty decision: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
   }
+  const licenceAction = licenceActionOf(kinds);
+  const ref = input.licence;
   const enterprise = await ctx.prisma.enterprise.findUnique({ where: { uscc: input.enterpriseUscc }, select: { uscc: true } });
   if (!enterprise) throw notFound(`No enterprise has the USCC ${input.enterpriseUscc}`, { field: 'enterpriseUscc' });
   let licenceId: string | null = null;

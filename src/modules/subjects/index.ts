@@ -8,4 +8,13 @@ import { subjectsSubgraph } from './schema.js';
 export const subjectsModule: HubModule = { subgraph: subjectsSubgraph };
 
 export { cacheEnterprise } from './cache.js';
-export { identityDocumentProblem, parseInput, registerSchema, updateSchema } from './input.js';
+export { identityDocumentProblem, type InputProblem, type Validation } from './input.js';
+export {
+  enterpriseChange,
+  enterpriseRow,
+  validateRegistration,
+  validateUpdate,
+  type EnterpriseFields,
+  type EnterpriseSource,
+  type RegistrationData,
+} from './rules.js';

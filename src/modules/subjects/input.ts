@@ -55,11 +55,24 @@ export const updateSchema = z
   .partial()
   .refine((o) => Object.values(o).some((v) => v !== undefined), 'give at least one field to change');
 
-/** Parses input or throws one BAD_USER_INPUT listing every field problem. */
-export function parseInput<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
+/** One field problem: the field's path (null for the whole input) and what is wrong with it. */
+export interface InputProblem {
+  field: string | null;
+  message: string;
+}
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; problems: InputProblem[] };
+
+/** Validates input and lists every field problem (for callers that report rather than throw). */
+export function validateInput<T extends z.ZodTypeAny>(schema: T, input: unknown): Validation<z.infer<T>> {
   const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => ({ field: i.path.join('.') || null, message: i.message }));
-  const summary = problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; ');
-  throw badInput(`Invalid enterprise data: ${summary}`, { problems });
+  if (r.success) return { ok: true, value: r.data };
+  return { ok: false, problems: r.error.issues.map((i) => ({ field: i.path.join('.') || null, message: i.message })) };
+}
+
+/** The API's form of a validation: its value, or one BAD_USER_INPUT listing every field problem. */
+export function parseInput<T>(validation: Validation<T>): T {
+  if (validation.ok) return validation.value;
+  const summary = validation.problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; ');
+  throw badInput(`Invalid enterprise data: ${summary}`, { problems: validation.problems });
 }

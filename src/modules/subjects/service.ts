@@ -9,7 +9,8 @@ import { badInput, conflict, isUniqueViolation, notFound } from '../../platform/
 import { describeUsccProblem, usccProblem } from '../../platform/uscc.js';
 import { recordChange } from '../../platform/outbox.js';
 import { cacheEnterprise } from './cache.js';
-import { parseInput, registerSchema, updateSchema } from './input.js';
+import { parseInput } from './input.js';
+import { enterpriseChange, enterpriseRow, validateRegistration, validateUpdate } from './rules.js';
 
 export interface RegisterEnterpriseInput {
   uscc: string;
@@ -35,9 +36,6 @@ export type UpdateEnterpriseInput = {
     | null;
 };
 
-const undefinedIfNull = <T extends object>(o: T) =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
-
 async function assertDepartmentExists(ctx: BaseContext, code: string): Promise<void> {
   const dept = await ctx.prisma.department.findUnique({ where: { code }, select: { code: true } });
   if (!dept) throw notFound(`No department has the code "${code}"`, { field: 'registrationAuthorityCode' });
@@ -48,29 +46,16 @@ export async function registerEnterprise(ctx: BaseContext, input: RegisterEnterp
   const { uscc, ...rest } = input;
   const problem = usccProblem(uscc);
   if (problem) throw badInput(describeUsccProblem(uscc, problem), { field: 'uscc', ...problem });
-  const data = parseInput(registerSchema, undefinedIfNull(rest));
+  const data = parseInput(validateRegistration(rest));
+  const { sourceRecordId, sourceVersion, ...fields } = data;
   await assertDepartmentExists(ctx, data.registrationAuthorityCode);
   try {
     const caller = ctx.caller;
     const created = await ctx.prisma.$transaction(async (tx) => {
       const row = await tx.enterprise.create({
-        data: {
-          ...data,
-          uscc,
-          contactPhone: data.contactPhone ?? null,
-          sourceSystemId: caller.systemId,
-          sourceRecordId: data.sourceRecordId ?? uscc,
-          sourceVersion: data.sourceVersion ?? 1,
-        },
+        data: enterpriseRow(uscc, fields, { systemId: caller.systemId, recordId: sourceRecordId ?? uscc, version: sourceVersion ?? 1 }),
       });
-      await recordChange(tx, {
-        entityType: 'ENTERPRISE',
-        entityId: uscc,
-        action: 'CREATED',
-        revision: row.revision,
-        actor: { systemId: caller.systemId, departmentCode: caller.departmentCode },
-        changes: { ...data, uscc },
-      });
+      await recordChange(tx, enterpriseChange('CREATED', uscc, row.revision, data, { systemId: caller.systemId, departmentCode: caller.departmentCode }));
       return row;
     });
     await cacheEnterprise(ctx, created);
@@ -91,7 +76,7 @@ export async function updateEnterprise(
   expectedRevision: number | null | undefined,
 ): Promise<Enterprise> {
   assertScope(ctx.caller, 'enterprise:update');
-  const data = parseInput(updateSchema, undefinedIfNull(patch));
+  const data = parseInput(validateUpdate(patch));
   if (data.registrationAuthorityCode) await assertDepartmentExists(ctx, data.registrationAuthorityCode);
   // Conditional update: the revision check and the write are one statement, so two concurrent
   // updates with the same expected revision cannot both succeed.
@@ -101,14 +86,7 @@ export async function updateEnterprise(
     const { count } = await tx.enterprise.updateMany({ where, data: { ...data, revision: { increment: 1 } } });
     if (count > 0) {
       const { revision } = await tx.enterprise.findUniqueOrThrow({ where: { uscc }, select: { revision: true } });
-      await recordChange(tx, {
-        entityType: 'ENTERPRISE',
-        entityId: uscc,
-        action: 'UPDATED',
-        revision,
-        actor: { systemId: caller.systemId, departmentCode: caller.departmentCode },
-        changes: data,
-      });
+      await recordChange(tx, enterpriseChange('UPDATED', uscc, revision, data, { systemId: caller.systemId, departmentCode: caller.departmentCode }));
     }
     return count;
   });

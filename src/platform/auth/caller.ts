@@ -21,12 +21,15 @@ export function hasScope(caller: Caller, scope: Scope): boolean {
   return caller.kind === 'system' && caller.scopes.includes(scope);
 }
 
-/** Throws UNAUTHENTICATED for the public, FORBIDDEN for a system without the scope. */
+/**
+ * The one scope check of resolvers, services and routes: throws UNAUTHENTICATED for the public,
+ * FORBIDDEN naming the scope for a system without it (routes map the code to an HTTP status).
+ */
 export function assertScope(caller: Caller, scope: Scope): asserts caller is Extract<Caller, { kind: 'system' }> {
   if (caller.kind !== 'system') {
     throw unauthenticated(`This operation needs an API key with the scope "${scope}" (Authorization: Bearer <key>)`);
   }
-  if (!caller.scopes.includes(scope)) {
+  if (!hasScope(caller, scope)) {
     throw forbidden(`The key of "${caller.systemName}" lacks the scope "${scope}"`, { requiredScope: scope });
   }
 }

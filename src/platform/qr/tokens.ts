@@ -2,6 +2,7 @@
 import { CompactSign, compactVerify, errors } from 'jose';
 import { isValidUscc } from '../uscc.js';
 import type { QrKeyRing } from './keys.js';
+import { isUuid } from '../ids.js';
 
 export type QrTargetType = 'licence' | 'enterprise';
 
@@ -27,14 +28,13 @@ export const QR_TOKEN_MAX_LENGTH = 512;
 const TYPE_CODE = { licence: 'l', enterprise: 'e' } as const satisfies Record<QrTargetType, string>;
 const TYPE_OF_CODE: Readonly<Record<string, QrTargetType>> = { l: 'licence', e: 'enterprise' };
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 const B64U_RE = /^[A-Za-z0-9_-]+$/;
 const ED25519_SIGNATURE_BYTES = 64;
 
 /** Why an id is not acceptable for its type, or null. Shared by signing and verifying so both agree. */
 function idProblem(type: QrTargetType, id: string): string | null {
-  if (type === 'licence') return UUID_RE.test(id) ? null : 'a licence id must be a lower-case UUID';
+  if (type === 'licence') return isUuid(id, { lowerCase: true }) ? null : 'a licence id must be a lower-case UUID';
   return isValidUscc(id) ? null : 'an enterprise id must be a valid 18-character Unified Social Credit Code';
 }
 

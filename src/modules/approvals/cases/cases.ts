@@ -21,6 +21,7 @@ import { itemMaterials, type ItemMaterial } from '../catalogue/catalogue.js';
 import { allowedFrom, OPEN_STATES, PAUSABLE_STATES, SPECIAL_STAGE_KINDS, TARGET, type CaseAction } from './lifecycle.js';
 import { enqueueNotification, progressUrl, type NotificationKind } from '../notifications/outbox.js';
 import { clockState, type ClockState } from './traffic-light.js';
+import { isUuid } from '../../../platform/ids.js';
 
 type Tx = Prisma.TransactionClient;
 type SystemCaller = Extract<Caller, { kind: 'system' }>;
@@ -299,7 +300,7 @@ async function recordAcceptance(tx: Tx, ctx: BaseContext, c: Case, item: Service
 }
 
 async function loadCase(ctx: BaseContext, id: string): Promise<Case & { item: ServiceItem }> {
-  const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+  const valid = isUuid(id);
   const c = valid ? await ctx.prisma.case.findUnique({ where: { id }, include: { item: true } }) : null;
   if (!c) throw notFound(`No case has the id ${id}`, { caseId: id });
   return c;

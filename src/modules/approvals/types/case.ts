@@ -29,6 +29,7 @@ import { builder } from '../builder.js';
 import type { ApprovalsContext } from '../context.js';
 import { DepartmentRef, EnterpriseRef, LicenceRef } from './refs.js';
 import { AcceptancePlaceEnum, ServiceItemType } from './service-item.js';
+import { isUuid } from '../../../platform/ids.js';
 
 const CaseChannelEnum = builder.enumType(CaseChannel, {
   name: 'CaseChannel',
@@ -277,7 +278,7 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_r, args, ctx) => {
       const id = String(args.id);
-      const c = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.prisma.case.findUnique({ where: { id } }) : null;
+      const c = isUuid(id) ? await ctx.prisma.case.findUnique({ where: { id } }) : null;
       return c && canSeeCase(ctx.caller, c) ? c : null;
     },
   }),
