@@ -153,4 +153,15 @@ describe('calendar', () => {
     expect(days['2025-10-11']).toBe(true); // Saturday, adjusted working day
     expect(days['2025-10-12']).toBe(false);
   });
+
+  it('keeps statutory holidays off in a year without a published notice, still flagged not covered', async () => {
+    const res = await hub.gql(CalendarDaysDocument, { from: '2026-12-31', to: '2027-01-04' });
+    expect(res.data!.calendarDays.map((d) => [d.date, d.working, d.name, d.covered])).toEqual([
+      ['2026-12-31', true, null, true],
+      ['2027-01-01', false, '元旦', false],
+      ['2027-01-02', false, null, false],
+      ['2027-01-03', false, null, false],
+      ['2027-01-04', true, null, false],
+    ]);
+  });
 });

@@ -176,9 +176,13 @@ describe('overrides', () => {
     const plain = new WorkingCalendar();
     expect(plain.isCovered('2099-10-01')).toBe(false);
     expect(plain.isCovered('2025-10-01')).toBe(true);
-    // Without data 2099 has only weekends off.
+    // Without a notice 2099 has its statutory holidays off (Thursday Oct 1 to Saturday Oct 3) but no
+    // bridging days: Monday Oct 5 is worked.
     expect(weekday('2099-10-01')).toBe(4);
-    expect(plain.isWorkingDay('2099-10-01')).toBe(true);
+    expect(plain.isWorkingDay('2099-10-01')).toBe(false);
+    expect(plain.isWorkingDay('2099-10-02')).toBe(false);
+    expect(plain.isWorkingDay('2099-10-05')).toBe(true);
+    expect(plain.addWorkingDays('2099-09-30', 1)).toBe('2099-10-05');
 
     const c = new WorkingCalendar({
       overrides: [

@@ -2,13 +2,12 @@
  * Working-day arithmetic for approval time limits (时限): statutory holidays, adjusted working days,
  * administrator overrides and clock-stopping pauses (特殊环节/补正). Pure: no clock, no I/O.
  */
-import { chineseDaysSource } from './china-holidays.js';
+import { chinaHolidaySource, chineseDaysSource } from './china-holidays.js';
 import type { HolidaySource, LocalDate } from './types.js';
 
 export type { HolidaySource, LocalDate };
 
-export { chineseDaysSource };
-
+export { chinaHolidaySource, chineseDaysSource };
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -170,7 +169,7 @@ export class WorkingCalendar {
   private last: YearTable | undefined;
 
   constructor(options: { source?: HolidaySource; overrides?: readonly DayOverride[] } = {}) {
-    this.source = options.source ?? chineseDaysSource();
+    this.source = options.source ?? chinaHolidaySource();
     for (const o of options.overrides ?? []) {
       const dn = toDayNumber(o.date, 'override date');
       if (o.kind !== 'HOLIDAY' && o.kind !== 'WORKDAY') {
@@ -194,7 +193,10 @@ export class WorkingCalendar {
     return t.cum[i + 1] !== t.cum[i];
   }
 
-  /** Whether d's year is known to the source or has overrides; otherwise only weekends are off. */
+  /**
+   * Whether d's year is known to the source or has overrides; otherwise the source may lack the year's
+   * bridging days and adjusted working days (the statutory holidays are computed for every year).
+   */
   isCovered(d: LocalDate): boolean {
     const p = parseParts(d);
     if (!p) throw new RangeError(`date must be a valid 'YYYY-MM-DD' date, got ${JSON.stringify(d)}`);

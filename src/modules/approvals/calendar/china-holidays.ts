@@ -1,11 +1,13 @@
 /**
- * China's statutory holidays and adjusted working days (调休), as published by the `chinese-days` package.
+ * China's holidays and adjusted working days (调休): the State Council's published arrangements (the
+ * `chinese-days` package's data) over the statutory holidays computed from the national rules.
  */
 // The package's functions (isWorkday, getDayDetail, ...) build their tables by parsing dates as UTC and
 // formatting them in local time, so in any UTC-negative server time zone every lookup is one day off
 // and weekends are misjudged. Its published JSON (the same data, keyed by 'YYYY-MM-DD') has no such
 // dependency, so this adapter reads that instead.
 import rawData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { statutoryHolidayName } from './statutory-holidays.js';
 import type { HolidaySource, LocalDate } from './types.js';
 
 interface ChineseDaysData {
@@ -41,7 +43,7 @@ function buildSource(data: ChineseDaysData): HolidaySource {
   const years = new Set<number>();
   const holidays = readTable(data.holidays, 'holidays', years);
   const workdays = readTable(data.workdays, 'workdays', years);
-    const sorted = [...years].sort((a, b) => a - b);
+  const sorted = [...years].sort((a, b) => a - b);
   const from = sorted[0];
   const to = sorted.at(-1);
   if (from === undefined || to === undefined) throw new Error('chinese-days data: no years');
@@ -64,4 +66,24 @@ let shared: HolidaySource | undefined;
 export function chineseDaysSource(): HolidaySource {
   shared ??= buildSource(rawData);
   return shared;
+}
+
+let combined: HolidaySource | undefined;
+
+/**
+ * The hub's holiday source: the published arrangements (bridging days off, adjusted working days) where
+ * a notice exists, and in every year the statutory holidays the rules fix, so a year without a notice
+ * still has its 元旦, 春节, 清明, 劳动节, 端午, 中秋 and 国庆节 off. Coverage stays that of the
+ * published data: a year without a notice lacks its bridging days and adjusted working days.
+ */
+export function chinaHolidaySource(): HolidaySource {
+  if (combined) return combined;
+  const published = chineseDaysSource();
+  combined = {
+    isHoliday: (d) => published.isHoliday(d) || statutoryHolidayName(d) !== null,
+    isAdjustedWorkday: (d) => published.isAdjustedWorkday(d),
+    holidayName: (d) => published.holidayName(d) ?? statutoryHolidayName(d),
+    coveredYears: () => published.coveredYears(),
+  };
+  return combined;
 }

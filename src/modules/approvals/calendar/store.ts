@@ -1,13 +1,14 @@
 /**
- * The working-day calendar as the hub uses it: the statutory holiday source plus the
- * administrator's overrides (CalendarOverride rows), and conversions between database dates
- * (UTC-midnight Date values of @db.Date columns) and Shanghai calendar days.
+ * The working-day calendar as the hub uses it: the holiday source (published arrangements over the
+ * statutory holidays computed for every year) plus the administrator's overrides (CalendarOverride
+ * rows), and conversions between database dates (UTC-midnight Date values of @db.Date columns) and
+ * Shanghai calendar days.
  */
 import type { PrismaClient } from '../../../generated/prisma/client.js';
 import type { BaseContext } from '../../../platform/context.js';
 import { badInput } from '../../../platform/errors.js';
 import {
-  chineseDaysSource,
+  chinaHolidaySource,
   isLocalDate,
   shanghaiDate,
   WorkingCalendar,
@@ -32,7 +33,7 @@ export function shanghaiToday(now: Date = new Date()): LocalDate {
   return shanghaiDate(now);
 }
 
-const source = chineseDaysSource();
+const source = chinaHolidaySource();
 
 /** Builds the calendar from the holiday source and the current overrides. */
 export async function loadWorkingCalendar(prisma: Pick<PrismaClient, 'calendarOverride'>): Promise<WorkingCalendar> {
@@ -48,7 +49,10 @@ export interface CalendarDay {
   working: boolean;
   name: string | null;
   overridden: boolean;
-  /** Whether the holiday source or an override knows this day's year. */
+  /**
+   * Whether the published arrangements or an override know this day's year; when false the statutory
+   * holidays are still off, but bridging days and adjusted working days (调休) are unknown.
+   */
   covered: boolean;
 }
 

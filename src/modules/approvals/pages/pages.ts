@@ -1,8 +1,9 @@
 /**
  * HTML of the approval workflow's public pages: the item guide (明白册), the acceptance receipt
  * (受理回执) and case progress. Self-contained (no external assets), printable, no personal data
- * beyond what the receipt holder already has.
+ * beyond what the receipt holder already has. All text in Chinese, all times in Beijing time.
  */
+import { shanghaiTimeHtml } from '../../../web/time.js';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -24,7 +25,7 @@ footer{color:#666;font-size:13px;margin-top:16px;text-align:center}
 export function page(title: string, body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${esc(title)}</title><style>${STYLE}</style></head>
-<body><main>${body}<footer>海珠区政务服务 · 一台两库 · Data-Sharing Hub</footer></main></body></html>`;
+<body><main>${body}<footer>海珠区政务服务 · 一台两库</footer></main></body></html>`;
 }
 
 const PLACE: Record<string, string> = { DISTRICT_CENTRE: '区政务服务中心', STREET_CENTRE: '街道政务服务中心', COMMUNITY_STATION: '社区服务站' };
@@ -74,7 +75,8 @@ export interface GuideItem {
   department: { name: string | null } | null;
 }
 
-export function guidePage(i: GuideItem): string {
+/** The guide of an item; licenceTypeName is the name of the licence it produces (the item carries only its code). */
+export function guidePage(i: GuideItem, licenceTypeName: string | null): string {
   const list = (xs: string[]) => (xs.length ? `<ol>${xs.map((x) => `<li>${esc(x)}</li>`).join('')}</ol>` : '<p>无</p>');
   const materials = i.materials
     .map(
@@ -97,7 +99,7 @@ export function guidePage(i: GuideItem): string {
 <dt>法定时限</dt><dd>${i.statutoryLimitDays} 个工作日</dd>
 <dt>承诺时限</dt><dd>${i.committedLimitDays === 0 ? '即时办结' : `${i.committedLimitDays} 个工作日`}${i.onTheSpot ? '（即办件）' : ''}</dd>
 <dt>网上办理</dt><dd>${esc(ONLINE[i.online] ?? i.online)}</dd>
-${i.producesLicenceType ? `<dt>办理结果</dt><dd>${esc(i.producesLicenceType)}（自动归集至证照库，无需再次提交）</dd>` : ''}
+${i.producesLicenceType ? `<dt>办理结果</dt><dd>${esc(licenceTypeName ?? i.producesLicenceType)}（自动归集至证照库，无需再次提交）</dd>` : ''}
 <dt>咨询电话</dt><dd>${esc(i.consultationPhone ?? '—')}</dd>
 <dt>监督电话</dt><dd>${esc(i.supervisionPhone ?? '—')}</dd>
 </dl></div>
@@ -148,7 +150,7 @@ export function receiptPage(r: ReceiptView, qrSvg: string): string {
 <dt>申请人</dt><dd>${esc(r.applicantName)}</dd>
 <dt>办理部门</dt><dd>${esc(r.department?.name ?? '')}</dd>
 <dt>受理地点</dt><dd>${esc(PLACE[r.acceptancePlace] ?? r.acceptancePlace)}</dd>
-${accepted ? `<dt>受理时间</dt><dd>${esc(r.acceptedAt ? new Date(r.acceptedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }) : '')}</dd>
+${accepted ? `<dt>受理时间</dt><dd>${r.acceptedAt ? `${shanghaiTimeHtml(r.acceptedAt)}（北京时间）` : ''}</dd>
 <dt>办理时限</dt><dd>${r.limitDays} 个工作日（法定 ${r.statutoryLimitDays} 个工作日）</dd>
 <dt>办结期限</dt><dd>${esc(r.deadline ?? '')} 前</dd>` : ''}
 <dt>咨询电话</dt><dd>${esc(r.consultationPhone ?? '—')}</dd>
@@ -195,7 +197,7 @@ const ACTION: Record<string, string> = {
 export function progressPage(p: ProgressView): string {
   const light = p.trafficLight ? `<span class="tag ${p.trafficLight}">${esc(LIGHT[p.trafficLight] ?? p.trafficLight)}</span>` : '';
   const steps = p.steps
-    .map((s) => `<li>${esc(new Date(s.occurredAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' }))} · ${esc(ACTION[s.action] ?? s.action)}</li>`)
+    .map((s) => `<li>${shanghaiTimeHtml(s.occurredAt)} · ${esc(ACTION[s.action] ?? s.action)}</li>`)
     .join('');
   const outcome = p.outcome === 'APPROVED' ? '准予许可' : p.outcome === 'REJECTED' ? '不予许可' : null;
   return page(
@@ -212,11 +214,12 @@ ${p.concludedOn ? `<dt>办结日期</dt><dd>${esc(p.concludedOn)}${p.onTime === 
 ${outcome ? `<dt>办理结果</dt><dd>${outcome}</dd>` : ''}
 </dl></div>
 ${p.outstandingMaterials.length ? `<h2>待补正材料</h2><div class="card"><ol>${p.outstandingMaterials.map((m) => `<li>${esc(m.name)}</li>`).join('')}</ol></div>` : ''}
-<h2>办理过程</h2><div class="card"><ol class="steps">${steps}</ol></div>`,
+<h2>办理过程</h2><div class="card"><ol class="steps">${steps}</ol><p class="muted">以上时间均为北京时间。</p></div>`,
   );
 }
 
-export function notFoundPage(title: string, message: string): string {
+/** A page with only a title and a message: not found, refused, unavailable. */
+export function messagePage(title: string, message: string): string {
   return page(title, `<h1>${esc(title)}</h1><div class="card"><p>${esc(message)}</p></div>`);
 }
 

@@ -2,14 +2,18 @@
  * Public pages of the approval workflow: item guides, printable receipts, progress lookup.
  * Each page reads through the GraphQL API as the public, like the QR verification page.
  */
+// The guide names the licence an item produces by asking the licences subgraph's public licenceTypes
+// (a handful of rows) in the same operation: LicenceType is not a federation entity, and the approvals
+// subgraph keeps only the code.
 import type { ApolloServer } from '@apollo/server';
 import express, { type Router } from 'express';
 import type { GatewayContext } from '../../../platform/context.js';
 import type { Platform } from '../../../platform/context.js';
 import { qrSvg } from '../../../platform/qr/render.js';
+import { publicErrorHandler } from '../../../web/errors.js';
 import {
   guidePage,
-  notFoundPage,
+  messagePage,
   progressFormPage,
   progressPage,
   receiptPage,
@@ -27,6 +31,7 @@ const GUIDE = `query Guide($code: String!) {
     dependsOn { code name }
     department { name }
   }
+  licenceTypes { code name }
 }`;
 
 const RECEIPT = `query Receipt($r: String!, $c: String!) {
@@ -58,12 +63,16 @@ export function approvalsRoutes(
   }
 
   router.get('/guide/:code', async (req, res) => {
-    const data = await query<{ serviceItem: GuideItem | null }>(GUIDE, { code: req.params.code });
+    const data = await query<{ serviceItem: GuideItem | null; licenceTypes: { code: string; name: string }[] | null }>(GUIDE, {
+      code: req.params.code,
+    });
     if (!data?.serviceItem) {
-      res.status(404).type('html').send(notFoundPage('未找到事项', `目录中没有编码为 ${req.params.code} 的事项。`));
+      res.status(404).type('html').send(messagePage('未找到事项', `目录中没有编码为 ${req.params.code} 的事项。`));
       return;
     }
-    res.set('cache-control', 'public, max-age=300').type('html').send(guidePage(data.serviceItem));
+    const produces = data.serviceItem.producesLicenceType;
+    const licenceTypeName = produces ? (data.licenceTypes?.find((t) => t.code === produces)?.name ?? null) : null;
+    res.set('cache-control', 'public, max-age=300').type('html').send(guidePage(data.serviceItem, licenceTypeName));
   });
 
   router.get('/receipts/:receiptNumber', async (req, res) => {
@@ -71,7 +80,7 @@ export function approvalsRoutes(
     const code = typeof req.query.code === 'string' ? req.query.code : '';
     const data = code ? await query<{ caseReceipt: ReceiptView | null }>(RECEIPT, { r: req.params.receiptNumber, c: code }) : null;
     if (!data?.caseReceipt) {
-      res.status(404).type('html').send(notFoundPage('未找到回执', '受理编号或查询码不正确。'));
+      res.status(404).type('html').send(messagePage('未找到回执', '受理编号或查询码不正确。'));
       return;
     }
     res.type('html').send(receiptPage(data.caseReceipt, await qrSvg(data.caseReceipt.progressUrl)));
@@ -87,11 +96,19 @@ export function approvalsRoutes(
     }
     const data = await query<{ caseProgress: ProgressView | null }>(PROGRESS, { r: receipt, c: code });
     if (!data?.caseProgress) {
-      res.status(404).type('html').send(notFoundPage('未找到办件', '受理编号或查询码不正确。'));
+      res.status(404).type('html').send(messagePage('未找到办件', '受理编号或查询码不正确。'));
       return;
     }
     res.type('html').send(progressPage(data.caseProgress));
   });
+
+  // A failure inside these pages (database down, a bug) would otherwise reach Express's English
+  // default error page; the public gets a Chinese one, the log gets the error.
+  router.use(
+    publicErrorHandler(platform.logger, (status) =>
+      status < 500 ? messagePage('请求无效', '您访问的地址不正确。') : messagePage('服务暂时不可用', '系统暂时无法处理您的请求，请稍后再试。'),
+    ),
+  );
 
   return router;
 }

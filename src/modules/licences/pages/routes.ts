@@ -8,7 +8,8 @@ import type { GatewayContext } from '../../../platform/context.js';
 import type { Platform } from '../../../platform/context.js';
 import { qrPng, qrSvg } from '../../../platform/qr/render.js';
 import { verifyQrToken } from '../../../platform/qr/tokens.js';
-import { enterprisePage, licencePage, refusedPage, type VerifiedEnterprise, type VerifiedLicence } from './verify-page.js';
+import { publicErrorHandler } from '../../../web/errors.js';
+import { enterprisePage, licencePage, refusalText, refusedPage, type VerifiedEnterprise, type VerifiedLicence } from './verify-page.js';
 
 const LOOKUP = `query VerifyQr($token: String!) {
   qrLookup(token: $token) {
@@ -37,14 +38,14 @@ export function qrRoutes(
     const { token, format } = req.params;
     const verified = await verifyQrToken(platform.qr, token);
     if (!verified.ok) {
-      res.status(400).type('text/plain').send(`QR code refused (${verified.code}): ${verified.message}`);
+      res.status(400).type('text/plain; charset=utf-8').send(`二维码无效，无法生成图片：${refusalText(verified.code)}`);
       return;
     }
     const url = `${platform.config.publicUrl}/q/${token}`;
     res.set('cache-control', 'public, max-age=86400');
     if (format === 'png') res.type('png').send(await qrPng(url));
     else if (format === 'svg') res.type('image/svg+xml').send(await qrSvg(url));
-    else res.status(404).type('text/plain').send('Use qr.png or qr.svg');
+    else res.status(404).type('text/plain; charset=utf-8').send('不支持的图片格式，请使用 qr.png 或 qr.svg。');
   });
 
   router.get('/q/:token', async (req, res) => {
@@ -59,12 +60,14 @@ export function qrRoutes(
     if (error || !found) {
       const code = String(error?.extensions?.code ?? 'NOT_FOUND');
       const status = code === 'BAD_USER_INPUT' ? 400 : code === 'NOT_FOUND' || !found ? 404 : 500;
-      res.status(status).type('html').send(refusedPage(status, String(error?.extensions?.reason ?? code), error?.message ?? 'Not found'));
+      if (status >= 500) platform.logger.error({ code, message: error?.message }, 'QR verification page failed');
+      res.status(status).type('html').send(refusedPage(status, String(error?.extensions?.reason ?? code)));
       return;
     }
     if (found.target === 'LICENCE' && found.licence) res.type('html').send(licencePage(found.licence, new Date()));
     else if (found.enterprise) res.type('html').send(enterprisePage(found.enterprise, new Date()));
-    else res.status(404).type('html').send(refusedPage(404, 'NOT_FOUND', 'The enterprise this QR code points to is not registered.'));
+    else res.status(404).type('html').send(refusedPage(404, 'NOT_FOUND'));
   });
+  router.use(publicErrorHandler(platform.logger, (status) => refusedPage(status, status >= 500 ? 'ERROR' : 'BAD_REQUEST')));
   return router;
 }
