@@ -13,5 +13,5 @@ export const licencesModule: HubModule = {
 
 export { attributeProblems, coerceAttributes, parseAttributeSchema, type AttributeDefinition, type AttributeValue } from './attributes.js';
 export { cacheLicence, licenceCacheKey } from './cache.js';
-export { applyTransition, licenceChangePayload } from './service.js';
+export { applyTransition, issueLicenceInTx, licenceChangePayload, type NewLicence } from './service.js';
 export { shanghaiToday, TRANSITIONS, visibleStatus, type VisibleLicenceStatus } from './status.js';

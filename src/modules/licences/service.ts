@@ -4,7 +4,7 @@
  * caller's scope and department, changes the row conditionally on its current status, records
  * the history event in the same transaction, and puts the new row in the cache after commit.
  */
-import { Prisma, type Licence } from '../../generated/prisma/client.js';
+import { Prisma, type Licence, type LicenceType } from '../../generated/prisma/client.js';
 import type { LicenceAction } from '../../generated/prisma/enums.js';
 import { assertScope, type Caller } from '../../platform/auth/caller.js';
 import type { Scope } from '../../platform/auth/scopes.js';
@@ -74,6 +74,75 @@ function addMonths(d: Date, months: number): Date {
   return new Date(r.getTime() - 86_400_000);
 }
 
+/** The last valid day of a licence of this type valid from `validFrom`; null when the type does not expire. */
+function defaultValidUntil(type: Pick<LicenceType, 'validityMonths'>, validFrom: Date): Date | null {
+  return type.validityMonths ? addMonths(validFrom, type.validityMonths) : null;
+}
+
+/** A licence whose content has been checked, as {@link issueLicenceInTx} inserts it. */
+export interface NewLicence {
+  type: Pick<LicenceType, 'code' | 'issuingDepartmentCode' | 'validityMonths'>;
+  number: string;
+  holderUscc: string;
+  issuedOn: Date;
+  validFrom: Date;
+  /** undefined: the type's default validity; null: no expiry. */
+  validUntil?: Date | null;
+  scope: string;
+  attributes: Record<string, AttributeValue>;
+  sourceRecordId: string;
+  sourceVersion: number;
+}
+
+/**
+ * Inserts a VALID licence with its ISSUED history event and its CREATED change-feed row, inside
+ * the caller's transaction (the issueLicence mutation, or a case concluded in approvals). No
+ * permission or content check: callers check first. `changes` is the feed payload when the
+ * writer publishes its own (default: {@link licenceChangePayload}).
+ */
+export async function issueLicenceInTx(
+  tx: Tx,
+  l: NewLicence,
+  how: { issuer: { systemId: string; departmentCode: string }; reason: string; changes?: (created: Licence) => Record<string, unknown> },
+): Promise<Licence> {
+  const { issuer } = how;
+  const created = await tx.licence.create({
+    data: {
+      typeCode: l.type.code,
+      number: l.number,
+      holderUscc: l.holderUscc,
+      issuingDepartmentCode: l.type.issuingDepartmentCode,
+      issuedOn: l.issuedOn,
+      validFrom: l.validFrom,
+      validUntil: l.validUntil !== undefined ? l.validUntil : defaultValidUntil(l.type, l.validFrom),
+      scope: l.scope,
+      attributes: l.attributes,
+      sourceSystemId: issuer.systemId,
+      sourceRecordId: l.sourceRecordId,
+      sourceVersion: l.sourceVersion,
+    },
+  });
+  await tx.licenceEvent.create({
+    data: {
+      licenceId: created.id,
+      action: 'ISSUED',
+      toStatus: 'VALID',
+      reason: how.reason,
+      actorSystemId: issuer.systemId,
+      actorDepartmentCode: issuer.departmentCode,
+    },
+  });
+  await recordChange(tx, {
+    entityType: 'LICENCE',
+    entityId: created.id,
+    action: 'CREATED',
+    revision: created.revision,
+    actor: { systemId: issuer.systemId, departmentCode: issuer.departmentCode },
+    changes: (how.changes ?? licenceChangePayload)(created),
+  });
+  return created;
+}
+
 function throwProblems(problems: { field: string; message: string }[]): void {
   if (problems.length === 0) return;
   throw badInput(`Invalid licence: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
@@ -88,8 +157,7 @@ export async function issueLicence(ctx: BaseContext, input: IssueLicenceInput): 
   const holder = await ctx.prisma.enterprise.findUnique({ where: { uscc: input.holderUscc }, select: { uscc: true } });
   if (!holder) throw notFound(`No enterprise has the USCC ${input.holderUscc}; register it in the Subject Library first`, { field: 'holderUscc' });
 
-  const validUntil =
-    input.validUntil !== undefined ? input.validUntil : type.validityMonths ? addMonths(input.validFrom, type.validityMonths) : null;
+  const validUntil = input.validUntil !== undefined ? input.validUntil : defaultValidUntil(type, input.validFrom);
   const problems: { field: string; message: string }[] = [];
   if (!input.number.trim() || input.number.length > 64) problems.push({ field: 'number', message: 'must be 1 to 64 characters' });
   if (!input.scope.trim()) problems.push({ field: 'scope', message: 'must not be empty' });
@@ -99,43 +167,24 @@ export async function issueLicence(ctx: BaseContext, input: IssueLicenceInput): 
   throwProblems(problems);
 
   try {
-    const licence = await ctx.prisma.$transaction(async (tx) => {
-      const created = await tx.licence.create({
-        data: {
-          typeCode: type.code,
+    const licence = await ctx.prisma.$transaction((tx) =>
+      issueLicenceInTx(
+        tx,
+        {
+          type,
           number: input.number.trim(),
           holderUscc: input.holderUscc,
-          issuingDepartmentCode: type.issuingDepartmentCode,
           issuedOn: input.issuedOn,
           validFrom: input.validFrom,
           validUntil,
           scope: input.scope.trim(),
           attributes: input.attributes,
-          sourceSystemId: caller.systemId,
           sourceRecordId: input.sourceRecordId ?? `${type.code}:${input.number.trim()}`,
           sourceVersion: input.sourceVersion ?? 1,
         },
-      });
-      await tx.licenceEvent.create({
-        data: {
-          licenceId: created.id,
-          action: 'ISSUED',
-          toStatus: 'VALID',
-          reason: 'issued',
-          actorSystemId: caller.systemId,
-          actorDepartmentCode: caller.departmentCode,
-        },
-      });
-      await recordChange(tx, {
-        entityType: 'LICENCE',
-        entityId: created.id,
-        action: 'CREATED',
-        revision: created.revision,
-        actor: { systemId: caller.systemId, departmentCode: caller.departmentCode },
-        changes: licenceChangePayload(created),
-      });
-      return created;
-    });
+        { issuer: caller, reason: 'issued' },
+      ),
+    );
     await cacheLicence(ctx, licence);
     ctx.logger.info({ licenceId: licence.id, type: type.code, system: caller.systemName }, 'licence issued');
     return licence;
