@@ -80,16 +80,8 @@ function defaultValidUntil(type: Pick<LicenceType, 'validityMonths'>, validFrom:
 }
 
 /** A licence whose content has been checked, as {@link issueLicenceInTx} inserts it. */
-export interface NewLicence {
+export interface NewLicence extends Omit<IssueLicenceInput, 'typeCode' | 'sourceRecordId' | 'sourceVersion'> {
   type: Pick<LicenceType, 'code' | 'issuingDepartmentCode' | 'validityMonths'>;
-  number: string;
-  holderUscc: string;
-  issuedOn: Date;
-  validFrom: Date;
-  /** undefined: the type's default validity; null: no expiry. */
-  validUntil?: Date | null;
-  scope: string;
-  attributes: Record<string, AttributeValue>;
   sourceRecordId: string;
   sourceVersion: number;
 }
