@@ -16,6 +16,6 @@ export const approvalsModule: HubModule = {
 export { importCatalogueText } from './catalogue/catalogue.js';
 export { caseStatistics } from './statistics.js';
 // The working-day calendar and the lifecycle, for the demo case generator in prisma/seed.
-export { addDays, type Pause } from './calendar/calendar.js';
+export { addDays, type Pause, type WorkingCalendar } from './calendar/calendar.js';
 export { fromLocal, loadWorkingCalendar, shanghaiToday, type LocalDate } from './calendar/store.js';
 export { handlingPath, SPECIAL_STAGE_KINDS } from './cases/lifecycle.js';

@@ -6,7 +6,14 @@ import { builder } from './builder.js';
 import { createApprovalsContext, type ApprovalsContext } from './context.js';
 import './types/refs.js';
 import './types/service-item.js';
+// Import order is the order of the Query and Mutation fields in the printed SDL.
 import './types/case.js';
+import './types/case-inbox.js';
+import './types/case-progress.js';
+import './types/case-receipt.js';
+import './types/submit-case.js';
+import './types/case-handling.js';
+import './types/conclude-case.js';
 import './types/statistics.js';
 
 export const approvalsSubgraph: SubgraphModule<ApprovalsContext> = {

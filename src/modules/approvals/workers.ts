@@ -5,10 +5,10 @@
 import type { Notification } from '../../generated/prisma/client.js';
 import type { Platform } from '../../platform/context.js';
 import { loadWorkingCalendar, shanghaiToday } from './calendar/store.js';
-import { caseClock, pausesOf } from './cases/cases.js';
+import { caseClock, pausesOf } from './cases/shared.js';
 import { OPEN_STATES } from './cases/lifecycle.js';
 import { createNotifier, type Notifier } from './notifications/notifier.js';
-import { enqueueNotification, type OutgoingMessage } from './notifications/outbox.js';
+import { enqueueNotification, notificationPayload, type OutgoingMessage } from './notifications/outbox.js';
 
 const MAX_BACKOFF_MS = 3_600_000;
 const BATCH = 50;
@@ -19,8 +19,7 @@ export function backoffMs(base: number, attempts: number): number {
 }
 
 function toMessage(n: Notification): OutgoingMessage {
-  const p = (n.payload ?? {}) as Record<string, unknown>;
-  const { text, receiptNumber, progressUrl, ...data } = p;
+  const { text, receiptNumber, progressUrl, ...data } = notificationPayload(n.payload);
   return {
     id: n.id,
     kind: n.kind,

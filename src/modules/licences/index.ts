@@ -13,5 +13,5 @@ export const licencesModule: HubModule = {
 
 export { attributeProblems, coerceAttributes, parseAttributeSchema, type AttributeDefinition, type AttributeValue } from './attributes.js';
 export { cacheLicence, licenceCacheKey } from './cache.js';
-export { applyTransition, issueProblems, licenceChangePayload } from './service.js';
+export { applyTransition, issueLicenceInTx, issueProblems, licenceChangePayload, type NewLicence } from './service.js';
 export { actionFor, reachableFrom, shanghaiToday, TRANSITIONS, visibleStatus, type VisibleLicenceStatus } from './status.js';

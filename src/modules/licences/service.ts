@@ -74,6 +74,67 @@ function addMonths(d: Date, months: number): Date {
   return new Date(r.getTime() - 86_400_000);
 }
 
+/** The last valid day of a licence of this type valid from `validFrom`; null when the type does not expire. */
+function defaultValidUntil(type: Pick<LicenceType, 'validityMonths'>, validFrom: Date): Date | null {
+  return type.validityMonths ? addMonths(validFrom, type.validityMonths) : null;
+}
+
+/** A licence whose content has been checked, as {@link issueLicenceInTx} inserts it. */
+export interface NewLicence extends Omit<IssueLicenceInput, 'typeCode' | 'sourceRecordId' | 'sourceVersion'> {
+  type: Pick<LicenceType, 'code' | 'issuingDepartmentCode' | 'validityMonths'>;
+  sourceRecordId: string;
+  sourceVersion: number;
+}
+
+/**
+ * Inserts a VALID licence with its ISSUED history event and its CREATED change-feed row, inside
+ * the caller's transaction (the issueLicence mutation, or a case concluded in approvals). No
+ * permission or content check: callers check first. `changes` is the feed payload when the
+ * writer publishes its own (default: {@link licenceChangePayload}).
+ */
+export async function issueLicenceInTx(
+  tx: Tx,
+  l: NewLicence,
+  how: { issuer: { systemId: string; departmentCode: string }; reason: string; changes?: (created: Licence) => Record<string, unknown> },
+): Promise<Licence> {
+  const { issuer } = how;
+  const created = await tx.licence.create({
+    data: {
+      typeCode: l.type.code,
+      number: l.number,
+      holderUscc: l.holderUscc,
+      issuingDepartmentCode: l.type.issuingDepartmentCode,
+      issuedOn: l.issuedOn,
+      validFrom: l.validFrom,
+      validUntil: l.validUntil !== undefined ? l.validUntil : defaultValidUntil(l.type, l.validFrom),
+      scope: l.scope,
+      attributes: l.attributes,
+      sourceSystemId: issuer.systemId,
+      sourceRecordId: l.sourceRecordId,
+      sourceVersion: l.sourceVersion,
+    },
+  });
+  await tx.licenceEvent.create({
+    data: {
+      licenceId: created.id,
+      action: 'ISSUED',
+      toStatus: 'VALID',
+      reason: how.reason,
+      actorSystemId: issuer.systemId,
+      actorDepartmentCode: issuer.departmentCode,
+    },
+  });
+  await recordChange(tx, {
+    entityType: 'LICENCE',
+    entityId: created.id,
+    action: 'CREATED',
+    revision: created.revision,
+    actor: { systemId: issuer.systemId, departmentCode: issuer.departmentCode },
+    changes: (how.changes ?? licenceChangePayload)(created),
+  });
+  return created;
+}
+
 function throwProblems(problems: { field: string; message: string }[]): void {
   if (problems.length === 0) return;
   throw badInput(`Invalid licence: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
@@ -102,48 +163,28 @@ export async function issueLicence(ctx: BaseContext, input: IssueLicenceInput): 
   const holder = await ctx.prisma.enterprise.findUnique({ where: { uscc: input.holderUscc }, select: { uscc: true } });
   if (!holder) throw notFound(`No enterprise has the USCC ${input.holderUscc}; register it in the Subject Library first`, { field: 'holderUscc' });
 
-  const validUntil =
-    input.validUntil !== undefined ? input.validUntil : type.validityMonths ? addMonths(input.validFrom, type.validityMonths) : null;
+  const validUntil = input.validUntil !== undefined ? input.validUntil : defaultValidUntil(type, input.validFrom);
   throwProblems(issueProblems({ ...input, validUntil }, type));
 
   try {
-    const licence = await ctx.prisma.$transaction(async (tx) => {
-      const created = await tx.licence.create({
-        data: {
-          typeCode: type.code,
+    const licence = await ctx.prisma.$transaction((tx) =>
+      issueLicenceInTx(
+        tx,
+        {
+          type,
           number: input.number.trim(),
           holderUscc: input.holderUscc,
-          issuingDepartmentCode: type.issuingDepartmentCode,
           issuedOn: input.issuedOn,
           validFrom: input.validFrom,
           validUntil,
           scope: input.scope.trim(),
           attributes: input.attributes,
-          sourceSystemId: caller.systemId,
           sourceRecordId: input.sourceRecordId ?? `${type.code}:${input.number.trim()}`,
           sourceVersion: input.sourceVersion ?? 1,
         },
-      });
-      await tx.licenceEvent.create({
-        data: {
-          licenceId: created.id,
-          action: 'ISSUED',
-          toStatus: 'VALID',
-          reason: 'issued',
-          actorSystemId: caller.systemId,
-          actorDepartmentCode: caller.departmentCode,
-        },
-      });
-      await recordChange(tx, {
-        entityType: 'LICENCE',
-        entityId: created.id,
-        action: 'CREATED',
-        revision: created.revision,
-        actor: { systemId: caller.systemId, departmentCode: caller.departmentCode },
-        changes: licenceChangePayload(created),
-      });
-      return created;
-    });
+        { issuer: caller, reason: 'issued' },
+      ),
+    );
     await cacheLicence(ctx, licence);
     ctx.logger.info({ licenceId: licence.id, type: type.code, system: caller.systemName }, 'licence issued');
     return licence;

@@ -38,12 +38,13 @@ export function allowedFrom(action: CaseAction, steps: readonly string[]): CaseS
     case 'UNDERTAKE':
       return path.includes('UNDERTAKEN') ? ['ACCEPTED'] : [];
     case 'REVIEW': {
-      const i = path.indexOf('REVIEWED');
-      return i > 0 ? [path[i - 1]!] : [];
+      const before = path[path.indexOf('REVIEWED') - 1];
+      return before ? [before] : [];
     }
     case 'APPROVE':
     case 'REJECT':
-      return [path[path.length - 1]!];
+      // The path always starts at ACCEPTED, so it has a last state.
+      return [path[path.length - 1] ?? 'ACCEPTED'];
     case 'CONCLUDE':
       return ['APPROVED', 'REJECTED'];
   }

@@ -3,13 +3,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LICENCE_TYPES } from '../../../../adapters/canonical.js';
-import {
-  catalogueItemSchema,
-  catalogueToYaml,
-  parseCatalogue,
-  type CatalogueItem,
-  type CatalogueProblem,
-} from './catalogue-file.js';
+import { parseCatalogue } from './catalogue-file.js';
+import type { CatalogueItem } from './catalogue-format.js';
+import type { CatalogueProblem } from './catalogue-problems.js';
+import { catalogueToYaml } from './catalogue-yaml.js';
+import { catalogueItemSchema } from './item-rules.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../../prisma/seed/catalogue/haizhu-catalogue.yaml', import.meta.url));
 // The department codes of prisma/seed/demo.ts (not imported: that module pulls in the database client).

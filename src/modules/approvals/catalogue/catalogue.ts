@@ -3,10 +3,13 @@
  * against the departments and licence types in the database; a file with any problem imports
  * nothing and every problem is reported at once.
  */
-import type { PrismaClient } from '../../../generated/prisma/client.js';
+import { z } from 'zod';
+import type { PrismaClient, ServiceItem } from '../../../generated/prisma/client.js';
 import { assertScope } from '../../../platform/auth/caller.js';
 import type { BaseContext } from '../../../platform/context.js';
-import { parseCatalogue, type CatalogueItem, type CatalogueProblem } from './catalogue-file.js';
+import { parseCatalogue } from './catalogue-file.js';
+import { MATERIAL_REQUIREMENTS, type CatalogueItem } from './catalogue-format.js';
+import type { CatalogueProblem } from './catalogue-problems.js';
 
 export type CatalogueImportResult =
   | { ok: true; created: number; updated: number; items: number }
@@ -66,27 +69,36 @@ export async function importCatalogue(ctx: BaseContext, text: string, file: stri
   return result;
 }
 
-export interface ItemMaterial {
-  code: string;
-  name: string;
-  form: string;
-  copies: number;
-  requirement: 'REQUIRED' | 'CONDITIONAL';
-  condition?: string;
-  note?: string;
-}
+// Readers of ServiceItem's JSON columns, as the import writes them (rowOf above): checked where
+// they are read, so a malformed row fails loudly instead of flowing on mistyped.
+const itemMaterial = z.object({
+  code: z.string(),
+  name: z.string(),
+  form: z.string(),
+  copies: z.number().int(),
+  requirement: z.enum(MATERIAL_REQUIREMENTS),
+  condition: z.string().optional(),
+  note: z.string().optional(),
+});
+const itemFee = z.object({ name: z.string(), amountYuan: z.string(), basis: z.string() });
 
-export interface ItemFee {
-  name: string;
-  amountYuan: string;
-  basis: string;
+/** A material of an item as stored in ServiceItem.materials. */
+export type ItemMaterial = z.infer<typeof itemMaterial>;
+/** A fee of an item as stored in ServiceItem.fees. */
+export type ItemFee = z.infer<typeof itemFee>;
+
+function readList<T>(schema: z.ZodType<T>, json: unknown, what: string): T[] {
+  const parsed = z.array(schema).safeParse(json);
+  if (!parsed.success) throw new Error(`${what} is not what the catalogue import writes (${parsed.error.message})`);
+  return parsed.data;
 }
 
 /** ServiceItem.materials as written by the import. */
-export function itemMaterials(json: unknown): ItemMaterial[] {
-  return Array.isArray(json) ? (json as ItemMaterial[]) : [];
+export function itemMaterials(item: Pick<ServiceItem, 'code' | 'materials'>): ItemMaterial[] {
+  return readList(itemMaterial, item.materials, `Item ${item.code}: materials`);
 }
 
-export function itemFees(json: unknown): ItemFee[] {
-  return Array.isArray(json) ? (json as ItemFee[]) : [];
+/** ServiceItem.fees as written by the import; empty for a free item. */
+export function itemFees(item: Pick<ServiceItem, 'code' | 'fees'>): ItemFee[] {
+  return readList(itemFee, item.fees, `Item ${item.code}: fees`);
 }

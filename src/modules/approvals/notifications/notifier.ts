@@ -73,10 +73,13 @@ export class SmsGatewayNotifier implements Notifier {
 export function createNotifier(config: HubConfig, logger: Logger): Notifier {
   const n = config.notifier;
   switch (n.driver) {
+    // src/config refuses these drivers without their URL at start-up; checked again for the type.
     case 'webhook':
-      return new WebhookNotifier(n.webhookUrl!, n.timeoutMs);
+      if (!n.webhookUrl) throw new Error('NOTIFIER_DRIVER=webhook needs NOTIFIER_WEBHOOK_URL');
+      return new WebhookNotifier(n.webhookUrl, n.timeoutMs);
     case 'sms':
-      return new SmsGatewayNotifier(n.smsGatewayUrl!, n.smsGatewayToken, n.timeoutMs);
+      if (!n.smsGatewayUrl) throw new Error('NOTIFIER_DRIVER=sms needs SMS_GATEWAY_URL');
+      return new SmsGatewayNotifier(n.smsGatewayUrl, n.smsGatewayToken, n.timeoutMs);
     default:
       return new LogNotifier(logger);
   }

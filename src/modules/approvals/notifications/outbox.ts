@@ -3,6 +3,7 @@
  * same transaction as the case change they report, and delivered later by the workers, so a
  * failing SMS gateway never blocks or undoes a case transaction.
  */
+import { z } from 'zod';
 import type { Prisma } from '../../../generated/prisma/client.js';
 
 export type NotificationKind =
@@ -34,6 +35,14 @@ export interface NotificationPayload {
   receiptNumber: string;
   progressUrl?: string;
   [key: string]: unknown;
+}
+
+const payloadShape = z.record(z.string(), z.unknown());
+
+/** Notification.payload as {@link enqueueNotification} writes it (an object); anything else reads as empty, and the message falls back to its kind. */
+export function notificationPayload(json: unknown): Record<string, unknown> {
+  const parsed = payloadShape.safeParse(json);
+  return parsed.success ? parsed.data : {};
 }
 
 /** Adds a message to the outbox; call inside the case change's transaction. */

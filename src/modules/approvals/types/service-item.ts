@@ -5,7 +5,7 @@ import type { Prisma, ServiceItem } from '../../../generated/prisma/client.js';
 import { AcceptancePlace, Audience, OnlineLevel } from '../../../generated/prisma/enums.js';
 import { importCatalogue } from '../catalogue/catalogue.js';
 import { itemFees, itemMaterials, type ItemFee, type ItemMaterial } from '../catalogue/catalogue.js';
-import type { CatalogueProblem } from '../catalogue/catalogue-file.js';
+import type { CatalogueProblem } from '../catalogue/catalogue-problems.js';
 import { builder } from '../builder.js';
 import { DepartmentRef } from './refs.js';
 
@@ -51,13 +51,13 @@ export const ServiceItemType = builder.prismaObject('ServiceItem', {
     onTheSpot: t.exposeBoolean('onTheSpot', { description: 'Completed on the spot (即办).' }),
     conditions: t.exposeStringList('conditions', { description: '受理条件' }),
     legalBasis: t.exposeStringList('legalBasis', { description: '设定依据' }),
-    materials: t.field({ type: [MaterialType], description: '申请材料 (the one-time notice checks against these)', resolve: (i) => itemMaterials(i.materials) }),
+    materials: t.field({ type: [MaterialType], description: '申请材料 (the one-time notice checks against these)', resolve: (i) => itemMaterials(i) }),
     steps: t.exposeStringList('steps', { description: 'Standard steps, in order: ACCEPTANCE, UNDERTAKING, REVIEW, APPROVAL, CONCLUSION.' }),
     specialStages: t.exposeStringList('specialStages', { description: 'Special stages whose time is not counted (听证, 现场勘察, 检测...).' }),
     statutoryLimitDays: t.exposeInt('statutoryLimitDays', { description: '法定时限, working days.' }),
     committedLimitDays: t.exposeInt('committedLimitDays', { description: '承诺时限, working days: the limit a case is held to.' }),
-    fees: t.field({ type: [FeeType], resolve: (i) => itemFees(i.fees) }),
-    free: t.boolean({ resolve: (i) => itemFees(i.fees).length === 0 }),
+    fees: t.field({ type: [FeeType], resolve: (i) => itemFees(i) }),
+    free: t.boolean({ resolve: (i) => itemFees(i).length === 0 }),
     online: t.expose('online', { type: OnlineLevelEnum }),
     producesLicenceType: t.exposeString('producesLicenceTypeCode', {
       nullable: true,

@@ -3,7 +3,7 @@
  * administrator corrections.
  */
 import { DayKind } from '../../../generated/prisma/enums.js';
-import { setCalendarOverride } from '../calendar/overrides.js';
+import { setCalendarOverride } from '../cases/reschedule.js';
 import { calendarDays, toLocal, type CalendarDay } from '../calendar/store.js';
 import { caseStatistics, type CaseStatistics } from '../statistics.js';
 import { builder } from '../builder.js';

@@ -1,0 +1,243 @@
+/**
+ * One-window submission (一口受理): the application and materials check, the receipt, and either
+ * acceptance (the clock starts) or the one-time notice of everything missing (一次性告知).
+ */
+import type { Case, ServiceItem } from '../../../generated/prisma/client.js';
+import type { AcceptancePlace, CaseChannel } from '../../../generated/prisma/enums.js';
+import { assertScope } from '../../../platform/auth/caller.js';
+import type { BaseContext } from '../../../platform/context.js';
+import { badInput, notFound } from '../../../platform/errors.js';
+import { isValidUscc } from '../../../platform/uscc.js';
+import type { WorkingCalendar } from '../calendar/calendar.js';
+import { fromLocal, loadWorkingCalendar, shanghaiToday, toLocal } from '../calendar/store.js';
+import { itemMaterials, type ItemMaterial } from '../catalogue/catalogue.js';
+import type { MaterialRef } from './json.js';
+import { receiptNumber, verificationCode } from './receipt.js';
+import { actorOf, messagePrefix, notifyApplicant, retryOnUniqueViolation, type SystemCaller, type Tx } from './shared.js';
+
+const ONLINE_CHANNELS: CaseChannel[] = ['ONLINE', 'MOBILE'];
+const PHONE = /^(?:1\d{10}|(?:\d{3,4}-)?\d{7,8})$/;
+const ID_NUMBER = /^\d{17}[\dX]$/;
+
+export interface SubmitCaseInput {
+  itemCode: string;
+  channel: CaseChannel;
+  /** Defaults to the item's first acceptance place for online channels. */
+  acceptancePlace?: AcceptancePlace | null;
+  applicantUscc?: string | null;
+  applicantName: string;
+  applicantIdNumber?: string | null;
+  applicantPhone: string;
+  materials: { code: string; copies?: number | null }[];
+  /** Codes of CONDITIONAL materials whose condition applies to this applicant. */
+  conditionsApplying?: string[] | null;
+}
+
+export interface SubmitCaseResult {
+  case: Case;
+  /** Everything missing, listed once (一次性告知); empty when the case was accepted. */
+  missing: MaterialRef[];
+}
+
+type Problem = { field: string; message: string };
+
+/** An application that passed every check, ready to become a case. */
+interface Application {
+  item: ServiceItem;
+  channel: CaseChannel;
+  place: AcceptancePlace;
+  online: boolean;
+  applicant: { uscc: string | null; name: string; idNumber: string | null; phone: string };
+  received: MaterialRef[];
+  missing: MaterialRef[];
+}
+
+function invalidCase(problems: Problem[]) {
+  return badInput(`Invalid case: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
+}
+
+/** What was received and what is missing, against the item's materials. */
+function materialsCheck(
+  materials: ItemMaterial[],
+  received: { code: string; copies?: number | null }[],
+  conditionsApplying: string[],
+): { received: MaterialRef[]; missing: MaterialRef[]; problems: Problem[] } {
+  const byCode = new Map(materials.map((m) => [m.code, m]));
+  const problems: Problem[] = [];
+  const got = new Map<string, { name: string; copies: number }>();
+  received.forEach((r, i) => {
+    const m = byCode.get(r.code);
+    if (!m) problems.push({ field: `materials[${i}].code`, message: `${r.code} is not a material of this item (known: ${[...byCode.keys()].join(', ')})` });
+    else if (r.copies != null && r.copies < 1) problems.push({ field: `materials[${i}].copies`, message: 'must be at least 1' });
+    else got.set(r.code, { name: m.name, copies: (got.get(r.code)?.copies ?? 0) + (r.copies ?? m.copies) });
+  });
+  conditionsApplying.forEach((code, i) => {
+    const m = byCode.get(code);
+    if (!m || m.requirement !== 'CONDITIONAL') {
+      problems.push({ field: `conditionsApplying[${i}]`, message: `${code} is not a conditional material of this item` });
+    }
+  });
+  const missing: MaterialRef[] = [];
+  for (const m of materials) {
+    const needed = m.requirement === 'REQUIRED' || conditionsApplying.includes(m.code);
+    if (needed && (got.get(m.code)?.copies ?? 0) < m.copies) missing.push({ code: m.code, name: m.name, copies: m.copies });
+  }
+  const receivedRefs = [...got].map(([code, { name, copies }]) => ({ code, name, copies }));
+  return { received: receivedRefs, missing, problems };
+}
+
+/** Where the application is accepted: given, or implied by an online or community channel. */
+function acceptancePlaceOf(item: ServiceItem, input: SubmitCaseInput, online: boolean, problems: Problem[]): AcceptancePlace | undefined {
+  if (online && (item.online === 'NONE' || item.online === 'BOOKING')) {
+    problems.push({ field: 'channel', message: `${item.name} cannot be applied for online (online level ${item.online})` });
+  }
+  const place: AcceptancePlace | undefined =
+    input.acceptancePlace ?? (online ? item.acceptedAt[0] : input.channel === 'COMMUNITY_STATION' ? 'COMMUNITY_STATION' : undefined);
+  if (!place) problems.push({ field: 'acceptancePlace', message: 'say where the application is accepted' });
+  else if (!item.acceptedAt.includes(place)) {
+    problems.push({ field: 'acceptancePlace', message: `${item.name} is accepted at ${item.acceptedAt.join(', ')}, not ${place}` });
+  }
+  if (input.channel === 'COMMUNITY_STATION' && place && place !== 'COMMUNITY_STATION') {
+    problems.push({ field: 'acceptancePlace', message: 'the COMMUNITY_STATION channel is accepted at a COMMUNITY_STATION' });
+  }
+  return place;
+}
+
+/** The applicant as given, trimmed, with the identification the item's audience needs. */
+function applicantOf(item: ServiceItem, input: SubmitCaseInput, problems: Problem[]): Application['applicant'] {
+  const name = input.applicantName.trim();
+  const phone = input.applicantPhone.trim();
+  if (!name || name.length > 200) problems.push({ field: 'applicantName', message: 'must be 1 to 200 characters' });
+  if (!PHONE.test(phone)) problems.push({ field: 'applicantPhone', message: 'is not a phone number (e.g. 13800138000)' });
+  const uscc = input.applicantUscc?.trim() || null;
+  const idNumber = input.applicantIdNumber?.trim().toUpperCase() || null;
+  if (uscc && !isValidUscc(uscc)) problems.push({ field: 'applicantUscc', message: 'is not a valid USCC' });
+  if (idNumber && !ID_NUMBER.test(idNumber)) problems.push({ field: 'applicantIdNumber', message: 'is not a resident ID number (18 characters)' });
+  if (item.audience === 'ENTERPRISE' && !uscc) problems.push({ field: 'applicantUscc', message: `${item.name} is applied for by an enterprise: give its USCC` });
+  if (item.audience === 'PERSON' && !idNumber) problems.push({ field: 'applicantIdNumber', message: `${item.name} is applied for by a person: give the ID number` });
+  return { uscc, name, idNumber, phone };
+}
+
+/** Checks channel, place, applicant and materials, reporting every problem at once. */
+function checkApplication(item: ServiceItem, input: SubmitCaseInput): Application {
+  const problems: Problem[] = [];
+  const online = ONLINE_CHANNELS.includes(input.channel);
+  const place = acceptancePlaceOf(item, input, online, problems);
+  const applicant = applicantOf(item, input, problems);
+  const check = materialsCheck(itemMaterials(item), input.materials, input.conditionsApplying ?? []);
+  problems.push(...check.problems);
+  // A missing place is always among the problems.
+  if (problems.length > 0 || !place) throw invalidCase(problems);
+  return { item, channel: input.channel, place, online, applicant, received: check.received, missing: check.missing };
+}
+
+/** An item that issues a licence issues it to a registered enterprise: refuse the application now, not at conclusion. */
+async function assertHolderRegistered(ctx: BaseContext, { item, applicant }: Application): Promise<void> {
+  if (!item.producesLicenceTypeCode || !applicant.uscc) return;
+  const enterprise = await ctx.prisma.enterprise.findUnique({ where: { uscc: applicant.uscc }, select: { uscc: true } });
+  if (!enterprise) {
+    throw notFound(`No enterprise has the USCC ${applicant.uscc}; ${item.name} issues a licence to a registered enterprise, register it in the Subject Library first`, {
+      field: 'applicantUscc',
+    });
+  }
+}
+
+/** Inserts the case with a new receipt number: ACCEPTED with its deadline, or SUBMITTED with the notice. */
+function insertCase(tx: Tx, a: Application, calendar: WorkingCalendar, now: Date): Promise<Case> {
+  const today = shanghaiToday(now);
+  const complete = a.missing.length === 0;
+  return tx.case.create({
+    data: {
+      receiptNumber: receiptNumber(today),
+      verificationCode: verificationCode(),
+      itemCode: a.item.code,
+      departmentCode: a.item.departmentCode,
+      channel: a.channel,
+      acceptancePlace: a.place,
+      applicantUscc: a.applicant.uscc,
+      applicantName: a.applicant.name,
+      applicantIdNumber: a.applicant.idNumber,
+      applicantPhone: a.applicant.phone,
+      state: complete ? 'ACCEPTED' : 'SUBMITTED',
+      submittedAt: now,
+      limitDays: a.item.committedLimitDays,
+      fullyOnline: a.online && a.item.online === 'FULLY_ONLINE',
+      materialsReceived: a.received.map((m) => ({ ...m })),
+      missingMaterials: a.missing.map((m) => ({ ...m })),
+      ...(complete
+        ? {
+            acceptedAt: now,
+            acceptedOn: fromLocal(today),
+            deadline: fromLocal(calendar.deadline({ acceptedOn: today, limit: a.item.committedLimitDays })),
+            lastLight: null,
+          }
+        : { noticeIssuedAt: now }),
+    },
+  });
+}
+
+/** The ACCEPTED event and the applicant's message with the receipt number and deadline. */
+export async function recordAcceptance(tx: Tx, ctx: BaseContext, c: Case, item: ServiceItem, at: Date, caller: SystemCaller): Promise<void> {
+  await tx.caseEvent.create({
+    data: { caseId: c.id, action: 'ACCEPTED', fromState: 'SUBMITTED', toState: 'ACCEPTED', reason: '材料齐全，予以受理', ...actorOf(caller), occurredAt: at },
+  });
+  const deadline = c.deadline ? toLocal(c.deadline) : '';
+  await notifyApplicant(
+    tx,
+    ctx,
+    c,
+    'ACCEPTED',
+    `${messagePrefix(item.name)}已受理，受理编号${c.receiptNumber}，承诺${c.limitDays}个工作日内办结（${deadline}前）。`,
+    { deadline, limitDays: c.limitDays },
+  );
+}
+
+/** The MATERIALS_MISSING event and the one message listing everything missing. */
+async function recordOneTimeNotice(tx: Tx, ctx: BaseContext, c: Case, item: ServiceItem, missing: MaterialRef[], at: Date, caller: SystemCaller): Promise<void> {
+  const list = missing.map((m, i) => `${i + 1}.${m.name}（${m.copies}份）`).join('；');
+  await tx.caseEvent.create({
+    data: {
+      caseId: c.id,
+      action: 'MATERIALS_MISSING',
+      fromState: 'SUBMITTED',
+      toState: 'SUBMITTED',
+      reason: `一次性告知：${missing.map((m) => m.code).join(', ')}`,
+      ...actorOf(caller),
+      occurredAt: at,
+    },
+  });
+  await notifyApplicant(tx, ctx, c, 'MATERIALS_MISSING', `${messagePrefix(item.name)}申请材料不齐全，请一次性补齐以下材料：${list}。受理编号${c.receiptNumber}。`, {
+    missing,
+  });
+}
+
+/**
+ * One-window acceptance (一口受理): any window with case:accept takes an application for any
+ * department's item. Complete materials: the case is accepted and its clock starts. Missing
+ * materials: the case stays SUBMITTED and one notice lists everything missing.
+ */
+export async function submitCase(ctx: BaseContext, input: SubmitCaseInput): Promise<SubmitCaseResult> {
+  assertScope(ctx.caller, 'case:accept');
+  const caller = ctx.caller;
+  const item = await ctx.prisma.serviceItem.findUnique({ where: { code: input.itemCode } });
+  if (!item) throw notFound(`No catalogue item has the code "${input.itemCode}"`, { field: 'itemCode' });
+  const application = checkApplication(item, input);
+  await assertHolderRegistered(ctx, application);
+
+  const calendar = await loadWorkingCalendar(ctx.prisma);
+  const now = new Date();
+  // A receipt-number collision (1 in 10^8 per day) is retried with a new number.
+  const created = await retryOnUniqueViolation(3, () =>
+    ctx.prisma.$transaction(async (tx) => {
+      const c = await insertCase(tx, application, calendar, now);
+      await tx.caseEvent.create({
+        data: { caseId: c.id, action: 'SUBMITTED', toState: 'SUBMITTED', reason: `channel ${input.channel} at ${application.place}`, ...actorOf(caller), occurredAt: now },
+      });
+      if (application.missing.length === 0) await recordAcceptance(tx, ctx, c, item, now, caller);
+      else await recordOneTimeNotice(tx, ctx, c, item, application.missing, now, caller);
+      return c;
+    }),
+  );
+  ctx.logger.info({ caseId: created.id, receipt: created.receiptNumber, item: item.code, state: created.state, system: caller.systemName }, 'case submitted');
+  return { case: created, missing: application.missing };
+}

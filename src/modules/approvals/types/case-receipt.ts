@@ -1,0 +1,54 @@
+/**
+ * CaseReceipt: the printable acceptance receipt (受理回执), and the caseReceipt query.
+ */
+import { materialsReceived, oneTimeNotice } from '../cases/json.js';
+import { progressUrl } from '../notifications/outbox.js';
+import { builder } from '../builder.js';
+import { CaseMaterialType } from './case-material.js';
+import { CaseChannelEnum, CaseStateEnum } from './case-shared.js';
+import { publicCase, type PublicCase } from './public-case.js';
+import { DepartmentRef } from './refs.js';
+import { AcceptancePlaceEnum } from './service-item.js';
+
+/** An enterprise's name as it is; a person's name with all but the first character masked. */
+function maskedApplicantName(c: PublicCase['c']): string {
+  if (c.applicantUscc) return c.applicantName;
+  return c.applicantName.length <= 1 ? '*' : `${c.applicantName[0]}${'*'.repeat(c.applicantName.length - 1)}`;
+}
+
+const CaseReceiptType = builder.objectRef<PublicCase>('CaseReceipt').implement({
+  description: 'The acceptance receipt (受理回执) for printing: item, limit and deadline, materials received, phones and the progress link.',
+  fields: (t) => ({
+    receiptNumber: t.string({ resolve: ({ c }) => c.receiptNumber }),
+    verificationCode: t.string({ resolve: ({ c }) => c.verificationCode }),
+    itemCode: t.string({ resolve: ({ item }) => item.code }),
+    itemName: t.string({ resolve: ({ item }) => item.name }),
+    department: t.field({ type: DepartmentRef, resolve: ({ c }) => ({ code: c.departmentCode }) }),
+    applicantName: t.string({
+      description: 'Enterprise name, or a person\'s name with the middle masked.',
+      resolve: ({ c }) => maskedApplicantName(c),
+    }),
+    channel: t.field({ type: CaseChannelEnum, resolve: ({ c }) => c.channel }),
+    acceptancePlace: t.field({ type: AcceptancePlaceEnum, resolve: ({ c }) => c.acceptancePlace }),
+    state: t.field({ type: CaseStateEnum, resolve: ({ c }) => c.state }),
+    acceptedAt: t.field({ type: 'DateTime', nullable: true, resolve: ({ c }) => c.acceptedAt }),
+    limitDays: t.int({ resolve: ({ c }) => c.limitDays }),
+    statutoryLimitDays: t.int({ resolve: ({ item }) => item.statutoryLimitDays }),
+    deadline: t.field({ type: 'Date', nullable: true, resolve: ({ c }) => c.deadline }),
+    materialsReceived: t.field({ type: [CaseMaterialType], resolve: ({ c }) => materialsReceived(c) }),
+    oneTimeNotice: t.field({ type: [CaseMaterialType], resolve: ({ c }) => oneTimeNotice(c) }),
+    consultationPhone: t.string({ nullable: true, resolve: ({ item }) => item.consultationPhone }),
+    supervisionPhone: t.string({ nullable: true, resolve: ({ item }) => item.supervisionPhone }),
+    progressUrl: t.string({ resolve: ({ c }, _a, ctx) => progressUrl(ctx.config.publicUrl, c.receiptNumber, c.verificationCode) }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  caseReceipt: t.field({
+    type: CaseReceiptType,
+    nullable: true,
+    description: 'The printable acceptance receipt, by receipt number and verification code.',
+    args: { receiptNumber: t.arg.string({ required: true }), verificationCode: t.arg.string({ required: true }) },
+    resolve: (_r, args, ctx) => publicCase(ctx, args.receiptNumber, args.verificationCode),
+  }),
+}));
