@@ -40,14 +40,26 @@ export const DEMO_SYSTEMS: { department: string; name: string; scopes: Scope[] }
       'penalty:credit-repair',
       'ingest:write',
       'ingest:read',
+      'case:handle',
+      'case:read',
     ],
   },
   {
     department: 'HC',
     name: 'construction-approvals',
-    scopes: ['licence:issue', 'licence:amend', 'licence:suspend', 'licence:revoke', 'licence:cancel', 'ingest:write', 'ingest:read'],
+    scopes: ['licence:issue', 'licence:amend', 'licence:suspend', 'licence:revoke', 'licence:cancel', 'ingest:write', 'ingest:read', 'case:handle', 'case:read'],
   },
-  { department: 'LE', name: 'law-enforcement', scopes: ['penalty:decide', 'penalty:credit-repair', 'penalty:read', 'ingest:write', 'ingest:read'] },
+  {
+    department: 'LE',
+    name: 'law-enforcement',
+    scopes: ['penalty:decide', 'penalty:credit-repair', 'penalty:read', 'ingest:write', 'ingest:read', 'case:handle', 'case:read'],
+  },
+  // Case handling in every department that owns catalogue items, so each item can be walked end to end.
+  { department: 'EE', name: 'environment-approvals', scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'] },
+  { department: 'FR', name: 'fire-approvals', scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'] },
+  { department: 'HE', name: 'health-approvals', scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'] },
+  { department: 'ST-JNZ', name: 'street-window', scopes: ['case:accept', 'case:handle', 'case:read'] },
+  { department: 'ST-BJ', name: 'street-window', scopes: ['case:accept', 'case:handle', 'case:read'] },
   { department: 'GSC', name: 'approval-platform', scopes: ['enterprise:read-personal', 'directory:read', 'penalty:read'] },
   { department: 'ST-JNZ', name: 'community-platform', scopes: ['feed:read', 'feed:webhooks'] },
   {

@@ -2,6 +2,8 @@
  * The `hub` command: serve the hub, serve one subgraph, migrate, seed, manage API keys,
  * regenerate artefacts. Errors print what to do and exit non-zero.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, subgraphNames, type SubgraphName } from '../config/index.js';
 import { createApiKey } from '../platform/auth/api-keys.js';
@@ -53,6 +55,13 @@ async function seedIfWanted(platform: RunningPlatform): Promise<void> {
   );
   for (const k of result.keys) {
     process.stdout.write(`demo API key for ${k.system} (scopes: ${k.scopes.join(', ') || 'none'}):\n  ${k.key}\n`);
+  }
+  if (result.keys.length > 0) {
+    // Keys are shown once and stored only as hashes; the demo keeps a copy for the newcomer, readable by its owner only.
+    const file = path.join(platform.config.dataDir, 'demo-keys.txt');
+    const lines = result.keys.map((k) => `${k.system}\t${k.key}\t${k.scopes.join(',')}`);
+    await fs.promises.writeFile(file, `# system\tkey\tscopes (demo data only)\n${lines.join('\n')}\n`, { mode: 0o600 });
+    process.stdout.write(`the demo keys are also in ${file}\n`);
   }
   // Something to open at once: what scanning a valid and a revoked licence's QR code shows.
   const { qrCodeLink } = await import('../platform/qr/link.js');
