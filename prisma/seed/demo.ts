@@ -58,8 +58,8 @@ export const DEMO_SYSTEMS: { department: string; name: string; scopes: Scope[] }
   { department: 'EE', name: 'environment-approvals', scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'] },
   { department: 'FR', name: 'fire-approvals', scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'] },
   { department: 'HE', name: 'health-approvals', scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'] },
-  { department: 'ST-JNZ', name: 'street-window', scopes: ['case:accept', 'case:handle', 'case:read'] },
-  { department: 'ST-BJ', name: 'street-window', scopes: ['case:accept', 'case:handle', 'case:read'] },
+  { department: 'ST-JNZ', name: 'jiangnanzhong-window', scopes: ['case:accept', 'case:handle', 'case:read'] },
+  { department: 'ST-BJ', name: 'binjiang-window', scopes: ['case:accept', 'case:handle', 'case:read'] },
   { department: 'GSC', name: 'approval-platform', scopes: ['enterprise:read-personal', 'directory:read', 'penalty:read'] },
   { department: 'ST-JNZ', name: 'community-platform', scopes: ['feed:read', 'feed:webhooks'] },
   {
