@@ -11,6 +11,7 @@ import { startEmbeddedDatabase } from '../platform/db/embedded.js';
 import { migrateDeploy, runPrismaCli } from '../platform/db/migrate.js';
 import { seedDemo } from '../../prisma/seed/demo.js';
 import { registerApprovalCommands } from './approvals-commands.js';
+import { registerAuditCommands } from './audit-commands.js';
 import { registerIngestCommands } from './ingest-commands.js';
 import { withPlatform } from './platform.js';
 
@@ -210,6 +211,7 @@ qr.command('retire')
 
 registerApprovalCommands(program);
 registerIngestCommands(program);
+registerAuditCommands(program);
 
 program
   .command('generate')
