@@ -245,7 +245,7 @@ export async function applyTransition(
     where: {
       id: args.licenceId,
       status: { in: rule.from },
-      ...(expiredAllowed ? {} : { NOT: { status: 'VALID', validUntil: { lt: shanghaiToday() } } }),
+      ...(expiredAllowed ? {} : { OR: [{ status: { not: 'VALID' } }, { validUntil: null }, { validUntil: { gte: shanghaiToday() } }] }),
     },
     data: { status: rule.to, revision: { increment: 1 } },
   });
