@@ -29,12 +29,25 @@ export const PURPOSE_MAX_LENGTH = 500;
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
+ * HTTP header values are bytes (Latin-1), so a purpose in Chinese travels percent-encoded as UTF-8
+ * (encodeURIComponent); plain ASCII passes unchanged, and a stray "%" is kept as written.
+ */
+function decodePurpose(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
  * The caller of one request: a fresh object (the key verifier's is shared and cached) carrying
  * the request's id and stated purpose. A malformed request id is replaced, never trusted.
  */
 export function requestCaller(caller: Caller, headers: { purpose?: string | undefined; requestId?: string | undefined }): Caller {
   if (caller.kind !== 'system') return caller;
-  const purpose = headers.purpose?.trim().slice(0, PURPOSE_MAX_LENGTH);
+  const purpose = decodePurpose(headers.purpose)?.trim().slice(0, PURPOSE_MAX_LENGTH);
   const requestId = headers.requestId && REQUEST_ID_RE.test(headers.requestId) ? headers.requestId : randomUUID();
   return { ...caller, purpose: purpose || undefined, requestId };
 }
