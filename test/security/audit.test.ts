@@ -107,8 +107,9 @@ describe('the audit chain', () => {
   const cli = async (): Promise<{ code: number; out: string }> => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-audit-cli-'));
     try {
-      const r = await run('npx', ['tsx', 'src/cli/main.ts', 'audit', 'verify'], {
-        env: { ...process.env, DATABASE_URL: hub.platform.config.databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent', REDIS_URL: '' },
+      // Only what the command needs: the database, a scratch data folder (QR keys), quiet logs.
+      const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'verify'], {
+        env: { DATABASE_URL: hub.platform.config.databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
       });
       return { code: 0, out: r.stdout };
     } catch (err) {
