@@ -14,10 +14,14 @@ import { subgraphs } from '../../src/gateway/subgraphs.js';
 import { startPlatform, type RunningPlatform } from '../../src/platform/bootstrap.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { verifyAuditChain } from '../../src/platform/audit/verify.js';
-import { anEnterprise, aSystemKey, referenceData } from '../helpers/builders.js';
+import { anEnterprise, aSystemKey, referenceData, uniqueCode } from '../helpers/builders.js';
 import { startTestHub, testConfig, type TestHub } from '../helpers/hub.js';
 
 const SECRET = 'test-internal-secret-0123456789abcdef0123456789';
+// Request ids unique per run: the database outlives a run.
+const REQ1 = uniqueCode('req-audit-');
+const REQ_BATCH = uniqueCode('req-batch-');
+const REQ_REMOTE = uniqueCode('req-remote-');
 let hub: TestHub;
 let personal: string;
 let personalSystemId: string;
@@ -59,7 +63,7 @@ describe('unmasked reads of personal data', () => {
 
   it('with a purpose, answer unmasked and record who, what, why, when and which request, before answering', async () => {
     const uscc = usccs[1]!;
-    const res = await hub.gql<Read, { uscc: string }>(READ, { uscc }, personal, { 'x-purpose': encodeURIComponent('办件 GSC-2025-0001 核验法定代表人'), 'x-request-id': 'req-audit-1' });
+    const res = await hub.gql<Read, { uscc: string }>(READ, { uscc }, personal, { 'x-purpose': encodeURIComponent('办件 GSC-2025-0001 核验法定代表人'), 'x-request-id': REQ1 });
     expect(res.errors).toBeUndefined();
     expect(res.data?.enterprise?.legalRepresentativeIdNumber).not.toContain('*');
     // The response has arrived: the entry is already committed.
@@ -72,16 +76,16 @@ describe('unmasked reads of personal data', () => {
       entityId: uscc,
       fields: ['contactPhone', 'legalRepresentativeIdNumber'],
       purpose: '办件 GSC-2025-0001 核验法定代表人',
-      requestId: 'req-audit-1',
+      requestId: REQ1,
     });
     expect(Date.now() - entry!.occurredAt.getTime()).toBeLessThan(60_000);
   });
 
   it('batch the reads of one request into one write: one entry per record, consecutive, one timestamp', async () => {
     const query = `{ a: enterprise(uscc: "${usccs[0]}") { legalRepresentativeIdNumber } b: enterprise(uscc: "${usccs[2]}") { legalRepresentativeIdNumber contactPhone } }`;
-    const res = await hub.gql(query, {}, personal, { 'x-purpose': encodeURIComponent('批量核验'), 'x-request-id': 'req-audit-batch' });
+    const res = await hub.gql(query, {}, personal, { 'x-purpose': encodeURIComponent('批量核验'), 'x-request-id': REQ_BATCH });
     expect(res.errors).toBeUndefined();
-    const rows = await hub.platform.prisma.auditEntry.findMany({ where: { requestId: 'req-audit-batch' }, orderBy: { seq: 'asc' } });
+    const rows = await hub.platform.prisma.auditEntry.findMany({ where: { requestId: REQ_BATCH }, orderBy: { seq: 'asc' } });
     expect(rows.map((r) => r.entityId).sort()).toEqual([usccs[0], usccs[2]].sort());
     expect(rows[1]!.seq - rows[0]!.seq).toBe(1n);
     expect(rows[1]!.prevHash).toBe(rows[0]!.hash);
@@ -96,7 +100,7 @@ describe('unmasked reads of personal data', () => {
     const res = await hub.gql<{ auditTrail: { entries: { entityId: string; purpose: string; requestId: string; system: { id: string }; department: { code: string } }[]; hasNextPage: boolean } }, { id: string }>(query, { id: uscc }, auditor);
     expect(res.errors).toBeUndefined();
     expect(res.data?.auditTrail.entries).toEqual([
-      expect.objectContaining({ entityId: uscc, requestId: 'req-audit-1', system: { id: personalSystemId }, department: { code: 'GSC' } }),
+      expect.objectContaining({ entityId: uscc, requestId: REQ1, system: { id: personalSystemId }, department: { code: 'GSC' } }),
     ]);
     expect(res.data?.auditTrail.hasNextPage).toBe(false);
   });
@@ -170,10 +174,10 @@ describe('remote subgraphs', () => {
     const uscc = usccs[0]!;
     const refused = await gateway.gql<Read, { uscc: string }>(READ, { uscc }, personal);
     expect(refused.errors?.[0]?.extensions?.reason).toBe('PURPOSE_REQUIRED');
-    const res = await gateway.gql<Read, { uscc: string }>(READ, { uscc }, personal, { 'x-purpose': encodeURIComponent('远程核验'), 'x-request-id': 'req-remote-1' });
+    const res = await gateway.gql<Read, { uscc: string }>(READ, { uscc }, personal, { 'x-purpose': encodeURIComponent('远程核验'), 'x-request-id': REQ_REMOTE });
     expect(res.errors).toBeUndefined();
     expect(res.data?.enterprise?.legalRepresentativeIdNumber).not.toContain('*');
-    const rows = await hub.platform.prisma.auditEntry.findMany({ where: { requestId: 'req-remote-1' } });
+    const rows = await hub.platform.prisma.auditEntry.findMany({ where: { requestId: REQ_REMOTE } });
     expect(rows).toEqual([expect.objectContaining({ entityId: uscc, purpose: '远程核验', systemId: personalSystemId })]);
   });
 });
