@@ -44,6 +44,9 @@ const ALL_FOOD_MATERIALS = ['M01', 'M02', 'M03', 'M04'].map((code) => ({ code })
 
 beforeAll(async () => {
   hub = await startTestHub();
+  // Handling a case reads the applicant's personal data: every request states why (it is audited).
+  const send = hub.gql.bind(hub);
+  hub.gql = (doc, variables, key, headers) => send(doc, variables, key, { 'x-purpose': 'case handling', ...headers });
   const prisma = hub.platform.prisma;
   await referenceData(prisma);
   await seedCatalogue(prisma);

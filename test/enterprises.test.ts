@@ -15,6 +15,8 @@ let hub: TestHub;
 let dept: string;
 let writer: string; // register + update + personal
 let reader: string; // no scopes
+/** Reading personal data unmasked needs a stated purpose (audited). */
+const PURPOSE = { 'x-purpose': 'registration check, test' };
 let registrarOnly: string; // register only
 
 beforeAll(async () => {
@@ -32,12 +34,12 @@ const count = () => hub.platform.prisma.enterprise.count();
 describe('registerEnterprise', () => {
   it('registers an enterprise and reads it back with its registration authority from the directory subgraph', async () => {
     const input = anEnterpriseInput(dept);
-    const res = await hub.gql(RegisterEnterpriseDocument, { input }, writer);
+    const res = await hub.gql(RegisterEnterpriseDocument, { input }, writer, PURPOSE);
     expect(res.errors).toBeUndefined();
     expect(res.data?.registerEnterprise).toMatchObject({ uscc: input.uscc, name: input.name, revision: 1 });
     expect(res.data?.registerEnterprise.registrationAuthority).toEqual({ code: dept, name: `测试部门 ${dept}` });
 
-    const read = await hub.gql(EnterpriseByUsccDocument, { uscc: input.uscc }, writer);
+    const read = await hub.gql(EnterpriseByUsccDocument, { uscc: input.uscc }, writer, PURPOSE);
     expect(read.data?.enterprise).toMatchObject({
       name: input.name,
       registeredCapital: '1000000.00',
@@ -119,7 +121,7 @@ describe('personal data', () => {
       expect(res.data?.enterprise?.legalRepresentativeIdNumber).toBe('110105********002X');
       expect(res.data?.enterprise?.contactPhone).toBe('138****8000');
     }
-    const full = await hub.gql(EnterpriseByUsccDocument, { uscc: input.uscc }, writer);
+    const full = await hub.gql(EnterpriseByUsccDocument, { uscc: input.uscc }, writer, PURPOSE);
     expect(full.data?.enterprise?.legalRepresentativeIdNumber).toBe('11010519491231002X');
   });
 });

@@ -20,6 +20,9 @@ beforeAll(async () => {
   mrIssuer = (await aSystemKey(prisma, 'MR', ['licence:issue', 'licence:revoke'])).key;
   mrPenalties = (await aSystemKey(prisma, 'MR', ['penalty:decide'])).key;
   le = (await aSystemKey(prisma, 'LE', ['penalty:decide'])).key;
+  // Law enforcement acts on market-regulation licences through a recorded delegation.
+  const { seedEnforcementDelegations } = await import('../prisma/seed/demo.js');
+  await seedEnforcementDelegations(prisma);
   holder = (await anEnterprise(prisma)).uscc;
 });
 afterAll(() => hub.stop());

@@ -133,7 +133,7 @@ describe('enterprise QR codes', () => {
     const publicView = await hub.gql(QrLookupDocument, { token });
     expect(publicView.data?.qrLookup?.target).toBe('ENTERPRISE');
     expect(publicView.data?.qrLookup?.enterprise?.legalRepresentativeIdNumber).toMatch(/\*{4}/);
-    const system = await hub.gql(QrLookupDocument, { token }, approvalPlatform);
+    const system = await hub.gql(QrLookupDocument, { token }, approvalPlatform, { 'x-purpose': 'licence check at the window' });
     expect(system.data?.qrLookup?.enterprise).toMatchObject({ uscc: holder.uscc, name: holder.name, legalRepresentativeIdNumber: holder.legalRepresentativeIdNumber });
     expect(system.data?.qrLookup?.enterprise?.licences.length).toBeGreaterThan(0);
     const { html } = await page(token);

@@ -62,6 +62,7 @@ export const DEMO_SYSTEMS: { department: string; name: string; scopes: Scope[] }
   { department: 'ST-BJ', name: 'binjiang-window', scopes: ['case:accept', 'case:handle', 'case:read'] },
   { department: 'GSC', name: 'approval-platform', scopes: ['enterprise:read-personal', 'directory:read', 'penalty:read'] },
   { department: 'ST-JNZ', name: 'community-platform', scopes: ['feed:read', 'feed:webhooks'] },
+  { department: 'GSC', name: 'supervision', scopes: ['audit:read', 'directory:read'] },
   {
     department: 'GSC',
     name: 'one-window',
@@ -146,6 +147,45 @@ export function demoEnterprise(i: number): DemoEnterprise {
   };
 }
 
+/**
+ * Licence types the comprehensive law-enforcement bureau (综合执法局) may suspend or revoke
+ * without issuing them: the powers transferred to it under Guangdong's relatively concentrated
+ * administrative penalty power (相对集中行政处罚权) reform. Other departments act only on their own types.
+ */
+export const DEMO_ENFORCEMENT_DELEGATIONS: { department: string; licenceType: string; basis: string; validFrom: Date }[] = [
+  {
+    department: 'LE',
+    licenceType: 'CONSTRUCTION_PERMIT',
+    basis: '《广东省人民政府关于乡镇街道综合行政执法的公告》（粤府函〔2020〕136号）；住房城乡建设领域行政处罚权划转目录',
+    validFrom: new Date(Date.UTC(2020, 7, 1)),
+  },
+  {
+    department: 'LE',
+    licenceType: 'DISCHARGE_PERMIT',
+    basis: '《广东省人民政府关于乡镇街道综合行政执法的公告》（粤府函〔2020〕136号）；生态环境领域行政处罚权划转目录',
+    validFrom: new Date(Date.UTC(2020, 7, 1)),
+  },
+  {
+    department: 'LE',
+    licenceType: 'FOOD_BUSINESS_LICENCE',
+    basis: '海珠区相对集中行政处罚权实施方案：市场监管领域（食品经营）部分行政处罚权划转',
+    validFrom: new Date(Date.UTC(2020, 7, 1)),
+  },
+];
+
+/** Records the demo delegations (needs the departments and licence types); idempotent. */
+export async function seedEnforcementDelegations(prisma: PrismaClient): Promise<void> {
+  await prisma.enforcementDelegation.createMany({
+    data: DEMO_ENFORCEMENT_DELEGATIONS.map((d) => ({
+      departmentCode: d.department,
+      licenceTypeCode: d.licenceType,
+      basis: d.basis,
+      validFrom: d.validFrom,
+    })),
+    skipDuplicates: true,
+  });
+}
+
 export interface SeedResult {
   departments: number;
   enterprises: number;
@@ -192,6 +232,7 @@ export async function seedDemo(prisma: PrismaClient, enterpriseCount = 40): Prom
   }));
   const created = await prisma.enterprise.createMany({ data: rows, skipDuplicates: true });
   const approvals = await seedApprovals(prisma, rows.map((r) => r.uscc));
+  await seedEnforcementDelegations(prisma);
   const workflow = await seedApprovalWorkflow(prisma);
   return { departments: DEMO_DEPARTMENTS.length, enterprises: created.count, keys, ...approvals, ...workflow };
 }

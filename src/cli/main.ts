@@ -13,6 +13,7 @@ import { startEmbeddedDatabase } from '../platform/db/embedded.js';
 import { migrateDeploy, runPrismaCli } from '../platform/db/migrate.js';
 import { seedDemo } from '../../prisma/seed/demo.js';
 import { registerApprovalCommands } from './approvals-commands.js';
+import { registerAuditCommands } from './audit-commands.js';
 import { registerIngestCommands } from './ingest-commands.js';
 import { withPlatform } from './platform.js';
 
@@ -219,6 +220,7 @@ qr.command('retire')
 
 registerApprovalCommands(program);
 registerIngestCommands(program);
+registerAuditCommands(program);
 
 program
   .command('generate')

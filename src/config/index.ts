@@ -29,6 +29,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.preprocess(emptyToUndefined, z.coerce.number().int().min(2).default(12)),
   HUB_PUBLIC_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
   QR_SIGNING_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
+  STATUS_LIST_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(60).default(3600)),
   NOTIFIER_DRIVER: z.preprocess(emptyToUndefined, z.enum(['log', 'webhook', 'sms']).default('log')),
   NOTIFIER_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
   SMS_GATEWAY_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
@@ -71,6 +72,8 @@ export interface HubConfig {
   publicUrl: string;
   /** QR signing key ring as JSON; undefined means generated and kept in DATA_DIR/qr-keys.json. */
   qrSigningKeys: string | undefined;
+  /** How long a published licence status list is valid (its `exp`); offline verifiers refresh within it. */
+  statusListTtlSeconds: number;
   /** How applicants and departments are notified of case events (outbox delivery). */
   notifier: {
     /** Whether this process delivers case notifications and scans traffic lights (several may). */
@@ -169,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     maxDepth: e.GRAPHQL_MAX_DEPTH,
     publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     qrSigningKeys: e.QR_SIGNING_KEYS,
+    statusListTtlSeconds: e.STATUS_LIST_TTL_SECONDS,
     notifier: {
       workers: e.APPROVAL_WORKERS === 'on',
       driver: e.NOTIFIER_DRIVER,

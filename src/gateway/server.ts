@@ -16,7 +16,7 @@ import { ApiKeyVerifier } from '../platform/auth/api-keys.js';
 import type { RunningPlatform } from '../platform/bootstrap.js';
 import { graphiqlAssets, graphiqlPage } from '../web/graphiql.js';
 import type { RouteHost, ServerAttachment, Worker } from '../platform/module.js';
-import { PUBLIC_CALLER } from '../platform/auth/caller.js';
+import { PUBLIC_CALLER, PURPOSE_HEADER, REQUEST_ID_HEADER, requestCaller } from '../platform/auth/caller.js';
 import { composeSupergraph } from './compose.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { InProcessDataSource, SignedRemoteDataSource } from './datasources.js';
@@ -112,7 +112,9 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return createGatewayContext(platform, await verifier.verify(req.headers.authorization));
+          const caller = await verifier.verify(req.headers.authorization);
+          const request = { purpose: req.header(PURPOSE_HEADER), requestId: req.header(REQUEST_ID_HEADER) };
+          return createGatewayContext(platform, requestCaller(caller, request));
         } catch (err) {
           throw withStatus(err);
         }

@@ -54,10 +54,11 @@ export function anEnterpriseInput(registrationAuthorityCode: string, overrides: 
 
 /** Departments and licence types as seeded (idempotent), so licences can be issued. */
 export async function referenceData(prisma: PrismaClient): Promise<void> {
-  const { seedDepartments } = await import('../../prisma/seed/demo.js');
+  const { seedDepartments, seedEnforcementDelegations } = await import('../../prisma/seed/demo.js');
   const { seedLicenceTypes } = await import('../../prisma/seed/approvals.js');
   await seedDepartments(prisma);
   await seedLicenceTypes(prisma);
+  await seedEnforcementDelegations(prisma);
 }
 
 /** Registers an enterprise directly (for tests about other libraries). */

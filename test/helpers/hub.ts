@@ -23,7 +23,13 @@ export interface TestHub {
   url: string;
   platform: RunningPlatform;
   server: HubServer;
-  gql<T, V>(doc: TypedDocumentNode<T, V> | DocumentNode | string, variables?: V, key?: string): Promise<GqlResult<T>>;
+  /** `headers`: extra request headers, e.g. x-purpose for reading personal data unmasked. */
+  gql<T, V>(
+    doc: TypedDocumentNode<T, V> | DocumentNode | string,
+    variables?: V,
+    key?: string,
+    headers?: Record<string, string>,
+  ): Promise<GqlResult<T>>;
   stop(): Promise<void>;
 }
 
@@ -52,7 +58,7 @@ export async function startTestHub(env: Record<string, string | undefined> = {})
     url,
     platform,
     server,
-    async gql(doc, variables, key) {
+    async gql(doc, variables, key, headers) {
       const query = typeof doc === 'string' ? doc : print(doc as DocumentNode);
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -60,6 +66,7 @@ export async function startTestHub(env: Record<string, string | undefined> = {})
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
           ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...headers,
         },
         body: JSON.stringify({ query, variables }),
       });

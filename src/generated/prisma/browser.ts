@@ -23,6 +23,12 @@ export * from './enums';
  */
 export type Department = Prisma.DepartmentModel
 /**
+ * Model EnforcementDelegation
+ * A department's recorded power to suspend or revoke licences of a type it does not issue
+ * (e.g. a comprehensive law-enforcement bureau acting for other departments), with its legal basis.
+ */
+export type EnforcementDelegation = Prisma.EnforcementDelegationModel
+/**
  * Model DepartmentSystem
  * A machine client of a department (its approval system, registry, platform...). Calls the hub with API keys.
  */
@@ -47,6 +53,12 @@ export type LicenceType = Prisma.LicenceTypeModel
  * A licence or certificate (证照) issued to an enterprise.
  */
 export type Licence = Prisma.LicenceModel
+/**
+ * Model LicenceStatusListVersion
+ * One row (id 1) whose version is bumped in every transaction that changes a licence's status, so a
+ * cached status list knows it is stale without hooks after commit (see src/platform/qr/status-list.ts).
+ */
+export type LicenceStatusListVersion = Prisma.LicenceStatusListVersionModel
 /**
  * Model LicenceEvent
  * One change of a licence (who, when, why); the licence's history.
@@ -128,3 +140,8 @@ export type CalendarOverride = Prisma.CalendarOverrideModel
  * Outbox of messages to applicants and departments, delivered by a notifier with retries.
  */
 export type Notification = Prisma.NotificationModel
+/**
+ * Model AuditEntry
+ * One unmasked read of personal data. Rows are hash-chained: `hash` = SHA-256(prevHash + canonical content).
+ */
+export type AuditEntry = Prisma.AuditEntryModel

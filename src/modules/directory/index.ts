@@ -1,5 +1,6 @@
 /**
- * The directory's public surface: departments and their systems.
+ * The directory's public surface: departments, their systems and enforcement delegations, and
+ * the read audit trail.
  */
 import type { HubModule } from '../../platform/module.js';
 import { directorySubgraph } from './schema.js';

@@ -6,6 +6,8 @@ import { builder } from './builder.js';
 import { createDirectoryContext, type DirectoryContext } from './context.js';
 import './types/department.js';
 import './types/department-system.js';
+import './types/enforcement-delegation.js';
+import './types/audit-trail.js';
 
 export const directorySubgraph: SubgraphModule<DirectoryContext> = {
   name: 'directory',

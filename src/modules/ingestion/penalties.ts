@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, type Licence, type Penalty } from '../../generated/prisma/client.js';
 import type { PenaltyDecision } from '../../../adapters/canonical.js';
-import { applyTransition, TRANSITIONS } from '../licences/index.js';
-import { decisionProblems, licenceActionOf } from '../penalties/index.js';
+import { applyTransition, TRANSITIONS, visibleStatus } from '../licences/index.js';
+import { decisionProblems, hasEnforcementAuthority, licenceActionOf } from '../penalties/index.js';
 import { asReasons, change, conflict, day, iso, money, outcome, provenance, rejected, remember, versionCheck, type ApplyContext, type BatchState, type Result, type Tx } from './batch.js';
 import { PENALTY_FIELDS } from './ownership.js';
 
@@ -69,8 +69,15 @@ const incomingValues = (r: PenaltyDecision) =>
 
 async function createPenalty(tx: Tx, ctx: ApplyContext, r: PenaltyDecision, licence: Licence | null, state: BatchState): Promise<Result> {
   const licenceAction = licenceActionOf(r.kinds);
-  if (licenceAction && licence && !TRANSITIONS[licenceAction].from.includes(licence.status)) {
-    return rejected([{ field: 'licence', reason: `the licence is ${licence.status}; it cannot be ${licenceAction.toLowerCase()}` }]);
+  if (licenceAction && licence) {
+    // The same authority rule as decidePenalty: the issuer of the type or a recorded delegation.
+    if (!(await hasEnforcementAuthority(tx, ctx.source.departmentCode, licence, day(r.decidedOn) ?? new Date()))) {
+      return rejected([{ field: 'licence', reason: `department ${ctx.source.departmentCode} neither issues ${licence.typeCode} licences nor holds an enforcement delegation for them` }]);
+    }
+    const seen = visibleStatus(licence);
+    if (!(TRANSITIONS[licenceAction].from as string[]).includes(seen)) {
+      return rejected([{ field: 'licence', reason: `the licence is ${seen}; it cannot be ${licenceAction.toLowerCase()}` }]);
+    }
   }
   const id = randomUUID();
   const source = { sourceSystemId: ctx.source.systemId, sourceRecordId: r.sourceRecordId, sourceVersion: r.sourceVersion };

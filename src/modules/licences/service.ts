@@ -13,7 +13,8 @@ import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../.
 import { recordChange } from '../../platform/outbox.js';
 import { attributeProblems, parseAttributeSchema, type AttributeValue } from './attributes.js';
 import { cacheLicence } from './cache.js';
-import { AMENDABLE, shanghaiToday, TRANSITIONS, type TransitionAction } from './status.js';
+import { ALLOWED_WHEN_EXPIRED, allowedFrom, AMENDABLE, shanghaiToday, TRANSITIONS, visibleStatus, type TransitionAction } from './status.js';
+import { bumpStatusListVersion } from '../../platform/qr/status-list.js';
 
 type Tx = Prisma.TransactionClient;
 type SystemCaller = Extract<Caller, { kind: 'system' }>;
@@ -286,16 +287,28 @@ export async function applyTransition(
   const rule = TRANSITIONS[args.action];
   const current = await tx.licence.findUnique({ where: { id: args.licenceId } });
   if (!current) throw notFound(`No licence has the id ${args.licenceId}`, { licenceId: args.licenceId });
+  // EXPIRED is derived, not stored: the condition repeats visibleStatus so the check and the
+  // write are one statement, and a licence that expires meanwhile is still refused.
+  const expiredAllowed = ALLOWED_WHEN_EXPIRED.includes(args.action);
   const { count } = await tx.licence.updateMany({
-    where: { id: args.licenceId, status: { in: rule.from } },
+    where: {
+      id: args.licenceId,
+      status: { in: rule.from },
+      ...(expiredAllowed ? {} : { OR: [{ status: { not: 'VALID' } }, { validUntil: null }, { validUntil: { gte: shanghaiToday() } }] }),
+    },
     data: { status: rule.to, revision: { increment: 1 } },
   });
   if (count === 0) {
-    throw conflict(
-      `A ${current.status} licence cannot be ${args.action.toLowerCase()} (allowed from ${rule.from.join(' or ')})`,
-      { licenceId: args.licenceId, currentStatus: current.status, allowedFrom: rule.from, action: args.action },
-    );
+    const seen = visibleStatus(current);
+    const from = allowedFrom(args.action);
+    throw conflict(`A ${seen} licence cannot be ${args.action.toLowerCase()} (allowed from ${from.join(' or ')})`, {
+      licenceId: args.licenceId,
+      currentStatus: seen,
+      allowedFrom: from,
+      action: args.action,
+    });
   }
+  await bumpStatusListVersion(tx);
   await tx.licenceEvent.create({
     data: {
       licenceId: args.licenceId,

@@ -27,6 +27,18 @@ export function reachableFrom(from: LicenceStatus): LicenceStatus[] {
     .map((t) => t.to);
 }
 
+/**
+ * Actions still allowed once a VALID licence has expired (derived EXPIRED status): only 注销, which
+ * the Administrative Licensing Law (art. 70) prescribes for a licence whose validity ran out.
+ * Suspending or revoking a licence that is no longer in force would change nothing but the record.
+ */
+export const ALLOWED_WHEN_EXPIRED: readonly TransitionAction[] = ['CANCELLED'];
+
+/** The statuses, as a reader sees them, an action is allowed from. */
+export function allowedFrom(action: TransitionAction): VisibleLicenceStatus[] {
+  return [...TRANSITIONS[action].from, ...(ALLOWED_WHEN_EXPIRED.includes(action) ? (['EXPIRED'] as const) : [])];
+}
+
 /** Statuses in which a licence may still be amended. */
 export const AMENDABLE: LicenceStatus[] = ['VALID', 'SUSPENDED'];
 

@@ -1,8 +1,10 @@
 /**
  * Penalty decisions: recorded by the deciding department; a decision that suspends or revokes
- * a licence changes the licence in the same transaction, with the penalty as the reason.
+ * a licence changes the licence in the same transaction, with the penalty as the reason. Only a
+ * department with authority over the licence type (its issuer, or one holding a recorded
+ * enforcement delegation for it) may suspend or revoke.
  */
-import type { Penalty } from '../../generated/prisma/client.js';
+import type { Licence, Penalty, PrismaClient } from '../../generated/prisma/client.js';
 import type { PenaltyKind } from '../../generated/prisma/enums.js';
 import { assertScope } from '../../platform/auth/caller.js';
 import type { BaseContext } from '../../platform/context.js';
@@ -10,7 +12,7 @@ import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../.
 import { recordChange } from '../../platform/outbox.js';
 import { cacheLicence } from '../licences/index.js';
 import { applyTransition } from '../licences/index.js';
-import { shanghaiToday } from '../licences/index.js';
+import { shanghaiToday, TRANSITIONS, visibleStatus } from '../licences/index.js';
 
 export interface DecidePenaltyInput {
   decisionNumber: string;
@@ -30,6 +32,29 @@ export interface DecidePenaltyInput {
 }
 
 const AMOUNT = /^\d{1,18}(\.\d{1,2})?$/;
+
+/**
+ * Whether a department may suspend or revoke licences of a type on a day: it issues the type, or
+ * a delegation recorded in the directory (EnforcementDelegation) gives it the power on that day.
+ */
+export async function hasEnforcementAuthority(
+  prisma: Pick<PrismaClient, 'enforcementDelegation'>,
+  departmentCode: string,
+  licence: Pick<Licence, 'typeCode' | 'issuingDepartmentCode'>,
+  on: Date,
+): Promise<boolean> {
+  if (licence.issuingDepartmentCode === departmentCode) return true;
+  const delegation = await prisma.enforcementDelegation.findFirst({
+    where: {
+      departmentCode,
+      licenceTypeCode: licence.typeCode,
+      validFrom: { lte: on },
+      OR: [{ validUntil: null }, { validUntil: { gte: on } }],
+    },
+    select: { basis: true },
+  });
+  return delegation !== null;
+}
 
 /** The licence action a decision of these kinds takes, if any (a revocation outranks a suspension). */
 export function licenceActionOf(kinds: readonly PenaltyKind[]): 'REVOKED' | 'SUSPENDED' | null {
@@ -80,6 +105,23 @@ export async function decidePenalty(ctx: BaseContext, input: DecidePenaltyInput)
     if (licence.holderUscc !== input.enterpriseUscc) {
       throw badInput('The licence named by the decision is held by another enterprise', {
         problems: [{ field: 'licence', message: `held by ${licence.holderUscc}` }],
+      });
+    }
+    if (!(await hasEnforcementAuthority(ctx.prisma, caller.departmentCode, licence, input.decidedOn))) {
+      throw forbidden(
+        `Department ${caller.departmentCode} neither issues ${licence.typeCode} licences nor holds an enforcement delegation for them on ${input.decidedOn.toISOString().slice(0, 10)}; only department ${licence.issuingDepartmentCode} or a delegated department may suspend or revoke this licence`,
+        { licenceId: licence.id, licenceType: licence.typeCode, issuingDepartment: licence.issuingDepartmentCode },
+      );
+    }
+    // Checked here as well as in the transaction, so the refusal names the status before anything is written.
+    const seen = visibleStatus(licence);
+    const allowed = TRANSITIONS[licenceAction].from;
+    if (!(allowed as string[]).includes(seen)) {
+      throw conflict(`A ${seen} licence cannot be ${licenceAction.toLowerCase()} by a penalty decision (allowed from ${allowed.join(' or ')})`, {
+        licenceId: licence.id,
+        currentStatus: seen,
+        allowedFrom: allowed,
+        action: licenceAction,
       });
     }
     licenceId = licence.id;

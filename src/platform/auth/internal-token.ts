@@ -1,6 +1,7 @@
 /**
  * The gateway's proof to a remote subgraph that a call came through it, carrying the caller.
- * A short-lived HS256 JWT signed with HUB_INTERNAL_SECRET, sent as `x-hub-caller`.
+ * A short-lived HS256 JWT signed with HUB_INTERNAL_SECRET, sent as `x-hub-caller`. It carries
+ * the request's id and stated purpose too, so a remote subgraph audits reads like the gateway would.
  */
 import { jwtVerify, SignJWT } from 'jose';
 import { unauthenticated } from '../errors.js';
@@ -31,7 +32,13 @@ export async function verifyCaller(token: string | undefined, secret: string): P
     const { payload } = await jwtVerify(token, keyOf(secret), { audience: AUDIENCE, issuer: ISSUER, algorithms: ['HS256'] });
     const c = payload.caller as Caller | undefined;
     if (!c || (c.kind !== 'public' && c.kind !== 'system')) throw new Error('no caller');
-    return c.kind === 'system' ? { ...c, scopes: c.scopes.filter(isScope) } : { kind: 'public' };
+    if (c.kind !== 'system') return { kind: 'public' };
+    return {
+      ...c,
+      scopes: c.scopes.filter(isScope),
+      purpose: typeof c.purpose === 'string' && c.purpose ? c.purpose : undefined,
+      requestId: typeof c.requestId === 'string' ? c.requestId : undefined,
+    };
   } catch {
     throw unauthenticated('The gateway token is invalid or expired');
   }

@@ -25,6 +25,7 @@ export const SCOPES = {
   'calendar:admin': 'correct the working-day calendar (holidays and adjusted working days)',
   'feed:read': 'read the change feed of enterprises, licences and penalties (query and subscription)',
   'feed:webhooks': "register, list and delete the caller's own change-feed webhooks",
+  'audit:read': 'read the audit trail of unmasked personal-data reads (who, what, why, when)',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

@@ -10,6 +10,11 @@ export interface QrTarget {
   type: QrTargetType;
   /** Licence: a lower-case UUID. Enterprise: its 18-character Unified Social Credit Code. */
   id: string;
+  /**
+   * Licence only: its position in the published status list (claim `idx`), so an offline
+   * verifier can check revocation. Tokens signed before the list existed have none.
+   */
+  statusIndex?: number | undefined;
 }
 
 export type QrTokenErrorCode = 'MALFORMED' | 'UNKNOWN_KEY' | 'BAD_SIGNATURE' | 'INVALID_PAYLOAD';
@@ -48,7 +53,11 @@ export async function signQrToken(ring: QrKeyRing, target: QrTarget, now: Date =
   if (problem) throw new RangeError(`cannot sign a QR token for "${target.id}": ${problem}`);
   const iat = Math.floor(now.getTime() / 1000);
   if (!Number.isSafeInteger(iat) || iat < 0) throw new RangeError('cannot sign a QR token: invalid issue time');
-  const payload = JSON.stringify({ t: TYPE_CODE[type], i: id, iat });
+  const idx = target.statusIndex;
+  if (idx !== undefined && (type !== 'licence' || !Number.isSafeInteger(idx) || idx < 0)) {
+    throw new RangeError('cannot sign a QR token: a status index is a non-negative integer, and only licences have one');
+  }
+  const payload = JSON.stringify({ t: TYPE_CODE[type], i: id, iat, ...(idx !== undefined ? { idx } : {}) });
   // Only alg and kid: "typ" or anything else would lengthen every QR code for no verifier's benefit.
   return new CompactSign(new TextEncoder().encode(payload))
     .setProtectedHeader({ alg: 'EdDSA', kid: ring.active.kid })
@@ -142,8 +151,8 @@ async function verify(ring: QrKeyRing, token: unknown): Promise<QrVerifyResult> 
 
   // Signed by us but not a shape we issue (an old format, or a bug): refuse rather than guess.
   const payload = parseJsonObject(Buffer.from(payloadBytes));
-  if (!payload || !hasExactlyKeys(payload, ['t', 'i', 'iat'])) {
-    return refuse('INVALID_PAYLOAD', 'the payload must be a JSON object with exactly "t", "i" and "iat"');
+  if (!payload || !(hasExactlyKeys(payload, ['t', 'i', 'iat']) || hasExactlyKeys(payload, ['t', 'i', 'iat', 'idx']))) {
+    return refuse('INVALID_PAYLOAD', 'the payload must be a JSON object with exactly "t", "i", "iat" and, for a licence, "idx"');
   }
   const type = typeof payload.t === 'string' && Object.hasOwn(TYPE_OF_CODE, payload.t) ? TYPE_OF_CODE[payload.t] : undefined;
   if (!type) return refuse('INVALID_PAYLOAD', 'the payload type "t" must be "l" (licence) or "e" (enterprise)');
@@ -155,5 +164,9 @@ async function verify(ring: QrKeyRing, token: unknown): Promise<QrVerifyResult> 
   if (typeof iat !== 'number' || !Number.isSafeInteger(iat) || iat < 0) {
     return refuse('INVALID_PAYLOAD', 'the payload "iat" must be a non-negative integer (seconds since 1970)');
   }
-  return { ok: true, target: { type, id }, kid, issuedAt: new Date(iat * 1000) };
+  const idx = payload.idx;
+  if (idx !== undefined && (type !== 'licence' || typeof idx !== 'number' || !Number.isSafeInteger(idx) || idx < 0)) {
+    return refuse('INVALID_PAYLOAD', 'the payload "idx" must be a non-negative integer, and only in a licence token');
+  }
+  return { ok: true, target: { type, id, ...(idx !== undefined ? { statusIndex: idx } : {}) }, kid, issuedAt: new Date(iat * 1000) };
 }

@@ -391,11 +391,13 @@ type FieldRefInputType<Model, FieldType> = Model extends never ? never : FieldRe
 
 export const ModelName = {
   Department: 'Department',
+  EnforcementDelegation: 'EnforcementDelegation',
   DepartmentSystem: 'DepartmentSystem',
   ApiKey: 'ApiKey',
   Enterprise: 'Enterprise',
   LicenceType: 'LicenceType',
   Licence: 'Licence',
+  LicenceStatusListVersion: 'LicenceStatusListVersion',
   LicenceEvent: 'LicenceEvent',
   Penalty: 'Penalty',
   ChangeEvent: 'ChangeEvent',
@@ -411,7 +413,8 @@ export const ModelName = {
   CaseEvent: 'CaseEvent',
   CasePause: 'CasePause',
   CalendarOverride: 'CalendarOverride',
-  Notification: 'Notification'
+  Notification: 'Notification',
+  AuditEntry: 'AuditEntry'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -427,7 +430,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "department" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licence" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseEvent" | "casePause" | "calendarOverride" | "notification"
+    modelProps: "department" | "enforcementDelegation" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licence" | "licenceStatusListVersion" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseEvent" | "casePause" | "calendarOverride" | "notification" | "auditEntry"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -502,6 +505,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.DepartmentCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.DepartmentCountAggregateOutputType> | number
+        }
+      }
+    }
+    EnforcementDelegation: {
+      payload: Prisma.$EnforcementDelegationPayload<ExtArgs>
+      fields: Prisma.EnforcementDelegationFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.EnforcementDelegationFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EnforcementDelegationPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.EnforcementDelegationFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EnforcementDelegationPayload>
+        }
+        findFirst: {
+          args: Prisma.EnforcementDelegationFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EnforcementDelegationPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.EnforcementDelegationFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EnforcementDelegationPayload>
+        }
+        findMany: {
+          args: Prisma.EnforcementDelegationFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EnforcementDelegationPayload>[]
+        }
+        create: {
+          args: Prisma.EnforcementDelegationCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EnforcementDelegationPayload>
+        }
+        createMany: {
+          args: Prisma.EnforcementDelegationCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.EnforcementDelegationCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EnforcementDelegationPayload>[]
+        }
+        delete: {
+          args: Prisma.EnforcementDelegationDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EnforcementDelegationPayload>
+        }
+        update: {
+          args: Prisma.EnforcementDelegationUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EnforcementDelegationPayload>
+        }
+        deleteMany: {
+          args: Prisma.EnforcementDelegationDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.EnforcementDelegationUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.EnforcementDelegationUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EnforcementDelegationPayload>[]
+        }
+        upsert: {
+          args: Prisma.EnforcementDelegationUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EnforcementDelegationPayload>
+        }
+        aggregate: {
+          args: Prisma.EnforcementDelegationAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateEnforcementDelegation>
+        }
+        groupBy: {
+          args: Prisma.EnforcementDelegationGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.EnforcementDelegationGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.EnforcementDelegationCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.EnforcementDelegationCountAggregateOutputType> | number
         }
       }
     }
@@ -872,6 +949,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.LicenceCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.LicenceCountAggregateOutputType> | number
+        }
+      }
+    }
+    LicenceStatusListVersion: {
+      payload: Prisma.$LicenceStatusListVersionPayload<ExtArgs>
+      fields: Prisma.LicenceStatusListVersionFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.LicenceStatusListVersionFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceStatusListVersionPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.LicenceStatusListVersionFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceStatusListVersionPayload>
+        }
+        findFirst: {
+          args: Prisma.LicenceStatusListVersionFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceStatusListVersionPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.LicenceStatusListVersionFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceStatusListVersionPayload>
+        }
+        findMany: {
+          args: Prisma.LicenceStatusListVersionFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceStatusListVersionPayload>[]
+        }
+        create: {
+          args: Prisma.LicenceStatusListVersionCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceStatusListVersionPayload>
+        }
+        createMany: {
+          args: Prisma.LicenceStatusListVersionCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.LicenceStatusListVersionCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceStatusListVersionPayload>[]
+        }
+        delete: {
+          args: Prisma.LicenceStatusListVersionDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceStatusListVersionPayload>
+        }
+        update: {
+          args: Prisma.LicenceStatusListVersionUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceStatusListVersionPayload>
+        }
+        deleteMany: {
+          args: Prisma.LicenceStatusListVersionDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.LicenceStatusListVersionUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.LicenceStatusListVersionUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceStatusListVersionPayload>[]
+        }
+        upsert: {
+          args: Prisma.LicenceStatusListVersionUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceStatusListVersionPayload>
+        }
+        aggregate: {
+          args: Prisma.LicenceStatusListVersionAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateLicenceStatusListVersion>
+        }
+        groupBy: {
+          args: Prisma.LicenceStatusListVersionGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LicenceStatusListVersionGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.LicenceStatusListVersionCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LicenceStatusListVersionCountAggregateOutputType> | number
         }
       }
     }
@@ -2059,6 +2210,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    AuditEntry: {
+      payload: Prisma.$AuditEntryPayload<ExtArgs>
+      fields: Prisma.AuditEntryFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AuditEntryFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditEntryPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AuditEntryFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditEntryPayload>
+        }
+        findFirst: {
+          args: Prisma.AuditEntryFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditEntryPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AuditEntryFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditEntryPayload>
+        }
+        findMany: {
+          args: Prisma.AuditEntryFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditEntryPayload>[]
+        }
+        create: {
+          args: Prisma.AuditEntryCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditEntryPayload>
+        }
+        createMany: {
+          args: Prisma.AuditEntryCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.AuditEntryCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditEntryPayload>[]
+        }
+        delete: {
+          args: Prisma.AuditEntryDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditEntryPayload>
+        }
+        update: {
+          args: Prisma.AuditEntryUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditEntryPayload>
+        }
+        deleteMany: {
+          args: Prisma.AuditEntryDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AuditEntryUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.AuditEntryUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditEntryPayload>[]
+        }
+        upsert: {
+          args: Prisma.AuditEntryUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditEntryPayload>
+        }
+        aggregate: {
+          args: Prisma.AuditEntryAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAuditEntry>
+        }
+        groupBy: {
+          args: Prisma.AuditEntryGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AuditEntryGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AuditEntryCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AuditEntryCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -2109,6 +2334,18 @@ export const DepartmentScalarFieldEnum = {
 } as const
 
 export type DepartmentScalarFieldEnum = (typeof DepartmentScalarFieldEnum)[keyof typeof DepartmentScalarFieldEnum]
+
+
+export const EnforcementDelegationScalarFieldEnum = {
+  departmentCode: 'departmentCode',
+  licenceTypeCode: 'licenceTypeCode',
+  basis: 'basis',
+  validFrom: 'validFrom',
+  validUntil: 'validUntil',
+  createdAt: 'createdAt'
+} as const
+
+export type EnforcementDelegationScalarFieldEnum = (typeof EnforcementDelegationScalarFieldEnum)[keyof typeof EnforcementDelegationScalarFieldEnum]
 
 
 export const DepartmentSystemScalarFieldEnum = {
@@ -2185,6 +2422,7 @@ export const LicenceScalarFieldEnum = {
   scope: 'scope',
   attributes: 'attributes',
   status: 'status',
+  statusIndex: 'statusIndex',
   revision: 'revision',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
@@ -2194,6 +2432,14 @@ export const LicenceScalarFieldEnum = {
 } as const
 
 export type LicenceScalarFieldEnum = (typeof LicenceScalarFieldEnum)[keyof typeof LicenceScalarFieldEnum]
+
+
+export const LicenceStatusListVersionScalarFieldEnum = {
+  id: 'id',
+  version: 'version'
+} as const
+
+export type LicenceStatusListVersionScalarFieldEnum = (typeof LicenceStatusListVersionScalarFieldEnum)[keyof typeof LicenceStatusListVersionScalarFieldEnum]
 
 
 export const LicenceEventScalarFieldEnum = {
@@ -2489,6 +2735,24 @@ export const NotificationScalarFieldEnum = {
 export type NotificationScalarFieldEnum = (typeof NotificationScalarFieldEnum)[keyof typeof NotificationScalarFieldEnum]
 
 
+export const AuditEntryScalarFieldEnum = {
+  seq: 'seq',
+  occurredAt: 'occurredAt',
+  systemId: 'systemId',
+  departmentCode: 'departmentCode',
+  keyId: 'keyId',
+  entityType: 'entityType',
+  entityId: 'entityId',
+  fields: 'fields',
+  purpose: 'purpose',
+  requestId: 'requestId',
+  prevHash: 'prevHash',
+  hash: 'hash'
+} as const
+
+export type AuditEntryScalarFieldEnum = (typeof AuditEntryScalarFieldEnum)[keyof typeof AuditEntryScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -2677,6 +2941,20 @@ export type ListEnumLicenceStatusFieldRefInput<$PrismaModel> = FieldRefInputType
 
 
 /**
+ * Reference to a field of type 'BigInt'
+ */
+export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt'>
+    
+
+
+/**
+ * Reference to a field of type 'BigInt[]'
+ */
+export type ListBigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt[]'>
+    
+
+
+/**
  * Reference to a field of type 'LicenceAction'
  */
 export type EnumLicenceActionFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'LicenceAction'>
@@ -2715,20 +2993,6 @@ export type EnumCreditRepairStatusFieldRefInput<$PrismaModel> = FieldRefInputTyp
  * Reference to a field of type 'CreditRepairStatus[]'
  */
 export type ListEnumCreditRepairStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'CreditRepairStatus[]'>
-    
-
-
-/**
- * Reference to a field of type 'BigInt'
- */
-export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt'>
-    
-
-
-/**
- * Reference to a field of type 'BigInt[]'
- */
-export type ListBigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt[]'>
     
 
 
@@ -3015,11 +3279,13 @@ export interface PrismaClientOptions {
 }
 export type GlobalOmitConfig = {
   department?: Prisma.DepartmentOmit
+  enforcementDelegation?: Prisma.EnforcementDelegationOmit
   departmentSystem?: Prisma.DepartmentSystemOmit
   apiKey?: Prisma.ApiKeyOmit
   enterprise?: Prisma.EnterpriseOmit
   licenceType?: Prisma.LicenceTypeOmit
   licence?: Prisma.LicenceOmit
+  licenceStatusListVersion?: Prisma.LicenceStatusListVersionOmit
   licenceEvent?: Prisma.LicenceEventOmit
   penalty?: Prisma.PenaltyOmit
   changeEvent?: Prisma.ChangeEventOmit
@@ -3036,6 +3302,7 @@ export type GlobalOmitConfig = {
   casePause?: Prisma.CasePauseOmit
   calendarOverride?: Prisma.CalendarOverrideOmit
   notification?: Prisma.NotificationOmit
+  auditEntry?: Prisma.AuditEntryOmit
 }
 
 /* Types for Logging */

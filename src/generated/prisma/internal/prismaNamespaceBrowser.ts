@@ -50,11 +50,13 @@ export const AnyNull = runtime.objectEnumValues.instances.AnyNull
 
 export const ModelName = {
   Department: 'Department',
+  EnforcementDelegation: 'EnforcementDelegation',
   DepartmentSystem: 'DepartmentSystem',
   ApiKey: 'ApiKey',
   Enterprise: 'Enterprise',
   LicenceType: 'LicenceType',
   Licence: 'Licence',
+  LicenceStatusListVersion: 'LicenceStatusListVersion',
   LicenceEvent: 'LicenceEvent',
   Penalty: 'Penalty',
   ChangeEvent: 'ChangeEvent',
@@ -70,7 +72,8 @@ export const ModelName = {
   CaseEvent: 'CaseEvent',
   CasePause: 'CasePause',
   CalendarOverride: 'CalendarOverride',
-  Notification: 'Notification'
+  Notification: 'Notification',
+  AuditEntry: 'AuditEntry'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -100,6 +103,18 @@ export const DepartmentScalarFieldEnum = {
 } as const
 
 export type DepartmentScalarFieldEnum = (typeof DepartmentScalarFieldEnum)[keyof typeof DepartmentScalarFieldEnum]
+
+
+export const EnforcementDelegationScalarFieldEnum = {
+  departmentCode: 'departmentCode',
+  licenceTypeCode: 'licenceTypeCode',
+  basis: 'basis',
+  validFrom: 'validFrom',
+  validUntil: 'validUntil',
+  createdAt: 'createdAt'
+} as const
+
+export type EnforcementDelegationScalarFieldEnum = (typeof EnforcementDelegationScalarFieldEnum)[keyof typeof EnforcementDelegationScalarFieldEnum]
 
 
 export const DepartmentSystemScalarFieldEnum = {
@@ -176,6 +191,7 @@ export const LicenceScalarFieldEnum = {
   scope: 'scope',
   attributes: 'attributes',
   status: 'status',
+  statusIndex: 'statusIndex',
   revision: 'revision',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt',
@@ -185,6 +201,14 @@ export const LicenceScalarFieldEnum = {
 } as const
 
 export type LicenceScalarFieldEnum = (typeof LicenceScalarFieldEnum)[keyof typeof LicenceScalarFieldEnum]
+
+
+export const LicenceStatusListVersionScalarFieldEnum = {
+  id: 'id',
+  version: 'version'
+} as const
+
+export type LicenceStatusListVersionScalarFieldEnum = (typeof LicenceStatusListVersionScalarFieldEnum)[keyof typeof LicenceStatusListVersionScalarFieldEnum]
 
 
 export const LicenceEventScalarFieldEnum = {
@@ -478,6 +502,24 @@ export const NotificationScalarFieldEnum = {
 } as const
 
 export type NotificationScalarFieldEnum = (typeof NotificationScalarFieldEnum)[keyof typeof NotificationScalarFieldEnum]
+
+
+export const AuditEntryScalarFieldEnum = {
+  seq: 'seq',
+  occurredAt: 'occurredAt',
+  systemId: 'systemId',
+  departmentCode: 'departmentCode',
+  keyId: 'keyId',
+  entityType: 'entityType',
+  entityId: 'entityId',
+  fields: 'fields',
+  purpose: 'purpose',
+  requestId: 'requestId',
+  prevHash: 'prevHash',
+  hash: 'hash'
+} as const
+
+export type AuditEntryScalarFieldEnum = (typeof AuditEntryScalarFieldEnum)[keyof typeof AuditEntryScalarFieldEnum]
 
 
 export const SortOrder = {

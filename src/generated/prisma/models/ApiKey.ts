@@ -381,10 +381,6 @@ export type ApiKeyUncheckedUpdateManyWithoutSystemNestedInput = {
   deleteMany?: Prisma.ApiKeyScalarWhereInput | Prisma.ApiKeyScalarWhereInput[]
 }
 
-export type NullableDateTimeFieldUpdateOperationsInput = {
-  set?: Date | string | null
-}
-
 export type ApiKeyCreateWithoutSystemInput = {
   id: string
   secretHash: string

@@ -438,14 +438,6 @@ export type ChangeEventSumOrderByAggregateInput = {
   revision?: Prisma.SortOrder
 }
 
-export type BigIntFieldUpdateOperationsInput = {
-  set?: bigint | number
-  increment?: bigint | number
-  decrement?: bigint | number
-  multiply?: bigint | number
-  divide?: bigint | number
-}
-
 export type EnumChangeEntityFieldUpdateOperationsInput = {
   set?: $Enums.ChangeEntity
 }

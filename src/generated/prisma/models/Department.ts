@@ -203,6 +203,7 @@ export type DepartmentWhereInput = {
   licenceTypes?: Prisma.LicenceTypeListRelationFilter
   licencesIssued?: Prisma.LicenceListRelationFilter
   penaltiesDecided?: Prisma.PenaltyListRelationFilter
+  enforcementDelegations?: Prisma.EnforcementDelegationListRelationFilter
 }
 
 export type DepartmentOrderByWithRelationInput = {
@@ -218,6 +219,7 @@ export type DepartmentOrderByWithRelationInput = {
   licenceTypes?: Prisma.LicenceTypeOrderByRelationAggregateInput
   licencesIssued?: Prisma.LicenceOrderByRelationAggregateInput
   penaltiesDecided?: Prisma.PenaltyOrderByRelationAggregateInput
+  enforcementDelegations?: Prisma.EnforcementDelegationOrderByRelationAggregateInput
 }
 
 export type DepartmentWhereUniqueInput = Prisma.AtLeast<{
@@ -236,6 +238,7 @@ export type DepartmentWhereUniqueInput = Prisma.AtLeast<{
   licenceTypes?: Prisma.LicenceTypeListRelationFilter
   licencesIssued?: Prisma.LicenceListRelationFilter
   penaltiesDecided?: Prisma.PenaltyListRelationFilter
+  enforcementDelegations?: Prisma.EnforcementDelegationListRelationFilter
 }, "code">
 
 export type DepartmentOrderByWithAggregationInput = {
@@ -277,6 +280,7 @@ export type DepartmentCreateInput = {
   licenceTypes?: Prisma.LicenceTypeCreateNestedManyWithoutIssuingDepartmentInput
   licencesIssued?: Prisma.LicenceCreateNestedManyWithoutIssuingDepartmentInput
   penaltiesDecided?: Prisma.PenaltyCreateNestedManyWithoutDecidingDepartmentInput
+  enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUncheckedCreateInput = {
@@ -292,6 +296,7 @@ export type DepartmentUncheckedCreateInput = {
   licenceTypes?: Prisma.LicenceTypeUncheckedCreateNestedManyWithoutIssuingDepartmentInput
   licencesIssued?: Prisma.LicenceUncheckedCreateNestedManyWithoutIssuingDepartmentInput
   penaltiesDecided?: Prisma.PenaltyUncheckedCreateNestedManyWithoutDecidingDepartmentInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUpdateInput = {
@@ -307,6 +312,7 @@ export type DepartmentUpdateInput = {
   licenceTypes?: Prisma.LicenceTypeUpdateManyWithoutIssuingDepartmentNestedInput
   licencesIssued?: Prisma.LicenceUpdateManyWithoutIssuingDepartmentNestedInput
   penaltiesDecided?: Prisma.PenaltyUpdateManyWithoutDecidingDepartmentNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateInput = {
@@ -322,6 +328,7 @@ export type DepartmentUncheckedUpdateInput = {
   licenceTypes?: Prisma.LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
   licencesIssued?: Prisma.LicenceUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
   penaltiesDecided?: Prisma.PenaltyUncheckedUpdateManyWithoutDecidingDepartmentNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentCreateManyInput = {
@@ -405,6 +412,20 @@ export type DateTimeFieldUpdateOperationsInput = {
   set?: Date | string
 }
 
+export type DepartmentCreateNestedOneWithoutEnforcementDelegationsInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutEnforcementDelegationsInput, Prisma.DepartmentUncheckedCreateWithoutEnforcementDelegationsInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutEnforcementDelegationsInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutEnforcementDelegationsNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutEnforcementDelegationsInput, Prisma.DepartmentUncheckedCreateWithoutEnforcementDelegationsInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutEnforcementDelegationsInput
+  upsert?: Prisma.DepartmentUpsertWithoutEnforcementDelegationsInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutEnforcementDelegationsInput, Prisma.DepartmentUpdateWithoutEnforcementDelegationsInput>, Prisma.DepartmentUncheckedUpdateWithoutEnforcementDelegationsInput>
+}
+
 export type DepartmentCreateNestedOneWithoutSystemsInput = {
   create?: Prisma.XOR<Prisma.DepartmentCreateWithoutSystemsInput, Prisma.DepartmentUncheckedCreateWithoutSystemsInput>
   connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutSystemsInput
@@ -475,6 +496,82 @@ export type DepartmentUpdateOneRequiredWithoutPenaltiesDecidedNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutPenaltiesDecidedInput, Prisma.DepartmentUpdateWithoutPenaltiesDecidedInput>, Prisma.DepartmentUncheckedUpdateWithoutPenaltiesDecidedInput>
 }
 
+export type DepartmentCreateWithoutEnforcementDelegationsInput = {
+  code: string
+  name: string
+  kind: $Enums.DepartmentKind
+  consultationPhone?: string | null
+  supervisionPhone?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  systems?: Prisma.DepartmentSystemCreateNestedManyWithoutDepartmentInput
+  registeredEnterprises?: Prisma.EnterpriseCreateNestedManyWithoutRegistrationAuthorityInput
+  licenceTypes?: Prisma.LicenceTypeCreateNestedManyWithoutIssuingDepartmentInput
+  licencesIssued?: Prisma.LicenceCreateNestedManyWithoutIssuingDepartmentInput
+  penaltiesDecided?: Prisma.PenaltyCreateNestedManyWithoutDecidingDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutEnforcementDelegationsInput = {
+  code: string
+  name: string
+  kind: $Enums.DepartmentKind
+  consultationPhone?: string | null
+  supervisionPhone?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  systems?: Prisma.DepartmentSystemUncheckedCreateNestedManyWithoutDepartmentInput
+  registeredEnterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutRegistrationAuthorityInput
+  licenceTypes?: Prisma.LicenceTypeUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+  licencesIssued?: Prisma.LicenceUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+  penaltiesDecided?: Prisma.PenaltyUncheckedCreateNestedManyWithoutDecidingDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutEnforcementDelegationsInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutEnforcementDelegationsInput, Prisma.DepartmentUncheckedCreateWithoutEnforcementDelegationsInput>
+}
+
+export type DepartmentUpsertWithoutEnforcementDelegationsInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutEnforcementDelegationsInput, Prisma.DepartmentUncheckedUpdateWithoutEnforcementDelegationsInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutEnforcementDelegationsInput, Prisma.DepartmentUncheckedCreateWithoutEnforcementDelegationsInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutEnforcementDelegationsInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutEnforcementDelegationsInput, Prisma.DepartmentUncheckedUpdateWithoutEnforcementDelegationsInput>
+}
+
+export type DepartmentUpdateWithoutEnforcementDelegationsInput = {
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumDepartmentKindFieldUpdateOperationsInput | $Enums.DepartmentKind
+  consultationPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  supervisionPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  systems?: Prisma.DepartmentSystemUpdateManyWithoutDepartmentNestedInput
+  registeredEnterprises?: Prisma.EnterpriseUpdateManyWithoutRegistrationAuthorityNestedInput
+  licenceTypes?: Prisma.LicenceTypeUpdateManyWithoutIssuingDepartmentNestedInput
+  licencesIssued?: Prisma.LicenceUpdateManyWithoutIssuingDepartmentNestedInput
+  penaltiesDecided?: Prisma.PenaltyUpdateManyWithoutDecidingDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutEnforcementDelegationsInput = {
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  kind?: Prisma.EnumDepartmentKindFieldUpdateOperationsInput | $Enums.DepartmentKind
+  consultationPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  supervisionPhone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  systems?: Prisma.DepartmentSystemUncheckedUpdateManyWithoutDepartmentNestedInput
+  registeredEnterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutRegistrationAuthorityNestedInput
+  licenceTypes?: Prisma.LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
+  licencesIssued?: Prisma.LicenceUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
+  penaltiesDecided?: Prisma.PenaltyUncheckedUpdateManyWithoutDecidingDepartmentNestedInput
+}
+
 export type DepartmentCreateWithoutSystemsInput = {
   code: string
   name: string
@@ -487,6 +584,7 @@ export type DepartmentCreateWithoutSystemsInput = {
   licenceTypes?: Prisma.LicenceTypeCreateNestedManyWithoutIssuingDepartmentInput
   licencesIssued?: Prisma.LicenceCreateNestedManyWithoutIssuingDepartmentInput
   penaltiesDecided?: Prisma.PenaltyCreateNestedManyWithoutDecidingDepartmentInput
+  enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUncheckedCreateWithoutSystemsInput = {
@@ -501,6 +599,7 @@ export type DepartmentUncheckedCreateWithoutSystemsInput = {
   licenceTypes?: Prisma.LicenceTypeUncheckedCreateNestedManyWithoutIssuingDepartmentInput
   licencesIssued?: Prisma.LicenceUncheckedCreateNestedManyWithoutIssuingDepartmentInput
   penaltiesDecided?: Prisma.PenaltyUncheckedCreateNestedManyWithoutDecidingDepartmentInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentCreateOrConnectWithoutSystemsInput = {
@@ -531,6 +630,7 @@ export type DepartmentUpdateWithoutSystemsInput = {
   licenceTypes?: Prisma.LicenceTypeUpdateManyWithoutIssuingDepartmentNestedInput
   licencesIssued?: Prisma.LicenceUpdateManyWithoutIssuingDepartmentNestedInput
   penaltiesDecided?: Prisma.PenaltyUpdateManyWithoutDecidingDepartmentNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateWithoutSystemsInput = {
@@ -545,6 +645,7 @@ export type DepartmentUncheckedUpdateWithoutSystemsInput = {
   licenceTypes?: Prisma.LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
   licencesIssued?: Prisma.LicenceUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
   penaltiesDecided?: Prisma.PenaltyUncheckedUpdateManyWithoutDecidingDepartmentNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentCreateWithoutRegisteredEnterprisesInput = {
@@ -559,6 +660,7 @@ export type DepartmentCreateWithoutRegisteredEnterprisesInput = {
   licenceTypes?: Prisma.LicenceTypeCreateNestedManyWithoutIssuingDepartmentInput
   licencesIssued?: Prisma.LicenceCreateNestedManyWithoutIssuingDepartmentInput
   penaltiesDecided?: Prisma.PenaltyCreateNestedManyWithoutDecidingDepartmentInput
+  enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUncheckedCreateWithoutRegisteredEnterprisesInput = {
@@ -573,6 +675,7 @@ export type DepartmentUncheckedCreateWithoutRegisteredEnterprisesInput = {
   licenceTypes?: Prisma.LicenceTypeUncheckedCreateNestedManyWithoutIssuingDepartmentInput
   licencesIssued?: Prisma.LicenceUncheckedCreateNestedManyWithoutIssuingDepartmentInput
   penaltiesDecided?: Prisma.PenaltyUncheckedCreateNestedManyWithoutDecidingDepartmentInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentCreateOrConnectWithoutRegisteredEnterprisesInput = {
@@ -603,6 +706,7 @@ export type DepartmentUpdateWithoutRegisteredEnterprisesInput = {
   licenceTypes?: Prisma.LicenceTypeUpdateManyWithoutIssuingDepartmentNestedInput
   licencesIssued?: Prisma.LicenceUpdateManyWithoutIssuingDepartmentNestedInput
   penaltiesDecided?: Prisma.PenaltyUpdateManyWithoutDecidingDepartmentNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateWithoutRegisteredEnterprisesInput = {
@@ -617,6 +721,7 @@ export type DepartmentUncheckedUpdateWithoutRegisteredEnterprisesInput = {
   licenceTypes?: Prisma.LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
   licencesIssued?: Prisma.LicenceUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
   penaltiesDecided?: Prisma.PenaltyUncheckedUpdateManyWithoutDecidingDepartmentNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentCreateWithoutLicenceTypesInput = {
@@ -631,6 +736,7 @@ export type DepartmentCreateWithoutLicenceTypesInput = {
   registeredEnterprises?: Prisma.EnterpriseCreateNestedManyWithoutRegistrationAuthorityInput
   licencesIssued?: Prisma.LicenceCreateNestedManyWithoutIssuingDepartmentInput
   penaltiesDecided?: Prisma.PenaltyCreateNestedManyWithoutDecidingDepartmentInput
+  enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUncheckedCreateWithoutLicenceTypesInput = {
@@ -645,6 +751,7 @@ export type DepartmentUncheckedCreateWithoutLicenceTypesInput = {
   registeredEnterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutRegistrationAuthorityInput
   licencesIssued?: Prisma.LicenceUncheckedCreateNestedManyWithoutIssuingDepartmentInput
   penaltiesDecided?: Prisma.PenaltyUncheckedCreateNestedManyWithoutDecidingDepartmentInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentCreateOrConnectWithoutLicenceTypesInput = {
@@ -675,6 +782,7 @@ export type DepartmentUpdateWithoutLicenceTypesInput = {
   registeredEnterprises?: Prisma.EnterpriseUpdateManyWithoutRegistrationAuthorityNestedInput
   licencesIssued?: Prisma.LicenceUpdateManyWithoutIssuingDepartmentNestedInput
   penaltiesDecided?: Prisma.PenaltyUpdateManyWithoutDecidingDepartmentNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateWithoutLicenceTypesInput = {
@@ -689,6 +797,7 @@ export type DepartmentUncheckedUpdateWithoutLicenceTypesInput = {
   registeredEnterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutRegistrationAuthorityNestedInput
   licencesIssued?: Prisma.LicenceUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
   penaltiesDecided?: Prisma.PenaltyUncheckedUpdateManyWithoutDecidingDepartmentNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentCreateWithoutLicencesIssuedInput = {
@@ -703,6 +812,7 @@ export type DepartmentCreateWithoutLicencesIssuedInput = {
   registeredEnterprises?: Prisma.EnterpriseCreateNestedManyWithoutRegistrationAuthorityInput
   licenceTypes?: Prisma.LicenceTypeCreateNestedManyWithoutIssuingDepartmentInput
   penaltiesDecided?: Prisma.PenaltyCreateNestedManyWithoutDecidingDepartmentInput
+  enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUncheckedCreateWithoutLicencesIssuedInput = {
@@ -717,6 +827,7 @@ export type DepartmentUncheckedCreateWithoutLicencesIssuedInput = {
   registeredEnterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutRegistrationAuthorityInput
   licenceTypes?: Prisma.LicenceTypeUncheckedCreateNestedManyWithoutIssuingDepartmentInput
   penaltiesDecided?: Prisma.PenaltyUncheckedCreateNestedManyWithoutDecidingDepartmentInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentCreateOrConnectWithoutLicencesIssuedInput = {
@@ -747,6 +858,7 @@ export type DepartmentUpdateWithoutLicencesIssuedInput = {
   registeredEnterprises?: Prisma.EnterpriseUpdateManyWithoutRegistrationAuthorityNestedInput
   licenceTypes?: Prisma.LicenceTypeUpdateManyWithoutIssuingDepartmentNestedInput
   penaltiesDecided?: Prisma.PenaltyUpdateManyWithoutDecidingDepartmentNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateWithoutLicencesIssuedInput = {
@@ -761,6 +873,7 @@ export type DepartmentUncheckedUpdateWithoutLicencesIssuedInput = {
   registeredEnterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutRegistrationAuthorityNestedInput
   licenceTypes?: Prisma.LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
   penaltiesDecided?: Prisma.PenaltyUncheckedUpdateManyWithoutDecidingDepartmentNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentCreateWithoutPenaltiesDecidedInput = {
@@ -775,6 +888,7 @@ export type DepartmentCreateWithoutPenaltiesDecidedInput = {
   registeredEnterprises?: Prisma.EnterpriseCreateNestedManyWithoutRegistrationAuthorityInput
   licenceTypes?: Prisma.LicenceTypeCreateNestedManyWithoutIssuingDepartmentInput
   licencesIssued?: Prisma.LicenceCreateNestedManyWithoutIssuingDepartmentInput
+  enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUncheckedCreateWithoutPenaltiesDecidedInput = {
@@ -789,6 +903,7 @@ export type DepartmentUncheckedCreateWithoutPenaltiesDecidedInput = {
   registeredEnterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutRegistrationAuthorityInput
   licenceTypes?: Prisma.LicenceTypeUncheckedCreateNestedManyWithoutIssuingDepartmentInput
   licencesIssued?: Prisma.LicenceUncheckedCreateNestedManyWithoutIssuingDepartmentInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentCreateOrConnectWithoutPenaltiesDecidedInput = {
@@ -819,6 +934,7 @@ export type DepartmentUpdateWithoutPenaltiesDecidedInput = {
   registeredEnterprises?: Prisma.EnterpriseUpdateManyWithoutRegistrationAuthorityNestedInput
   licenceTypes?: Prisma.LicenceTypeUpdateManyWithoutIssuingDepartmentNestedInput
   licencesIssued?: Prisma.LicenceUpdateManyWithoutIssuingDepartmentNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateWithoutPenaltiesDecidedInput = {
@@ -833,6 +949,7 @@ export type DepartmentUncheckedUpdateWithoutPenaltiesDecidedInput = {
   registeredEnterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutRegistrationAuthorityNestedInput
   licenceTypes?: Prisma.LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
   licencesIssued?: Prisma.LicenceUncheckedUpdateManyWithoutIssuingDepartmentNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutDepartmentNestedInput
 }
 
 
@@ -846,6 +963,7 @@ export type DepartmentCountOutputType = {
   licenceTypes: number
   licencesIssued: number
   penaltiesDecided: number
+  enforcementDelegations: number
 }
 
 export type DepartmentCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -854,6 +972,7 @@ export type DepartmentCountOutputTypeSelect<ExtArgs extends runtime.Types.Extens
   licenceTypes?: boolean | DepartmentCountOutputTypeCountLicenceTypesArgs
   licencesIssued?: boolean | DepartmentCountOutputTypeCountLicencesIssuedArgs
   penaltiesDecided?: boolean | DepartmentCountOutputTypeCountPenaltiesDecidedArgs
+  enforcementDelegations?: boolean | DepartmentCountOutputTypeCountEnforcementDelegationsArgs
 }
 
 /**
@@ -901,6 +1020,13 @@ export type DepartmentCountOutputTypeCountPenaltiesDecidedArgs<ExtArgs extends r
   where?: Prisma.PenaltyWhereInput
 }
 
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountEnforcementDelegationsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.EnforcementDelegationWhereInput
+}
+
 
 export type DepartmentSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   code?: boolean
@@ -915,6 +1041,7 @@ export type DepartmentSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   licenceTypes?: boolean | Prisma.Department$licenceTypesArgs<ExtArgs>
   licencesIssued?: boolean | Prisma.Department$licencesIssuedArgs<ExtArgs>
   penaltiesDecided?: boolean | Prisma.Department$penaltiesDecidedArgs<ExtArgs>
+  enforcementDelegations?: boolean | Prisma.Department$enforcementDelegationsArgs<ExtArgs>
   _count?: boolean | Prisma.DepartmentCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["department"]>
 
@@ -955,6 +1082,7 @@ export type DepartmentInclude<ExtArgs extends runtime.Types.Extensions.InternalA
   licenceTypes?: boolean | Prisma.Department$licenceTypesArgs<ExtArgs>
   licencesIssued?: boolean | Prisma.Department$licencesIssuedArgs<ExtArgs>
   penaltiesDecided?: boolean | Prisma.Department$penaltiesDecidedArgs<ExtArgs>
+  enforcementDelegations?: boolean | Prisma.Department$enforcementDelegationsArgs<ExtArgs>
   _count?: boolean | Prisma.DepartmentCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DepartmentIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -968,6 +1096,7 @@ export type $DepartmentPayload<ExtArgs extends runtime.Types.Extensions.Internal
     licenceTypes: Prisma.$LicenceTypePayload<ExtArgs>[]
     licencesIssued: Prisma.$LicencePayload<ExtArgs>[]
     penaltiesDecided: Prisma.$PenaltyPayload<ExtArgs>[]
+    enforcementDelegations: Prisma.$EnforcementDelegationPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     code: string
@@ -1382,6 +1511,7 @@ export interface Prisma__DepartmentClient<T, Null = never, ExtArgs extends runti
   licenceTypes<T extends Prisma.Department$licenceTypesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$licenceTypesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LicenceTypePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   licencesIssued<T extends Prisma.Department$licencesIssuedArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$licencesIssuedArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LicencePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   penaltiesDecided<T extends Prisma.Department$penaltiesDecidedArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$penaltiesDecidedArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$PenaltyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  enforcementDelegations<T extends Prisma.Department$enforcementDelegationsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$enforcementDelegationsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EnforcementDelegationPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1923,6 +2053,30 @@ export type Department$penaltiesDecidedArgs<ExtArgs extends runtime.Types.Extens
   take?: number
   skip?: number
   distinct?: Prisma.PenaltyScalarFieldEnum | Prisma.PenaltyScalarFieldEnum[]
+}
+
+/**
+ * Department.enforcementDelegations
+ */
+export type Department$enforcementDelegationsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the EnforcementDelegation
+   */
+  select?: Prisma.EnforcementDelegationSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the EnforcementDelegation
+   */
+  omit?: Prisma.EnforcementDelegationOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.EnforcementDelegationInclude<ExtArgs> | null
+  where?: Prisma.EnforcementDelegationWhereInput
+  orderBy?: Prisma.EnforcementDelegationOrderByWithRelationInput | Prisma.EnforcementDelegationOrderByWithRelationInput[]
+  cursor?: Prisma.EnforcementDelegationWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.EnforcementDelegationScalarFieldEnum | Prisma.EnforcementDelegationScalarFieldEnum[]
 }
 
 /**

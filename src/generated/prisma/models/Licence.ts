@@ -27,11 +27,13 @@ export type AggregateLicence = {
 }
 
 export type LicenceAvgAggregateOutputType = {
+  statusIndex: number | null
   revision: number | null
   sourceVersion: number | null
 }
 
 export type LicenceSumAggregateOutputType = {
+  statusIndex: number | null
   revision: number | null
   sourceVersion: number | null
 }
@@ -47,6 +49,7 @@ export type LicenceMinAggregateOutputType = {
   validUntil: Date | null
   scope: string | null
   status: $Enums.LicenceStatus | null
+  statusIndex: number | null
   revision: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -66,6 +69,7 @@ export type LicenceMaxAggregateOutputType = {
   validUntil: Date | null
   scope: string | null
   status: $Enums.LicenceStatus | null
+  statusIndex: number | null
   revision: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -86,6 +90,7 @@ export type LicenceCountAggregateOutputType = {
   scope: number
   attributes: number
   status: number
+  statusIndex: number
   revision: number
   createdAt: number
   updatedAt: number
@@ -97,11 +102,13 @@ export type LicenceCountAggregateOutputType = {
 
 
 export type LicenceAvgAggregateInputType = {
+  statusIndex?: true
   revision?: true
   sourceVersion?: true
 }
 
 export type LicenceSumAggregateInputType = {
+  statusIndex?: true
   revision?: true
   sourceVersion?: true
 }
@@ -117,6 +124,7 @@ export type LicenceMinAggregateInputType = {
   validUntil?: true
   scope?: true
   status?: true
+  statusIndex?: true
   revision?: true
   createdAt?: true
   updatedAt?: true
@@ -136,6 +144,7 @@ export type LicenceMaxAggregateInputType = {
   validUntil?: true
   scope?: true
   status?: true
+  statusIndex?: true
   revision?: true
   createdAt?: true
   updatedAt?: true
@@ -156,6 +165,7 @@ export type LicenceCountAggregateInputType = {
   scope?: true
   attributes?: true
   status?: true
+  statusIndex?: true
   revision?: true
   createdAt?: true
   updatedAt?: true
@@ -263,6 +273,7 @@ export type LicenceGroupByOutputType = {
   scope: string
   attributes: runtime.JsonValue
   status: $Enums.LicenceStatus
+  statusIndex: number
   revision: number
   createdAt: Date
   updatedAt: Date
@@ -306,6 +317,7 @@ export type LicenceWhereInput = {
   scope?: Prisma.StringFilter<"Licence"> | string
   attributes?: Prisma.JsonFilter<"Licence">
   status?: Prisma.EnumLicenceStatusFilter<"Licence"> | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFilter<"Licence"> | number
   revision?: Prisma.IntFilter<"Licence"> | number
   createdAt?: Prisma.DateTimeFilter<"Licence"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Licence"> | Date | string
@@ -332,6 +344,7 @@ export type LicenceOrderByWithRelationInput = {
   scope?: Prisma.SortOrder
   attributes?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  statusIndex?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -348,6 +361,7 @@ export type LicenceOrderByWithRelationInput = {
 
 export type LicenceWhereUniqueInput = Prisma.AtLeast<{
   id?: string
+  statusIndex?: number
   typeCode_number?: Prisma.LicenceTypeCodeNumberCompoundUniqueInput
   sourceSystemId_sourceRecordId?: Prisma.LicenceSourceSystemIdSourceRecordIdCompoundUniqueInput
   AND?: Prisma.LicenceWhereInput | Prisma.LicenceWhereInput[]
@@ -375,7 +389,7 @@ export type LicenceWhereUniqueInput = Prisma.AtLeast<{
   sourceSystem?: Prisma.XOR<Prisma.DepartmentSystemNullableScalarRelationFilter, Prisma.DepartmentSystemWhereInput> | null
   events?: Prisma.LicenceEventListRelationFilter
   penalties?: Prisma.PenaltyListRelationFilter
-}, "id" | "typeCode_number" | "sourceSystemId_sourceRecordId">
+}, "id" | "statusIndex" | "typeCode_number" | "sourceSystemId_sourceRecordId">
 
 export type LicenceOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
@@ -389,6 +403,7 @@ export type LicenceOrderByWithAggregationInput = {
   scope?: Prisma.SortOrder
   attributes?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  statusIndex?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -417,6 +432,7 @@ export type LicenceScalarWhereWithAggregatesInput = {
   scope?: Prisma.StringWithAggregatesFilter<"Licence"> | string
   attributes?: Prisma.JsonWithAggregatesFilter<"Licence">
   status?: Prisma.EnumLicenceStatusWithAggregatesFilter<"Licence"> | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntWithAggregatesFilter<"Licence"> | number
   revision?: Prisma.IntWithAggregatesFilter<"Licence"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Licence"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Licence"> | Date | string
@@ -434,6 +450,7 @@ export type LicenceCreateInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -459,6 +476,7 @@ export type LicenceUncheckedCreateInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -503,6 +521,7 @@ export type LicenceUncheckedUpdateInput = {
   scope?: Prisma.StringFieldUpdateOperationsInput | string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: Prisma.EnumLicenceStatusFieldUpdateOperationsInput | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFieldUpdateOperationsInput | number
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -525,6 +544,7 @@ export type LicenceCreateManyInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -561,6 +581,7 @@ export type LicenceUncheckedUpdateManyInput = {
   scope?: Prisma.StringFieldUpdateOperationsInput | string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: Prisma.EnumLicenceStatusFieldUpdateOperationsInput | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFieldUpdateOperationsInput | number
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -601,6 +622,7 @@ export type LicenceCountOrderByAggregateInput = {
   scope?: Prisma.SortOrder
   attributes?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  statusIndex?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -610,6 +632,7 @@ export type LicenceCountOrderByAggregateInput = {
 }
 
 export type LicenceAvgOrderByAggregateInput = {
+  statusIndex?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   sourceVersion?: Prisma.SortOrder
 }
@@ -625,6 +648,7 @@ export type LicenceMaxOrderByAggregateInput = {
   validUntil?: Prisma.SortOrder
   scope?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  statusIndex?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -644,6 +668,7 @@ export type LicenceMinOrderByAggregateInput = {
   validUntil?: Prisma.SortOrder
   scope?: Prisma.SortOrder
   status?: Prisma.SortOrder
+  statusIndex?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -653,6 +678,7 @@ export type LicenceMinOrderByAggregateInput = {
 }
 
 export type LicenceSumOrderByAggregateInput = {
+  statusIndex?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   sourceVersion?: Prisma.SortOrder
 }
@@ -878,6 +904,7 @@ export type LicenceCreateWithoutIssuingDepartmentInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -901,6 +928,7 @@ export type LicenceUncheckedCreateWithoutIssuingDepartmentInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -952,6 +980,7 @@ export type LicenceScalarWhereInput = {
   scope?: Prisma.StringFilter<"Licence"> | string
   attributes?: Prisma.JsonFilter<"Licence">
   status?: Prisma.EnumLicenceStatusFilter<"Licence"> | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFilter<"Licence"> | number
   revision?: Prisma.IntFilter<"Licence"> | number
   createdAt?: Prisma.DateTimeFilter<"Licence"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Licence"> | Date | string
@@ -969,6 +998,7 @@ export type LicenceCreateWithoutSourceSystemInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -993,6 +1023,7 @@ export type LicenceUncheckedCreateWithoutSourceSystemInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1037,6 +1068,7 @@ export type LicenceCreateWithoutHolderInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1060,6 +1092,7 @@ export type LicenceUncheckedCreateWithoutHolderInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1105,6 +1138,7 @@ export type LicenceCreateWithoutTypeInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1128,6 +1162,7 @@ export type LicenceUncheckedCreateWithoutTypeInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1173,6 +1208,7 @@ export type LicenceCreateWithoutEventsInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1197,6 +1233,7 @@ export type LicenceUncheckedCreateWithoutEventsInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1255,6 +1292,7 @@ export type LicenceUncheckedUpdateWithoutEventsInput = {
   scope?: Prisma.StringFieldUpdateOperationsInput | string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: Prisma.EnumLicenceStatusFieldUpdateOperationsInput | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFieldUpdateOperationsInput | number
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1273,6 +1311,7 @@ export type LicenceCreateWithoutPenaltiesInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1297,6 +1336,7 @@ export type LicenceUncheckedCreateWithoutPenaltiesInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1355,6 +1395,7 @@ export type LicenceUncheckedUpdateWithoutPenaltiesInput = {
   scope?: Prisma.StringFieldUpdateOperationsInput | string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: Prisma.EnumLicenceStatusFieldUpdateOperationsInput | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFieldUpdateOperationsInput | number
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1375,6 +1416,7 @@ export type LicenceCreateManyIssuingDepartmentInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1415,6 +1457,7 @@ export type LicenceUncheckedUpdateWithoutIssuingDepartmentInput = {
   scope?: Prisma.StringFieldUpdateOperationsInput | string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: Prisma.EnumLicenceStatusFieldUpdateOperationsInput | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFieldUpdateOperationsInput | number
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1436,6 +1479,7 @@ export type LicenceUncheckedUpdateManyWithoutIssuingDepartmentInput = {
   scope?: Prisma.StringFieldUpdateOperationsInput | string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: Prisma.EnumLicenceStatusFieldUpdateOperationsInput | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFieldUpdateOperationsInput | number
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1456,6 +1500,7 @@ export type LicenceCreateManySourceSystemInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1496,6 +1541,7 @@ export type LicenceUncheckedUpdateWithoutSourceSystemInput = {
   scope?: Prisma.StringFieldUpdateOperationsInput | string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: Prisma.EnumLicenceStatusFieldUpdateOperationsInput | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFieldUpdateOperationsInput | number
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1517,6 +1563,7 @@ export type LicenceUncheckedUpdateManyWithoutSourceSystemInput = {
   scope?: Prisma.StringFieldUpdateOperationsInput | string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: Prisma.EnumLicenceStatusFieldUpdateOperationsInput | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFieldUpdateOperationsInput | number
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1535,6 +1582,7 @@ export type LicenceCreateManyHolderInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1575,6 +1623,7 @@ export type LicenceUncheckedUpdateWithoutHolderInput = {
   scope?: Prisma.StringFieldUpdateOperationsInput | string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: Prisma.EnumLicenceStatusFieldUpdateOperationsInput | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFieldUpdateOperationsInput | number
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1596,6 +1645,7 @@ export type LicenceUncheckedUpdateManyWithoutHolderInput = {
   scope?: Prisma.StringFieldUpdateOperationsInput | string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: Prisma.EnumLicenceStatusFieldUpdateOperationsInput | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFieldUpdateOperationsInput | number
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1615,6 +1665,7 @@ export type LicenceCreateManyTypeInput = {
   scope: string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: $Enums.LicenceStatus
+  statusIndex?: number
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1655,6 +1706,7 @@ export type LicenceUncheckedUpdateWithoutTypeInput = {
   scope?: Prisma.StringFieldUpdateOperationsInput | string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: Prisma.EnumLicenceStatusFieldUpdateOperationsInput | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFieldUpdateOperationsInput | number
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1676,6 +1728,7 @@ export type LicenceUncheckedUpdateManyWithoutTypeInput = {
   scope?: Prisma.StringFieldUpdateOperationsInput | string
   attributes?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   status?: Prisma.EnumLicenceStatusFieldUpdateOperationsInput | $Enums.LicenceStatus
+  statusIndex?: Prisma.IntFieldUpdateOperationsInput | number
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1736,6 +1789,7 @@ export type LicenceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   scope?: boolean
   attributes?: boolean
   status?: boolean
+  statusIndex?: boolean
   revision?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1763,6 +1817,7 @@ export type LicenceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   scope?: boolean
   attributes?: boolean
   status?: boolean
+  statusIndex?: boolean
   revision?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1787,6 +1842,7 @@ export type LicenceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   scope?: boolean
   attributes?: boolean
   status?: boolean
+  statusIndex?: boolean
   revision?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1811,6 +1867,7 @@ export type LicenceSelectScalar = {
   scope?: boolean
   attributes?: boolean
   status?: boolean
+  statusIndex?: boolean
   revision?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1819,7 +1876,7 @@ export type LicenceSelectScalar = {
   sourceVersion?: boolean
 }
 
-export type LicenceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "typeCode" | "number" | "holderUscc" | "issuingDepartmentCode" | "issuedOn" | "validFrom" | "validUntil" | "scope" | "attributes" | "status" | "revision" | "createdAt" | "updatedAt" | "sourceSystemId" | "sourceRecordId" | "sourceVersion", ExtArgs["result"]["licence"]>
+export type LicenceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "typeCode" | "number" | "holderUscc" | "issuingDepartmentCode" | "issuedOn" | "validFrom" | "validUntil" | "scope" | "attributes" | "status" | "statusIndex" | "revision" | "createdAt" | "updatedAt" | "sourceSystemId" | "sourceRecordId" | "sourceVersion", ExtArgs["result"]["licence"]>
 export type LicenceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   type?: boolean | Prisma.LicenceTypeDefaultArgs<ExtArgs>
   holder?: boolean | Prisma.EnterpriseDefaultArgs<ExtArgs>
@@ -1867,6 +1924,10 @@ export type $LicencePayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     scope: string
     attributes: runtime.JsonValue
     status: $Enums.LicenceStatus
+    /**
+     * Stable position of the licence in the published status list (/status/licences.jwt); named in its QR token.
+     */
+    statusIndex: number
     revision: number
     createdAt: Date
     updatedAt: Date
@@ -2313,6 +2374,7 @@ export interface LicenceFieldRefs {
   readonly scope: Prisma.FieldRef<"Licence", 'String'>
   readonly attributes: Prisma.FieldRef<"Licence", 'Json'>
   readonly status: Prisma.FieldRef<"Licence", 'LicenceStatus'>
+  readonly statusIndex: Prisma.FieldRef<"Licence", 'Int'>
   readonly revision: Prisma.FieldRef<"Licence", 'Int'>
   readonly createdAt: Prisma.FieldRef<"Licence", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Licence", 'DateTime'>

@@ -222,6 +222,7 @@ export type LicenceTypeWhereInput = {
   description?: Prisma.StringNullableFilter<"LicenceType"> | string | null
   issuingDepartment?: Prisma.XOR<Prisma.DepartmentScalarRelationFilter, Prisma.DepartmentWhereInput>
   licences?: Prisma.LicenceListRelationFilter
+  enforcementDelegations?: Prisma.EnforcementDelegationListRelationFilter
 }
 
 export type LicenceTypeOrderByWithRelationInput = {
@@ -233,6 +234,7 @@ export type LicenceTypeOrderByWithRelationInput = {
   description?: Prisma.SortOrderInput | Prisma.SortOrder
   issuingDepartment?: Prisma.DepartmentOrderByWithRelationInput
   licences?: Prisma.LicenceOrderByRelationAggregateInput
+  enforcementDelegations?: Prisma.EnforcementDelegationOrderByRelationAggregateInput
 }
 
 export type LicenceTypeWhereUniqueInput = Prisma.AtLeast<{
@@ -247,6 +249,7 @@ export type LicenceTypeWhereUniqueInput = Prisma.AtLeast<{
   description?: Prisma.StringNullableFilter<"LicenceType"> | string | null
   issuingDepartment?: Prisma.XOR<Prisma.DepartmentScalarRelationFilter, Prisma.DepartmentWhereInput>
   licences?: Prisma.LicenceListRelationFilter
+  enforcementDelegations?: Prisma.EnforcementDelegationListRelationFilter
 }, "code">
 
 export type LicenceTypeOrderByWithAggregationInput = {
@@ -283,6 +286,7 @@ export type LicenceTypeCreateInput = {
   description?: string | null
   issuingDepartment: Prisma.DepartmentCreateNestedOneWithoutLicenceTypesInput
   licences?: Prisma.LicenceCreateNestedManyWithoutTypeInput
+  enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutLicenceTypeInput
 }
 
 export type LicenceTypeUncheckedCreateInput = {
@@ -293,6 +297,7 @@ export type LicenceTypeUncheckedCreateInput = {
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
   licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutTypeInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutLicenceTypeInput
 }
 
 export type LicenceTypeUpdateInput = {
@@ -303,6 +308,7 @@ export type LicenceTypeUpdateInput = {
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   issuingDepartment?: Prisma.DepartmentUpdateOneRequiredWithoutLicenceTypesNestedInput
   licences?: Prisma.LicenceUpdateManyWithoutTypeNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutLicenceTypeNestedInput
 }
 
 export type LicenceTypeUncheckedUpdateInput = {
@@ -313,6 +319,7 @@ export type LicenceTypeUncheckedUpdateInput = {
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   licences?: Prisma.LicenceUncheckedUpdateManyWithoutTypeNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutLicenceTypeNestedInput
 }
 
 export type LicenceTypeCreateManyInput = {
@@ -351,6 +358,11 @@ export type LicenceTypeOrderByRelationAggregateInput = {
   _count?: Prisma.SortOrder
 }
 
+export type LicenceTypeScalarRelationFilter = {
+  is?: Prisma.LicenceTypeWhereInput
+  isNot?: Prisma.LicenceTypeWhereInput
+}
+
 export type LicenceTypeCountOrderByAggregateInput = {
   code?: Prisma.SortOrder
   name?: Prisma.SortOrder
@@ -382,11 +394,6 @@ export type LicenceTypeMinOrderByAggregateInput = {
 
 export type LicenceTypeSumOrderByAggregateInput = {
   validityMonths?: Prisma.SortOrder
-}
-
-export type LicenceTypeScalarRelationFilter = {
-  is?: Prisma.LicenceTypeWhereInput
-  isNot?: Prisma.LicenceTypeWhereInput
 }
 
 export type LicenceTypeCreateNestedManyWithoutIssuingDepartmentInput = {
@@ -431,6 +438,20 @@ export type LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentNestedInput = 
   deleteMany?: Prisma.LicenceTypeScalarWhereInput | Prisma.LicenceTypeScalarWhereInput[]
 }
 
+export type LicenceTypeCreateNestedOneWithoutEnforcementDelegationsInput = {
+  create?: Prisma.XOR<Prisma.LicenceTypeCreateWithoutEnforcementDelegationsInput, Prisma.LicenceTypeUncheckedCreateWithoutEnforcementDelegationsInput>
+  connectOrCreate?: Prisma.LicenceTypeCreateOrConnectWithoutEnforcementDelegationsInput
+  connect?: Prisma.LicenceTypeWhereUniqueInput
+}
+
+export type LicenceTypeUpdateOneRequiredWithoutEnforcementDelegationsNestedInput = {
+  create?: Prisma.XOR<Prisma.LicenceTypeCreateWithoutEnforcementDelegationsInput, Prisma.LicenceTypeUncheckedCreateWithoutEnforcementDelegationsInput>
+  connectOrCreate?: Prisma.LicenceTypeCreateOrConnectWithoutEnforcementDelegationsInput
+  upsert?: Prisma.LicenceTypeUpsertWithoutEnforcementDelegationsInput
+  connect?: Prisma.LicenceTypeWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.LicenceTypeUpdateToOneWithWhereWithoutEnforcementDelegationsInput, Prisma.LicenceTypeUpdateWithoutEnforcementDelegationsInput>, Prisma.LicenceTypeUncheckedUpdateWithoutEnforcementDelegationsInput>
+}
+
 export type LicenceTypeCreateNestedOneWithoutLicencesInput = {
   create?: Prisma.XOR<Prisma.LicenceTypeCreateWithoutLicencesInput, Prisma.LicenceTypeUncheckedCreateWithoutLicencesInput>
   connectOrCreate?: Prisma.LicenceTypeCreateOrConnectWithoutLicencesInput
@@ -452,6 +473,7 @@ export type LicenceTypeCreateWithoutIssuingDepartmentInput = {
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
   licences?: Prisma.LicenceCreateNestedManyWithoutTypeInput
+  enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutLicenceTypeInput
 }
 
 export type LicenceTypeUncheckedCreateWithoutIssuingDepartmentInput = {
@@ -461,6 +483,7 @@ export type LicenceTypeUncheckedCreateWithoutIssuingDepartmentInput = {
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
   licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutTypeInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutLicenceTypeInput
 }
 
 export type LicenceTypeCreateOrConnectWithoutIssuingDepartmentInput = {
@@ -501,6 +524,62 @@ export type LicenceTypeScalarWhereInput = {
   description?: Prisma.StringNullableFilter<"LicenceType"> | string | null
 }
 
+export type LicenceTypeCreateWithoutEnforcementDelegationsInput = {
+  code: string
+  name: string
+  validityMonths?: number | null
+  attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  description?: string | null
+  issuingDepartment: Prisma.DepartmentCreateNestedOneWithoutLicenceTypesInput
+  licences?: Prisma.LicenceCreateNestedManyWithoutTypeInput
+}
+
+export type LicenceTypeUncheckedCreateWithoutEnforcementDelegationsInput = {
+  code: string
+  name: string
+  issuingDepartmentCode: string
+  validityMonths?: number | null
+  attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  description?: string | null
+  licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutTypeInput
+}
+
+export type LicenceTypeCreateOrConnectWithoutEnforcementDelegationsInput = {
+  where: Prisma.LicenceTypeWhereUniqueInput
+  create: Prisma.XOR<Prisma.LicenceTypeCreateWithoutEnforcementDelegationsInput, Prisma.LicenceTypeUncheckedCreateWithoutEnforcementDelegationsInput>
+}
+
+export type LicenceTypeUpsertWithoutEnforcementDelegationsInput = {
+  update: Prisma.XOR<Prisma.LicenceTypeUpdateWithoutEnforcementDelegationsInput, Prisma.LicenceTypeUncheckedUpdateWithoutEnforcementDelegationsInput>
+  create: Prisma.XOR<Prisma.LicenceTypeCreateWithoutEnforcementDelegationsInput, Prisma.LicenceTypeUncheckedCreateWithoutEnforcementDelegationsInput>
+  where?: Prisma.LicenceTypeWhereInput
+}
+
+export type LicenceTypeUpdateToOneWithWhereWithoutEnforcementDelegationsInput = {
+  where?: Prisma.LicenceTypeWhereInput
+  data: Prisma.XOR<Prisma.LicenceTypeUpdateWithoutEnforcementDelegationsInput, Prisma.LicenceTypeUncheckedUpdateWithoutEnforcementDelegationsInput>
+}
+
+export type LicenceTypeUpdateWithoutEnforcementDelegationsInput = {
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  issuingDepartment?: Prisma.DepartmentUpdateOneRequiredWithoutLicenceTypesNestedInput
+  licences?: Prisma.LicenceUpdateManyWithoutTypeNestedInput
+}
+
+export type LicenceTypeUncheckedUpdateWithoutEnforcementDelegationsInput = {
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  issuingDepartmentCode?: Prisma.StringFieldUpdateOperationsInput | string
+  validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  licences?: Prisma.LicenceUncheckedUpdateManyWithoutTypeNestedInput
+}
+
 export type LicenceTypeCreateWithoutLicencesInput = {
   code: string
   name: string
@@ -508,6 +587,7 @@ export type LicenceTypeCreateWithoutLicencesInput = {
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
   issuingDepartment: Prisma.DepartmentCreateNestedOneWithoutLicenceTypesInput
+  enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutLicenceTypeInput
 }
 
 export type LicenceTypeUncheckedCreateWithoutLicencesInput = {
@@ -517,6 +597,7 @@ export type LicenceTypeUncheckedCreateWithoutLicencesInput = {
   validityMonths?: number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutLicenceTypeInput
 }
 
 export type LicenceTypeCreateOrConnectWithoutLicencesInput = {
@@ -542,6 +623,7 @@ export type LicenceTypeUpdateWithoutLicencesInput = {
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   issuingDepartment?: Prisma.DepartmentUpdateOneRequiredWithoutLicenceTypesNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutLicenceTypeNestedInput
 }
 
 export type LicenceTypeUncheckedUpdateWithoutLicencesInput = {
@@ -551,6 +633,7 @@ export type LicenceTypeUncheckedUpdateWithoutLicencesInput = {
   validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutLicenceTypeNestedInput
 }
 
 export type LicenceTypeCreateManyIssuingDepartmentInput = {
@@ -568,6 +651,7 @@ export type LicenceTypeUpdateWithoutIssuingDepartmentInput = {
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   licences?: Prisma.LicenceUpdateManyWithoutTypeNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutLicenceTypeNestedInput
 }
 
 export type LicenceTypeUncheckedUpdateWithoutIssuingDepartmentInput = {
@@ -577,6 +661,7 @@ export type LicenceTypeUncheckedUpdateWithoutIssuingDepartmentInput = {
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   licences?: Prisma.LicenceUncheckedUpdateManyWithoutTypeNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutLicenceTypeNestedInput
 }
 
 export type LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentInput = {
@@ -594,10 +679,12 @@ export type LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentInput = {
 
 export type LicenceTypeCountOutputType = {
   licences: number
+  enforcementDelegations: number
 }
 
 export type LicenceTypeCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   licences?: boolean | LicenceTypeCountOutputTypeCountLicencesArgs
+  enforcementDelegations?: boolean | LicenceTypeCountOutputTypeCountEnforcementDelegationsArgs
 }
 
 /**
@@ -617,6 +704,13 @@ export type LicenceTypeCountOutputTypeCountLicencesArgs<ExtArgs extends runtime.
   where?: Prisma.LicenceWhereInput
 }
 
+/**
+ * LicenceTypeCountOutputType without action
+ */
+export type LicenceTypeCountOutputTypeCountEnforcementDelegationsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.EnforcementDelegationWhereInput
+}
+
 
 export type LicenceTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   code?: boolean
@@ -627,6 +721,7 @@ export type LicenceTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   description?: boolean
   issuingDepartment?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
   licences?: boolean | Prisma.LicenceType$licencesArgs<ExtArgs>
+  enforcementDelegations?: boolean | Prisma.LicenceType$enforcementDelegationsArgs<ExtArgs>
   _count?: boolean | Prisma.LicenceTypeCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["licenceType"]>
 
@@ -663,6 +758,7 @@ export type LicenceTypeOmit<ExtArgs extends runtime.Types.Extensions.InternalArg
 export type LicenceTypeInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   issuingDepartment?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
   licences?: boolean | Prisma.LicenceType$licencesArgs<ExtArgs>
+  enforcementDelegations?: boolean | Prisma.LicenceType$enforcementDelegationsArgs<ExtArgs>
   _count?: boolean | Prisma.LicenceTypeCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type LicenceTypeIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -677,6 +773,7 @@ export type $LicenceTypePayload<ExtArgs extends runtime.Types.Extensions.Interna
   objects: {
     issuingDepartment: Prisma.$DepartmentPayload<ExtArgs>
     licences: Prisma.$LicencePayload<ExtArgs>[]
+    enforcementDelegations: Prisma.$EnforcementDelegationPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     code: string
@@ -1087,6 +1184,7 @@ export interface Prisma__LicenceTypeClient<T, Null = never, ExtArgs extends runt
   readonly [Symbol.toStringTag]: "PrismaPromise"
   issuingDepartment<T extends Prisma.DepartmentDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DepartmentDefaultArgs<ExtArgs>>): Prisma.Prisma__DepartmentClient<runtime.Types.Result.GetResult<Prisma.$DepartmentPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   licences<T extends Prisma.LicenceType$licencesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.LicenceType$licencesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LicencePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  enforcementDelegations<T extends Prisma.LicenceType$enforcementDelegationsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.LicenceType$enforcementDelegationsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EnforcementDelegationPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1539,6 +1637,30 @@ export type LicenceType$licencesArgs<ExtArgs extends runtime.Types.Extensions.In
   take?: number
   skip?: number
   distinct?: Prisma.LicenceScalarFieldEnum | Prisma.LicenceScalarFieldEnum[]
+}
+
+/**
+ * LicenceType.enforcementDelegations
+ */
+export type LicenceType$enforcementDelegationsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the EnforcementDelegation
+   */
+  select?: Prisma.EnforcementDelegationSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the EnforcementDelegation
+   */
+  omit?: Prisma.EnforcementDelegationOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.EnforcementDelegationInclude<ExtArgs> | null
+  where?: Prisma.EnforcementDelegationWhereInput
+  orderBy?: Prisma.EnforcementDelegationOrderByWithRelationInput | Prisma.EnforcementDelegationOrderByWithRelationInput[]
+  cursor?: Prisma.EnforcementDelegationWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.EnforcementDelegationScalarFieldEnum | Prisma.EnforcementDelegationScalarFieldEnum[]
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
- * Public QR routes: the verification page `/q/<token>`, its images, and the JWKS that lets
- * anyone verify a token offline. The page reads through the GraphQL API as the public.
+ * Public QR routes: the verification page `/q/<token>`, its images, the JWKS that lets anyone
+ * verify a token offline, and the signed licence status list that lets them check revocation
+ * offline too. The page reads through the GraphQL API as the public.
  */
 import type { ApolloServer } from '@apollo/server';
 import express, { type Router } from 'express';
 import type { GatewayContext } from '../../../platform/context.js';
 import type { Platform } from '../../../platform/context.js';
 import { qrPng, qrSvg } from '../../../platform/qr/render.js';
+import { STATUS_LIST_MEDIA_TYPE, STATUS_LIST_PATH, StatusListPublisher } from '../../../platform/qr/status-list.js';
 import { verifyQrToken } from '../../../platform/qr/tokens.js';
 import { publicErrorHandler } from '../../../web/errors.js';
 import { enterprisePage, licencePage, refusalText, refusedPage, type VerifiedEnterprise, type VerifiedLicence } from './verify-page.js';
@@ -32,6 +34,20 @@ export function qrRoutes(
 
   router.get('/.well-known/jwks.json', (_req, res) => {
     res.set('cache-control', 'public, max-age=300').json(platform.qr.jwks());
+  });
+
+  const statusList = new StatusListPublisher(platform.prisma, platform.qr, platform.config.publicUrl, platform.config.statusListTtlSeconds);
+  router.get(STATUS_LIST_PATH, async (req, res) => {
+    const list = await statusList.get();
+    const etag = `"${list.version}-${list.issuedAt.getTime()}"`;
+    // Short shared caching: a revocation reaches verifiers within a minute, yet a crowd of
+    // verifiers costs one build; the JWT's own exp says how long an offline copy may be trusted.
+    res.set({ 'cache-control': 'public, max-age=60, must-revalidate', etag, 'last-modified': list.issuedAt.toUTCString() });
+    if (req.header('if-none-match') === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type(STATUS_LIST_MEDIA_TYPE).send(list.jwt);
   });
 
   router.get('/q/:token/qr.:format', async (req, res) => {

@@ -15,8 +15,10 @@ export const QrCodeType = defineQrCodeType(builder);
 builder.objectField(LicenceType_, 'qr', (t) =>
   t.field({
     type: QrCodeType,
-    description: "The licence's QR code (print it on the licence).",
-    resolve: (l, _a, ctx) => qrCodeLink(ctx.qr, ctx.config.publicUrl, { type: 'licence', id: l.id }, l.createdAt),
+    description:
+      "The licence's QR code (print it on the licence). Its token names the licence's index in the signed status list (/status/licences.jwt), so it can be checked for suspension or revocation offline.",
+    resolve: (l, _a, ctx) =>
+      qrCodeLink(ctx.qr, ctx.config.publicUrl, { type: 'licence', id: l.id, statusIndex: l.statusIndex }, l.createdAt),
   }),
 );
 

@@ -6,6 +6,7 @@ import { EnterpriseStatus, EnterpriseType } from '../../../generated/prisma/enum
 import type { Prisma } from '../../../generated/prisma/client.js';
 import { hasScope } from '../../../platform/auth/caller.js';
 import { maskIdNumber, maskPhone } from '../../../platform/graphql/masking.js';
+import { revealPersonal } from '../../../platform/audit/reveal.js';
 import { qrCodeLink } from '../../../platform/qr/link.js';
 import { defineQrCodeType, defineRecordSourceType, recordSourceOf } from '../../../platform/graphql/subgraph-builder.js';
 import { builder } from '../builder.js';
@@ -29,9 +30,11 @@ export const EnterpriseType_ = builder.prismaObject('Enterprise', {
     type: t.expose('type', { type: EnterpriseTypeEnum }),
     legalRepresentative: t.exposeString('legalRepresentative', { description: '法定代表人' }),
     legalRepresentativeIdNumber: t.string({
-      description: `ID number of the legal representative. Personal data: MASKED (e.g. 440106********123X) unless the caller has the scope ${PERSONAL}.`,
+      description: `ID number of the legal representative. Personal data: MASKED (e.g. 440106********123X) unless the caller has the scope ${PERSONAL}; unmasked only with a stated purpose (header x-purpose, else FORBIDDEN with reason PURPOSE_REQUIRED), and every unmasked read is audited.`,
       resolve: (e, _a, ctx) =>
-        hasScope(ctx.caller, PERSONAL) ? e.legalRepresentativeIdNumber : maskIdNumber(e.legalRepresentativeIdNumber),
+        hasScope(ctx.caller, PERSONAL)
+          ? revealPersonal(ctx, { entityType: 'ENTERPRISE', entityId: e.uscc, field: 'legalRepresentativeIdNumber' }, e.legalRepresentativeIdNumber)
+          : maskIdNumber(e.legalRepresentativeIdNumber),
     }),
     registeredCapital: t.field({
       type: 'Decimal',
@@ -50,9 +53,13 @@ export const EnterpriseType_ = builder.prismaObject('Enterprise', {
     status: t.expose('status', { type: EnterpriseStatusEnum }),
     contactPhone: t.string({
       nullable: true,
-      description: `Contact phone. Personal data: MASKED (138****1234) unless the caller has the scope ${PERSONAL}.`,
+      description: `Contact phone. Personal data: MASKED (138****1234) unless the caller has the scope ${PERSONAL}; unmasked only with a stated purpose (header x-purpose), and audited.`,
       resolve: (e, _a, ctx) =>
-        e.contactPhone === null ? null : hasScope(ctx.caller, PERSONAL) ? e.contactPhone : maskPhone(e.contactPhone),
+        e.contactPhone === null
+          ? null
+          : hasScope(ctx.caller, PERSONAL)
+            ? revealPersonal(ctx, { entityType: 'ENTERPRISE', entityId: e.uscc, field: 'contactPhone' }, e.contactPhone)
+            : maskPhone(e.contactPhone),
     }),
     revision: t.exposeInt('revision', { description: 'Incremented on every change; pass it as expectedRevision to update safely.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
