@@ -108,6 +108,7 @@ export const DepartmentSystemScalarFieldEnum = {
   name: 'name',
   scopes: 'scopes',
   active: 'active',
+  rateLimitPerMinute: 'rateLimitPerMinute',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
