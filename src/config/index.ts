@@ -31,6 +31,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_DIRECTIVES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(50)),
   GRAPHQL_MAX_TOKENS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(2000)),
   GRAPHQL_MAX_COST: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(20000)),
+  GRAPHQL_MAX_BODY_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(512 * 1024)),
   GRAPHQL_INTROSPECTION: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).optional()),
   NODE_ENV: z.preprocess(emptyToUndefined, z.string().optional()),
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
@@ -79,6 +80,8 @@ export interface HubConfig {
   seedDemo: 'auto' | 'always' | 'never';
   /** Limits every operation must meet before it is planned (validation is linear in the document). */
   queryLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  /** Largest JSON body /graphql parses (parsing happens before any GraphQL limit can look at it). */
+  graphqlMaxBodyBytes: number;
   /** Whether `__schema`/`__type` and "Did you mean" suggestions are served. */
   introspection: boolean;
   /** Proxy hops in front of the hub whose X-Forwarded-For is believed (0: the socket's address). */
@@ -198,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       maxCost: e.GRAPHQL_MAX_COST,
     },
+    graphqlMaxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
     introspection: (e.GRAPHQL_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
     trustProxy: e.TRUST_PROXY,
     rateLimits: {

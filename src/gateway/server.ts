@@ -144,7 +144,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   app.use(
     '/graphql',
     admit.middleware,
-    express.json({ limit: '2mb' }),
+    express.json({ limit: config.graphqlMaxBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
