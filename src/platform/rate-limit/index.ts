@@ -53,12 +53,14 @@ export class RateLimits {
   ) {}
 
   /** Connects to Redis when configured; the limits are in memory otherwise. */
-  static async start(config: HubConfig, logger: Logger): Promise<RateLimits> {
-    if (!config.redisUrl) return new RateLimits(config, undefined);
+  static start(config: HubConfig, logger: Logger): Promise<RateLimits> {
+    if (!config.redisUrl) return Promise.resolve(new RateLimits(config, undefined));
     const client = createClient({ url: config.redisUrl, disableOfflineQueue: true });
     client.on('error', (err: unknown) => logger.warn({ err }, 'rate-limit redis connection error'));
-    await client.connect();
-    return new RateLimits(config, client);
+    // Not awaited: an unreachable Redis must not stop the hub from starting. Until it connects
+    // (and whenever it drops) the in-memory insurance limiter counts instead.
+    client.connect().catch((err: unknown) => logger.warn({ err }, 'rate-limit redis is unreachable; counting in memory'));
+    return Promise.resolve(new RateLimits(config, client));
   }
 
   private limiter(name: string, points: number, duration: number): RateLimiterAbstract {
@@ -69,7 +71,7 @@ export class RateLimits {
       // A store outage must not take the API down: the insurance limiter counts in memory meanwhile.
       const memory = new RateLimiterMemory({ keyPrefix, points, duration });
       limiter = this.redis
-        ? new RateLimiterRedis({ storeClient: this.redis, useRedisPackage: true, keyPrefix, points, duration, insuranceLimiter: memory })
+        ? new RateLimiterRedis({ storeClient: this.redis, useRedisPackage: true, rejectIfRedisNotReady: true, keyPrefix, points, duration, insuranceLimiter: memory })
         : memory;
       this.limiters.set(id, limiter);
     }
@@ -116,5 +118,7 @@ export class RateLimits {
 
   async stop(): Promise<void> {
     if (this.redis?.isOpen) await this.redis.close().catch(() => undefined);
+    // A client still trying to reach an unreachable Redis is stopped too.
+    else this.redis?.destroy();
   }
 }
