@@ -27,6 +27,18 @@ const envSchema = z.object({
   SUBGRAPH_URLS: z.preprocess(emptyToUndefined, z.string().optional()),
   HUB_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
   GRAPHQL_MAX_DEPTH: z.preprocess(emptyToUndefined, z.coerce.number().int().min(2).default(12)),
+  GRAPHQL_MAX_ALIASES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(30)),
+  GRAPHQL_MAX_DIRECTIVES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(50)),
+  GRAPHQL_MAX_TOKENS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(2000)),
+  GRAPHQL_MAX_COST: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(20000)),
+  GRAPHQL_MAX_BODY_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(512 * 1024)),
+  GRAPHQL_INTROSPECTION: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).optional()),
+  NODE_ENV: z.preprocess(emptyToUndefined, z.string().optional()),
+  TRUST_PROXY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+  RATE_LIMIT_PUBLIC_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(600)),
+  RATE_LIMIT_SYSTEM_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(1200)),
+  RATE_LIMIT_AUTH_FAILURES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(10)),
+  RATE_LIMIT_AUTH_WINDOW_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(300)),
   HUB_PUBLIC_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
   QR_SIGNING_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
   STATUS_LIST_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(60).default(3600)),
@@ -67,7 +79,23 @@ export interface HubConfig {
   /** Remote subgraph URLs by name; empty means all subgraphs run in the gateway's process. */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   seedDemo: 'auto' | 'always' | 'never';
-  maxDepth: number;
+  /** Limits every operation must meet before it is planned (validation is linear in the document). */
+  queryLimits: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+  /** Largest JSON body /graphql parses (parsing happens before any GraphQL limit can look at it). */
+  graphqlMaxBodyBytes: number;
+  /** Whether `__schema`/`__type` and "Did you mean" suggestions are served. */
+  introspection: boolean;
+  /** Proxy hops in front of the hub whose X-Forwarded-For is believed (0: the socket's address). */
+  trustProxy: number;
+  /** Requests per minute; 0 turns a limit off. Shared through Redis when REDIS_URL is set. */
+  rateLimits: {
+    publicPerMinute: number;
+    /** Default quota of a department system (DepartmentSystem.rateLimitPerMinute overrides it). */
+    systemPerMinute: number;
+    /** Failed authentications an address may make per window before it is refused outright. */
+    authFailures: number;
+    authWindowSeconds: number;
+  };
   /** Base URL printed in QR codes and links (no trailing slash). */
   publicUrl: string;
   /** QR signing key ring as JSON; undefined means generated and kept in DATA_DIR/qr-keys.json. */
@@ -169,7 +197,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     internalSecret: e.HUB_INTERNAL_SECRET,
     subgraphUrls,
     seedDemo: e.HUB_SEED_DEMO,
-    maxDepth: e.GRAPHQL_MAX_DEPTH,
+    queryLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+    },
+    graphqlMaxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
+    introspection: (e.GRAPHQL_INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+    trustProxy: e.TRUST_PROXY,
+    rateLimits: {
+      publicPerMinute: e.RATE_LIMIT_PUBLIC_PER_MINUTE,
+      systemPerMinute: e.RATE_LIMIT_SYSTEM_PER_MINUTE,
+      authFailures: e.RATE_LIMIT_AUTH_FAILURES,
+      authWindowSeconds: e.RATE_LIMIT_AUTH_WINDOW_SECONDS,
+    },
     publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     qrSigningKeys: e.QR_SIGNING_KEYS,
     statusListTtlSeconds: e.STATUS_LIST_TTL_SECONDS,

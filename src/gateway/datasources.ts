@@ -7,25 +7,44 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { INTERNAL_HEADER, signCaller } from '../platform/auth/internal-token.js';
 import type { SubgraphModule } from '../platform/context.js';
+import { databaseInputError } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
 import type { GatewayContext } from './context.js';
 
 function isGatewayContext(c: unknown): c is GatewayContext {
   return typeof c === 'object' && c !== null && typeof (c as GatewayContext).subgraphContext === 'function';
 }
 
-/** Keeps the code of the error a scalar or resolver threw when graphql-js wraps it. */
-export function formatSubgraphError(e: GraphQLError): GraphQLFormattedError {
+/**
+ * What a subgraph tells the gateway about an error: the code a scalar or resolver threw (kept when
+ * graphql-js wraps it), database refusals of the input as BAD_USER_INPUT, and anything unexpected
+ * as INTERNAL_SERVER_ERROR without its message (logged here, where its stack is still at hand).
+ */
+export function formatSubgraphError(e: GraphQLError, logger: Logger): GraphQLFormattedError {
   const formatted = e.toJSON();
-  const original = e.originalError as { extensions?: Record<string, unknown> } | undefined;
-  const code = formatted.extensions?.code ?? original?.extensions?.code;
-  return { ...formatted, extensions: { ...original?.extensions, ...formatted.extensions, ...(code ? { code } : {}) } };
+  const original = e.originalError;
+  const input = databaseInputError(original);
+  if (input) {
+    logger.info({ err: original, path: e.path }, 'the database refused a value of the input');
+    return { ...formatted, message: input.message, extensions: { ...input.extensions } };
+  }
+  const originalExtensions = (original as { extensions?: Record<string, unknown> } | undefined)?.extensions;
+  const code = formatted.extensions?.code ?? originalExtensions?.code;
+  if (original && !(original instanceof GraphQLError) && !code) {
+    logger.error({ err: original, path: e.path }, 'unexpected error in a subgraph resolver');
+    return { ...formatted, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
+  return { ...formatted, extensions: { ...originalExtensions, ...formatted.extensions, ...(code ? { code } : {}) } };
 }
 
 /** Executes the gateway's subgraph fetches directly against the subgraph schema. */
 export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   // Query plans repeat the same subgraph operations; parse and validate each text once.
   private readonly documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
-  constructor(private readonly module: SubgraphModule) {}
+  constructor(
+    private readonly module: SubgraphModule,
+    private readonly logger: Logger,
+  ) {}
 
   private document(query: string): DocumentNode | readonly GraphQLError[] {
     let doc = this.documents.get(query);
@@ -46,7 +65,7 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const { request, context } = options;
     const doc = this.document(request.query ?? '');
-    if (Array.isArray(doc)) return { errors: (doc as GraphQLError[]).map(formatSubgraphError) };
+    if (Array.isArray(doc)) return { errors: (doc as GraphQLError[]).map((e) => formatSubgraphError(e, this.logger)) };
     if (!isGatewayContext(context)) {
       // Health checks and schema loading carry no request context; they only read _service.
       throw new Error(`subgraph ${this.module.name} was called without a gateway context`);
@@ -60,7 +79,7 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
     });
     return {
       data: result.data as GatewayGraphQLResponse['data'],
-      ...(result.errors ? { errors: result.errors.map(formatSubgraphError) } : {}),
+      ...(result.errors ? { errors: result.errors.map((e) => formatSubgraphError(e, this.logger)) } : {}),
     };
   }
 }
@@ -74,5 +93,20 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const caller = isGatewayContext(options.context) ? options.context.caller : { kind: 'public' as const };
     options.request.http?.headers.set(INTERNAL_HEADER, await signCaller(caller, this.secret));
+  }
+
+  /**
+   * A subgraph answers some request errors (variable coercion, authentication) with a 4xx status.
+   * Apollo's default turns them into a generic error carrying the subgraph's URL and raw body; the
+   * hub passes on the subgraph's own first error and code instead, and never the URL.
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    const body: unknown = await this.parseBody(response);
+    const first = (body as { errors?: unknown } | null)?.errors;
+    const error = Array.isArray(first) ? (first[0] as { message?: unknown; extensions?: { code?: unknown } } | undefined) : undefined;
+    const fallback = response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : 'INTERNAL_SERVER_ERROR';
+    const code = typeof error?.extensions?.code === 'string' ? error.extensions.code : fallback;
+    const message = typeof error?.message === 'string' && code !== 'INTERNAL_SERVER_ERROR' ? error.message : 'A subgraph could not answer';
+    return new GraphQLError(message, { extensions: { code } });
   }
 }

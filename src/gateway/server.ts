@@ -10,17 +10,21 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type Request } from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { SubgraphName } from '../config/index.js';
 import { ApiKeyVerifier } from '../platform/auth/api-keys.js';
 import type { RunningPlatform } from '../platform/bootstrap.js';
+import type { Logger } from '../platform/logger.js';
 import { graphiqlAssets, graphiqlPage } from '../web/graphiql.js';
+import { jsonErrors, jsonNotFound } from '../web/http-errors.js';
 import type { RouteHost, ServerAttachment, Worker } from '../platform/module.js';
 import { PUBLIC_CALLER, PURPOSE_HEADER, REQUEST_ID_HEADER, requestCaller } from '../platform/auth/caller.js';
+import { RateLimits } from '../platform/rate-limit/index.js';
+import { admission } from '../platform/rate-limit/admission.js';
 import { composeSupergraph } from './compose.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
 import { InProcessDataSource, SignedRemoteDataSource } from './datasources.js';
-import { depthLimit } from './depth-limit.js';
+import { codeTokenLimit, legacyJsonStatusPlugin, limitCodeOf, queryLimitRules } from './query-limits.js';
 import { modules, subgraphs } from './subgraphs.js';
 
 export interface HubServer {
@@ -45,6 +49,28 @@ function withStatus(err: unknown): GraphQLError {
   return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
 
+// Topology a client has no use for and an attacker would: which subgraph failed, its URL and raw answer.
+const INTERNAL_EXTENSIONS = new Set(['serviceName', 'response', 'exception', 'stacktrace']);
+
+/** The last word on what a client sees of an error: precise codes kept, anything unexpected masked and logged. */
+function forClient(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+  const limited = codeTokenLimit(formatted);
+  if (limited !== formatted) return limited;
+  const limitCode = limitCodeOf(error);
+  if (limitCode) return { ...formatted, extensions: { ...formatted.extensions, code: limitCode } };
+  const code = formatted.extensions?.code;
+  if (code === undefined || code === 'INTERNAL_SERVER_ERROR' || code === 'DOWNSTREAM_SERVICE_ERROR') {
+    logger.error({ err: error }, 'unexpected error while executing an operation');
+    return {
+      message: 'Internal server error',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  }
+  const extensions = Object.fromEntries(Object.entries(formatted.extensions ?? {}).filter(([k]) => !INTERNAL_EXTENSIONS.has(k)));
+  return { ...formatted, extensions };
+}
+
 export async function createHubServer(platform: RunningPlatform): Promise<HubServer> {
   const { config, logger } = platform;
   const { supergraphSdl } = composeSupergraph(Object.values(subgraphs));
@@ -53,30 +79,37 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     buildService: ({ name }) => {
       const url = config.subgraphUrls[name as SubgraphName];
       if (url && config.internalSecret) return new SignedRemoteDataSource(url, config.internalSecret);
-      return new InProcessDataSource(subgraphs[name as SubgraphName]);
+      return new InProcessDataSource(subgraphs[name as SubgraphName], logger);
     },
   });
 
   const app = express();
   app.disable('x-powered-by');
+  // Client addresses (rate limits) come from X-Forwarded-For only through this many known proxies.
+  app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: true,
+    introspection: config.introspection,
+    // Off with introspection: "Did you mean …" would otherwise spell the schema out field by field.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
     includeStacktraceInErrorResponses: false,
     // The hub's own signal handler stops everything in order; Apollo's would race it.
     stopOnTerminationSignals: false,
-    validationRules: [depthLimit(config.maxDepth)],
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
-    formatError: (formatted, error) => {
-      if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
-        logger.error({ err: error }, 'unexpected error while executing an operation');
-      }
-      return formatted;
-    },
+    // graphql-js stops lexing past the limit, before any document is built.
+    parseOptions: { maxTokens: config.queryLimits.maxTokens },
+    validationRules: queryLimitRules(config.queryLimits),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      legacyJsonStatusPlugin<GatewayContext>(),
+    ],
+    formatError: (formatted, error) => forClient(formatted, error, logger),
   });
   await apollo.start();
   const verifier = new ApiKeyVerifier(platform.prisma);
+  const limits = await RateLimits.start(config, logger);
+  const admit = admission(limits, verifier);
   // Every module's server attachments (graphql-ws at /graphql/ws) and background workers start
   // here and nowhere else, and stop in reverse order.
   const attachments: ServerAttachment[] = [];
@@ -101,6 +134,8 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   });
   app.use(graphiqlAssets());
   const host: RouteHost = { platform, apollo, verifier, publicContext: () => createGatewayContext(platform, PUBLIC_CALLER) };
+  // Ingestion accepts API keys too: the same quotas and failed-authentication throttle apply.
+  app.use('/ingest', admit.middleware);
   for (const m of Object.values(modules)) if (m.routes) app.use(m.routes(host));
   app.get('/graphql', (req, res, next) => {
     if (wantsGraphiQL(req)) res.type('html').send(graphiqlPage('/graphql'));
@@ -108,11 +143,12 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   });
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    admit.middleware,
+    express.json({ limit: config.graphqlMaxBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          const caller = await verifier.verify(req.headers.authorization);
+          const caller = await admit.callerOf(req);
           const request = { purpose: req.header(PURPOSE_HEADER), requestId: req.header(REQUEST_ID_HEADER) };
           return createGatewayContext(platform, requestCaller(caller, request));
         } catch (err) {
@@ -121,6 +157,8 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
       },
     }),
   );
+  app.use(jsonNotFound());
+  app.use(jsonErrors(logger));
 
   return {
     app,
@@ -137,6 +175,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
       for (const w of workers.reverse()) await w.stop();
       for (const a of attachments.reverse()) await a.stop();
       await apollo.stop();
+      await limits.stop();
       if (httpServer.listening) await new Promise<void>((r) => httpServer.close(() => r()));
     },
   };

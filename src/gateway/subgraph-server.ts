@@ -14,6 +14,9 @@ import { GraphQLError } from 'graphql';
 import { INTERNAL_HEADER, verifyCaller } from '../platform/auth/internal-token.js';
 import type { RunningPlatform } from '../platform/bootstrap.js';
 import type { BaseContext, SubgraphModule } from '../platform/context.js';
+import { jsonErrors, jsonNotFound } from '../web/http-errors.js';
+import { formatSubgraphError } from './datasources.js';
+import { queryLimitRules } from './query-limits.js';
 
 export async function serveSubgraph(
   platform: RunningPlatform,
@@ -26,9 +29,28 @@ export async function serveSubgraph(
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const { queryLimits, introspection } = platform.config;
+  // The gateway refused anything over the limits already; the query planner's subgraph fetches
+  // add an `_entities { ... on T }` level or two and may alias fields, hence the headroom.
+  const subgraphLimits = {
+    maxDepth: queryLimits.maxDepth + 3,
+    maxAliases: queryLimits.maxAliases * 2 + 10,
+    maxDirectives: queryLimits.maxDirectives * 2,
+    maxTokens: queryLimits.maxTokens * 4,
+    maxCost: queryLimits.maxCost * 4,
+  };
   const apollo = new ApolloServer<BaseContext>({
     schema: module.schema,
+    introspection,
+    hideSchemaDetailsFromClientErrors: !introspection,
+    parseOptions: { maxTokens: subgraphLimits.maxTokens },
+    validationRules: queryLimitRules(subgraphLimits),
     includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => {
+      if (!(error instanceof GraphQLError)) return formatted;
+      const own = formatSubgraphError(error, platform.logger);
+      return { ...formatted, message: own.message, extensions: { ...formatted.extensions, ...own.extensions } };
+    },
     // The hub's own signal handler stops everything in order; Apollo's would race it.
     stopOnTerminationSignals: false,
     plugins: [
@@ -57,6 +79,8 @@ export async function serveSubgraph(
       },
     }),
   );
+  app.use(jsonNotFound());
+  app.use(jsonErrors(platform.logger));
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, host, () => resolve());

@@ -29,44 +29,62 @@ export async function createApiKey(prisma: PrismaClient, systemId: string): Prom
   return k.key;
 }
 
+/** A verified key: who calls, and the system's own request quota (null: the configured default). */
+export interface Identity {
+  caller: Caller;
+  rateLimitPerMinute: number | null;
+}
+
+// Compared against when the key id is unknown, so that an unknown id and a wrong secret take the
+// same work to refuse and timing does not tell an attacker which key ids exist.
+const DUMMY_HASH = Buffer.from(hashSecret('no key has this secret'), 'hex');
+
 /**
  * Resolves a presented key to its caller. Verified keys are remembered for a few seconds so
  * that every request does not cost a query; a revoked key stops working within that window.
  */
 export class ApiKeyVerifier {
-  private readonly recent = new Map<string, { caller: Caller; until: number }>();
+  private readonly recent = new Map<string, { identity: Identity; until: number }>();
   constructor(
     private readonly prisma: PrismaClient,
     private readonly rememberMs = 10_000,
   ) {}
 
   async verify(authorization: string | undefined): Promise<Caller> {
-    if (!authorization) return { kind: 'public' };
+    return (await this.identify(authorization)).caller;
+  }
+
+  /** Like verify, with the system's quota; throws UNAUTHENTICATED for any bad key. */
+  async identify(authorization: string | undefined): Promise<Identity> {
+    if (!authorization) return { caller: { kind: 'public' }, rateLimitPerMinute: null };
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!m) throw unauthenticated('The Authorization header must be "Bearer <API key>"');
     const key = m[1]!;
     const hit = this.recent.get(key);
-    if (hit && hit.until > Date.now()) return hit.caller;
+    if (hit && hit.until > Date.now()) return hit.identity;
     const parts = KEY_RE.exec(key);
     if (!parts) throw unauthenticated('The API key is malformed (expected hub_<id>_<secret>)');
     const row = await this.prisma.apiKey.findUnique({ where: { id: parts[1]! }, include: { system: true } });
     const presented = Buffer.from(hashSecret(parts[2]!), 'hex');
-    const valid =
-      row !== null &&
-      timingSafeEqual(presented, Buffer.from(row.secretHash, 'hex')) &&
-      row.revokedAt === null &&
-      row.system.active;
-    if (!valid) throw unauthenticated('The API key is unknown, revoked or belongs to an inactive system');
-    const caller: Caller = {
-      kind: 'system',
-      systemId: row.system.id,
-      systemName: row.system.name,
-      departmentCode: row.system.departmentCode,
-      scopes: row.system.scopes.filter(isScope),
-      keyId: row.id,
+    const stored = row ? Buffer.from(row.secretHash, 'hex') : DUMMY_HASH;
+    // Always one comparison of equal lengths, whether or not the id exists.
+    const matches = timingSafeEqual(presented, stored.length === presented.length ? stored : DUMMY_HASH);
+    if (!row || !matches || row.revokedAt !== null || !row.system.active) {
+      throw unauthenticated('The API key is unknown, revoked or belongs to an inactive system');
+    }
+    const identity: Identity = {
+      caller: {
+        kind: 'system',
+        systemId: row.system.id,
+        systemName: row.system.name,
+        departmentCode: row.system.departmentCode,
+        scopes: row.system.scopes.filter(isScope),
+        keyId: row.id,
+      },
+      rateLimitPerMinute: row.system.rateLimitPerMinute,
     };
-    this.recent.set(key, { caller, until: Date.now() + this.rememberMs });
+    this.recent.set(key, { identity, until: Date.now() + this.rememberMs });
     if (this.recent.size > 10_000) this.recent.clear();
-    return caller;
+    return identity;
   }
 }

@@ -2354,6 +2354,7 @@ export const DepartmentSystemScalarFieldEnum = {
   name: 'name',
   scopes: 'scopes',
   active: 'active',
+  rateLimitPerMinute: 'rateLimitPerMinute',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -2857,6 +2858,20 @@ export type BooleanFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel,
 
 
 /**
+ * Reference to a field of type 'Int'
+ */
+export type IntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int'>
+    
+
+
+/**
+ * Reference to a field of type 'Int[]'
+ */
+export type ListIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int[]'>
+    
+
+
+/**
  * Reference to a field of type 'EnterpriseType'
  */
 export type EnumEnterpriseTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'EnterpriseType'>
@@ -2895,20 +2910,6 @@ export type EnumEnterpriseStatusFieldRefInput<$PrismaModel> = FieldRefInputType<
  * Reference to a field of type 'EnterpriseStatus[]'
  */
 export type ListEnumEnterpriseStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'EnterpriseStatus[]'>
-    
-
-
-/**
- * Reference to a field of type 'Int'
- */
-export type IntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int'>
-    
-
-
-/**
- * Reference to a field of type 'Int[]'
- */
-export type ListIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int[]'>
     
 
 

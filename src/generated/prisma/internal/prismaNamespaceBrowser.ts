@@ -123,6 +123,7 @@ export const DepartmentSystemScalarFieldEnum = {
   name: 'name',
   scopes: 'scopes',
   active: 'active',
+  rateLimitPerMinute: 'rateLimitPerMinute',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

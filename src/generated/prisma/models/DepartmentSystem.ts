@@ -20,8 +20,18 @@ export type DepartmentSystemModel = runtime.Types.Result.DefaultSelection<Prisma
 
 export type AggregateDepartmentSystem = {
   _count: DepartmentSystemCountAggregateOutputType | null
+  _avg: DepartmentSystemAvgAggregateOutputType | null
+  _sum: DepartmentSystemSumAggregateOutputType | null
   _min: DepartmentSystemMinAggregateOutputType | null
   _max: DepartmentSystemMaxAggregateOutputType | null
+}
+
+export type DepartmentSystemAvgAggregateOutputType = {
+  rateLimitPerMinute: number | null
+}
+
+export type DepartmentSystemSumAggregateOutputType = {
+  rateLimitPerMinute: number | null
 }
 
 export type DepartmentSystemMinAggregateOutputType = {
@@ -29,6 +39,7 @@ export type DepartmentSystemMinAggregateOutputType = {
   departmentCode: string | null
   name: string | null
   active: boolean | null
+  rateLimitPerMinute: number | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -38,6 +49,7 @@ export type DepartmentSystemMaxAggregateOutputType = {
   departmentCode: string | null
   name: string | null
   active: boolean | null
+  rateLimitPerMinute: number | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -48,17 +60,27 @@ export type DepartmentSystemCountAggregateOutputType = {
   name: number
   scopes: number
   active: number
+  rateLimitPerMinute: number
   createdAt: number
   updatedAt: number
   _all: number
 }
 
 
+export type DepartmentSystemAvgAggregateInputType = {
+  rateLimitPerMinute?: true
+}
+
+export type DepartmentSystemSumAggregateInputType = {
+  rateLimitPerMinute?: true
+}
+
 export type DepartmentSystemMinAggregateInputType = {
   id?: true
   departmentCode?: true
   name?: true
   active?: true
+  rateLimitPerMinute?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -68,6 +90,7 @@ export type DepartmentSystemMaxAggregateInputType = {
   departmentCode?: true
   name?: true
   active?: true
+  rateLimitPerMinute?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -78,6 +101,7 @@ export type DepartmentSystemCountAggregateInputType = {
   name?: true
   scopes?: true
   active?: true
+  rateLimitPerMinute?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -121,6 +145,18 @@ export type DepartmentSystemAggregateArgs<ExtArgs extends runtime.Types.Extensio
   /**
    * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
    * 
+   * Select which fields to average
+  **/
+  _avg?: DepartmentSystemAvgAggregateInputType
+  /**
+   * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
+   * 
+   * Select which fields to sum
+  **/
+  _sum?: DepartmentSystemSumAggregateInputType
+  /**
+   * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
+   * 
    * Select which fields to find the minimum value
   **/
   _min?: DepartmentSystemMinAggregateInputType
@@ -151,6 +187,8 @@ export type DepartmentSystemGroupByArgs<ExtArgs extends runtime.Types.Extensions
   take?: number
   skip?: number
   _count?: DepartmentSystemCountAggregateInputType | true
+  _avg?: DepartmentSystemAvgAggregateInputType
+  _sum?: DepartmentSystemSumAggregateInputType
   _min?: DepartmentSystemMinAggregateInputType
   _max?: DepartmentSystemMaxAggregateInputType
 }
@@ -161,9 +199,12 @@ export type DepartmentSystemGroupByOutputType = {
   name: string
   scopes: string[]
   active: boolean
+  rateLimitPerMinute: number | null
   createdAt: Date
   updatedAt: Date
   _count: DepartmentSystemCountAggregateOutputType | null
+  _avg: DepartmentSystemAvgAggregateOutputType | null
+  _sum: DepartmentSystemSumAggregateOutputType | null
   _min: DepartmentSystemMinAggregateOutputType | null
   _max: DepartmentSystemMaxAggregateOutputType | null
 }
@@ -192,6 +233,7 @@ export type DepartmentSystemWhereInput = {
   name?: Prisma.StringFilter<"DepartmentSystem"> | string
   scopes?: Prisma.StringNullableListFilter<"DepartmentSystem">
   active?: Prisma.BoolFilter<"DepartmentSystem"> | boolean
+  rateLimitPerMinute?: Prisma.IntNullableFilter<"DepartmentSystem"> | number | null
   createdAt?: Prisma.DateTimeFilter<"DepartmentSystem"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"DepartmentSystem"> | Date | string
   department?: Prisma.XOR<Prisma.DepartmentScalarRelationFilter, Prisma.DepartmentWhereInput>
@@ -207,6 +249,7 @@ export type DepartmentSystemOrderByWithRelationInput = {
   name?: Prisma.SortOrder
   scopes?: Prisma.SortOrder
   active?: Prisma.SortOrder
+  rateLimitPerMinute?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   department?: Prisma.DepartmentOrderByWithRelationInput
@@ -226,6 +269,7 @@ export type DepartmentSystemWhereUniqueInput = Prisma.AtLeast<{
   name?: Prisma.StringFilter<"DepartmentSystem"> | string
   scopes?: Prisma.StringNullableListFilter<"DepartmentSystem">
   active?: Prisma.BoolFilter<"DepartmentSystem"> | boolean
+  rateLimitPerMinute?: Prisma.IntNullableFilter<"DepartmentSystem"> | number | null
   createdAt?: Prisma.DateTimeFilter<"DepartmentSystem"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"DepartmentSystem"> | Date | string
   department?: Prisma.XOR<Prisma.DepartmentScalarRelationFilter, Prisma.DepartmentWhereInput>
@@ -241,11 +285,14 @@ export type DepartmentSystemOrderByWithAggregationInput = {
   name?: Prisma.SortOrder
   scopes?: Prisma.SortOrder
   active?: Prisma.SortOrder
+  rateLimitPerMinute?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.DepartmentSystemCountOrderByAggregateInput
+  _avg?: Prisma.DepartmentSystemAvgOrderByAggregateInput
   _max?: Prisma.DepartmentSystemMaxOrderByAggregateInput
   _min?: Prisma.DepartmentSystemMinOrderByAggregateInput
+  _sum?: Prisma.DepartmentSystemSumOrderByAggregateInput
 }
 
 export type DepartmentSystemScalarWhereWithAggregatesInput = {
@@ -257,6 +304,7 @@ export type DepartmentSystemScalarWhereWithAggregatesInput = {
   name?: Prisma.StringWithAggregatesFilter<"DepartmentSystem"> | string
   scopes?: Prisma.StringNullableListFilter<"DepartmentSystem">
   active?: Prisma.BoolWithAggregatesFilter<"DepartmentSystem"> | boolean
+  rateLimitPerMinute?: Prisma.IntNullableWithAggregatesFilter<"DepartmentSystem"> | number | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"DepartmentSystem"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"DepartmentSystem"> | Date | string
 }
@@ -266,6 +314,7 @@ export type DepartmentSystemCreateInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
   department: Prisma.DepartmentCreateNestedOneWithoutSystemsInput
@@ -281,6 +330,7 @@ export type DepartmentSystemUncheckedCreateInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
   keys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutSystemInput
@@ -294,6 +344,7 @@ export type DepartmentSystemUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   department?: Prisma.DepartmentUpdateOneRequiredWithoutSystemsNestedInput
@@ -309,6 +360,7 @@ export type DepartmentSystemUncheckedUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   keys?: Prisma.ApiKeyUncheckedUpdateManyWithoutSystemNestedInput
@@ -323,6 +375,7 @@ export type DepartmentSystemCreateManyInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -332,6 +385,7 @@ export type DepartmentSystemUpdateManyMutationInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -342,6 +396,7 @@ export type DepartmentSystemUncheckedUpdateManyInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -375,8 +430,13 @@ export type DepartmentSystemCountOrderByAggregateInput = {
   name?: Prisma.SortOrder
   scopes?: Prisma.SortOrder
   active?: Prisma.SortOrder
+  rateLimitPerMinute?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+}
+
+export type DepartmentSystemAvgOrderByAggregateInput = {
+  rateLimitPerMinute?: Prisma.SortOrder
 }
 
 export type DepartmentSystemMaxOrderByAggregateInput = {
@@ -384,6 +444,7 @@ export type DepartmentSystemMaxOrderByAggregateInput = {
   departmentCode?: Prisma.SortOrder
   name?: Prisma.SortOrder
   active?: Prisma.SortOrder
+  rateLimitPerMinute?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -393,8 +454,13 @@ export type DepartmentSystemMinOrderByAggregateInput = {
   departmentCode?: Prisma.SortOrder
   name?: Prisma.SortOrder
   active?: Prisma.SortOrder
+  rateLimitPerMinute?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+}
+
+export type DepartmentSystemSumOrderByAggregateInput = {
+  rateLimitPerMinute?: Prisma.SortOrder
 }
 
 export type DepartmentSystemScalarRelationFilter = {
@@ -460,6 +526,14 @@ export type DepartmentSystemUpdatescopesInput = {
 
 export type BoolFieldUpdateOperationsInput = {
   set?: boolean
+}
+
+export type NullableIntFieldUpdateOperationsInput = {
+  set?: number | null
+  increment?: number
+  decrement?: number
+  multiply?: number
+  divide?: number
 }
 
 export type DepartmentSystemCreateNestedOneWithoutKeysInput = {
@@ -529,6 +603,7 @@ export type DepartmentSystemCreateWithoutDepartmentInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
   keys?: Prisma.ApiKeyCreateNestedManyWithoutSystemInput
@@ -542,6 +617,7 @@ export type DepartmentSystemUncheckedCreateWithoutDepartmentInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
   keys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutSystemInput
@@ -585,6 +661,7 @@ export type DepartmentSystemScalarWhereInput = {
   name?: Prisma.StringFilter<"DepartmentSystem"> | string
   scopes?: Prisma.StringNullableListFilter<"DepartmentSystem">
   active?: Prisma.BoolFilter<"DepartmentSystem"> | boolean
+  rateLimitPerMinute?: Prisma.IntNullableFilter<"DepartmentSystem"> | number | null
   createdAt?: Prisma.DateTimeFilter<"DepartmentSystem"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"DepartmentSystem"> | Date | string
 }
@@ -594,6 +671,7 @@ export type DepartmentSystemCreateWithoutKeysInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
   department: Prisma.DepartmentCreateNestedOneWithoutSystemsInput
@@ -608,6 +686,7 @@ export type DepartmentSystemUncheckedCreateWithoutKeysInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
   enterprises?: Prisma.EnterpriseUncheckedCreateNestedManyWithoutSourceSystemInput
@@ -636,6 +715,7 @@ export type DepartmentSystemUpdateWithoutKeysInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   department?: Prisma.DepartmentUpdateOneRequiredWithoutSystemsNestedInput
@@ -650,6 +730,7 @@ export type DepartmentSystemUncheckedUpdateWithoutKeysInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   enterprises?: Prisma.EnterpriseUncheckedUpdateManyWithoutSourceSystemNestedInput
@@ -662,6 +743,7 @@ export type DepartmentSystemCreateWithoutEnterprisesInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
   department: Prisma.DepartmentCreateNestedOneWithoutSystemsInput
@@ -676,6 +758,7 @@ export type DepartmentSystemUncheckedCreateWithoutEnterprisesInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
   keys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutSystemInput
@@ -704,6 +787,7 @@ export type DepartmentSystemUpdateWithoutEnterprisesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   department?: Prisma.DepartmentUpdateOneRequiredWithoutSystemsNestedInput
@@ -718,6 +802,7 @@ export type DepartmentSystemUncheckedUpdateWithoutEnterprisesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   keys?: Prisma.ApiKeyUncheckedUpdateManyWithoutSystemNestedInput
@@ -730,6 +815,7 @@ export type DepartmentSystemCreateWithoutLicencesInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
   department: Prisma.DepartmentCreateNestedOneWithoutSystemsInput
@@ -744,6 +830,7 @@ export type DepartmentSystemUncheckedCreateWithoutLicencesInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
   keys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutSystemInput
@@ -772,6 +859,7 @@ export type DepartmentSystemUpdateWithoutLicencesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   department?: Prisma.DepartmentUpdateOneRequiredWithoutSystemsNestedInput
@@ -786,6 +874,7 @@ export type DepartmentSystemUncheckedUpdateWithoutLicencesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   keys?: Prisma.ApiKeyUncheckedUpdateManyWithoutSystemNestedInput
@@ -798,6 +887,7 @@ export type DepartmentSystemCreateWithoutPenaltiesInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
   department: Prisma.DepartmentCreateNestedOneWithoutSystemsInput
@@ -812,6 +902,7 @@ export type DepartmentSystemUncheckedCreateWithoutPenaltiesInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
   keys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutSystemInput
@@ -840,6 +931,7 @@ export type DepartmentSystemUpdateWithoutPenaltiesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   department?: Prisma.DepartmentUpdateOneRequiredWithoutSystemsNestedInput
@@ -854,6 +946,7 @@ export type DepartmentSystemUncheckedUpdateWithoutPenaltiesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   keys?: Prisma.ApiKeyUncheckedUpdateManyWithoutSystemNestedInput
@@ -866,6 +959,7 @@ export type DepartmentSystemCreateManyDepartmentInput = {
   name: string
   scopes?: Prisma.DepartmentSystemCreatescopesInput | string[]
   active?: boolean
+  rateLimitPerMinute?: number | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -875,6 +969,7 @@ export type DepartmentSystemUpdateWithoutDepartmentInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   keys?: Prisma.ApiKeyUpdateManyWithoutSystemNestedInput
@@ -888,6 +983,7 @@ export type DepartmentSystemUncheckedUpdateWithoutDepartmentInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   keys?: Prisma.ApiKeyUncheckedUpdateManyWithoutSystemNestedInput
@@ -901,6 +997,7 @@ export type DepartmentSystemUncheckedUpdateManyWithoutDepartmentInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   scopes?: Prisma.DepartmentSystemUpdatescopesInput | string[]
   active?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  rateLimitPerMinute?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -969,6 +1066,7 @@ export type DepartmentSystemSelect<ExtArgs extends runtime.Types.Extensions.Inte
   name?: boolean
   scopes?: boolean
   active?: boolean
+  rateLimitPerMinute?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   department?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
@@ -985,6 +1083,7 @@ export type DepartmentSystemSelectCreateManyAndReturn<ExtArgs extends runtime.Ty
   name?: boolean
   scopes?: boolean
   active?: boolean
+  rateLimitPerMinute?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   department?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
@@ -996,6 +1095,7 @@ export type DepartmentSystemSelectUpdateManyAndReturn<ExtArgs extends runtime.Ty
   name?: boolean
   scopes?: boolean
   active?: boolean
+  rateLimitPerMinute?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   department?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
@@ -1007,11 +1107,12 @@ export type DepartmentSystemSelectScalar = {
   name?: boolean
   scopes?: boolean
   active?: boolean
+  rateLimitPerMinute?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type DepartmentSystemOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "departmentCode" | "name" | "scopes" | "active" | "createdAt" | "updatedAt", ExtArgs["result"]["departmentSystem"]>
+export type DepartmentSystemOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "departmentCode" | "name" | "scopes" | "active" | "rateLimitPerMinute" | "createdAt" | "updatedAt", ExtArgs["result"]["departmentSystem"]>
 export type DepartmentSystemInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   department?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
   keys?: boolean | Prisma.DepartmentSystem$keysArgs<ExtArgs>
@@ -1042,6 +1143,10 @@ export type $DepartmentSystemPayload<ExtArgs extends runtime.Types.Extensions.In
     name: string
     scopes: string[]
     active: boolean
+    /**
+     * Requests per minute this system may make; null: RATE_LIMIT_SYSTEM_PER_MINUTE.
+     */
+    rateLimitPerMinute: number | null
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["departmentSystem"]>
@@ -1477,6 +1582,7 @@ export interface DepartmentSystemFieldRefs {
   readonly name: Prisma.FieldRef<"DepartmentSystem", 'String'>
   readonly scopes: Prisma.FieldRef<"DepartmentSystem", 'String[]'>
   readonly active: Prisma.FieldRef<"DepartmentSystem", 'Boolean'>
+  readonly rateLimitPerMinute: Prisma.FieldRef<"DepartmentSystem", 'Int'>
   readonly createdAt: Prisma.FieldRef<"DepartmentSystem", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"DepartmentSystem", 'DateTime'>
 }

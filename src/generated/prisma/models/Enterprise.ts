@@ -816,14 +816,6 @@ export type IntFieldUpdateOperationsInput = {
   divide?: number
 }
 
-export type NullableIntFieldUpdateOperationsInput = {
-  set?: number | null
-  increment?: number
-  decrement?: number
-  multiply?: number
-  divide?: number
-}
-
 export type EnterpriseCreateNestedOneWithoutLicencesInput = {
   create?: Prisma.XOR<Prisma.EnterpriseCreateWithoutLicencesInput, Prisma.EnterpriseUncheckedCreateWithoutLicencesInput>
   connectOrCreate?: Prisma.EnterpriseCreateOrConnectWithoutLicencesInput
