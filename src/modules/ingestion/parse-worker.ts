@@ -101,9 +101,10 @@ function release(worker: Worker): void {
 
 /**
  * Parses a file with the named adapter in a worker thread; resolves with its records or
- * rejects with the adapter's AdapterFileError (or an Error for anything unexpected).
+ * rejects with the adapter's AdapterFileError (or an Error for anything unexpected, or when
+ * `signal` aborts, which terminates the worker).
  */
-export function parseInWorker(adapter: string, file: string, bytes: Buffer): Promise<ParsedRecord[]> {
+export function parseInWorker(adapter: string, file: string, bytes: Buffer, signal?: AbortSignal): Promise<ParsedRecord[]> {
   const worker = idle ?? startWorker();
   idle = null;
   worker.removeAllListeners();
@@ -126,6 +127,9 @@ export function parseInWorker(adapter: string, file: string, bytes: Buffer): Pro
       else settle(new Error(`parsing failed: ${m.message}`), false);
     });
     worker.on('error', (err) => settle(err, false));
+    // Nobody waits for the records any more (the client went away): stop parsing.
+    signal?.addEventListener('abort', () => settle(new Error('parsing aborted'), false), { once: true });
+    if (signal?.aborted) settle(new Error('parsing aborted'), false);
     worker.on('exit', (code) => settle(new Error(`the parser stopped (exit code ${code}) before finishing`), false));
     // A copy is handed over (transferred, not cloned again); the caller keeps its bytes to hash.
     const copy = new ArrayBuffer(bytes.length);

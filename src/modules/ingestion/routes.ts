@@ -147,8 +147,15 @@ export function ingestRoutes(platform: Platform, verifier: ApiKeyVerifier, maxBy
       return;
     }
     const file = String(req.header('x-file-name') ?? req.query.file ?? `upload-${new Date().toISOString()}.${adapter.format}`);
+    const gone = new AbortController();
+    const abandon = () => {
+      if (!res.writableFinished) gone.abort();
+    };
+    res.on('close', abandon);
+    req.socket.on('close', abandon);
+    if (req.socket.destroyed) abandon();
     try {
-      const parsed = await preParsed(adapter, parseInWorker(adapter.name, file, body));
+      const parsed = await preParsed(adapter, parseInWorker(adapter.name, file, body, gone.signal));
       const report = await ingestFile(platform, parsed, { systemId: caller.systemId, departmentCode: caller.departmentCode }, file, body);
       res.status(200).json(report);
     } catch (err) {
