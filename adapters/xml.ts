@@ -52,14 +52,13 @@ export function readXml(input: Buffer, file: string, layout: XmlLayout): ParsedR
     const xml = text.slice(seg.start, seg.end);
     const line = lineOf(lineStarts, seg.start);
     const location = { file, line, path: `/${layout.root}/${layout.record}[${i + 1}]` };
-    const valid = XMLValidator.validate(xml);
-    if (valid === true) {
-      const element = (parser.parse(xml) as Record<string, unknown>)[layout.record];
+    const problem = recordProblem(xml, layout.record, parser, line);
+    if (problem.ok) {
+      const element = problem.element;
       const raw = element && typeof element === 'object' ? (element as Record<string, unknown>) : {};
       records.push({ location, sourceRecordId: sourceId(raw[`${ATTR}${layout.idAttribute}`]), raw, problems: [] });
       skeleton += text.slice(last, seg.end);
     } else {
-      const at = line + valid.err.line - 1;
       // The id can usually still be read from the start tag, which helps whoever fixes the record.
       const id = new RegExp(`^<${layout.record}\\b[^>]*\\s${layout.idAttribute}\\s*=\\s*["']([^"']+)["']`).exec(
         xml,
@@ -68,12 +67,7 @@ export function readXml(input: Buffer, file: string, layout: XmlLayout): ParsedR
         location,
         sourceRecordId: sourceId(id),
         raw: { xml: xml.length > 4000 ? `${xml.slice(0, 4000)}…` : xml },
-        problems: [
-          {
-            field: null,
-            reason: `the <${layout.record}> element is not well-formed XML: ${valid.err.msg} (line ${at})`,
-          },
-        ],
+        problems: [{ field: null, reason: problem.reason }],
       });
       // Keep the rest of the document checkable: an empty element with the same line breaks.
       skeleton += `${text.slice(last, seg.start)}<${layout.record}/>${'\n'.repeat(xml.split('\n').length - 1)}`;
@@ -94,6 +88,35 @@ export function readXml(input: Buffer, file: string, layout: XmlLayout): ParsedR
     );
   }
   return records;
+}
+
+/**
+ * A record's element, or why it is quarantined. Declarations (DOCTYPE, ENTITY) have no place in
+ * a record: they could make the parser expand entities or refer to external ones, so a record
+ * holding one is refused as a whole, as is anything else the parser cannot read.
+ */
+function recordProblem(
+  xml: string,
+  record: string,
+  parser: XMLParser,
+  line: number,
+): { ok: true; element: unknown } | { ok: false; reason: string } {
+  const declaration = /<!(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)\b/i.exec(xml);
+  if (declaration) {
+    return {
+      ok: false,
+      reason: `the <${record}> element contains a <!${declaration[1]!.toUpperCase()}> declaration (line ${lineOf(lineIndex(xml), declaration.index) + line - 1}); records may not declare a DOCTYPE or entities`,
+    };
+  }
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    return { ok: false, reason: `the <${record}> element is not well-formed XML: ${valid.err.msg} (line ${line + valid.err.line - 1})` };
+  }
+  try {
+    return { ok: true, element: (parser.parse(xml) as Record<string, unknown>)[record] };
+  } catch (err) {
+    return { ok: false, reason: `the <${record}> element cannot be read: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }
 
 /** Finds the root element after the prolog (declaration, comments, doctype). */

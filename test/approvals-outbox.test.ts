@@ -37,6 +37,7 @@ beforeAll(async () => {
   hub = await startTestHub({
     NOTIFIER_DRIVER: 'webhook',
     NOTIFIER_WEBHOOK_URL: `http://127.0.0.1:${port}/notify`,
+    OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
     NOTIFIER_INTERVAL_MS: '20',
     NOTIFIER_BACKOFF_MS: '10',
     REMINDER_INTERVAL_MS: '3600000',

@@ -20,7 +20,7 @@ let client: Client | undefined;
 let target: http.Server | undefined;
 
 beforeAll(async () => {
-  hub = await startTestHub({ FEED_POLL_MS: '50', WEBHOOK_INTERVAL_MS: '100', WEBHOOK_BACKOFF_MS: '50' });
+  hub = await startTestHub({ FEED_POLL_MS: '50', WEBHOOK_INTERVAL_MS: '100', WEBHOOK_BACKOFF_MS: '50', OUTBOUND_ALLOW_PRIVATE: 'true' });
   const prisma = hub.platform.prisma;
   await referenceData(prisma);
   registry = (await aSystemKey(prisma, 'MR', ['ingest:write'])).key;

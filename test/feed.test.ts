@@ -42,6 +42,8 @@ beforeAll(async () => {
     WEBHOOK_INTERVAL_MS: '100',
     WEBHOOK_BACKOFF_MS: '50',
     WEBHOOK_MAX_ATTEMPTS: '5',
+    // The receivers of these tests listen on loopback (test/security/outbound.test.ts covers the default).
+    OUTBOUND_ALLOW_PRIVATE: 'true',
   });
   const prisma = hub.platform.prisma;
   await referenceData(prisma);

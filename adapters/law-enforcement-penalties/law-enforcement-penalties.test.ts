@@ -207,4 +207,18 @@ describe('law-enforcement-penalties: unusable files', () => {
       'decidedOn',
     ]);
   });
+
+  it.each([
+    ['an external entity', '<!DOCTYPE p [<!ENTITY e SYSTEM "file:///etc/passwd">]>', '&e;', 'DOCTYPE'],
+    ['nested entities (billion laughs)', '<!DOCTYPE p [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>', '&b;', 'DOCTYPE'],
+    ['a bare ENTITY declaration', '<!ENTITY e "x">', 'x', 'ENTITY'],
+  ])('quarantines a record declaring %s and reads the others', (_what, declaration, facts, named) => {
+    const rec = (id: string, extra = '', f = '事实') =>
+      `<penalty recordId="${id}" version="1">${extra}<decisionNo>D-${id}</decisionNo><uscc>91440105MA5FQ2NH48</uscc><facts>${f}</facts><legalBasis>依据</legalBasis><kinds><kind>警告</kind></kinds><decidedOn>2025-04-10</decidedOn></penalty>`;
+    const xml = `<?xml version="1.0"?>\n<penalties>\n${rec('A')}\n${rec('B', declaration, facts)}\n${rec('C')}\n</penalties>\n`;
+    const r = run(adapter, Buffer.from(xml));
+    expect(r.records.map((x) => x.sourceRecordId)).toEqual(['A', 'C']);
+    expect(r.parsed[1]!.sourceRecordId).toBe('B');
+    expect(r.problems.get(path(2))).toEqual([{ field: null, reason: expect.stringContaining(`<!${named}>`) }]);
+  });
 });

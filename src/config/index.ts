@@ -60,6 +60,10 @@ const envSchema = z.object({
   WEBHOOK_BACKOFF_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(1000)),
   WEBHOOK_MAX_ATTEMPTS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(10)),
   WEBHOOK_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(10000)),
+  FEED_KEY_RECHECK_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10000).default(5000)),
+  OUTBOUND_ALLOW_PRIVATE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
+  OUTBOUND_ALLOW_HOSTS: z.preprocess(emptyToUndefined, z.string().optional()),
+  INGEST_MAX_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(200 * 1024 * 1024)),
 });
 
 export interface HubConfig {
@@ -137,7 +141,17 @@ export interface HubConfig {
       maxAttempts: number;
       timeoutMs: number;
     };
+    /** How often open subscriptions re-check their API key (a revoked key's streams close by then). */
+    keyRecheckMs: number;
   };
+  /** Which destinations webhooks and the notifier may call (public unicast addresses only by default). */
+  outbound: {
+    allowPrivate: boolean;
+    /** Host names, IP addresses or CIDR ranges allowed although not public. */
+    allowHosts: string[];
+  };
+  /** Largest `POST /ingest` body, in bytes after decompression; larger ones get 413. */
+  ingestMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -238,7 +252,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
         timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       },
+      keyRecheckMs: e.FEED_KEY_RECHECK_MS,
     },
+    outbound: {
+      allowPrivate: e.OUTBOUND_ALLOW_PRIVATE === 'true',
+      allowHosts: (e.OUTBOUND_ALLOW_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    },
+    ingestMaxBytes: e.INGEST_MAX_BYTES,
   };
 }
 

@@ -10,7 +10,10 @@
  */
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import type { ChangeEntity } from '../../generated/prisma/enums.js';
+import type { Caller } from '../../platform/auth/caller.js';
+import type { Scope } from '../../platform/auth/scopes.js';
 import { badInput } from '../../platform/errors.js';
+import { maskChanges } from '../../platform/graphql/masking.js';
 
 export const MAX_PAGE = 500;
 /** Events examined (all types) per read; bounds the work of a filtered read over a long backlog. */
@@ -119,8 +122,18 @@ export async function currentHead(db: Db): Promise<bigint> {
   return row?.head ?? 0n;
 }
 
-/** The JSON form of an event, as webhooks receive it (and as `changes` exposes its fields). */
-export function eventPayload(e: FeedEvent) {
+/** The scopes that decide what a caller sees of an event (none for the public). */
+export function callerScopes(caller: Caller): readonly Scope[] {
+  return caller.kind === 'system' ? caller.scopes : [];
+}
+
+/** An event's changed fields as a reader with these scopes may see them (personal data masked otherwise). */
+export function visibleChanges(e: Pick<FeedEvent, 'entityType' | 'changes'>, scopes: readonly Scope[]): unknown {
+  return maskChanges(e.entityType, e.changes ?? {}, scopes);
+}
+
+/** The JSON form of an event as a reader with these scopes receives it by webhook. */
+export function eventPayload(e: FeedEvent, scopes: readonly Scope[]) {
   return {
     id: String(e.seq),
     cursor: String(e.seq),
@@ -130,6 +143,6 @@ export function eventPayload(e: FeedEvent) {
     revision: e.revision,
     departmentCode: e.departmentCode,
     occurredAt: e.occurredAt.toISOString(),
-    changes: e.changes,
+    changes: visibleChanges(e, scopes),
   };
 }

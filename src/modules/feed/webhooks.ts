@@ -15,6 +15,9 @@ import type { ChangeEntity } from '../../generated/prisma/enums.js';
 import { assertScope, type Caller } from '../../platform/auth/caller.js';
 import { badInput, notFound } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
+import { isScope } from '../../platform/auth/scopes.js';
+import { checkDestination, OutboundRefused, type OutboundPolicy } from '../../platform/outbound/guard.js';
+import { OutboundError, postOutbound } from '../../platform/outbound/post.js';
 import { eventPayload, MAX_PAGE, readChanges } from './read.js';
 import { isUuid } from '../../platform/ids.js';
 
@@ -35,18 +38,18 @@ export function signature(secret: string, timestamp: string, body: string): stri
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** Only absolute http(s) URLs without credentials; operators restrict targets at the network. */
-export function validateWebhookUrl(raw: string): string {
+/**
+ * Only absolute http(s) URLs without credentials whose host is (and resolves to) a public address,
+ * unless the outbound policy allows more; checked again at every delivery.
+ */
+export async function validateWebhookUrl(raw: string, policy: OutboundPolicy): Promise<string> {
   let url: URL;
   try {
-    url = new URL(raw.trim());
-  } catch {
-    throw badInput('The webhook URL is not an absolute URL', { field: 'url' });
+    url = await checkDestination(raw, policy);
+  } catch (err) {
+    if (err instanceof OutboundRefused) throw badInput(`The webhook URL is ${err.message}`, { field: 'url', reason: err.reason });
+    throw err;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw badInput('The webhook URL must use http or https', { field: 'url' });
-  }
-  if (url.username || url.password) throw badInput('The webhook URL must not contain credentials', { field: 'url' });
   if (url.href.length > 2000) throw badInput('The webhook URL is too long (2000 characters at most)', { field: 'url' });
   return url.href;
 }
@@ -55,11 +58,12 @@ export async function registerWebhook(
   prisma: PrismaClient,
   caller: Caller,
   input: { url: string; types: readonly ChangeEntity[] | null | undefined },
+  policy: OutboundPolicy,
 ): Promise<{ webhook: Webhook; secret: string }> {
   assertScope(caller, 'feed:webhooks');
   // A webhook delivers the feed, so it needs the right to read it.
   assertScope(caller, 'feed:read');
-  const url = validateWebhookUrl(input.url);
+  const url = await validateWebhookUrl(input.url, policy);
   if ((await prisma.webhook.count({ where: { systemId: caller.systemId } })) >= MAX_WEBHOOKS_PER_SYSTEM) {
     throw badInput(`A system can register ${MAX_WEBHOOKS_PER_SYSTEM} webhooks at most; delete one first`);
   }
@@ -128,7 +132,8 @@ export interface DeliveryOptions {
   backoffMs: number;
   maxAttempts: number;
   timeoutMs: number;
-  fetch?: typeof fetch;
+  /** Where deliveries may go (checked again on every attempt, after DNS resolution). */
+  outbound: OutboundPolicy;
 }
 
 function retryDelay(attempts: number, backoffMs: number): number {
@@ -163,35 +168,45 @@ export async function sendDueDeliveries(prisma: PrismaClient, opts: DeliveryOpti
       e,
     ]),
   );
-  const doFetch = opts.fetch ?? fetch;
+  // Masking follows the registering system's scopes now, not when it registered.
+  const systems = new Map(
+    (
+      await prisma.departmentSystem.findMany({ where: { id: { in: [...new Set([...hooks.values()].map((h) => h.systemId))] } } })
+    ).map((s) => [s.id, s]),
+  );
   await Promise.all(
     claimed.map(async (d) => {
       const hook = hooks.get(d.webhookId);
       const event = events.get(d.eventSeq);
       if (!hook || !event) return; // webhook deleted meanwhile (its deliveries cascade away)
-      const body = JSON.stringify(eventPayload(event));
-      const timestamp = String(Math.floor(Date.now() / 1000));
+      const system = systems.get(hook.systemId);
+      const scopes = system?.active ? system.scopes.filter(isScope) : [];
       const attempts = d.attempts + 1;
       let error: string | null = null;
-      try {
-        const res = await doFetch(hook.url, {
-          method: 'POST',
-          redirect: 'manual',
-          signal: AbortSignal.timeout(opts.timeoutMs),
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'data-sharing-hub-webhooks',
-            [HEADERS.eventId]: String(event.seq),
-            [HEADERS.timestamp]: timestamp,
-            [HEADERS.signature]: signature(hook.secret, timestamp, body),
-            [HEADERS.webhookId]: hook.id,
-          },
-          body,
-        });
-        const text = await res.text().catch(() => '');
-        if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}: ${text.slice(0, 200)}`;
-      } catch (err) {
-        error = err instanceof Error ? err.message : String(err);
+      if (!scopes.includes('feed:read')) {
+        error = 'the system may no longer read the feed (inactive or without feed:read)';
+      } else {
+        const body = JSON.stringify(eventPayload(event, scopes));
+        const timestamp = String(Math.floor(Date.now() / 1000));
+        try {
+          const res = await postOutbound(opts.outbound, {
+            url: hook.url,
+            timeoutMs: opts.timeoutMs,
+            headers: {
+              'content-type': 'application/json',
+              'user-agent': 'data-sharing-hub-webhooks',
+              [HEADERS.eventId]: String(event.seq),
+              [HEADERS.timestamp]: timestamp,
+              [HEADERS.signature]: signature(hook.secret, timestamp, body),
+              [HEADERS.webhookId]: hook.id,
+            },
+            body,
+          });
+          // The reply itself is never recorded: it may come from a service the registrant cannot see.
+          if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+        } catch (err) {
+          error = err instanceof OutboundError ? err.reason : 'network error';
+        }
       }
       await prisma.webhookDelivery.update({
         where: { id: d.id },
@@ -221,7 +236,7 @@ export function startWebhookWorker(
   prisma: PrismaClient,
   logger: Logger,
   config: HubConfig['feed']['webhooks'],
-  fetchImpl?: typeof fetch,
+  outbound: OutboundPolicy,
 ): WebhookWorker {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -229,7 +244,7 @@ export function startWebhookWorker(
   const runOnce = async () => {
     try {
       await enqueueDeliveries(prisma);
-      await sendDueDeliveries(prisma, { ...config, fetch: fetchImpl });
+      await sendDueDeliveries(prisma, { ...config, outbound });
     } catch (err) {
       if (!stopped) logger.warn({ err }, 'webhook round failed; retrying at the next round');
     }

@@ -14,12 +14,14 @@ import {
   GraphQLString,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { changeStream, FeedDispatcher } from './dispatcher.js';
-import { parseCursor, type FeedEvent } from './read.js';
+import { callerScopes, parseCursor, visibleChanges, type FeedEvent } from './read.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { ChangeEntity } from '../../generated/prisma/enums.js';
 import { ApiKeyVerifier } from '../../platform/auth/api-keys.js';
 import { assertScope, hasScope, type Caller } from '../../platform/auth/caller.js';
+import { isScope } from '../../platform/auth/scopes.js';
 import type { RunningPlatform } from '../../platform/bootstrap.js';
 import { createDatabase } from '../../platform/db/client.js';
 import { createPubSub, type PubSub } from '../../platform/pubsub/index.js';
@@ -50,7 +52,11 @@ export function feedSubscriptionSchema(
       action: { type: str },
       revision: { type: GraphQLInt },
       occurredAt: { type: str, resolve: (e) => e.occurredAt.toISOString() },
-      changes: { type: str, description: 'JSON object', resolve: (e) => JSON.stringify(e.changes ?? {}) },
+      changes: {
+        type: str,
+        description: 'JSON object; personal data masked as in the hub API unless the key has enterprise:read-personal',
+        resolve: (e, _args, ctx) => JSON.stringify(visibleChanges(e, callerScopes(ctx.caller))),
+      },
       departmentCode: { type: GraphQLString },
     },
   });
@@ -91,6 +97,33 @@ export function feedSubscriptionSchema(
   });
 }
 
+/**
+ * Closes the connections whose key was revoked, whose system was deactivated or lost feed:read
+ * (4403), and applies narrowed or widened scopes to the others, with one query for all of them.
+ */
+async function recheckKeys(
+  prisma: PrismaClient,
+  connections: Map<object, { context: SubscriptionContext; socket: WebSocket }>,
+): Promise<void> {
+  const open = [...connections.entries()];
+  const keyIds = [...new Set(open.map(([, c]) => (c.context.caller.kind === 'system' ? c.context.caller.keyId : '')))];
+  if (keyIds.length === 0) return;
+  const rows = new Map(
+    (await prisma.apiKey.findMany({ where: { id: { in: keyIds } }, include: { system: true } })).map((k) => [k.id, k]),
+  );
+  for (const [ctx, c] of open) {
+    const caller = c.context.caller;
+    const row = caller.kind === 'system' ? rows.get(caller.keyId) : undefined;
+    const scopes = row?.system.scopes.filter(isScope) ?? [];
+    if (caller.kind !== 'system' || !row || row.revokedAt !== null || !row.system.active || !scopes.includes('feed:read')) {
+      connections.delete(ctx);
+      c.socket.close(4403, 'Forbidden: the API key was revoked or may no longer read the feed');
+      continue;
+    }
+    c.context.caller = { ...caller, scopes };
+  }
+}
+
 export interface FeedRuntime {
   dispatcher: FeedDispatcher;
   pubsub: PubSub;
@@ -107,13 +140,16 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
   const pubsub = createPubSub(config.redisUrl, logger);
   const dispatcher = new FeedDispatcher(prisma, pubsub, logger, config.feed.pollMs);
   await dispatcher.ready;
-  const verifier = new ApiKeyVerifier(prisma);
+  const verifier = new ApiKeyVerifier(prisma, config.feed.keyRecheckMs);
   const wss = new WebSocketServer({ server: httpServer, path: FEED_WS_PATH });
-  const callers = new WeakMap<object, Caller>();
+  // One context per connection, shared by its subscriptions, so that a re-check that narrows the
+  // key's scopes changes what its open streams see at once.
+  const connections = new Map<object, { context: SubscriptionContext; socket: WebSocket }>();
   const ws = useServer<Record<string, unknown>>(
     {
       schema: feedSubscriptionSchema(dispatcher, db),
-      // Keys are checked once, at connection_init: `{ authorization: 'Bearer <key>' }`.
+      // Keys are checked at connection_init (`{ authorization: 'Bearer <key>' }`) and again every
+      // keyRecheckMs while the connection is open.
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         let caller: Caller;
@@ -128,18 +164,28 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
           return false;
         }
         if (!hasScope(caller, 'feed:read')) return false; // 4403 Forbidden
-        callers.set(ctx, caller);
+        connections.set(ctx, { context: { caller }, socket: ctx.extra.socket });
         return true;
       },
-      context: (ctx): SubscriptionContext => ({ caller: callers.get(ctx) ?? { kind: 'public' } }),
+      onClose: (ctx) => {
+        connections.delete(ctx);
+      },
+      context: (ctx): SubscriptionContext => connections.get(ctx)?.context ?? { caller: { kind: 'public' } },
     },
     wss,
   );
+  const recheck = setInterval(() => {
+    void recheckKeys(prisma, connections).catch((err: unknown) =>
+      logger.warn({ err }, 're-checking the keys of feed subscriptions failed; retrying at the next tick'),
+    );
+  }, config.feed.keyRecheckMs);
+  recheck.unref();
 
   return {
     dispatcher,
     pubsub,
     async stop() {
+      clearInterval(recheck);
       // Closing the sockets ends every stream before the dispatcher feeding them stops.
       await ws.dispose();
       await dispatcher.stop();

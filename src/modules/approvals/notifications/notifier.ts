@@ -6,6 +6,8 @@
 import type { HubConfig } from '../../../config/index.js';
 import { maskPhone } from '../../../platform/graphql/masking.js';
 import type { Logger } from '../../../platform/logger.js';
+import type { OutboundPolicy } from '../../../platform/outbound/guard.js';
+import { postOutbound } from '../../../platform/outbound/post.js';
 import type { OutgoingMessage } from './outbox.js';
 
 export interface Notifier {
@@ -24,16 +26,21 @@ export class LogNotifier implements Notifier {
   }
 }
 
-async function postJson(url: string, body: unknown, timeoutMs: number, headers: Record<string, string> = {}): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
+/** Through the outbound guard: public destinations only (unless allowed), 64 KB of reply at most. */
+async function postJson(
+  policy: OutboundPolicy,
+  url: string,
+  body: unknown,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const res = await postOutbound(policy, {
+    url,
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
+    timeoutMs,
   });
-  // Drain the body so the connection can be reused.
-  const text = await res.text();
-  if (!res.ok) throw new Error(`HTTP ${res.status} from ${url}: ${text.slice(0, 200)}`);
+  if (res.status < 200 || res.status >= 300) throw new Error(`HTTP ${res.status} from ${url}`);
 }
 
 /** POSTs every message as JSON; any 2xx is success. */
@@ -42,9 +49,10 @@ export class WebhookNotifier implements Notifier {
   constructor(
     private readonly url: string,
     private readonly timeoutMs: number,
+    private readonly policy: OutboundPolicy,
   ) {}
   send(m: OutgoingMessage): Promise<void> {
-    return postJson(this.url, m, this.timeoutMs, { 'x-hub-notification-id': m.id });
+    return postJson(this.policy, this.url, m, this.timeoutMs, { 'x-hub-notification-id': m.id });
   }
 }
 
@@ -59,9 +67,11 @@ export class SmsGatewayNotifier implements Notifier {
     private readonly url: string,
     private readonly token: string | undefined,
     private readonly timeoutMs: number,
+    private readonly policy: OutboundPolicy,
   ) {}
   send(m: OutgoingMessage): Promise<void> {
     return postJson(
+      this.policy,
       this.url,
       { to: m.recipient, audience: m.audience, content: m.text, reference: m.id },
       this.timeoutMs,
@@ -76,10 +86,10 @@ export function createNotifier(config: HubConfig, logger: Logger): Notifier {
     // src/config refuses these drivers without their URL at start-up; checked again for the type.
     case 'webhook':
       if (!n.webhookUrl) throw new Error('NOTIFIER_DRIVER=webhook needs NOTIFIER_WEBHOOK_URL');
-      return new WebhookNotifier(n.webhookUrl, n.timeoutMs);
+      return new WebhookNotifier(n.webhookUrl, n.timeoutMs, config.outbound);
     case 'sms':
       if (!n.smsGatewayUrl) throw new Error('NOTIFIER_DRIVER=sms needs SMS_GATEWAY_URL');
-      return new SmsGatewayNotifier(n.smsGatewayUrl, n.smsGatewayToken, n.timeoutMs);
+      return new SmsGatewayNotifier(n.smsGatewayUrl, n.smsGatewayToken, n.timeoutMs, config.outbound);
     default:
       return new LogNotifier(logger);
   }

@@ -3,7 +3,7 @@
  * query that pages through the feed from a resumable cursor.
  */
 import { ChangeEntity } from '../../../generated/prisma/enums.js';
-import { MAX_PAGE, parseCursor, readChanges, type FeedEvent } from '../read.js';
+import { callerScopes, MAX_PAGE, parseCursor, readChanges, visibleChanges, type FeedEvent } from '../read.js';
 import { assertScope } from '../../../platform/auth/caller.js';
 import { badInput } from '../../../platform/errors.js';
 import { builder } from '../builder.js';
@@ -30,8 +30,9 @@ export const ChangeEventType = builder.objectRef<FeedEvent>('ChangeEvent').imple
     }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
     changes: t.string({
-      description: 'The changed fields and their new values, as a JSON object.',
-      resolve: (e) => JSON.stringify(e.changes ?? {}),
+      description:
+        'The changed fields and their new values, as a JSON object. Personal data is masked as in the API (enterprise: legalRepresentativeIdNumber, contactPhone) unless the caller has enterprise:read-personal.',
+      resolve: (e, _args, ctx) => JSON.stringify(visibleChanges(e, callerScopes(ctx.caller))),
     }),
     department: t.field({
       type: DepartmentRef,

@@ -21,7 +21,10 @@ const WebhookDeliveryType = builder.objectRef<WebhookDelivery>('WebhookDelivery'
     status: t.field({ type: DeliveryStatusEnum, resolve: (d) => d.status }),
     attempts: t.exposeInt('attempts'),
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime' }),
-    lastError: t.exposeString('lastError', { nullable: true }),
+    lastError: t.exposeString('lastError', {
+      nullable: true,
+      description: 'Why the last attempt failed: "HTTP 500", "timeout", "refused: private address", ... (never the reply body).',
+    }),
     deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
   }),
 });
@@ -83,7 +86,7 @@ builder.mutationField('registerWebhook', (t) =>
   t.field({
     type: RegisteredWebhookType,
     description:
-      'Registers a webhook that receives the events committed from now on (read `changes` for earlier ones). The URL must be http(s); operators restrict reachable targets at the network. Needs feed:webhooks and feed:read.',
+      'Registers a webhook that receives the events committed from now on (read `changes` for earlier ones). The URL must be http(s) and its host a public address (private, loopback and link-local ones are refused, here and at every delivery, unless the operator allows them). Personal data in `changes` is masked unless the system has enterprise:read-personal when the event is delivered. Needs feed:webhooks and feed:read.',
     args: {
       url: t.arg.string({ required: true }),
       types: t.arg({
@@ -92,7 +95,8 @@ builder.mutationField('registerWebhook', (t) =>
         description: 'Only these kinds (all when absent or empty).',
       }),
     },
-    resolve: (_root, args, ctx) => registerWebhook(ctx.prisma, ctx.caller, { url: args.url, types: args.types }),
+    resolve: (_root, args, ctx) =>
+      registerWebhook(ctx.prisma, ctx.caller, { url: args.url, types: args.types }, ctx.config.outbound),
   }),
 );
 
