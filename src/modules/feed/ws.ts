@@ -108,7 +108,10 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
   const dispatcher = new FeedDispatcher(prisma, pubsub, logger, config.feed.pollMs);
   await dispatcher.ready;
   const verifier = new ApiKeyVerifier(prisma);
-  const wss = new WebSocketServer({ server: httpServer, path: FEED_WS_PATH });
+  // Upgrades routed by hand, not with `server:`: ws would re-emit the HTTP server's errors (a port
+  // in use) on wss, where graphql-ws prints them as a stack trace.
+  const wss = new WebSocketServer({ noServer: true, path: FEED_WS_PATH });
+  httpServer.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (s) => wss.emit('connection', s, req)));
   const callers = new WeakMap<object, Caller>();
   const ws = useServer<Record<string, unknown>>(
     {
