@@ -43,7 +43,10 @@ function onShutdown(stop: () => Promise<void>): void {
 
 /** The demo keys are printed once, on the first start: later starts say how to make one. */
 async function printKeyHint(platform: RunningPlatform): Promise<void> {
-  const dept = await platform.prisma.department.findFirst({ orderBy: { code: 'asc' }, select: { code: true } });
+  // The README's example department when it exists, else any, so the line can be run as printed.
+  const dept =
+    (await platform.prisma.department.findUnique({ where: { code: 'MR' }, select: { code: true } })) ??
+    (await platform.prisma.department.findFirst({ orderBy: { code: 'asc' }, select: { code: true } }));
   process.stdout.write(
     `make an API key (while the hub runs): npm run hub -- keys create --department ${dept?.code ?? '<code>'} --system <name> --scopes <scope,scope>\n` +
       '  scopes and commands: npm run hub -- keys create --help\n',
