@@ -44,11 +44,24 @@ function onShutdown(stop: () => Promise<void>): void {
   process.on('SIGTERM', () => handler('SIGTERM'));
 }
 
-async function seedIfWanted(platform: RunningPlatform): Promise<void> {
+/** The demo keys are printed once, on the first start: later starts say how to make one. */
+async function printKeyHint(platform: RunningPlatform): Promise<void> {
+  // The README's example department when it exists, else any, so the line can be run as printed.
+  const dept =
+    (await platform.prisma.department.findUnique({ where: { code: 'MR' }, select: { code: true } })) ??
+    (await platform.prisma.department.findFirst({ orderBy: { code: 'asc' }, select: { code: true } }));
+  process.stdout.write(
+    `make an API key (while the hub runs): npm run hub -- keys create --department ${dept?.code ?? '<code>'} --system <name> --scopes <scope,scope>\n` +
+      '  scopes and commands: npm run hub -- keys create --help\n',
+  );
+}
+
+/** Seeds the demo data when wanted; true when it did (and printed the demo keys). */
+async function seedIfWanted(platform: RunningPlatform): Promise<boolean> {
   const { seedDemo: mode } = platform.config;
   const empty = (await platform.prisma.department.count()) === 0;
   const wanted = mode === 'always' || (mode === 'auto' && platform.databaseKind === 'embedded' && empty);
-  if (!wanted) return;
+  if (!wanted) return false;
   const result = await seedDemo(platform.prisma);
   platform.logger.info(
     { departments: result.departments, enterprises: result.enterprises, licences: result.licences, penalties: result.penalties },
@@ -72,6 +85,7 @@ async function seedIfWanted(platform: RunningPlatform): Promise<void> {
     const { url } = await qrCodeLink(platform.qr, platform.config.publicUrl, { type: 'licence', id: l.id }, l.createdAt);
     process.stdout.write(`scan a ${status.toLowerCase()} licence's QR code: ${url}\n`);
   }
+  return true;
 }
 
 program
@@ -79,15 +93,25 @@ program
   .description('start the hub: gateway with in-process subgraphs (or remote ones from SUBGRAPH_URLS)')
   .action(async () => {
     const config = loadConfig();
-    const platform = await startPlatform(config);
-    await seedIfWanted(platform);
+    const platform = await startPlatform(config, { embedded: { command: 'serve', serving: true } });
+    const seeded = await seedIfWanted(platform);
     const { createHubServer } = await import('../gateway/server.js');
     const server = await createHubServer(platform);
-    const url = await server.listen(config.port, config.host);
+    let url: string;
+    try {
+      url = await server.listen(config.port, config.host);
+    } catch (err) {
+      // Stopped cleanly, so the embedded database's lock is released and nothing is left running.
+      await server.stop();
+      await platform.close();
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      throw new ConfigError(`port ${config.port} on ${config.host} is already in use (another hub?): stop it, or set PORT`);
+    }
     platform.logger.info(
       { url: `${url}/graphql`, database: platform.databaseKind, cache: platform.cache.kind },
       'hub listening',
     );
+    if (!seeded) await printKeyHint(platform);
     onShutdown(async () => {
       const step = async (name: string, fn: () => Promise<void>) => {
         const started = Date.now();
@@ -109,7 +133,7 @@ program
       throw new InvalidArgumentError(`unknown subgraph "${name}"; use one of ${subgraphNames.join(', ')}`);
     }
     const config = loadConfig();
-    const platform = await startPlatform(config);
+    const platform = await startPlatform(config, { embedded: { command: `subgraph ${name}`, serving: true } });
     const { serveSubgraph } = await import('../gateway/subgraph-server.js');
     const { subgraphs } = await import('../gateway/subgraphs.js');
     const served = await serveSubgraph(platform, subgraphs[name as SubgraphName], opts.port ?? config.port, config.host);
@@ -126,7 +150,9 @@ migrate
   .description('apply pending migrations to DATABASE_URL (or the embedded database)')
   .action(async () => {
     const config = loadConfig();
-    const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir);
+    const embedded = config.databaseUrl
+      ? undefined
+      : await startEmbeddedDatabase(config.dataDir, { command: 'migrate deploy', attach: true });
     try {
       const applied = await migrateDeploy(config.databaseUrl ?? embedded!.url);
       process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');

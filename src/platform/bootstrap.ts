@@ -6,7 +6,7 @@ import type { HubConfig } from '../config/index.js';
 import { createCache, type Cache } from './cache/index.js';
 import type { Platform } from './context.js';
 import { createDatabase, type Database } from './db/client.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
+import { isPGliteServer, startEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedOptions } from './db/embedded.js';
 import { migrateDeploy } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadKeyRingFromJson, loadOrCreateKeyRingInDir } from './qr/keys.js';
@@ -19,22 +19,35 @@ export interface RunningPlatform extends Platform {
   databaseUrl: string;
   /** True when this start created the embedded database. */
   freshDatabase: boolean;
+  /** Set when this process uses the embedded database of a running hub (a CLI command beside it). */
+  attachedTo?: { pid: number; port: number | null; command: string };
   close(): Promise<void>;
 }
 
 export async function startPlatform(
   config: HubConfig,
-  opts: { migrate?: boolean; logger?: Logger } = {},
+  opts: {
+    migrate?: boolean;
+    logger?: Logger;
+    /** Who opens the embedded database (the lock file records it) and whether it may use a running hub's. */
+    embedded?: Pick<EmbeddedOptions, 'command' | 'serving' | 'attach'>;
+  } = {},
 ): Promise<RunningPlatform> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    embedded = await startEmbeddedDatabase(config.dataDir, config.dbPoolSize + 4);
+    embedded = await startEmbeddedDatabase(config.dataDir, opts.embedded);
     url = embedded.url;
-    logger.info({ dataDir: config.dataDir, created: embedded.created }, 'embedded PostgreSQL (PGlite) started');
+    if (embedded.attachedTo) {
+      const { pid, port, command } = embedded.attachedTo;
+      logger.info({ dataDir: config.dataDir, pid, port, command }, 'using the embedded database of the running hub');
+    } else {
+      logger.info({ dataDir: config.dataDir, created: embedded.created }, 'embedded PostgreSQL (PGlite) started');
+    }
   }
-  if (opts.migrate !== false) {
+  // The running hub migrated its database when it started.
+  if (opts.migrate !== false && !embedded?.attachedTo) {
     const applied = await migrateDeploy(url);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
   }
@@ -42,7 +55,9 @@ export async function startPlatform(
   const qr = config.qrSigningKeys
     ? await loadKeyRingFromJson(config.qrSigningKeys)
     : await loadOrCreateKeyRingInDir(config.dataDir);
-  const db = createDatabase(url, config.dbPoolSize);
+  // Also a DATABASE_URL may point at an embedded database (the test run's, another hub's).
+  const singleSession = embedded !== undefined || (await isPGliteServer(url));
+  const db = createDatabase(url, config.dbPoolSize, { singleSession });
   const cache = createCache(config.redisUrl, logger);
   return {
     config,
@@ -54,6 +69,7 @@ export async function startPlatform(
     databaseKind: embedded ? 'embedded' : 'postgres',
     databaseUrl: url,
     freshDatabase: embedded?.created ?? false,
+    attachedTo: embedded?.attachedTo,
     async close() {
       await cache.close();
       await db.close();

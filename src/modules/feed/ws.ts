@@ -141,7 +141,13 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
   const dispatcher = new FeedDispatcher(prisma, pubsub, logger, config.feed.pollMs);
   await dispatcher.ready;
   const verifier = new ApiKeyVerifier(prisma, config.feed.keyRecheckMs);
-  const wss = new WebSocketServer({ server: httpServer, path: FEED_WS_PATH });
+  // Upgrades routed by hand, not with `server:`: ws would re-emit the HTTP server's errors (a port
+  // in use) on wss, where graphql-ws prints them as a stack trace.
+  const wss = new WebSocketServer({ noServer: true, path: FEED_WS_PATH });
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (wss.shouldHandle(req)) wss.handleUpgrade(req, socket, head, (s) => wss.emit('connection', s, req));
+    else socket.destroy();
+  });
   // One context per connection, shared by its subscriptions, so that a re-check that narrows the
   // key's scopes changes what its open streams see at once.
   const connections = new Map<object, { context: SubscriptionContext; socket: WebSocket }>();

@@ -16,7 +16,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function createDatabase(url: string, poolSize: number): Database {
+/**
+ * How long a transaction may wait to start and to finish on the embedded database. It runs one
+ * transaction at a time for all connections (one PGlite session), so under concurrent writes a
+ * transaction waits for the ones before it; Prisma's defaults (2 s to start, 5 s in all) would
+ * turn that queue into errors.
+ */
+const SINGLE_SESSION_TRANSACTIONS = { maxWait: 30_000, timeout: 30_000 };
+
+export function createDatabase(url: string, poolSize: number, opts: { singleSession?: boolean } = {}): Database {
   let statements = 0;
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   pool.on('connect', (client) => {
@@ -28,7 +36,10 @@ export function createDatabase(url: string, poolSize: number): Database {
   });
   // An idle client losing its connection must not crash the process; pg reconnects on next use.
   pool.on('error', () => undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    ...(opts.singleSession ? { transactionOptions: SINGLE_SESSION_TRANSACTIONS } : {}),
+  });
   return {
     prisma,
     pool,
