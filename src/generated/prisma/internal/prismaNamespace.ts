@@ -395,6 +395,7 @@ export const ModelName = {
   ApiKey: 'ApiKey',
   Enterprise: 'Enterprise',
   LicenceType: 'LicenceType',
+  LicenceNumberSequence: 'LicenceNumberSequence',
   Licence: 'Licence',
   LicenceEvent: 'LicenceEvent',
   Penalty: 'Penalty',
@@ -427,7 +428,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "department" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licence" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseEvent" | "casePause" | "calendarOverride" | "notification"
+    modelProps: "department" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licenceNumberSequence" | "licence" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseEvent" | "casePause" | "calendarOverride" | "notification"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -798,6 +799,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.LicenceTypeCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.LicenceTypeCountAggregateOutputType> | number
+        }
+      }
+    }
+    LicenceNumberSequence: {
+      payload: Prisma.$LicenceNumberSequencePayload<ExtArgs>
+      fields: Prisma.LicenceNumberSequenceFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.LicenceNumberSequenceFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.LicenceNumberSequenceFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>
+        }
+        findFirst: {
+          args: Prisma.LicenceNumberSequenceFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.LicenceNumberSequenceFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>
+        }
+        findMany: {
+          args: Prisma.LicenceNumberSequenceFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>[]
+        }
+        create: {
+          args: Prisma.LicenceNumberSequenceCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>
+        }
+        createMany: {
+          args: Prisma.LicenceNumberSequenceCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.LicenceNumberSequenceCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>[]
+        }
+        delete: {
+          args: Prisma.LicenceNumberSequenceDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>
+        }
+        update: {
+          args: Prisma.LicenceNumberSequenceUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>
+        }
+        deleteMany: {
+          args: Prisma.LicenceNumberSequenceDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.LicenceNumberSequenceUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.LicenceNumberSequenceUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>[]
+        }
+        upsert: {
+          args: Prisma.LicenceNumberSequenceUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>
+        }
+        aggregate: {
+          args: Prisma.LicenceNumberSequenceAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateLicenceNumberSequence>
+        }
+        groupBy: {
+          args: Prisma.LicenceNumberSequenceGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LicenceNumberSequenceGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.LicenceNumberSequenceCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LicenceNumberSequenceCountAggregateOutputType> | number
         }
       }
     }
@@ -2167,10 +2242,21 @@ export const LicenceTypeScalarFieldEnum = {
   issuingDepartmentCode: 'issuingDepartmentCode',
   validityMonths: 'validityMonths',
   attributeSchema: 'attributeSchema',
-  description: 'description'
+  description: 'description',
+  numberPattern: 'numberPattern',
+  numberFormat: 'numberFormat'
 } as const
 
 export type LicenceTypeScalarFieldEnum = (typeof LicenceTypeScalarFieldEnum)[keyof typeof LicenceTypeScalarFieldEnum]
+
+
+export const LicenceNumberSequenceScalarFieldEnum = {
+  typeCode: 'typeCode',
+  period: 'period',
+  last: 'last'
+} as const
+
+export type LicenceNumberSequenceScalarFieldEnum = (typeof LicenceNumberSequenceScalarFieldEnum)[keyof typeof LicenceNumberSequenceScalarFieldEnum]
 
 
 export const LicenceScalarFieldEnum = {
@@ -2423,6 +2509,11 @@ export const CaseScalarFieldEnum = {
   materialsReceived: 'materialsReceived',
   missingMaterials: 'missingMaterials',
   noticeIssuedAt: 'noticeIssuedAt',
+  sharedMaterials: 'sharedMaterials',
+  noticeDeferred: 'noticeDeferred',
+  deemedAccepted: 'deemedAccepted',
+  notAcceptedAt: 'notAcceptedAt',
+  notAcceptedReason: 'notAcceptedReason',
   lastLight: 'lastLight',
   licenceId: 'licenceId',
   revision: 'revision',
@@ -3019,6 +3110,7 @@ export type GlobalOmitConfig = {
   apiKey?: Prisma.ApiKeyOmit
   enterprise?: Prisma.EnterpriseOmit
   licenceType?: Prisma.LicenceTypeOmit
+  licenceNumberSequence?: Prisma.LicenceNumberSequenceOmit
   licence?: Prisma.LicenceOmit
   licenceEvent?: Prisma.LicenceEventOmit
   penalty?: Prisma.PenaltyOmit

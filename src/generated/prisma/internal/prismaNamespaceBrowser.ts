@@ -54,6 +54,7 @@ export const ModelName = {
   ApiKey: 'ApiKey',
   Enterprise: 'Enterprise',
   LicenceType: 'LicenceType',
+  LicenceNumberSequence: 'LicenceNumberSequence',
   Licence: 'Licence',
   LicenceEvent: 'LicenceEvent',
   Penalty: 'Penalty',
@@ -158,10 +159,21 @@ export const LicenceTypeScalarFieldEnum = {
   issuingDepartmentCode: 'issuingDepartmentCode',
   validityMonths: 'validityMonths',
   attributeSchema: 'attributeSchema',
-  description: 'description'
+  description: 'description',
+  numberPattern: 'numberPattern',
+  numberFormat: 'numberFormat'
 } as const
 
 export type LicenceTypeScalarFieldEnum = (typeof LicenceTypeScalarFieldEnum)[keyof typeof LicenceTypeScalarFieldEnum]
+
+
+export const LicenceNumberSequenceScalarFieldEnum = {
+  typeCode: 'typeCode',
+  period: 'period',
+  last: 'last'
+} as const
+
+export type LicenceNumberSequenceScalarFieldEnum = (typeof LicenceNumberSequenceScalarFieldEnum)[keyof typeof LicenceNumberSequenceScalarFieldEnum]
 
 
 export const LicenceScalarFieldEnum = {
@@ -414,6 +426,11 @@ export const CaseScalarFieldEnum = {
   materialsReceived: 'materialsReceived',
   missingMaterials: 'missingMaterials',
   noticeIssuedAt: 'noticeIssuedAt',
+  sharedMaterials: 'sharedMaterials',
+  noticeDeferred: 'noticeDeferred',
+  deemedAccepted: 'deemedAccepted',
+  notAcceptedAt: 'notAcceptedAt',
+  notAcceptedReason: 'notAcceptedReason',
   lastLight: 'lastLight',
   licenceId: 'licenceId',
   revision: 'revision',
