@@ -23,7 +23,9 @@ export function uniqueCode(prefix = 'T'): string {
 
 export async function aDepartment(prisma: PrismaClient, kind: DepartmentKind = 'MARKET_REGULATION') {
   const code = uniqueCode('D');
-  return prisma.department.create({ data: { code, name: `测试部门 ${code}`, kind, consultationPhone: '020-12345678' } });
+  return prisma.department.create({
+    data: { code, name: `测试部门 ${code}`, kind, consultationPhone: '020-12345678' },
+  });
 }
 
 /** A department system with the given scopes; returns its plain API key. */
@@ -34,7 +36,10 @@ export async function aSystemKey(prisma: PrismaClient, departmentCode: string, s
   return { system, key: await createApiKey(prisma, system.id) };
 }
 
-export function anEnterpriseInput(registrationAuthorityCode: string, overrides: Partial<RegisterEnterpriseInput> = {}): RegisterEnterpriseInput {
+export function anEnterpriseInput(
+  registrationAuthorityCode: string,
+  overrides: Partial<RegisterEnterpriseInput> = {},
+): RegisterEnterpriseInput {
   return {
     uscc: aUscc(),
     name: `广州测试科技有限公司${uniqueCode('')}`,
@@ -80,7 +85,8 @@ export async function anEnterprise(prisma: PrismaClient, registrationAuthorityCo
 export function aFoodLicenceInput(holder: string, overrides: Record<string, unknown> = {}) {
   return {
     type: 'FOOD_BUSINESS_LICENCE',
-    number: uniqueCode('JY1'),
+    // The food business licence numbering (JY + 14 digits); random, so test files never collide.
+    number: `JY1440105${String(randomInt(10_000_000)).padStart(7, '0')}`,
     holder,
     issuedOn: '2025-01-10',
     validFrom: '2025-01-10',

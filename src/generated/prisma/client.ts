@@ -73,6 +73,11 @@ export type Enterprise = Prisma.EnterpriseModel
  */
 export type LicenceType = Prisma.LicenceTypeModel
 /**
+ * Model LicenceNumberSequence
+ * The last sequence number given to a licence type in a period (the year for formats with {yyyy}, else 0).
+ */
+export type LicenceNumberSequence = Prisma.LicenceNumberSequenceModel
+/**
  * Model Licence
  * A licence or certificate (证照) issued to an enterprise.
  */

@@ -171,6 +171,7 @@ export type CaseChannel = (typeof CaseChannel)[keyof typeof CaseChannel]
 
 export const CaseState = {
   SUBMITTED: 'SUBMITTED',
+  NOT_ACCEPTED: 'NOT_ACCEPTED',
   ACCEPTED: 'ACCEPTED',
   UNDERTAKEN: 'UNDERTAKEN',
   REVIEWED: 'REVIEWED',

@@ -12,6 +12,7 @@ import './types/case-inbox.js';
 import './types/case-progress.js';
 import './types/case-receipt.js';
 import './types/submit-case.js';
+import './types/acceptance.js';
 import './types/case-handling.js';
 import './types/conclude-case.js';
 import './types/statistics.js';

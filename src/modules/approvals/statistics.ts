@@ -37,6 +37,10 @@ export interface CaseStatistics {
   fullyOnline: number;
   /** Concluded late in the period, plus open cases past their deadline at the end of the period. */
   overdue: number;
+  /** Materials of cases accepted in the period fulfilled from the libraries (免于提交). */
+  materialsExemptedBySharing: number;
+  /** Cases accepted in the period with at least one such material. */
+  casesWithSharedMaterials: number;
 }
 
 interface Row {
@@ -48,10 +52,15 @@ interface Row {
   fully_online: bigint;
   overdue_concluded: bigint;
   overdue_open: bigint;
+  shared_materials: bigint | null;
+  shared_cases: bigint;
 }
 
 export async function caseStatistics(prisma: PrismaClient, f: StatisticsFilter): Promise<CaseStatistics> {
-  if (f.to < f.from) throw badInput('The period ends before it starts', { problems: [{ field: 'to', message: 'must not be before from' }] });
+  if (f.to < f.from)
+    throw badInput('The period ends before it starts', {
+      problems: [{ field: 'to', message: 'must not be before from' }],
+    });
   const from = fromLocal(f.from);
   const to = fromLocal(f.to);
   const today = shanghaiToday();
@@ -67,6 +76,8 @@ export async function caseStatistics(prisma: PrismaClient, f: StatisticsFilter):
       count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${from} AND ${to}) AS accepted,
       count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${from} AND ${to} AND c.channel IN ('ONLINE', 'MOBILE')) AS online,
       count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${from} AND ${to} AND c."fullyOnline") AS fully_online,
+      sum(jsonb_array_length(c."sharedMaterials")) FILTER (WHERE c."acceptedOn" BETWEEN ${from} AND ${to})::bigint AS shared_materials,
+      count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${from} AND ${to} AND c."sharedMaterials" <> '[]'::jsonb) AS shared_cases,
       count(*) FILTER (WHERE c."concludedOn" BETWEEN ${from} AND ${to}) AS concluded,
       count(*) FILTER (WHERE c."concludedOn" BETWEEN ${from} AND ${to} AND c."onTime") AS on_time,
       count(*) FILTER (WHERE c."concludedOn" BETWEEN ${from} AND ${to} AND NOT c."onTime") AS overdue_concluded,
@@ -92,5 +103,7 @@ export async function caseStatistics(prisma: PrismaClient, f: StatisticsFilter):
     onlineRate: accepted ? online / accepted : null,
     fullyOnline: n(r?.fully_online),
     overdue: n(r?.overdue_concluded) + n(r?.overdue_open),
+    materialsExemptedBySharing: n(r?.shared_materials ?? undefined),
+    casesWithSharedMaterials: n(r?.shared_cases),
   };
 }

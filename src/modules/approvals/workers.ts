@@ -1,10 +1,11 @@
 /**
  * Background work of the approval workflow inside a hub process (notification delivery,
- * traffic-light reminders). `stop` waits for the current round to finish.
+ * traffic-light reminders, deemed acceptance under art. 32). `stop` waits for the current round to finish.
  */
 import type { Notification } from '../../generated/prisma/client.js';
 import type { Platform } from '../../platform/context.js';
 import { loadWorkingCalendar, shanghaiToday } from './calendar/store.js';
+import { deemOverdueAcceptances } from './cases/acceptance.js';
 import { caseClock, pausesOf } from './cases/shared.js';
 import { OPEN_STATES } from './cases/lifecycle.js';
 import { createNotifier, type Notifier } from './notifications/notifier.js';
@@ -37,7 +38,11 @@ function toMessage(n: Notification): OutgoingMessage {
  * same message at once), sends each, and marks it SENT or schedules the next attempt. After
  * maxAttempts a message stays in the table as FAILED for an operator; nothing is deleted.
  */
-export async function deliverDueNotifications(platform: Platform, notifier: Notifier, now: Date = new Date()): Promise<{ sent: number; failed: number }> {
+export async function deliverDueNotifications(
+  platform: Platform,
+  notifier: Notifier,
+  now: Date = new Date(),
+): Promise<{ sent: number; failed: number }> {
   const { prisma, config, logger } = platform;
   const due = await prisma.notification.findMany({
     where: { status: 'PENDING', nextAttemptAt: { lte: now } },
@@ -56,7 +61,10 @@ export async function deliverDueNotifications(platform: Platform, notifier: Noti
     const attempts = n.attempts + 1;
     try {
       await notifier.send(toMessage(n));
-      await prisma.notification.update({ where: { id: n.id }, data: { status: 'SENT', sentAt: new Date(), lastError: null } });
+      await prisma.notification.update({
+        where: { id: n.id },
+        data: { status: 'SENT', sentAt: new Date(), lastError: null },
+      });
       sent += 1;
     } catch (err) {
       failed += 1;
@@ -70,7 +78,10 @@ export async function deliverDueNotifications(platform: Platform, notifier: Noti
           nextAttemptAt: new Date(Date.now() + backoffMs(config.notifier.backoffMs, attempts)),
         },
       });
-      logger.warn({ notification: n.id, kind: n.kind, attempts, giveUp, driver: notifier.name, err: message }, 'notification delivery failed');
+      logger.warn(
+        { notification: n.id, kind: n.kind, attempts, giveUp, driver: notifier.name, err: message },
+        'notification delivery failed',
+      );
     }
   }
   return { sent, failed };
@@ -94,7 +105,10 @@ export async function emitTrafficLightReminders(platform: Platform, now: Date = 
     if (!clock || clock.light === c.lastLight) continue;
     const light = clock.light;
     await prisma.$transaction(async (tx) => {
-      const { count } = await tx.case.updateMany({ where: { id: c.id, lastLight: c.lastLight, state: c.state }, data: { lastLight: light } });
+      const { count } = await tx.case.updateMany({
+        where: { id: c.id, lastLight: c.lastLight, state: c.state },
+        data: { lastLight: light },
+      });
       if (count === 0 || light === 'GREEN') return;
       const text =
         light === 'RED'
@@ -105,7 +119,13 @@ export async function emitTrafficLightReminders(platform: Platform, now: Date = 
         kind: light === 'RED' ? 'REMINDER_RED' : 'REMINDER_YELLOW',
         audience: 'DEPARTMENT',
         recipient: c.departmentCode,
-        payload: { text, receiptNumber: c.receiptNumber, light, deadline: clock.deadline, remainingWorkingDays: clock.remainingWorkingDays },
+        payload: {
+          text,
+          receiptNumber: c.receiptNumber,
+          light,
+          deadline: clock.deadline,
+          remainingWorkingDays: clock.remainingWorkingDays,
+        },
       });
       emitted += 1;
     });
@@ -125,6 +145,8 @@ export function startApprovalWorkers(platform: Platform): { stop(): Promise<void
     try {
       if (Date.now() - lastReminders >= reminderIntervalMs) {
         lastReminders = Date.now();
+        // Deemed acceptance first: a case accepted this round gets its light in the same round.
+        await deemOverdueAcceptances(platform);
         await emitTrafficLightReminders(platform);
       }
       await deliverDueNotifications(platform, notifier);

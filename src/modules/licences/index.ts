@@ -11,7 +11,28 @@ export const licencesModule: HubModule = {
   routes: (host) => qrRoutes(host.platform, host.apollo, host.publicContext),
 };
 
-export { attributeProblems, coerceAttributes, parseAttributeSchema, type AttributeDefinition, type AttributeValue } from './attributes.js';
+export {
+  attributeProblems,
+  coerceAttributes,
+  parseAttributeSchema,
+  type AttributeDefinition,
+  type AttributeValue,
+} from './attributes.js';
 export { cacheLicence, licenceCacheKey } from './cache.js';
-export { applyTransition, issueLicenceInTx, issueProblems, licenceChangePayload, type NewLicence } from './service.js';
-export { actionFor, reachableFrom, shanghaiToday, TRANSITIONS, visibleStatus, type VisibleLicenceStatus } from './status.js';
+export { nextLicenceNumber } from './numbering.js';
+export {
+  applyTransition,
+  assertMayHoldLicence,
+  issueLicenceInTx,
+  issueProblems,
+  licenceChangePayload,
+  type NewLicence,
+} from './service.js';
+export {
+  actionFor,
+  reachableFrom,
+  shanghaiToday,
+  TRANSITIONS,
+  visibleStatus,
+  type VisibleLicenceStatus,
+} from './status.js';

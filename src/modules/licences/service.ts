@@ -5,7 +5,7 @@
  * the history event in the same transaction, and puts the new row in the cache after commit.
  */
 import { Prisma, type Licence, type LicenceType } from '../../generated/prisma/client.js';
-import type { LicenceAction } from '../../generated/prisma/enums.js';
+import type { EnterpriseStatus, LicenceAction } from '../../generated/prisma/enums.js';
 import { assertScope, type Caller } from '../../platform/auth/caller.js';
 import type { Scope } from '../../platform/auth/scopes.js';
 import type { BaseContext } from '../../platform/context.js';
@@ -15,6 +15,7 @@ import { attributeProblems, parseAttributeSchema, type AttributeValue } from './
 import { cacheLicence } from './cache.js';
 import { ALLOWED_WHEN_EXPIRED, allowedFrom, AMENDABLE, shanghaiToday, TRANSITIONS, visibleStatus, type TransitionAction } from './status.js';
 import { bumpStatusListVersion } from '../../platform/qr/status-list.js';
+import { numberProblems } from './numbering.js';
 
 type Tx = Prisma.TransactionClient;
 type SystemCaller = Extract<Caller, { kind: 'system' }>;
@@ -64,9 +65,12 @@ const SCOPE_OF: Record<TransitionAction, Scope> = {
 
 function assertIssuer(caller: SystemCaller, departmentCode: string, what: string): void {
   if (caller.departmentCode !== departmentCode) {
-    throw forbidden(`${what} belongs to department ${departmentCode}; the key of "${caller.systemName}" is of ${caller.departmentCode}`, {
-      requiredDepartment: departmentCode,
-    });
+    throw forbidden(
+      `${what} belongs to department ${departmentCode}; the key of "${caller.systemName}" is of ${caller.departmentCode}`,
+      {
+        requiredDepartment: departmentCode,
+      },
+    );
   }
 }
 
@@ -78,6 +82,31 @@ function addMonths(d: Date, months: number): Date {
 /** The last valid day of a licence of this type valid from `validFrom`; null when the type does not expire. */
 function defaultValidUntil(type: Pick<LicenceType, 'validityMonths'>, validFrom: Date): Date | null {
   return type.validityMonths ? addMonths(validFrom, type.validityMonths) : null;
+}
+
+/**
+ * A cancelled (注销) enterprise no longer exists as a market subject, and a revoked (吊销) one may
+ * only wind up its affairs (清算期间不得开展与清算无关的经营活动): neither is granted a new licence.
+ */
+const NOT_IN_BUSINESS: EnterpriseStatus[] = ['CANCELLED', 'REVOKED'];
+
+/** NOT_FOUND for an unregistered holder, CONFLICT for one that is cancelled or revoked. */
+export async function assertMayHoldLicence(db: Pick<Tx, 'enterprise'>, uscc: string): Promise<void> {
+  const holder = await db.enterprise.findUnique({ where: { uscc }, select: { status: true, name: true } });
+  if (!holder)
+    throw notFound(`No enterprise has the USCC ${uscc}; register it in the Subject Library first`, {
+      field: 'holderUscc',
+    });
+  if (NOT_IN_BUSINESS.includes(holder.status)) {
+    throw conflict(
+      `${holder.name} (${uscc}) is ${holder.status === 'CANCELLED' ? 'cancelled (注销)' : 'revoked (吊销)'}: no new licence can be issued to it`,
+      {
+        field: 'holderUscc',
+        reason: 'HOLDER_NOT_IN_BUSINESS',
+        holderStatus: holder.status,
+      },
+    );
+  }
 }
 
 /** A licence whose content has been checked, as {@link issueLicenceInTx} inserts it. */
@@ -96,9 +125,15 @@ export interface NewLicence extends Omit<IssueLicenceInput, 'typeCode' | 'source
 export async function issueLicenceInTx(
   tx: Tx,
   l: NewLicence,
-  how: { issuer: { systemId: string; departmentCode: string }; reason: string; changes?: (created: Licence) => Record<string, unknown> },
+  how: {
+    issuer: { systemId: string; departmentCode: string };
+    reason: string;
+    changes?: (created: Licence) => Record<string, unknown>;
+  },
 ): Promise<Licence> {
   const { issuer } = how;
+  // Checked again inside the transaction: the holder may have been cancelled since the caller looked.
+  await assertMayHoldLicence(tx, l.holderUscc);
   const created = await tx.licence.create({
     data: {
       typeCode: l.type.code,
@@ -143,14 +178,18 @@ function throwProblems(problems: { field: string; message: string }[]): void {
 
 /** Every problem of a licence to issue (its holder and type are checked against the database by the caller). */
 export function issueProblems(
-  input: Pick<IssueLicenceInput, 'number' | 'scope' | 'issuedOn' | 'validFrom' | 'attributes'> & { validUntil: Date | null },
+  input: Pick<IssueLicenceInput, 'number' | 'scope' | 'issuedOn' | 'validFrom' | 'attributes'> & {
+    validUntil: Date | null;
+  },
   type: Pick<LicenceType, 'attributeSchema'>,
 ): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
-  if (!input.number.trim() || input.number.length > 64) problems.push({ field: 'number', message: 'must be 1 to 64 characters' });
+  if (!input.number.trim() || input.number.length > 64)
+    problems.push({ field: 'number', message: 'must be 1 to 64 characters' });
   if (!input.scope.trim()) problems.push({ field: 'scope', message: 'must not be empty' });
   if (input.issuedOn > shanghaiToday()) problems.push({ field: 'issuedOn', message: 'must not be in the future' });
-  if (input.validUntil && input.validUntil < input.validFrom) problems.push({ field: 'validUntil', message: 'must not be before validFrom' });
+  if (input.validUntil && input.validUntil < input.validFrom)
+    problems.push({ field: 'validUntil', message: 'must not be before validFrom' });
   problems.push(...attributeProblems(parseAttributeSchema(type.attributeSchema), input.attributes));
   return problems;
 }
@@ -161,11 +200,10 @@ export async function issueLicence(ctx: BaseContext, input: IssueLicenceInput): 
   const type = await ctx.prisma.licenceType.findUnique({ where: { code: input.typeCode } });
   if (!type) throw notFound(`No licence type has the code "${input.typeCode}"`, { field: 'typeCode' });
   assertIssuer(caller, type.issuingDepartmentCode, `Licence type ${type.code} (${type.name})`);
-  const holder = await ctx.prisma.enterprise.findUnique({ where: { uscc: input.holderUscc }, select: { uscc: true } });
-  if (!holder) throw notFound(`No enterprise has the USCC ${input.holderUscc}; register it in the Subject Library first`, { field: 'holderUscc' });
+  await assertMayHoldLicence(ctx.prisma, input.holderUscc);
 
   const validUntil = input.validUntil !== undefined ? input.validUntil : defaultValidUntil(type, input.validFrom);
-  throwProblems(issueProblems({ ...input, validUntil }, type));
+  throwProblems([...issueProblems({ ...input, validUntil }, type), ...numberProblems(type, input.number)]);
 
   try {
     const licence = await ctx.prisma.$transaction((tx) =>
@@ -191,7 +229,9 @@ export async function issueLicence(ctx: BaseContext, input: IssueLicenceInput): 
     return licence;
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw conflict(`A ${type.code} licence numbered "${input.number}" (or this source record) already exists`, { field: 'number' });
+      throw conflict(`A ${type.code} licence numbered "${input.number}" (or this source record) already exists`, {
+        field: 'number',
+      });
     }
     throw err;
   }
@@ -219,17 +259,24 @@ export async function amendLicence(
   if (!reason.trim()) problems.push({ field: 'reason', message: 'say why the licence is amended' });
   if (patch.scope !== undefined && !patch.scope.trim()) problems.push({ field: 'scope', message: 'must not be empty' });
   const validUntil = patch.validUntil !== undefined ? patch.validUntil : current.validUntil;
-  if (validUntil && validUntil < current.validFrom) problems.push({ field: 'validUntil', message: 'must not be before validFrom' });
-  const attributes = patch.attributes ? { ...(current.attributes as Record<string, AttributeValue>), ...patch.attributes } : undefined;
+  if (validUntil && validUntil < current.validFrom)
+    problems.push({ field: 'validUntil', message: 'must not be before validFrom' });
+  const attributes = patch.attributes
+    ? { ...(current.attributes as Record<string, AttributeValue>), ...patch.attributes }
+    : undefined;
   if (attributes) problems.push(...attributeProblems(parseAttributeSchema(type.attributeSchema), attributes));
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   if (patch.validUntil !== undefined) changes.validUntil = { from: current.validUntil, to: patch.validUntil };
   if (patch.scope !== undefined) changes.scope = { from: current.scope, to: patch.scope.trim() };
   if (attributes) changes.attributes = { from: current.attributes, to: attributes };
-  if (Object.keys(changes).length === 0) problems.push({ field: 'input', message: 'give at least one field to change' });
+  if (Object.keys(changes).length === 0)
+    problems.push({ field: 'input', message: 'give at least one field to change' });
   throwProblems(problems);
   if (!AMENDABLE.includes(current.status)) {
-    throw conflict(`A ${current.status} licence cannot be amended`, { currentStatus: current.status, allowedFrom: AMENDABLE });
+    throw conflict(`A ${current.status} licence cannot be amended`, {
+      currentStatus: current.status,
+      allowedFrom: AMENDABLE,
+    });
   }
   const revision = expectedRevision ?? current.revision;
   const updated = await ctx.prisma.$transaction(async (tx) => {
@@ -242,7 +289,10 @@ export async function amendLicence(
         revision: { increment: 1 },
       },
     });
-    if (count === 0) throw conflict(`The licence changed meanwhile (expected revision ${revision}); reload and retry`, { licenceId: id });
+    if (count === 0)
+      throw conflict(`The licence changed meanwhile (expected revision ${revision}); reload and retry`, {
+        licenceId: id,
+      });
     await tx.licenceEvent.create({
       data: {
         licenceId: id,
@@ -342,7 +392,10 @@ export async function transitionLicence(
 ): Promise<Licence> {
   assertScope(ctx.caller, SCOPE_OF[action]);
   const caller = ctx.caller;
-  if (!reason.trim()) throw badInput('Say why (reason must not be empty)', { problems: [{ field: 'reason', message: 'must not be empty' }] });
+  if (!reason.trim())
+    throw badInput('Say why (reason must not be empty)', {
+      problems: [{ field: 'reason', message: 'must not be empty' }],
+    });
   const current = await loadForChange(ctx, id);
   assertIssuer(caller, current.issuingDepartmentCode, 'This licence');
   const updated = await ctx.prisma.$transaction((tx) =>

@@ -396,6 +396,7 @@ export const ModelName = {
   ApiKey: 'ApiKey',
   Enterprise: 'Enterprise',
   LicenceType: 'LicenceType',
+  LicenceNumberSequence: 'LicenceNumberSequence',
   Licence: 'Licence',
   LicenceStatusListVersion: 'LicenceStatusListVersion',
   LicenceEvent: 'LicenceEvent',
@@ -430,7 +431,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "department" | "enforcementDelegation" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licence" | "licenceStatusListVersion" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseEvent" | "casePause" | "calendarOverride" | "notification" | "auditEntry"
+    modelProps: "department" | "enforcementDelegation" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licenceNumberSequence" | "licence" | "licenceStatusListVersion" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseEvent" | "casePause" | "calendarOverride" | "notification" | "auditEntry"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -875,6 +876,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.LicenceTypeCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.LicenceTypeCountAggregateOutputType> | number
+        }
+      }
+    }
+    LicenceNumberSequence: {
+      payload: Prisma.$LicenceNumberSequencePayload<ExtArgs>
+      fields: Prisma.LicenceNumberSequenceFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.LicenceNumberSequenceFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.LicenceNumberSequenceFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>
+        }
+        findFirst: {
+          args: Prisma.LicenceNumberSequenceFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.LicenceNumberSequenceFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>
+        }
+        findMany: {
+          args: Prisma.LicenceNumberSequenceFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>[]
+        }
+        create: {
+          args: Prisma.LicenceNumberSequenceCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>
+        }
+        createMany: {
+          args: Prisma.LicenceNumberSequenceCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.LicenceNumberSequenceCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>[]
+        }
+        delete: {
+          args: Prisma.LicenceNumberSequenceDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>
+        }
+        update: {
+          args: Prisma.LicenceNumberSequenceUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>
+        }
+        deleteMany: {
+          args: Prisma.LicenceNumberSequenceDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.LicenceNumberSequenceUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.LicenceNumberSequenceUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>[]
+        }
+        upsert: {
+          args: Prisma.LicenceNumberSequenceUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$LicenceNumberSequencePayload>
+        }
+        aggregate: {
+          args: Prisma.LicenceNumberSequenceAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateLicenceNumberSequence>
+        }
+        groupBy: {
+          args: Prisma.LicenceNumberSequenceGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LicenceNumberSequenceGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.LicenceNumberSequenceCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.LicenceNumberSequenceCountAggregateOutputType> | number
         }
       }
     }
@@ -2405,10 +2480,21 @@ export const LicenceTypeScalarFieldEnum = {
   issuingDepartmentCode: 'issuingDepartmentCode',
   validityMonths: 'validityMonths',
   attributeSchema: 'attributeSchema',
-  description: 'description'
+  description: 'description',
+  numberPattern: 'numberPattern',
+  numberFormat: 'numberFormat'
 } as const
 
 export type LicenceTypeScalarFieldEnum = (typeof LicenceTypeScalarFieldEnum)[keyof typeof LicenceTypeScalarFieldEnum]
+
+
+export const LicenceNumberSequenceScalarFieldEnum = {
+  typeCode: 'typeCode',
+  period: 'period',
+  last: 'last'
+} as const
+
+export type LicenceNumberSequenceScalarFieldEnum = (typeof LicenceNumberSequenceScalarFieldEnum)[keyof typeof LicenceNumberSequenceScalarFieldEnum]
 
 
 export const LicenceScalarFieldEnum = {
@@ -2670,6 +2756,11 @@ export const CaseScalarFieldEnum = {
   materialsReceived: 'materialsReceived',
   missingMaterials: 'missingMaterials',
   noticeIssuedAt: 'noticeIssuedAt',
+  sharedMaterials: 'sharedMaterials',
+  noticeDeferred: 'noticeDeferred',
+  deemedAccepted: 'deemedAccepted',
+  notAcceptedAt: 'notAcceptedAt',
+  notAcceptedReason: 'notAcceptedReason',
   lastLight: 'lastLight',
   licenceId: 'licenceId',
   revision: 'revision',
@@ -3285,6 +3376,7 @@ export type GlobalOmitConfig = {
   apiKey?: Prisma.ApiKeyOmit
   enterprise?: Prisma.EnterpriseOmit
   licenceType?: Prisma.LicenceTypeOmit
+  licenceNumberSequence?: Prisma.LicenceNumberSequenceOmit
   licence?: Prisma.LicenceOmit
   licenceStatusListVersion?: Prisma.LicenceStatusListVersionOmit
   licenceEvent?: Prisma.LicenceEventOmit

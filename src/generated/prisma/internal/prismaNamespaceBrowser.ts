@@ -55,6 +55,7 @@ export const ModelName = {
   ApiKey: 'ApiKey',
   Enterprise: 'Enterprise',
   LicenceType: 'LicenceType',
+  LicenceNumberSequence: 'LicenceNumberSequence',
   Licence: 'Licence',
   LicenceStatusListVersion: 'LicenceStatusListVersion',
   LicenceEvent: 'LicenceEvent',
@@ -174,10 +175,21 @@ export const LicenceTypeScalarFieldEnum = {
   issuingDepartmentCode: 'issuingDepartmentCode',
   validityMonths: 'validityMonths',
   attributeSchema: 'attributeSchema',
-  description: 'description'
+  description: 'description',
+  numberPattern: 'numberPattern',
+  numberFormat: 'numberFormat'
 } as const
 
 export type LicenceTypeScalarFieldEnum = (typeof LicenceTypeScalarFieldEnum)[keyof typeof LicenceTypeScalarFieldEnum]
+
+
+export const LicenceNumberSequenceScalarFieldEnum = {
+  typeCode: 'typeCode',
+  period: 'period',
+  last: 'last'
+} as const
+
+export type LicenceNumberSequenceScalarFieldEnum = (typeof LicenceNumberSequenceScalarFieldEnum)[keyof typeof LicenceNumberSequenceScalarFieldEnum]
 
 
 export const LicenceScalarFieldEnum = {
@@ -439,6 +451,11 @@ export const CaseScalarFieldEnum = {
   materialsReceived: 'materialsReceived',
   missingMaterials: 'missingMaterials',
   noticeIssuedAt: 'noticeIssuedAt',
+  sharedMaterials: 'sharedMaterials',
+  noticeDeferred: 'noticeDeferred',
+  deemedAccepted: 'deemedAccepted',
+  notAcceptedAt: 'notAcceptedAt',
+  notAcceptedReason: 'notAcceptedReason',
   lastLight: 'lastLight',
   licenceId: 'licenceId',
   revision: 'revision',

@@ -65,6 +65,10 @@ export type CaseMinAggregateOutputType = {
   onTime: boolean | null
   fullyOnline: boolean | null
   noticeIssuedAt: Date | null
+  noticeDeferred: boolean | null
+  deemedAccepted: boolean | null
+  notAcceptedAt: Date | null
+  notAcceptedReason: string | null
   lastLight: $Enums.TrafficLight | null
   licenceId: string | null
   revision: number | null
@@ -99,6 +103,10 @@ export type CaseMaxAggregateOutputType = {
   onTime: boolean | null
   fullyOnline: boolean | null
   noticeIssuedAt: Date | null
+  noticeDeferred: boolean | null
+  deemedAccepted: boolean | null
+  notAcceptedAt: Date | null
+  notAcceptedReason: string | null
   lastLight: $Enums.TrafficLight | null
   licenceId: string | null
   revision: number | null
@@ -135,6 +143,11 @@ export type CaseCountAggregateOutputType = {
   materialsReceived: number
   missingMaterials: number
   noticeIssuedAt: number
+  sharedMaterials: number
+  noticeDeferred: number
+  deemedAccepted: number
+  notAcceptedAt: number
+  notAcceptedReason: number
   lastLight: number
   licenceId: number
   revision: number
@@ -183,6 +196,10 @@ export type CaseMinAggregateInputType = {
   onTime?: true
   fullyOnline?: true
   noticeIssuedAt?: true
+  noticeDeferred?: true
+  deemedAccepted?: true
+  notAcceptedAt?: true
+  notAcceptedReason?: true
   lastLight?: true
   licenceId?: true
   revision?: true
@@ -217,6 +234,10 @@ export type CaseMaxAggregateInputType = {
   onTime?: true
   fullyOnline?: true
   noticeIssuedAt?: true
+  noticeDeferred?: true
+  deemedAccepted?: true
+  notAcceptedAt?: true
+  notAcceptedReason?: true
   lastLight?: true
   licenceId?: true
   revision?: true
@@ -253,6 +274,11 @@ export type CaseCountAggregateInputType = {
   materialsReceived?: true
   missingMaterials?: true
   noticeIssuedAt?: true
+  sharedMaterials?: true
+  noticeDeferred?: true
+  deemedAccepted?: true
+  notAcceptedAt?: true
+  notAcceptedReason?: true
   lastLight?: true
   licenceId?: true
   revision?: true
@@ -376,6 +402,11 @@ export type CaseGroupByOutputType = {
   materialsReceived: runtime.JsonValue
   missingMaterials: runtime.JsonValue
   noticeIssuedAt: Date | null
+  sharedMaterials: runtime.JsonValue
+  noticeDeferred: boolean
+  deemedAccepted: boolean
+  notAcceptedAt: Date | null
+  notAcceptedReason: string | null
   lastLight: $Enums.TrafficLight | null
   licenceId: string | null
   revision: number
@@ -435,6 +466,11 @@ export type CaseWhereInput = {
   materialsReceived?: Prisma.JsonFilter<"Case">
   missingMaterials?: Prisma.JsonFilter<"Case">
   noticeIssuedAt?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
+  sharedMaterials?: Prisma.JsonFilter<"Case">
+  noticeDeferred?: Prisma.BoolFilter<"Case"> | boolean
+  deemedAccepted?: Prisma.BoolFilter<"Case"> | boolean
+  notAcceptedAt?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
+  notAcceptedReason?: Prisma.StringNullableFilter<"Case"> | string | null
   lastLight?: Prisma.EnumTrafficLightNullableFilter<"Case"> | $Enums.TrafficLight | null
   licenceId?: Prisma.UuidNullableFilter<"Case"> | string | null
   revision?: Prisma.IntFilter<"Case"> | number
@@ -474,6 +510,11 @@ export type CaseOrderByWithRelationInput = {
   materialsReceived?: Prisma.SortOrder
   missingMaterials?: Prisma.SortOrder
   noticeIssuedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  sharedMaterials?: Prisma.SortOrder
+  noticeDeferred?: Prisma.SortOrder
+  deemedAccepted?: Prisma.SortOrder
+  notAcceptedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  notAcceptedReason?: Prisma.SortOrderInput | Prisma.SortOrder
   lastLight?: Prisma.SortOrderInput | Prisma.SortOrder
   licenceId?: Prisma.SortOrderInput | Prisma.SortOrder
   revision?: Prisma.SortOrder
@@ -516,6 +557,11 @@ export type CaseWhereUniqueInput = Prisma.AtLeast<{
   materialsReceived?: Prisma.JsonFilter<"Case">
   missingMaterials?: Prisma.JsonFilter<"Case">
   noticeIssuedAt?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
+  sharedMaterials?: Prisma.JsonFilter<"Case">
+  noticeDeferred?: Prisma.BoolFilter<"Case"> | boolean
+  deemedAccepted?: Prisma.BoolFilter<"Case"> | boolean
+  notAcceptedAt?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
+  notAcceptedReason?: Prisma.StringNullableFilter<"Case"> | string | null
   lastLight?: Prisma.EnumTrafficLightNullableFilter<"Case"> | $Enums.TrafficLight | null
   licenceId?: Prisma.UuidNullableFilter<"Case"> | string | null
   revision?: Prisma.IntFilter<"Case"> | number
@@ -555,6 +601,11 @@ export type CaseOrderByWithAggregationInput = {
   materialsReceived?: Prisma.SortOrder
   missingMaterials?: Prisma.SortOrder
   noticeIssuedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  sharedMaterials?: Prisma.SortOrder
+  noticeDeferred?: Prisma.SortOrder
+  deemedAccepted?: Prisma.SortOrder
+  notAcceptedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  notAcceptedReason?: Prisma.SortOrderInput | Prisma.SortOrder
   lastLight?: Prisma.SortOrderInput | Prisma.SortOrder
   licenceId?: Prisma.SortOrderInput | Prisma.SortOrder
   revision?: Prisma.SortOrder
@@ -599,6 +650,11 @@ export type CaseScalarWhereWithAggregatesInput = {
   materialsReceived?: Prisma.JsonWithAggregatesFilter<"Case">
   missingMaterials?: Prisma.JsonWithAggregatesFilter<"Case">
   noticeIssuedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Case"> | Date | string | null
+  sharedMaterials?: Prisma.JsonWithAggregatesFilter<"Case">
+  noticeDeferred?: Prisma.BoolWithAggregatesFilter<"Case"> | boolean
+  deemedAccepted?: Prisma.BoolWithAggregatesFilter<"Case"> | boolean
+  notAcceptedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Case"> | Date | string | null
+  notAcceptedReason?: Prisma.StringNullableWithAggregatesFilter<"Case"> | string | null
   lastLight?: Prisma.EnumTrafficLightNullableWithAggregatesFilter<"Case"> | $Enums.TrafficLight | null
   licenceId?: Prisma.UuidNullableWithAggregatesFilter<"Case"> | string | null
   revision?: Prisma.IntWithAggregatesFilter<"Case"> | number
@@ -634,6 +690,11 @@ export type CaseCreateInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: Date | string | null
+  notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
   revision?: number
@@ -673,6 +734,11 @@ export type CaseUncheckedCreateInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: Date | string | null
+  notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
   revision?: number
@@ -710,6 +776,11 @@ export type CaseUpdateInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  deemedAccepted?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  notAcceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
@@ -749,6 +820,11 @@ export type CaseUncheckedUpdateInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  deemedAccepted?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  notAcceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
@@ -787,6 +863,11 @@ export type CaseCreateManyInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: Date | string | null
+  notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
   revision?: number
@@ -822,6 +903,11 @@ export type CaseUpdateManyMutationInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  deemedAccepted?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  notAcceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
@@ -858,6 +944,11 @@ export type CaseUncheckedUpdateManyInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  deemedAccepted?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  notAcceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
@@ -904,6 +995,11 @@ export type CaseCountOrderByAggregateInput = {
   materialsReceived?: Prisma.SortOrder
   missingMaterials?: Prisma.SortOrder
   noticeIssuedAt?: Prisma.SortOrder
+  sharedMaterials?: Prisma.SortOrder
+  noticeDeferred?: Prisma.SortOrder
+  deemedAccepted?: Prisma.SortOrder
+  notAcceptedAt?: Prisma.SortOrder
+  notAcceptedReason?: Prisma.SortOrder
   lastLight?: Prisma.SortOrder
   licenceId?: Prisma.SortOrder
   revision?: Prisma.SortOrder
@@ -944,6 +1040,10 @@ export type CaseMaxOrderByAggregateInput = {
   onTime?: Prisma.SortOrder
   fullyOnline?: Prisma.SortOrder
   noticeIssuedAt?: Prisma.SortOrder
+  noticeDeferred?: Prisma.SortOrder
+  deemedAccepted?: Prisma.SortOrder
+  notAcceptedAt?: Prisma.SortOrder
+  notAcceptedReason?: Prisma.SortOrder
   lastLight?: Prisma.SortOrder
   licenceId?: Prisma.SortOrder
   revision?: Prisma.SortOrder
@@ -978,6 +1078,10 @@ export type CaseMinOrderByAggregateInput = {
   onTime?: Prisma.SortOrder
   fullyOnline?: Prisma.SortOrder
   noticeIssuedAt?: Prisma.SortOrder
+  noticeDeferred?: Prisma.SortOrder
+  deemedAccepted?: Prisma.SortOrder
+  notAcceptedAt?: Prisma.SortOrder
+  notAcceptedReason?: Prisma.SortOrder
   lastLight?: Prisma.SortOrder
   licenceId?: Prisma.SortOrder
   revision?: Prisma.SortOrder
@@ -1122,6 +1226,11 @@ export type CaseCreateWithoutItemInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: Date | string | null
+  notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
   revision?: number
@@ -1159,6 +1268,11 @@ export type CaseUncheckedCreateWithoutItemInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: Date | string | null
+  notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
   revision?: number
@@ -1226,6 +1340,11 @@ export type CaseScalarWhereInput = {
   materialsReceived?: Prisma.JsonFilter<"Case">
   missingMaterials?: Prisma.JsonFilter<"Case">
   noticeIssuedAt?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
+  sharedMaterials?: Prisma.JsonFilter<"Case">
+  noticeDeferred?: Prisma.BoolFilter<"Case"> | boolean
+  deemedAccepted?: Prisma.BoolFilter<"Case"> | boolean
+  notAcceptedAt?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
+  notAcceptedReason?: Prisma.StringNullableFilter<"Case"> | string | null
   lastLight?: Prisma.EnumTrafficLightNullableFilter<"Case"> | $Enums.TrafficLight | null
   licenceId?: Prisma.UuidNullableFilter<"Case"> | string | null
   revision?: Prisma.IntFilter<"Case"> | number
@@ -1261,6 +1380,11 @@ export type CaseCreateWithoutEventsInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: Date | string | null
+  notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
   revision?: number
@@ -1299,6 +1423,11 @@ export type CaseUncheckedCreateWithoutEventsInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: Date | string | null
+  notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
   revision?: number
@@ -1351,6 +1480,11 @@ export type CaseUpdateWithoutEventsInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  deemedAccepted?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  notAcceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1389,6 +1523,11 @@ export type CaseUncheckedUpdateWithoutEventsInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  deemedAccepted?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  notAcceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1425,6 +1564,11 @@ export type CaseCreateWithoutPausesInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: Date | string | null
+  notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
   revision?: number
@@ -1463,6 +1607,11 @@ export type CaseUncheckedCreateWithoutPausesInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: Date | string | null
+  notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
   revision?: number
@@ -1515,6 +1664,11 @@ export type CaseUpdateWithoutPausesInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  deemedAccepted?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  notAcceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1553,6 +1707,11 @@ export type CaseUncheckedUpdateWithoutPausesInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  deemedAccepted?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  notAcceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1589,6 +1748,11 @@ export type CaseCreateManyItemInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: Date | string | null
+  notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
   revision?: number
@@ -1624,6 +1788,11 @@ export type CaseUpdateWithoutItemInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  deemedAccepted?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  notAcceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1661,6 +1830,11 @@ export type CaseUncheckedUpdateWithoutItemInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  deemedAccepted?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  notAcceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1698,6 +1872,11 @@ export type CaseUncheckedUpdateManyWithoutItemInput = {
   materialsReceived?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   missingMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sharedMaterials?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  noticeDeferred?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  deemedAccepted?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  notAcceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
@@ -1774,6 +1953,11 @@ export type CaseSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   materialsReceived?: boolean
   missingMaterials?: boolean
   noticeIssuedAt?: boolean
+  sharedMaterials?: boolean
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: boolean
+  notAcceptedReason?: boolean
   lastLight?: boolean
   licenceId?: boolean
   revision?: boolean
@@ -1814,6 +1998,11 @@ export type CaseSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   materialsReceived?: boolean
   missingMaterials?: boolean
   noticeIssuedAt?: boolean
+  sharedMaterials?: boolean
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: boolean
+  notAcceptedReason?: boolean
   lastLight?: boolean
   licenceId?: boolean
   revision?: boolean
@@ -1851,6 +2040,11 @@ export type CaseSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   materialsReceived?: boolean
   missingMaterials?: boolean
   noticeIssuedAt?: boolean
+  sharedMaterials?: boolean
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: boolean
+  notAcceptedReason?: boolean
   lastLight?: boolean
   licenceId?: boolean
   revision?: boolean
@@ -1888,6 +2082,11 @@ export type CaseSelectScalar = {
   materialsReceived?: boolean
   missingMaterials?: boolean
   noticeIssuedAt?: boolean
+  sharedMaterials?: boolean
+  noticeDeferred?: boolean
+  deemedAccepted?: boolean
+  notAcceptedAt?: boolean
+  notAcceptedReason?: boolean
   lastLight?: boolean
   licenceId?: boolean
   revision?: boolean
@@ -1895,7 +2094,7 @@ export type CaseSelectScalar = {
   updatedAt?: boolean
 }
 
-export type CaseOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "receiptNumber" | "verificationCode" | "itemCode" | "departmentCode" | "channel" | "acceptancePlace" | "applicantUscc" | "applicantName" | "applicantIdNumber" | "applicantPhone" | "state" | "outcome" | "submittedAt" | "acceptedAt" | "acceptedOn" | "limitDays" | "deadline" | "pausedSince" | "pauseKind" | "concludedAt" | "concludedOn" | "usedWorkingDays" | "onTime" | "fullyOnline" | "materialsReceived" | "missingMaterials" | "noticeIssuedAt" | "lastLight" | "licenceId" | "revision" | "createdAt" | "updatedAt", ExtArgs["result"]["case"]>
+export type CaseOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "receiptNumber" | "verificationCode" | "itemCode" | "departmentCode" | "channel" | "acceptancePlace" | "applicantUscc" | "applicantName" | "applicantIdNumber" | "applicantPhone" | "state" | "outcome" | "submittedAt" | "acceptedAt" | "acceptedOn" | "limitDays" | "deadline" | "pausedSince" | "pauseKind" | "concludedAt" | "concludedOn" | "usedWorkingDays" | "onTime" | "fullyOnline" | "materialsReceived" | "missingMaterials" | "noticeIssuedAt" | "sharedMaterials" | "noticeDeferred" | "deemedAccepted" | "notAcceptedAt" | "notAcceptedReason" | "lastLight" | "licenceId" | "revision" | "createdAt" | "updatedAt", ExtArgs["result"]["case"]>
 export type CaseInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   item?: boolean | Prisma.ServiceItemDefaultArgs<ExtArgs>
   events?: boolean | Prisma.Case$eventsArgs<ExtArgs>
@@ -1969,6 +2168,24 @@ export type $CasePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      */
     missingMaterials: runtime.JsonValue
     noticeIssuedAt: Date | null
+    /**
+     * [{ code, name, source, entityType, entityId, revision }]: materials fulfilled from the libraries (免于提交).
+     */
+    sharedMaterials: runtime.JsonValue
+    /**
+     * The window took the materials without checking them on the spot (notice DEFERRED): the
+     * department owes the correction notice within five working days (art. 32).
+     */
+    noticeDeferred: boolean
+    /**
+     * Accepted by law because no notice was given within five working days of receipt (art. 32).
+     */
+    deemedAccepted: boolean
+    /**
+     * The decision not to accept (不予受理) and its reason.
+     */
+    notAcceptedAt: Date | null
+    notAcceptedReason: string | null
     lastLight: $Enums.TrafficLight | null
     licenceId: string | null
     revision: number
@@ -2428,6 +2645,11 @@ export interface CaseFieldRefs {
   readonly materialsReceived: Prisma.FieldRef<"Case", 'Json'>
   readonly missingMaterials: Prisma.FieldRef<"Case", 'Json'>
   readonly noticeIssuedAt: Prisma.FieldRef<"Case", 'DateTime'>
+  readonly sharedMaterials: Prisma.FieldRef<"Case", 'Json'>
+  readonly noticeDeferred: Prisma.FieldRef<"Case", 'Boolean'>
+  readonly deemedAccepted: Prisma.FieldRef<"Case", 'Boolean'>
+  readonly notAcceptedAt: Prisma.FieldRef<"Case", 'DateTime'>
+  readonly notAcceptedReason: Prisma.FieldRef<"Case", 'String'>
   readonly lastLight: Prisma.FieldRef<"Case", 'TrafficLight'>
   readonly licenceId: Prisma.FieldRef<"Case", 'String'>
   readonly revision: Prisma.FieldRef<"Case", 'Int'>

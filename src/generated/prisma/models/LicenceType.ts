@@ -40,6 +40,8 @@ export type LicenceTypeMinAggregateOutputType = {
   issuingDepartmentCode: string | null
   validityMonths: number | null
   description: string | null
+  numberPattern: string | null
+  numberFormat: string | null
 }
 
 export type LicenceTypeMaxAggregateOutputType = {
@@ -48,6 +50,8 @@ export type LicenceTypeMaxAggregateOutputType = {
   issuingDepartmentCode: string | null
   validityMonths: number | null
   description: string | null
+  numberPattern: string | null
+  numberFormat: string | null
 }
 
 export type LicenceTypeCountAggregateOutputType = {
@@ -57,6 +61,8 @@ export type LicenceTypeCountAggregateOutputType = {
   validityMonths: number
   attributeSchema: number
   description: number
+  numberPattern: number
+  numberFormat: number
   _all: number
 }
 
@@ -75,6 +81,8 @@ export type LicenceTypeMinAggregateInputType = {
   issuingDepartmentCode?: true
   validityMonths?: true
   description?: true
+  numberPattern?: true
+  numberFormat?: true
 }
 
 export type LicenceTypeMaxAggregateInputType = {
@@ -83,6 +91,8 @@ export type LicenceTypeMaxAggregateInputType = {
   issuingDepartmentCode?: true
   validityMonths?: true
   description?: true
+  numberPattern?: true
+  numberFormat?: true
 }
 
 export type LicenceTypeCountAggregateInputType = {
@@ -92,6 +102,8 @@ export type LicenceTypeCountAggregateInputType = {
   validityMonths?: true
   attributeSchema?: true
   description?: true
+  numberPattern?: true
+  numberFormat?: true
   _all?: true
 }
 
@@ -188,6 +200,8 @@ export type LicenceTypeGroupByOutputType = {
   validityMonths: number | null
   attributeSchema: runtime.JsonValue
   description: string | null
+  numberPattern: string | null
+  numberFormat: string | null
   _count: LicenceTypeCountAggregateOutputType | null
   _avg: LicenceTypeAvgAggregateOutputType | null
   _sum: LicenceTypeSumAggregateOutputType | null
@@ -220,8 +234,11 @@ export type LicenceTypeWhereInput = {
   validityMonths?: Prisma.IntNullableFilter<"LicenceType"> | number | null
   attributeSchema?: Prisma.JsonFilter<"LicenceType">
   description?: Prisma.StringNullableFilter<"LicenceType"> | string | null
+  numberPattern?: Prisma.StringNullableFilter<"LicenceType"> | string | null
+  numberFormat?: Prisma.StringNullableFilter<"LicenceType"> | string | null
   issuingDepartment?: Prisma.XOR<Prisma.DepartmentScalarRelationFilter, Prisma.DepartmentWhereInput>
   licences?: Prisma.LicenceListRelationFilter
+  numberSequences?: Prisma.LicenceNumberSequenceListRelationFilter
   enforcementDelegations?: Prisma.EnforcementDelegationListRelationFilter
 }
 
@@ -232,8 +249,11 @@ export type LicenceTypeOrderByWithRelationInput = {
   validityMonths?: Prisma.SortOrderInput | Prisma.SortOrder
   attributeSchema?: Prisma.SortOrder
   description?: Prisma.SortOrderInput | Prisma.SortOrder
+  numberPattern?: Prisma.SortOrderInput | Prisma.SortOrder
+  numberFormat?: Prisma.SortOrderInput | Prisma.SortOrder
   issuingDepartment?: Prisma.DepartmentOrderByWithRelationInput
   licences?: Prisma.LicenceOrderByRelationAggregateInput
+  numberSequences?: Prisma.LicenceNumberSequenceOrderByRelationAggregateInput
   enforcementDelegations?: Prisma.EnforcementDelegationOrderByRelationAggregateInput
 }
 
@@ -247,8 +267,11 @@ export type LicenceTypeWhereUniqueInput = Prisma.AtLeast<{
   validityMonths?: Prisma.IntNullableFilter<"LicenceType"> | number | null
   attributeSchema?: Prisma.JsonFilter<"LicenceType">
   description?: Prisma.StringNullableFilter<"LicenceType"> | string | null
+  numberPattern?: Prisma.StringNullableFilter<"LicenceType"> | string | null
+  numberFormat?: Prisma.StringNullableFilter<"LicenceType"> | string | null
   issuingDepartment?: Prisma.XOR<Prisma.DepartmentScalarRelationFilter, Prisma.DepartmentWhereInput>
   licences?: Prisma.LicenceListRelationFilter
+  numberSequences?: Prisma.LicenceNumberSequenceListRelationFilter
   enforcementDelegations?: Prisma.EnforcementDelegationListRelationFilter
 }, "code">
 
@@ -259,6 +282,8 @@ export type LicenceTypeOrderByWithAggregationInput = {
   validityMonths?: Prisma.SortOrderInput | Prisma.SortOrder
   attributeSchema?: Prisma.SortOrder
   description?: Prisma.SortOrderInput | Prisma.SortOrder
+  numberPattern?: Prisma.SortOrderInput | Prisma.SortOrder
+  numberFormat?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.LicenceTypeCountOrderByAggregateInput
   _avg?: Prisma.LicenceTypeAvgOrderByAggregateInput
   _max?: Prisma.LicenceTypeMaxOrderByAggregateInput
@@ -276,6 +301,8 @@ export type LicenceTypeScalarWhereWithAggregatesInput = {
   validityMonths?: Prisma.IntNullableWithAggregatesFilter<"LicenceType"> | number | null
   attributeSchema?: Prisma.JsonWithAggregatesFilter<"LicenceType">
   description?: Prisma.StringNullableWithAggregatesFilter<"LicenceType"> | string | null
+  numberPattern?: Prisma.StringNullableWithAggregatesFilter<"LicenceType"> | string | null
+  numberFormat?: Prisma.StringNullableWithAggregatesFilter<"LicenceType"> | string | null
 }
 
 export type LicenceTypeCreateInput = {
@@ -284,8 +311,11 @@ export type LicenceTypeCreateInput = {
   validityMonths?: number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
+  numberPattern?: string | null
+  numberFormat?: string | null
   issuingDepartment: Prisma.DepartmentCreateNestedOneWithoutLicenceTypesInput
   licences?: Prisma.LicenceCreateNestedManyWithoutTypeInput
+  numberSequences?: Prisma.LicenceNumberSequenceCreateNestedManyWithoutTypeInput
   enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutLicenceTypeInput
 }
 
@@ -296,7 +326,10 @@ export type LicenceTypeUncheckedCreateInput = {
   validityMonths?: number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
+  numberPattern?: string | null
+  numberFormat?: string | null
   licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutTypeInput
+  numberSequences?: Prisma.LicenceNumberSequenceUncheckedCreateNestedManyWithoutTypeInput
   enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutLicenceTypeInput
 }
 
@@ -306,8 +339,11 @@ export type LicenceTypeUpdateInput = {
   validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   issuingDepartment?: Prisma.DepartmentUpdateOneRequiredWithoutLicenceTypesNestedInput
   licences?: Prisma.LicenceUpdateManyWithoutTypeNestedInput
+  numberSequences?: Prisma.LicenceNumberSequenceUpdateManyWithoutTypeNestedInput
   enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutLicenceTypeNestedInput
 }
 
@@ -318,7 +354,10 @@ export type LicenceTypeUncheckedUpdateInput = {
   validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   licences?: Prisma.LicenceUncheckedUpdateManyWithoutTypeNestedInput
+  numberSequences?: Prisma.LicenceNumberSequenceUncheckedUpdateManyWithoutTypeNestedInput
   enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutLicenceTypeNestedInput
 }
 
@@ -329,6 +368,8 @@ export type LicenceTypeCreateManyInput = {
   validityMonths?: number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
+  numberPattern?: string | null
+  numberFormat?: string | null
 }
 
 export type LicenceTypeUpdateManyMutationInput = {
@@ -337,6 +378,8 @@ export type LicenceTypeUpdateManyMutationInput = {
   validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type LicenceTypeUncheckedUpdateManyInput = {
@@ -346,6 +389,8 @@ export type LicenceTypeUncheckedUpdateManyInput = {
   validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type LicenceTypeListRelationFilter = {
@@ -370,6 +415,8 @@ export type LicenceTypeCountOrderByAggregateInput = {
   validityMonths?: Prisma.SortOrder
   attributeSchema?: Prisma.SortOrder
   description?: Prisma.SortOrder
+  numberPattern?: Prisma.SortOrder
+  numberFormat?: Prisma.SortOrder
 }
 
 export type LicenceTypeAvgOrderByAggregateInput = {
@@ -382,6 +429,8 @@ export type LicenceTypeMaxOrderByAggregateInput = {
   issuingDepartmentCode?: Prisma.SortOrder
   validityMonths?: Prisma.SortOrder
   description?: Prisma.SortOrder
+  numberPattern?: Prisma.SortOrder
+  numberFormat?: Prisma.SortOrder
 }
 
 export type LicenceTypeMinOrderByAggregateInput = {
@@ -390,6 +439,8 @@ export type LicenceTypeMinOrderByAggregateInput = {
   issuingDepartmentCode?: Prisma.SortOrder
   validityMonths?: Prisma.SortOrder
   description?: Prisma.SortOrder
+  numberPattern?: Prisma.SortOrder
+  numberFormat?: Prisma.SortOrder
 }
 
 export type LicenceTypeSumOrderByAggregateInput = {
@@ -452,6 +503,20 @@ export type LicenceTypeUpdateOneRequiredWithoutEnforcementDelegationsNestedInput
   update?: Prisma.XOR<Prisma.XOR<Prisma.LicenceTypeUpdateToOneWithWhereWithoutEnforcementDelegationsInput, Prisma.LicenceTypeUpdateWithoutEnforcementDelegationsInput>, Prisma.LicenceTypeUncheckedUpdateWithoutEnforcementDelegationsInput>
 }
 
+export type LicenceTypeCreateNestedOneWithoutNumberSequencesInput = {
+  create?: Prisma.XOR<Prisma.LicenceTypeCreateWithoutNumberSequencesInput, Prisma.LicenceTypeUncheckedCreateWithoutNumberSequencesInput>
+  connectOrCreate?: Prisma.LicenceTypeCreateOrConnectWithoutNumberSequencesInput
+  connect?: Prisma.LicenceTypeWhereUniqueInput
+}
+
+export type LicenceTypeUpdateOneRequiredWithoutNumberSequencesNestedInput = {
+  create?: Prisma.XOR<Prisma.LicenceTypeCreateWithoutNumberSequencesInput, Prisma.LicenceTypeUncheckedCreateWithoutNumberSequencesInput>
+  connectOrCreate?: Prisma.LicenceTypeCreateOrConnectWithoutNumberSequencesInput
+  upsert?: Prisma.LicenceTypeUpsertWithoutNumberSequencesInput
+  connect?: Prisma.LicenceTypeWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.LicenceTypeUpdateToOneWithWhereWithoutNumberSequencesInput, Prisma.LicenceTypeUpdateWithoutNumberSequencesInput>, Prisma.LicenceTypeUncheckedUpdateWithoutNumberSequencesInput>
+}
+
 export type LicenceTypeCreateNestedOneWithoutLicencesInput = {
   create?: Prisma.XOR<Prisma.LicenceTypeCreateWithoutLicencesInput, Prisma.LicenceTypeUncheckedCreateWithoutLicencesInput>
   connectOrCreate?: Prisma.LicenceTypeCreateOrConnectWithoutLicencesInput
@@ -472,7 +537,10 @@ export type LicenceTypeCreateWithoutIssuingDepartmentInput = {
   validityMonths?: number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
+  numberPattern?: string | null
+  numberFormat?: string | null
   licences?: Prisma.LicenceCreateNestedManyWithoutTypeInput
+  numberSequences?: Prisma.LicenceNumberSequenceCreateNestedManyWithoutTypeInput
   enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutLicenceTypeInput
 }
 
@@ -482,7 +550,10 @@ export type LicenceTypeUncheckedCreateWithoutIssuingDepartmentInput = {
   validityMonths?: number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
+  numberPattern?: string | null
+  numberFormat?: string | null
   licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutTypeInput
+  numberSequences?: Prisma.LicenceNumberSequenceUncheckedCreateNestedManyWithoutTypeInput
   enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutLicenceTypeInput
 }
 
@@ -522,6 +593,8 @@ export type LicenceTypeScalarWhereInput = {
   validityMonths?: Prisma.IntNullableFilter<"LicenceType"> | number | null
   attributeSchema?: Prisma.JsonFilter<"LicenceType">
   description?: Prisma.StringNullableFilter<"LicenceType"> | string | null
+  numberPattern?: Prisma.StringNullableFilter<"LicenceType"> | string | null
+  numberFormat?: Prisma.StringNullableFilter<"LicenceType"> | string | null
 }
 
 export type LicenceTypeCreateWithoutEnforcementDelegationsInput = {
@@ -530,8 +603,11 @@ export type LicenceTypeCreateWithoutEnforcementDelegationsInput = {
   validityMonths?: number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
+  numberPattern?: string | null
+  numberFormat?: string | null
   issuingDepartment: Prisma.DepartmentCreateNestedOneWithoutLicenceTypesInput
   licences?: Prisma.LicenceCreateNestedManyWithoutTypeInput
+  numberSequences?: Prisma.LicenceNumberSequenceCreateNestedManyWithoutTypeInput
 }
 
 export type LicenceTypeUncheckedCreateWithoutEnforcementDelegationsInput = {
@@ -541,7 +617,10 @@ export type LicenceTypeUncheckedCreateWithoutEnforcementDelegationsInput = {
   validityMonths?: number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
+  numberPattern?: string | null
+  numberFormat?: string | null
   licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutTypeInput
+  numberSequences?: Prisma.LicenceNumberSequenceUncheckedCreateNestedManyWithoutTypeInput
 }
 
 export type LicenceTypeCreateOrConnectWithoutEnforcementDelegationsInput = {
@@ -566,8 +645,11 @@ export type LicenceTypeUpdateWithoutEnforcementDelegationsInput = {
   validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   issuingDepartment?: Prisma.DepartmentUpdateOneRequiredWithoutLicenceTypesNestedInput
   licences?: Prisma.LicenceUpdateManyWithoutTypeNestedInput
+  numberSequences?: Prisma.LicenceNumberSequenceUpdateManyWithoutTypeNestedInput
 }
 
 export type LicenceTypeUncheckedUpdateWithoutEnforcementDelegationsInput = {
@@ -577,7 +659,78 @@ export type LicenceTypeUncheckedUpdateWithoutEnforcementDelegationsInput = {
   validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   licences?: Prisma.LicenceUncheckedUpdateManyWithoutTypeNestedInput
+  numberSequences?: Prisma.LicenceNumberSequenceUncheckedUpdateManyWithoutTypeNestedInput
+}
+
+export type LicenceTypeCreateWithoutNumberSequencesInput = {
+  code: string
+  name: string
+  validityMonths?: number | null
+  attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  description?: string | null
+  numberPattern?: string | null
+  numberFormat?: string | null
+  issuingDepartment: Prisma.DepartmentCreateNestedOneWithoutLicenceTypesInput
+  licences?: Prisma.LicenceCreateNestedManyWithoutTypeInput
+  enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutLicenceTypeInput
+}
+
+export type LicenceTypeUncheckedCreateWithoutNumberSequencesInput = {
+  code: string
+  name: string
+  issuingDepartmentCode: string
+  validityMonths?: number | null
+  attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  description?: string | null
+  numberPattern?: string | null
+  numberFormat?: string | null
+  licences?: Prisma.LicenceUncheckedCreateNestedManyWithoutTypeInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutLicenceTypeInput
+}
+
+export type LicenceTypeCreateOrConnectWithoutNumberSequencesInput = {
+  where: Prisma.LicenceTypeWhereUniqueInput
+  create: Prisma.XOR<Prisma.LicenceTypeCreateWithoutNumberSequencesInput, Prisma.LicenceTypeUncheckedCreateWithoutNumberSequencesInput>
+}
+
+export type LicenceTypeUpsertWithoutNumberSequencesInput = {
+  update: Prisma.XOR<Prisma.LicenceTypeUpdateWithoutNumberSequencesInput, Prisma.LicenceTypeUncheckedUpdateWithoutNumberSequencesInput>
+  create: Prisma.XOR<Prisma.LicenceTypeCreateWithoutNumberSequencesInput, Prisma.LicenceTypeUncheckedCreateWithoutNumberSequencesInput>
+  where?: Prisma.LicenceTypeWhereInput
+}
+
+export type LicenceTypeUpdateToOneWithWhereWithoutNumberSequencesInput = {
+  where?: Prisma.LicenceTypeWhereInput
+  data: Prisma.XOR<Prisma.LicenceTypeUpdateWithoutNumberSequencesInput, Prisma.LicenceTypeUncheckedUpdateWithoutNumberSequencesInput>
+}
+
+export type LicenceTypeUpdateWithoutNumberSequencesInput = {
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  issuingDepartment?: Prisma.DepartmentUpdateOneRequiredWithoutLicenceTypesNestedInput
+  licences?: Prisma.LicenceUpdateManyWithoutTypeNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutLicenceTypeNestedInput
+}
+
+export type LicenceTypeUncheckedUpdateWithoutNumberSequencesInput = {
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  issuingDepartmentCode?: Prisma.StringFieldUpdateOperationsInput | string
+  validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  licences?: Prisma.LicenceUncheckedUpdateManyWithoutTypeNestedInput
+  enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutLicenceTypeNestedInput
 }
 
 export type LicenceTypeCreateWithoutLicencesInput = {
@@ -586,7 +739,10 @@ export type LicenceTypeCreateWithoutLicencesInput = {
   validityMonths?: number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
+  numberPattern?: string | null
+  numberFormat?: string | null
   issuingDepartment: Prisma.DepartmentCreateNestedOneWithoutLicenceTypesInput
+  numberSequences?: Prisma.LicenceNumberSequenceCreateNestedManyWithoutTypeInput
   enforcementDelegations?: Prisma.EnforcementDelegationCreateNestedManyWithoutLicenceTypeInput
 }
 
@@ -597,6 +753,9 @@ export type LicenceTypeUncheckedCreateWithoutLicencesInput = {
   validityMonths?: number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
+  numberPattern?: string | null
+  numberFormat?: string | null
+  numberSequences?: Prisma.LicenceNumberSequenceUncheckedCreateNestedManyWithoutTypeInput
   enforcementDelegations?: Prisma.EnforcementDelegationUncheckedCreateNestedManyWithoutLicenceTypeInput
 }
 
@@ -622,7 +781,10 @@ export type LicenceTypeUpdateWithoutLicencesInput = {
   validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   issuingDepartment?: Prisma.DepartmentUpdateOneRequiredWithoutLicenceTypesNestedInput
+  numberSequences?: Prisma.LicenceNumberSequenceUpdateManyWithoutTypeNestedInput
   enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutLicenceTypeNestedInput
 }
 
@@ -633,6 +795,9 @@ export type LicenceTypeUncheckedUpdateWithoutLicencesInput = {
   validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberSequences?: Prisma.LicenceNumberSequenceUncheckedUpdateManyWithoutTypeNestedInput
   enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutLicenceTypeNestedInput
 }
 
@@ -642,6 +807,8 @@ export type LicenceTypeCreateManyIssuingDepartmentInput = {
   validityMonths?: number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: string | null
+  numberPattern?: string | null
+  numberFormat?: string | null
 }
 
 export type LicenceTypeUpdateWithoutIssuingDepartmentInput = {
@@ -650,7 +817,10 @@ export type LicenceTypeUpdateWithoutIssuingDepartmentInput = {
   validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   licences?: Prisma.LicenceUpdateManyWithoutTypeNestedInput
+  numberSequences?: Prisma.LicenceNumberSequenceUpdateManyWithoutTypeNestedInput
   enforcementDelegations?: Prisma.EnforcementDelegationUpdateManyWithoutLicenceTypeNestedInput
 }
 
@@ -660,7 +830,10 @@ export type LicenceTypeUncheckedUpdateWithoutIssuingDepartmentInput = {
   validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   licences?: Prisma.LicenceUncheckedUpdateManyWithoutTypeNestedInput
+  numberSequences?: Prisma.LicenceNumberSequenceUncheckedUpdateManyWithoutTypeNestedInput
   enforcementDelegations?: Prisma.EnforcementDelegationUncheckedUpdateManyWithoutLicenceTypeNestedInput
 }
 
@@ -670,6 +843,8 @@ export type LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentInput = {
   validityMonths?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   attributeSchema?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberPattern?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  numberFormat?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -679,11 +854,13 @@ export type LicenceTypeUncheckedUpdateManyWithoutIssuingDepartmentInput = {
 
 export type LicenceTypeCountOutputType = {
   licences: number
+  numberSequences: number
   enforcementDelegations: number
 }
 
 export type LicenceTypeCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   licences?: boolean | LicenceTypeCountOutputTypeCountLicencesArgs
+  numberSequences?: boolean | LicenceTypeCountOutputTypeCountNumberSequencesArgs
   enforcementDelegations?: boolean | LicenceTypeCountOutputTypeCountEnforcementDelegationsArgs
 }
 
@@ -707,6 +884,13 @@ export type LicenceTypeCountOutputTypeCountLicencesArgs<ExtArgs extends runtime.
 /**
  * LicenceTypeCountOutputType without action
  */
+export type LicenceTypeCountOutputTypeCountNumberSequencesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.LicenceNumberSequenceWhereInput
+}
+
+/**
+ * LicenceTypeCountOutputType without action
+ */
 export type LicenceTypeCountOutputTypeCountEnforcementDelegationsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.EnforcementDelegationWhereInput
 }
@@ -719,8 +903,11 @@ export type LicenceTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   validityMonths?: boolean
   attributeSchema?: boolean
   description?: boolean
+  numberPattern?: boolean
+  numberFormat?: boolean
   issuingDepartment?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
   licences?: boolean | Prisma.LicenceType$licencesArgs<ExtArgs>
+  numberSequences?: boolean | Prisma.LicenceType$numberSequencesArgs<ExtArgs>
   enforcementDelegations?: boolean | Prisma.LicenceType$enforcementDelegationsArgs<ExtArgs>
   _count?: boolean | Prisma.LicenceTypeCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["licenceType"]>
@@ -732,6 +919,8 @@ export type LicenceTypeSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   validityMonths?: boolean
   attributeSchema?: boolean
   description?: boolean
+  numberPattern?: boolean
+  numberFormat?: boolean
   issuingDepartment?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["licenceType"]>
 
@@ -742,6 +931,8 @@ export type LicenceTypeSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
   validityMonths?: boolean
   attributeSchema?: boolean
   description?: boolean
+  numberPattern?: boolean
+  numberFormat?: boolean
   issuingDepartment?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["licenceType"]>
 
@@ -752,12 +943,15 @@ export type LicenceTypeSelectScalar = {
   validityMonths?: boolean
   attributeSchema?: boolean
   description?: boolean
+  numberPattern?: boolean
+  numberFormat?: boolean
 }
 
-export type LicenceTypeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"code" | "name" | "issuingDepartmentCode" | "validityMonths" | "attributeSchema" | "description", ExtArgs["result"]["licenceType"]>
+export type LicenceTypeOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"code" | "name" | "issuingDepartmentCode" | "validityMonths" | "attributeSchema" | "description" | "numberPattern" | "numberFormat", ExtArgs["result"]["licenceType"]>
 export type LicenceTypeInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   issuingDepartment?: boolean | Prisma.DepartmentDefaultArgs<ExtArgs>
   licences?: boolean | Prisma.LicenceType$licencesArgs<ExtArgs>
+  numberSequences?: boolean | Prisma.LicenceType$numberSequencesArgs<ExtArgs>
   enforcementDelegations?: boolean | Prisma.LicenceType$enforcementDelegationsArgs<ExtArgs>
   _count?: boolean | Prisma.LicenceTypeCountOutputTypeDefaultArgs<ExtArgs>
 }
@@ -773,6 +967,7 @@ export type $LicenceTypePayload<ExtArgs extends runtime.Types.Extensions.Interna
   objects: {
     issuingDepartment: Prisma.$DepartmentPayload<ExtArgs>
     licences: Prisma.$LicencePayload<ExtArgs>[]
+    numberSequences: Prisma.$LicenceNumberSequencePayload<ExtArgs>[]
     enforcementDelegations: Prisma.$EnforcementDelegationPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
@@ -788,6 +983,15 @@ export type $LicenceTypePayload<ExtArgs extends runtime.Types.Extensions.Interna
      */
     attributeSchema: runtime.JsonValue
     description: string | null
+    /**
+     * Regular expression every number of this type matches (checked on issueLicence); null: no rule.
+     */
+    numberPattern: string | null
+    /**
+     * How numbers issued by the hub are made: literal text with {yyyy}, {mm}, {dd} and {seq:N}
+     * (the per-type sequence, zero-padded to N digits); null: the hub does not number this type.
+     */
+    numberFormat: string | null
   }, ExtArgs["result"]["licenceType"]>
   composites: {}
 }
@@ -1184,6 +1388,7 @@ export interface Prisma__LicenceTypeClient<T, Null = never, ExtArgs extends runt
   readonly [Symbol.toStringTag]: "PrismaPromise"
   issuingDepartment<T extends Prisma.DepartmentDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DepartmentDefaultArgs<ExtArgs>>): Prisma.Prisma__DepartmentClient<runtime.Types.Result.GetResult<Prisma.$DepartmentPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   licences<T extends Prisma.LicenceType$licencesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.LicenceType$licencesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LicencePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  numberSequences<T extends Prisma.LicenceType$numberSequencesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.LicenceType$numberSequencesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$LicenceNumberSequencePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   enforcementDelegations<T extends Prisma.LicenceType$enforcementDelegationsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.LicenceType$enforcementDelegationsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EnforcementDelegationPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
@@ -1220,6 +1425,8 @@ export interface LicenceTypeFieldRefs {
   readonly validityMonths: Prisma.FieldRef<"LicenceType", 'Int'>
   readonly attributeSchema: Prisma.FieldRef<"LicenceType", 'Json'>
   readonly description: Prisma.FieldRef<"LicenceType", 'String'>
+  readonly numberPattern: Prisma.FieldRef<"LicenceType", 'String'>
+  readonly numberFormat: Prisma.FieldRef<"LicenceType", 'String'>
 }
     
 
@@ -1637,6 +1844,30 @@ export type LicenceType$licencesArgs<ExtArgs extends runtime.Types.Extensions.In
   take?: number
   skip?: number
   distinct?: Prisma.LicenceScalarFieldEnum | Prisma.LicenceScalarFieldEnum[]
+}
+
+/**
+ * LicenceType.numberSequences
+ */
+export type LicenceType$numberSequencesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the LicenceNumberSequence
+   */
+  select?: Prisma.LicenceNumberSequenceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the LicenceNumberSequence
+   */
+  omit?: Prisma.LicenceNumberSequenceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.LicenceNumberSequenceInclude<ExtArgs> | null
+  where?: Prisma.LicenceNumberSequenceWhereInput
+  orderBy?: Prisma.LicenceNumberSequenceOrderByWithRelationInput | Prisma.LicenceNumberSequenceOrderByWithRelationInput[]
+  cursor?: Prisma.LicenceNumberSequenceWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.LicenceNumberSequenceScalarFieldEnum | Prisma.LicenceNumberSequenceScalarFieldEnum[]
 }
 
 /**

@@ -6,7 +6,16 @@
 import type { Case, Licence, LicenceType } from '../../../generated/prisma/client.js';
 import type { BaseContext } from '../../../platform/context.js';
 import { badInput } from '../../../platform/errors.js';
-import { attributeProblems, cacheLicence, coerceAttributes, issueLicenceInTx, parseAttributeSchema, type AttributeValue } from '../../licences/index.js';
+import {
+  assertMayHoldLicence,
+  attributeProblems,
+  cacheLicence,
+  coerceAttributes,
+  issueLicenceInTx,
+  nextLicenceNumber,
+  parseAttributeSchema,
+  type AttributeValue,
+} from '../../licences/index.js';
 import type { WorkingCalendar } from '../calendar/calendar.js';
 import { fromLocal, loadWorkingCalendar, shanghaiToday, toLocal, type LocalDate } from '../calendar/store.js';
 import { allowedFrom } from './lifecycle.js';
@@ -40,29 +49,45 @@ interface LicenceToIssue {
 }
 
 /** The licence an approved case of a licence-producing item issues to its applicant enterprise; null when none. */
-async function licenceToIssue(ctx: BaseContext, c: CaseWithItem, input: ConcludeLicenceInput | null | undefined): Promise<LicenceToIssue | null> {
+async function licenceToIssue(
+  ctx: BaseContext,
+  c: CaseWithItem,
+  input: ConcludeLicenceInput | null | undefined,
+): Promise<LicenceToIssue | null> {
   if (c.state !== 'APPROVED' || !c.item.producesLicenceTypeCode || !c.applicantUscc) return null;
+  // Before anything is written: an enterprise cancelled or revoked since it applied gets no licence.
+  await assertMayHoldLicence(ctx.prisma, c.applicantUscc);
   const type = await ctx.prisma.licenceType.findUniqueOrThrow({ where: { code: c.item.producesLicenceTypeCode } });
   const defs = parseAttributeSchema(type.attributeSchema);
   const attributes = coerceAttributes(defs, input?.attributes ?? []);
   const scope = input?.scope?.trim() || c.item.name;
-  const problems = attributeProblems(defs, attributes).map((p) => ({ field: `licence.${p.field}`, message: p.message }));
+  const problems = attributeProblems(defs, attributes).map((p) => ({
+    field: `licence.${p.field}`,
+    message: p.message,
+  }));
   if (problems.length > 0) {
-    throw badInput(`The ${type.name} issued at conclusion needs: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
+    throw badInput(
+      `The ${type.name} issued at conclusion needs: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+      { problems },
+    );
   }
   return { type, holderUscc: c.applicantUscc, scope, attributes };
 }
 
-/** Issues the case's licence, numbered TYPE-YEAR-NNNNNN in the order of issue within the year. */
-async function issueCaseLicence(tx: Tx, c: Case, l: LicenceToIssue, today: LocalDate, caller: SystemCaller): Promise<Licence> {
-  const prefix = `${l.type.code}-${today.slice(0, 4)}-`;
-  const seq = (await tx.licence.count({ where: { typeCode: l.type.code, number: { startsWith: prefix } } })) + 1;
+/** Issues the case's licence, numbered by its type's rule (format and per-type sequence). */
+async function issueCaseLicence(
+  tx: Tx,
+  c: Case,
+  l: LicenceToIssue,
+  today: LocalDate,
+  caller: SystemCaller,
+): Promise<Licence> {
   const issuedOn = fromLocal(today);
   return issueLicenceInTx(
     tx,
     {
       type: l.type,
-      number: `${prefix}${String(seq).padStart(6, '0')}`,
+      number: await nextLicenceNumber(tx, l.type, issuedOn, l.holderUscc),
       holderUscc: l.holderUscc,
       issuedOn,
       validFrom: issuedOn,
@@ -117,7 +142,17 @@ async function recordConclusion(
     deadline: fromLocal(deadline),
     licenceId: issued?.id ?? null,
   });
-  await tx.caseEvent.create({ data: { caseId: c.id, action: 'CONCLUDE', fromState: c.state, toState: 'CONCLUDED', reason, ...actorOf(caller), occurredAt: now } });
+  await tx.caseEvent.create({
+    data: {
+      caseId: c.id,
+      action: 'CONCLUDE',
+      fromState: c.state,
+      toState: 'CONCLUDED',
+      reason,
+      ...actorOf(caller),
+      occurredAt: now,
+    },
+  });
   const result = c.outcome === 'APPROVED' ? '准予许可' : '不予许可';
   await notifyApplicant(
     tx,
@@ -145,14 +180,18 @@ export async function concludeCase(
   const why = requireReason(reason, false);
   const from = allowedFrom('CONCLUDE', c.item.steps);
   if (!from.includes(c.state)) refused(c, 'CONCLUDED', from);
-  if (c.pausedSince) refused(c, 'CONCLUDED', from, `Case ${c.receiptNumber} is paused (${c.pauseKind}); resume it first`);
+  if (c.pausedSince)
+    refused(c, 'CONCLUDED', from, `Case ${c.receiptNumber} is paused (${c.pauseKind}); resume it first`);
   const licence = await licenceToIssue(ctx, c, licenceInput);
   const calendar = await loadWorkingCalendar(ctx.prisma);
-  // Two conclusions of the same licence type at once can pick the same number: retry with the next.
+  // The per-type sequence keeps numbers apart; a retry covers a licence imported with the same number meanwhile.
   const result = await retryOnUniqueViolation(licence ? 3 : 0, () =>
     ctx.prisma.$transaction((tx) => recordConclusion(tx, ctx, c, calendar, licence, why, caller)),
   );
   if (result.licence) await cacheLicence(ctx, result.licence);
-  ctx.logger.info({ caseId: c.id, outcome: c.outcome, licenceId: result.licence?.id, system: caller.systemName }, 'case concluded');
+  ctx.logger.info(
+    { caseId: c.id, outcome: c.outcome, licenceId: result.licence?.id, system: caller.systemName },
+    'case concluded',
+  );
   return result;
 }

@@ -1,5 +1,5 @@
 /**
- * Readers of the JSON columns of a case (materials received, the one-time notice): checked with
+ * Readers of the JSON columns of a case (materials received, the one-time notice, shared materials): checked with
  * zod where they are read, so a malformed row fails loudly instead of flowing on mistyped.
  */
 import { z } from 'zod';
@@ -14,7 +14,28 @@ const materialRefs = z.array(materialRef);
 
 function readMaterials(json: unknown, caseId: string, column: string): MaterialRef[] {
   const parsed = materialRefs.safeParse(json);
-  if (!parsed.success) throw new Error(`Case ${caseId}: ${column} is not a list of materials (${parsed.error.message})`);
+  if (!parsed.success)
+    throw new Error(`Case ${caseId}: ${column} is not a list of materials (${parsed.error.message})`);
+  return parsed.data;
+}
+
+const sharedMaterial = z.object({
+  code: z.string(),
+  name: z.string(),
+  source: z.enum(['SUBJECT_REGISTRATION', 'LICENCE']),
+  entityType: z.enum(['ENTERPRISE', 'LICENCE']),
+  entityId: z.string(),
+  revision: z.number().int(),
+});
+
+/** A material fulfilled from the libraries (免于提交): which datum, at which revision. */
+export type SharedMaterial = z.infer<typeof sharedMaterial>;
+
+/** Case.sharedMaterials: materials the hub took from the libraries instead of asking for them. */
+export function sharedMaterials(c: Pick<Case, 'id' | 'sharedMaterials'>): SharedMaterial[] {
+  const parsed = z.array(sharedMaterial).safeParse(c.sharedMaterials);
+  if (!parsed.success)
+    throw new Error(`Case ${c.id}: sharedMaterials is not a list of shared materials (${parsed.error.message})`);
   return parsed.data;
 }
 

@@ -18,7 +18,6 @@ export type Tx = Prisma.TransactionClient;
 export type SystemCaller = Extract<Caller, { kind: 'system' }>;
 export type CaseWithItem = Case & { item: ServiceItem };
 
-
 /** Who did it, as the CaseEvent row records it. */
 export function actorOf(caller: SystemCaller) {
   return { actorSystemId: caller.systemId, actorDepartmentCode: caller.departmentCode };
@@ -38,7 +37,12 @@ export function caseClock(
   today: LocalDate = shanghaiToday(),
 ): ClockState | null {
   if (!c.acceptedOn || !OPEN_STATES.includes(c.state)) return null;
-  return clockState(calendar, { acceptedOn: toLocal(c.acceptedOn), limitDays: c.limitDays, pauses }, today, ctx.config.trafficLight);
+  return clockState(
+    calendar,
+    { acceptedOn: toLocal(c.acceptedOn), limitDays: c.limitDays, pauses },
+    today,
+    ctx.config.trafficLight,
+  );
 }
 
 /** The day an accepted case's clock started; a case without one was never accepted. */
@@ -56,7 +60,7 @@ export function messagePrefix(itemName: string): string {
 /** Queues a message to the applicant (with the progress link) in the case change's transaction. */
 export async function notifyApplicant(
   tx: Tx,
-  ctx: BaseContext,
+  ctx: Pick<BaseContext, 'config'>,
   c: Pick<Case, 'id' | 'receiptNumber' | 'verificationCode' | 'applicantPhone'>,
   kind: NotificationKind,
   text: string,
@@ -81,9 +85,12 @@ export async function loadCase(ctx: BaseContext, id: string): Promise<CaseWithIt
 
 export function assertDepartment(caller: SystemCaller, c: Case): void {
   if (caller.departmentCode !== c.departmentCode) {
-    throw forbidden(`Case ${c.receiptNumber} is handled by department ${c.departmentCode}; the key of "${caller.systemName}" is of ${caller.departmentCode}`, {
-      requiredDepartment: c.departmentCode,
-    });
+    throw forbidden(
+      `Case ${c.receiptNumber} is handled by department ${c.departmentCode}; the key of "${caller.systemName}" is of ${caller.departmentCode}`,
+      {
+        requiredDepartment: c.departmentCode,
+      },
+    );
   }
 }
 
@@ -101,20 +108,27 @@ export function requireReason(reason: string | null | undefined, needed: true): 
 export function requireReason(reason: string | null | undefined, needed: boolean): string | null;
 export function requireReason(reason: string | null | undefined, needed: boolean): string | null {
   const r = reason?.trim() || null;
-  if (needed && !r) throw badInput('Say why (reason must not be empty)', { problems: [{ field: 'reason', message: 'must not be empty' }] });
+  if (needed && !r)
+    throw badInput('Say why (reason must not be empty)', {
+      problems: [{ field: 'reason', message: 'must not be empty' }],
+    });
   return r;
 }
 
 export function refused(c: Case, action: string, allowed: CaseState[], why?: string): never {
   throw conflict(
-    why ?? `A case in state ${c.state} cannot be ${action.toLowerCase()} (allowed from ${allowed.length ? allowed.join(' or ') : 'no state for this item'})`,
+    why ??
+      `A case in state ${c.state} cannot be ${action.toLowerCase()} (allowed from ${allowed.length ? allowed.join(' or ') : 'no state for this item'})`,
     { caseId: c.id, currentState: c.state, allowedFrom: allowed, action },
   );
 }
 
 /** The conditional update every write makes: nothing is written when the case moved meanwhile. */
 export async function updateIfUnchanged(tx: Tx, c: Case, data: Prisma.CaseUpdateManyMutationInput): Promise<Case> {
-  const { count } = await tx.case.updateMany({ where: { id: c.id, revision: c.revision, state: c.state }, data: { ...data, revision: { increment: 1 } } });
+  const { count } = await tx.case.updateMany({
+    where: { id: c.id, revision: c.revision, state: c.state },
+    data: { ...data, revision: { increment: 1 } },
+  });
   if (count === 0) throw conflict(`Case ${c.receiptNumber} changed meanwhile; reload and retry`, { caseId: c.id });
   return tx.case.findUniqueOrThrow({ where: { id: c.id } });
 }

@@ -1,6 +1,7 @@
 /**
- * One-window submission (一口受理): the application and materials check, the receipt, and either
- * acceptance (the clock starts) or the one-time notice of everything missing (一次性告知).
+ * One-window submission (一口受理): the application and materials check, materials fulfilled from
+ * the libraries (免于提交), the receipt, and either acceptance (the clock starts), the one-time
+ * notice of everything missing (一次性告知), or, with the notice deferred, receipt for checking.
  */
 import type { Case, ServiceItem } from '../../../generated/prisma/client.js';
 import type { AcceptancePlace, CaseChannel } from '../../../generated/prisma/enums.js';
@@ -11,9 +12,17 @@ import { isValidUscc } from '../../../platform/uscc.js';
 import type { WorkingCalendar } from '../calendar/calendar.js';
 import { fromLocal, loadWorkingCalendar, shanghaiToday, toLocal } from '../calendar/store.js';
 import { itemMaterials, type ItemMaterial } from '../catalogue/catalogue.js';
-import type { MaterialRef } from './json.js';
+import type { MaterialRef, SharedMaterial } from './json.js';
 import { receiptNumber, verificationCode } from './receipt.js';
-import { actorOf, messagePrefix, notifyApplicant, retryOnUniqueViolation, type SystemCaller, type Tx } from './shared.js';
+import { fulfilFromLibraries } from './sharing.js';
+import {
+  actorOf,
+  messagePrefix,
+  notifyApplicant,
+  retryOnUniqueViolation,
+  type SystemCaller,
+  type Tx,
+} from './shared.js';
 
 const ONLINE_CHANNELS: CaseChannel[] = ['ONLINE', 'MOBILE'];
 const PHONE = /^(?:1\d{10}|(?:\d{3,4}-)?\d{7,8})$/;
@@ -31,12 +40,23 @@ export interface SubmitCaseInput {
   materials: { code: string; copies?: number | null }[];
   /** Codes of CONDITIONAL materials whose condition applies to this applicant. */
   conditionsApplying?: string[] | null;
+  /**
+   * ON_THE_SPOT (default): the window checks the materials now and gives the one-time notice at
+   * once. DEFERRED: the materials are taken for checking; the department owes the notice within
+   * five working days (Administrative Licensing Law art. 32), else the case is deemed accepted.
+   */
+  notice?: NoticeMode | null;
 }
+
+/** When the notice of missing materials is given (art. 32: 当场或者五日内一次告知). */
+export type NoticeMode = 'ON_THE_SPOT' | 'DEFERRED';
 
 export interface SubmitCaseResult {
   case: Case;
-  /** Everything missing, listed once (一次性告知); empty when the case was accepted. */
+  /** Everything missing, listed once (一次性告知); empty when the case was accepted or the notice deferred. */
   missing: MaterialRef[];
+  /** Materials taken from the libraries instead (免于提交). */
+  shared: SharedMaterial[];
 }
 
 type Problem = { field: string; message: string };
@@ -50,6 +70,9 @@ interface Application {
   applicant: { uscc: string | null; name: string; idNumber: string | null; phone: string };
   received: MaterialRef[];
   missing: MaterialRef[];
+  shared: SharedMaterial[];
+  /** The notice is owed by the department (notice DEFERRED) rather than given now. */
+  deferred: boolean;
 }
 
 function invalidCase(problems: Problem[]) {
@@ -67,38 +90,62 @@ function materialsCheck(
   const got = new Map<string, { name: string; copies: number }>();
   received.forEach((r, i) => {
     const m = byCode.get(r.code);
-    if (!m) problems.push({ field: `materials[${i}].code`, message: `${r.code} is not a material of this item (known: ${[...byCode.keys()].join(', ')})` });
-    else if (r.copies != null && r.copies < 1) problems.push({ field: `materials[${i}].copies`, message: 'must be at least 1' });
+    if (!m)
+      problems.push({
+        field: `materials[${i}].code`,
+        message: `${r.code} is not a material of this item (known: ${[...byCode.keys()].join(', ')})`,
+      });
+    else if (r.copies != null && r.copies < 1)
+      problems.push({ field: `materials[${i}].copies`, message: 'must be at least 1' });
     else got.set(r.code, { name: m.name, copies: (got.get(r.code)?.copies ?? 0) + (r.copies ?? m.copies) });
   });
   conditionsApplying.forEach((code, i) => {
     const m = byCode.get(code);
     if (!m || m.requirement !== 'CONDITIONAL') {
-      problems.push({ field: `conditionsApplying[${i}]`, message: `${code} is not a conditional material of this item` });
+      problems.push({
+        field: `conditionsApplying[${i}]`,
+        message: `${code} is not a conditional material of this item`,
+      });
     }
   });
   const missing: MaterialRef[] = [];
   for (const m of materials) {
     const needed = m.requirement === 'REQUIRED' || conditionsApplying.includes(m.code);
-    if (needed && (got.get(m.code)?.copies ?? 0) < m.copies) missing.push({ code: m.code, name: m.name, copies: m.copies });
+    if (needed && (got.get(m.code)?.copies ?? 0) < m.copies)
+      missing.push({ code: m.code, name: m.name, copies: m.copies });
   }
   const receivedRefs = [...got].map(([code, { name, copies }]) => ({ code, name, copies }));
   return { received: receivedRefs, missing, problems };
 }
 
 /** Where the application is accepted: given, or implied by an online or community channel. */
-function acceptancePlaceOf(item: ServiceItem, input: SubmitCaseInput, online: boolean, problems: Problem[]): AcceptancePlace | undefined {
+function acceptancePlaceOf(
+  item: ServiceItem,
+  input: SubmitCaseInput,
+  online: boolean,
+  problems: Problem[],
+): AcceptancePlace | undefined {
   if (online && (item.online === 'NONE' || item.online === 'BOOKING')) {
-    problems.push({ field: 'channel', message: `${item.name} cannot be applied for online (online level ${item.online})` });
+    problems.push({
+      field: 'channel',
+      message: `${item.name} cannot be applied for online (online level ${item.online})`,
+    });
   }
   const place: AcceptancePlace | undefined =
-    input.acceptancePlace ?? (online ? item.acceptedAt[0] : input.channel === 'COMMUNITY_STATION' ? 'COMMUNITY_STATION' : undefined);
+    input.acceptancePlace ??
+    (online ? item.acceptedAt[0] : input.channel === 'COMMUNITY_STATION' ? 'COMMUNITY_STATION' : undefined);
   if (!place) problems.push({ field: 'acceptancePlace', message: 'say where the application is accepted' });
   else if (!item.acceptedAt.includes(place)) {
-    problems.push({ field: 'acceptancePlace', message: `${item.name} is accepted at ${item.acceptedAt.join(', ')}, not ${place}` });
+    problems.push({
+      field: 'acceptancePlace',
+      message: `${item.name} is accepted at ${item.acceptedAt.join(', ')}, not ${place}`,
+    });
   }
   if (input.channel === 'COMMUNITY_STATION' && place && place !== 'COMMUNITY_STATION') {
-    problems.push({ field: 'acceptancePlace', message: 'the COMMUNITY_STATION channel is accepted at a COMMUNITY_STATION' });
+    problems.push({
+      field: 'acceptancePlace',
+      message: 'the COMMUNITY_STATION channel is accepted at a COMMUNITY_STATION',
+    });
   }
   return place;
 }
@@ -108,13 +155,20 @@ function applicantOf(item: ServiceItem, input: SubmitCaseInput, problems: Proble
   const name = input.applicantName.trim();
   const phone = input.applicantPhone.trim();
   if (!name || name.length > 200) problems.push({ field: 'applicantName', message: 'must be 1 to 200 characters' });
-  if (!PHONE.test(phone)) problems.push({ field: 'applicantPhone', message: 'is not a phone number (e.g. 13800138000)' });
+  if (!PHONE.test(phone))
+    problems.push({ field: 'applicantPhone', message: 'is not a phone number (e.g. 13800138000)' });
   const uscc = input.applicantUscc?.trim() || null;
   const idNumber = input.applicantIdNumber?.trim().toUpperCase() || null;
   if (uscc && !isValidUscc(uscc)) problems.push({ field: 'applicantUscc', message: 'is not a valid USCC' });
-  if (idNumber && !ID_NUMBER.test(idNumber)) problems.push({ field: 'applicantIdNumber', message: 'is not a resident ID number (18 characters)' });
-  if (item.audience === 'ENTERPRISE' && !uscc) problems.push({ field: 'applicantUscc', message: `${item.name} is applied for by an enterprise: give its USCC` });
-  if (item.audience === 'PERSON' && !idNumber) problems.push({ field: 'applicantIdNumber', message: `${item.name} is applied for by a person: give the ID number` });
+  if (idNumber && !ID_NUMBER.test(idNumber))
+    problems.push({ field: 'applicantIdNumber', message: 'is not a resident ID number (18 characters)' });
+  if (item.audience === 'ENTERPRISE' && !uscc)
+    problems.push({ field: 'applicantUscc', message: `${item.name} is applied for by an enterprise: give its USCC` });
+  if (item.audience === 'PERSON' && !idNumber)
+    problems.push({
+      field: 'applicantIdNumber',
+      message: `${item.name} is applied for by a person: give the ID number`,
+    });
   return { uscc, name, idNumber, phone };
 }
 
@@ -128,21 +182,37 @@ function checkApplication(item: ServiceItem, input: SubmitCaseInput): Applicatio
   problems.push(...check.problems);
   // A missing place is always among the problems.
   if (problems.length > 0 || !place) throw invalidCase(problems);
-  return { item, channel: input.channel, place, online, applicant, received: check.received, missing: check.missing };
+  return {
+    item,
+    channel: input.channel,
+    place,
+    online,
+    applicant,
+    received: check.received,
+    missing: check.missing,
+    shared: [],
+    deferred: input.notice === 'DEFERRED',
+  };
 }
 
 /** An item that issues a licence issues it to a registered enterprise: refuse the application now, not at conclusion. */
 async function assertHolderRegistered(ctx: BaseContext, { item, applicant }: Application): Promise<void> {
   if (!item.producesLicenceTypeCode || !applicant.uscc) return;
-  const enterprise = await ctx.prisma.enterprise.findUnique({ where: { uscc: applicant.uscc }, select: { uscc: true } });
+  const enterprise = await ctx.prisma.enterprise.findUnique({
+    where: { uscc: applicant.uscc },
+    select: { uscc: true },
+  });
   if (!enterprise) {
-    throw notFound(`No enterprise has the USCC ${applicant.uscc}; ${item.name} issues a licence to a registered enterprise, register it in the Subject Library first`, {
-      field: 'applicantUscc',
-    });
+    throw notFound(
+      `No enterprise has the USCC ${applicant.uscc}; ${item.name} issues a licence to a registered enterprise, register it in the Subject Library first`,
+      {
+        field: 'applicantUscc',
+      },
+    );
   }
 }
 
-/** Inserts the case with a new receipt number: ACCEPTED with its deadline, or SUBMITTED with the notice. */
+/** Inserts the case with a new receipt number: ACCEPTED with its deadline, or SUBMITTED with the notice (or owing it). */
 function insertCase(tx: Tx, a: Application, calendar: WorkingCalendar, now: Date): Promise<Case> {
   const today = shanghaiToday(now);
   const complete = a.missing.length === 0;
@@ -163,7 +233,10 @@ function insertCase(tx: Tx, a: Application, calendar: WorkingCalendar, now: Date
       limitDays: a.item.committedLimitDays,
       fullyOnline: a.online && a.item.online === 'FULLY_ONLINE',
       materialsReceived: a.received.map((m) => ({ ...m })),
-      missingMaterials: a.missing.map((m) => ({ ...m })),
+      sharedMaterials: a.shared.map((m) => ({ ...m })),
+      // A deferred check records no notice: the department gives it (issueCorrectionNotice).
+      missingMaterials: a.deferred ? [] : a.missing.map((m) => ({ ...m })),
+      noticeDeferred: !complete && a.deferred,
       ...(complete
         ? {
             acceptedAt: now,
@@ -171,15 +244,32 @@ function insertCase(tx: Tx, a: Application, calendar: WorkingCalendar, now: Date
             deadline: fromLocal(calendar.deadline({ acceptedOn: today, limit: a.item.committedLimitDays })),
             lastLight: null,
           }
-        : { noticeIssuedAt: now }),
+        : a.deferred
+          ? {}
+          : { noticeIssuedAt: now }),
     },
   });
 }
 
 /** The ACCEPTED event and the applicant's message with the receipt number and deadline. */
-export async function recordAcceptance(tx: Tx, ctx: BaseContext, c: Case, item: ServiceItem, at: Date, caller: SystemCaller): Promise<void> {
+export async function recordAcceptance(
+  tx: Tx,
+  ctx: BaseContext,
+  c: Case,
+  item: ServiceItem,
+  at: Date,
+  caller: SystemCaller,
+): Promise<void> {
   await tx.caseEvent.create({
-    data: { caseId: c.id, action: 'ACCEPTED', fromState: 'SUBMITTED', toState: 'ACCEPTED', reason: '材料齐全，予以受理', ...actorOf(caller), occurredAt: at },
+    data: {
+      caseId: c.id,
+      action: 'ACCEPTED',
+      fromState: 'SUBMITTED',
+      toState: 'ACCEPTED',
+      reason: '材料齐全，予以受理',
+      ...actorOf(caller),
+      occurredAt: at,
+    },
   });
   const deadline = c.deadline ? toLocal(c.deadline) : '';
   await notifyApplicant(
@@ -193,7 +283,15 @@ export async function recordAcceptance(tx: Tx, ctx: BaseContext, c: Case, item: 
 }
 
 /** The MATERIALS_MISSING event and the one message listing everything missing. */
-async function recordOneTimeNotice(tx: Tx, ctx: BaseContext, c: Case, item: ServiceItem, missing: MaterialRef[], at: Date, caller: SystemCaller): Promise<void> {
+async function recordOneTimeNotice(
+  tx: Tx,
+  ctx: BaseContext,
+  c: Case,
+  item: ServiceItem,
+  missing: MaterialRef[],
+  at: Date,
+  caller: SystemCaller,
+): Promise<void> {
   const list = missing.map((m, i) => `${i + 1}.${m.name}（${m.copies}份）`).join('；');
   await tx.caseEvent.create({
     data: {
@@ -206,9 +304,16 @@ async function recordOneTimeNotice(tx: Tx, ctx: BaseContext, c: Case, item: Serv
       occurredAt: at,
     },
   });
-  await notifyApplicant(tx, ctx, c, 'MATERIALS_MISSING', `${messagePrefix(item.name)}申请材料不齐全，请一次性补齐以下材料：${list}。受理编号${c.receiptNumber}。`, {
-    missing,
-  });
+  await notifyApplicant(
+    tx,
+    ctx,
+    c,
+    'MATERIALS_MISSING',
+    `${messagePrefix(item.name)}申请材料不齐全，请一次性补齐以下材料：${list}。受理编号${c.receiptNumber}。`,
+    {
+      missing,
+    },
+  );
 }
 
 /**
@@ -221,23 +326,45 @@ export async function submitCase(ctx: BaseContext, input: SubmitCaseInput): Prom
   const caller = ctx.caller;
   const item = await ctx.prisma.serviceItem.findUnique({ where: { code: input.itemCode } });
   if (!item) throw notFound(`No catalogue item has the code "${input.itemCode}"`, { field: 'itemCode' });
-  const application = checkApplication(item, input);
-  await assertHolderRegistered(ctx, application);
+  const checked = checkApplication(item, input);
+  await assertHolderRegistered(ctx, checked);
+  const now = new Date();
+  const application = {
+    ...checked,
+    ...(await fulfilFromLibraries(ctx.prisma, itemMaterials(item), checked.missing, checked.applicant.uscc, now)),
+  };
 
   const calendar = await loadWorkingCalendar(ctx.prisma);
-  const now = new Date();
   // A receipt-number collision (1 in 10^8 per day) is retried with a new number.
   const created = await retryOnUniqueViolation(3, () =>
     ctx.prisma.$transaction(async (tx) => {
       const c = await insertCase(tx, application, calendar, now);
+      const how = `channel ${input.channel} at ${application.place}${c.noticeDeferred ? ', materials taken for checking (notice deferred)' : ''}`;
       await tx.caseEvent.create({
-        data: { caseId: c.id, action: 'SUBMITTED', toState: 'SUBMITTED', reason: `channel ${input.channel} at ${application.place}`, ...actorOf(caller), occurredAt: now },
+        data: {
+          caseId: c.id,
+          action: 'SUBMITTED',
+          toState: 'SUBMITTED',
+          reason: how,
+          ...actorOf(caller),
+          occurredAt: now,
+        },
       });
       if (application.missing.length === 0) await recordAcceptance(tx, ctx, c, item, now, caller);
-      else await recordOneTimeNotice(tx, ctx, c, item, application.missing, now, caller);
+      else if (!application.deferred) await recordOneTimeNotice(tx, ctx, c, item, application.missing, now, caller);
       return c;
     }),
   );
-  ctx.logger.info({ caseId: created.id, receipt: created.receiptNumber, item: item.code, state: created.state, system: caller.systemName }, 'case submitted');
-  return { case: created, missing: application.missing };
+  ctx.logger.info(
+    {
+      caseId: created.id,
+      receipt: created.receiptNumber,
+      item: item.code,
+      state: created.state,
+      shared: application.shared.length,
+      system: caller.systemName,
+    },
+    'case submitted',
+  );
+  return { case: created, missing: created.noticeDeferred ? [] : application.missing, shared: application.shared };
 }

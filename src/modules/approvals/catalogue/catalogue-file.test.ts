@@ -346,4 +346,40 @@ describe('problem reports', () => {
     expect(back).toEqual(items);
     expect(back[0]!.fees[0]!.amountYuan).toBe('20.00');
   });
+
+  it('reads shared sources, and reports them on personal items, without a licence type or of an unknown type', () => {
+    const material = (code: string, shared: CatalogueItem['materials'][number]['shared']) => ({
+      code,
+      name: `材料${code}`,
+      form: 'COPY' as const,
+      copies: 1,
+      requirement: 'REQUIRED' as const,
+      shared,
+    });
+    const good = item('HZ-MR-005', {
+      materials: [
+        material('M01', { source: 'SUBJECT_REGISTRATION' }),
+        material('M02', { source: 'LICENCE', licenceType: 'FOOD_BUSINESS_LICENCE' }),
+      ],
+    });
+    expect(itemsOf(catalogueToYaml([good]))).toEqual([good]);
+    expect(catalogueToYaml([good])).toContain('shared: { source: LICENCE, licenceType: FOOD_BUSINESS_LICENCE }');
+
+    const problems = problemsOf(
+      catalogueToYaml([
+        item('HZ-ST-BJ-009', {
+          departmentCode: 'ST-BJ',
+          audience: 'PERSON',
+          materials: [material('M01', { source: 'SUBJECT_REGISTRATION' })],
+        }),
+        item('HZ-MR-010', { materials: [material('M01', { source: 'LICENCE', licenceType: 'PILOT_LICENCE' })] }),
+      ]),
+    );
+    expect(problems).toEqual([
+      problem('HZ-ST-BJ-009', 'materials[0].shared', 'a material of a PERSON item cannot be shared'),
+      problem('HZ-MR-010', 'materials[0].shared.licenceType', 'unknown licence type PILOT_LICENCE'),
+    ]);
+    const noType = problemsOf(catalogueToYaml([good]).replace(', licenceType: FOOD_BUSINESS_LICENCE', ''));
+    expect(noType).toEqual([problem('HZ-MR-005', 'materials[1].shared.licenceType', 'is required')]);
+  });
 });

@@ -123,11 +123,20 @@ function checkShape(raw: Record<string, unknown>, report: Report): CatalogueItem
 }
 
 /** Checks against the rest of the file and the hub: repeated codes, departments, licence types, dependencies. Returns the item's dependency edges. */
-function checkReferences(raw: Record<string, unknown>, i: number, index: FileIndex, sheet: ProblemSheet, report: Report): string[] {
+function checkReferences(
+  raw: Record<string, unknown>,
+  i: number,
+  index: FileIndex,
+  sheet: ProblemSheet,
+  report: Report,
+): string[] {
   const code = trimmed(raw.code);
   const first = code === null ? undefined : index.firstIndexOfCode.get(code);
   if (first !== undefined && first !== i) {
-    report(['code'], `duplicate item code: also used by $.items[${first}] (line ${sheet.lineOf(['items', first]) ?? '?'})`);
+    report(
+      ['code'],
+      `duplicate item code: also used by $.items[${first}] (line ${sheet.lineOf(['items', first]) ?? '?'})`,
+    );
   }
   const department = trimmed(raw.departmentCode);
   if (department !== null && !index.knownDepartments.has(department)) {
@@ -140,6 +149,15 @@ function checkReferences(raw: Record<string, unknown>, i: number, index: FileInd
       `unknown licence type ${licenceType} (known: ${index.opts.knownLicenceTypes.join(', ')})`,
     );
   }
+  listOf(raw.materials).forEach((m, j) => {
+    const shared = isRecord(m) && isRecord(m.shared) ? trimmed(m.shared.licenceType) : null;
+    if (shared !== null && !index.knownLicenceTypes.has(shared)) {
+      report(
+        ['materials', j, 'shared', 'licenceType'],
+        `unknown licence type ${shared} (known: ${index.opts.knownLicenceTypes.join(', ')})`,
+      );
+    }
+  });
   const edges: string[] = [];
   listOf(raw.dependsOn).forEach((d, j) => {
     const target = trimmed(d);
@@ -151,7 +169,12 @@ function checkReferences(raw: Record<string, unknown>, i: number, index: FileInd
 }
 
 /** Reports one loop per dependency cycle, on the edge that starts it. */
-function reportCycles(graph: Map<string, string[]>, dependsOn: Map<string, unknown[]>, index: FileIndex, sheet: ProblemSheet): void {
+function reportCycles(
+  graph: Map<string, string[]>,
+  dependsOn: Map<string, unknown[]>,
+  index: FileIndex,
+  sheet: ProblemSheet,
+): void {
   for (const cycle of dependencyCycles(graph)) {
     const i = index.firstIndexOfCode.get(cycle.from);
     if (i === undefined) continue; // every node of the graph is a first use of its code

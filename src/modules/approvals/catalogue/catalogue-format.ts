@@ -23,6 +23,11 @@ export const SPECIAL_STAGES = [
   'BIDDING',
   'QUARANTINE',
 ] as const;
+/**
+ * Where the hub finds a material itself, so the applicant need not submit it (一次提交、共享获取):
+ * the applicant's registration in the Subject Library, or a licence it holds in the Approval Library.
+ */
+export const SHARED_SOURCES = ['SUBJECT_REGISTRATION', 'LICENCE'] as const;
 /** How far an item can be handled online: not at all, booking, pre-review, or the whole process. */
 export const ONLINE_LEVELS = ['NONE', 'BOOKING', 'PRE_REVIEW', 'FULLY_ONLINE'] as const;
 
@@ -38,6 +43,8 @@ export type MaterialRequirement = (typeof MATERIAL_REQUIREMENTS)[number];
 export type Step = (typeof STEPS)[number];
 /** One of {@link SPECIAL_STAGES}. */
 export type SpecialStage = (typeof SPECIAL_STAGES)[number];
+/** One of {@link SHARED_SOURCES}. */
+export type SharedSourceKind = (typeof SHARED_SOURCES)[number];
 /** One of {@link ONLINE_LEVELS}. */
 export type OnlineLevel = (typeof ONLINE_LEVELS)[number];
 
@@ -52,7 +59,15 @@ export interface CatalogueMaterial {
   /** When a CONDITIONAL material is needed, e.g. '委托代理人办理的'. */
   condition?: string;
   note?: string;
+  /** The library datum that stands in for the material (免于提交 when the applicant has it). */
+  shared?: SharedSource;
 }
+
+/**
+ * A material's shared source: `SUBJECT_REGISTRATION` is the applicant's own registration in the
+ * Subject Library (营业执照); `LICENCE` is a valid licence of `licenceType` the applicant holds.
+ */
+export type SharedSource = { source: 'SUBJECT_REGISTRATION' } | { source: 'LICENCE'; licenceType: string };
 
 /** A fee (收费); amounts are yuan as a decimal string so that no precision is lost. */
 export interface CatalogueFee {
@@ -90,7 +105,6 @@ export interface CatalogueItem {
   supervisionPhone?: string;
 }
 
-
 /** An item code: district, department, number (HZ-MR-001). */
 export const ITEM_CODE = /^[A-Z]{2,}(?:-[A-Z0-9]+)*-\d{3,}$/;
 const MATERIAL_CODE = /^[A-Z0-9][A-Z0-9-]{0,19}$/;
@@ -112,6 +126,12 @@ const materialSchema = z.strictObject({
   requirement: z.enum(MATERIAL_REQUIREMENTS),
   condition: text(300).optional(),
   note: text(500).optional(),
+  shared: z
+    .discriminatedUnion('source', [
+      z.strictObject({ source: z.literal('SUBJECT_REGISTRATION') }),
+      z.strictObject({ source: z.literal('LICENCE'), licenceType: text(60) }),
+    ])
+    .optional(),
 });
 
 const feeSchema = z.strictObject({

@@ -17,7 +17,8 @@ export interface CatalogueProblem {
 export type PathSegment = string | number;
 export type Report = (path: PathSegment[], message: string) => void;
 
-export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 export const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const trimmed = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 

@@ -34,6 +34,12 @@ export function catalogueToYaml(items: readonly CatalogueItem[]): string {
       requirement: m.requirement,
       ...(m.condition !== undefined && { condition: m.condition }),
       ...(m.note !== undefined && { note: m.note }),
+      ...(m.shared !== undefined && {
+        shared:
+          m.shared.source === 'LICENCE'
+            ? { source: m.shared.source, licenceType: m.shared.licenceType }
+            : { source: m.shared.source },
+      }),
     })),
     fees: it.fees.map((f) => ({ name: f.name, amountYuan: f.amountYuan, basis: f.basis })),
     ...(it.consultationPhone !== undefined && { consultationPhone: it.consultationPhone }),
@@ -43,11 +49,17 @@ export function catalogueToYaml(items: readonly CatalogueItem[]): string {
   visit(doc, {
     Pair(_, pair) {
       if (isScalar(pair.key) && FLOW_LISTS.has(String(pair.key.value)) && isSeq(pair.value)) pair.value.flow = true;
+      // A shared source is one short fact about its material: one line, like the code lists.
+      if (isScalar(pair.key) && pair.key.value === 'shared' && isMap(pair.value)) pair.value.flow = true;
     },
   });
   // A blank line between items, as between the entries of a printed guide.
   const list = doc.get('items', true);
   if (isSeq(list)) list.items.forEach((entry, i) => i > 0 && isMap(entry) && (entry.spaceBefore = true));
   // The project's Prettier style (single quotes, no padding in flow lists), so `npm run format` leaves the file alone.
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false, singleQuote: true });
+  // Prettier pads flow maps but not flow lists; the yaml writer has one switch for both, so the
+  // one-line shared sources get their padding back here.
+  return doc
+    .toString({ lineWidth: 0, flowCollectionPadding: false, singleQuote: true })
+    .replace(/^(\s+shared: )\{(.*)\}$/gm, '$1{ $2 }');
 }

@@ -12,8 +12,7 @@ import { MATERIAL_REQUIREMENTS, type CatalogueItem } from './catalogue-format.js
 import type { CatalogueProblem } from './catalogue-problems.js';
 
 export type CatalogueImportResult =
-  | { ok: true; created: number; updated: number; items: number }
-  | { ok: false; problems: CatalogueProblem[] };
+  { ok: true; created: number; updated: number; items: number } | { ok: false; problems: CatalogueProblem[] };
 
 function rowOf(it: CatalogueItem) {
   return {
@@ -39,7 +38,11 @@ function rowOf(it: CatalogueItem) {
 }
 
 /** No permission check: for the CLI and the seed, which run with the operator's authority. */
-export async function importCatalogueText(prisma: PrismaClient, text: string, file: string): Promise<CatalogueImportResult> {
+export async function importCatalogueText(
+  prisma: PrismaClient,
+  text: string,
+  file: string,
+): Promise<CatalogueImportResult> {
   const [departments, types] = await Promise.all([
     prisma.department.findMany({ select: { code: true } }),
     prisma.licenceType.findMany({ select: { code: true } }),
@@ -50,11 +53,20 @@ export async function importCatalogueText(prisma: PrismaClient, text: string, fi
   });
   if ('problems' in parsed) return { ok: false, problems: parsed.problems };
   const existing = new Set(
-    (await prisma.serviceItem.findMany({ where: { code: { in: parsed.items.map((i) => i.code) } }, select: { code: true } })).map((r) => r.code),
+    (
+      await prisma.serviceItem.findMany({
+        where: { code: { in: parsed.items.map((i) => i.code) } },
+        select: { code: true },
+      })
+    ).map((r) => r.code),
   );
   await prisma.$transaction(
     parsed.items.map((it) =>
-      prisma.serviceItem.upsert({ where: { code: it.code }, create: { code: it.code, ...rowOf(it) }, update: rowOf(it) }),
+      prisma.serviceItem.upsert({
+        where: { code: it.code },
+        create: { code: it.code, ...rowOf(it) },
+        update: rowOf(it),
+      }),
     ),
   );
   const created = parsed.items.filter((i) => !existing.has(i.code)).length;
@@ -79,11 +91,19 @@ const itemMaterial = z.object({
   requirement: z.enum(MATERIAL_REQUIREMENTS),
   condition: z.string().optional(),
   note: z.string().optional(),
+  shared: z
+    .discriminatedUnion('source', [
+      z.object({ source: z.literal('SUBJECT_REGISTRATION') }),
+      z.object({ source: z.literal('LICENCE'), licenceType: z.string() }),
+    ])
+    .optional(),
 });
 const itemFee = z.object({ name: z.string(), amountYuan: z.string(), basis: z.string() });
 
 /** A material of an item as stored in ServiceItem.materials. */
 export type ItemMaterial = z.infer<typeof itemMaterial>;
+/** Where the hub finds a material itself, as stored in ServiceItem.materials. */
+export type ItemSharedSource = NonNullable<ItemMaterial['shared']>;
 /** A fee of an item as stored in ServiceItem.fees. */
 export type ItemFee = z.infer<typeof itemFee>;
 

@@ -71,6 +71,14 @@ function stepProblems(raw: Raw, report: Report): void {
   });
 }
 
+/** A shared material is found by the applicant's USCC, so only enterprise items can have one. */
+function sharedSourceProblems(raw: Raw, m: Raw, i: number, report: Report): void {
+  if (!isRecord(m.shared)) return;
+  if (raw.audience === 'PERSON') {
+    report(['materials', i, 'shared'], 'the libraries hold enterprises: a material of a PERSON item cannot be shared');
+  }
+}
+
 /** Material codes used once, conditions only on CONDITIONAL materials, and no zero fees. */
 function materialAndFeeProblems(raw: Raw, report: Report): void {
   const materialCodes = new Map<string, number>();
@@ -88,6 +96,7 @@ function materialAndFeeProblems(raw: Raw, report: Report): void {
     if (m.requirement === 'REQUIRED' && m.condition !== undefined) {
       report(['materials', i, 'condition'], 'only a CONDITIONAL material has a condition');
     }
+    sharedSourceProblems(raw, m, i, report);
   });
 
   listOf(raw.fees).forEach((f, i) => {

@@ -9,6 +9,7 @@ import type { Prisma } from '../../../generated/prisma/client.js';
 export type NotificationKind =
   | 'ACCEPTED'
   | 'MATERIALS_MISSING'
+  | 'NOT_ACCEPTED'
   | 'PAUSED'
   | 'RESUMED'
   | 'CONCLUDED'
@@ -48,7 +49,13 @@ export function notificationPayload(json: unknown): Record<string, unknown> {
 /** Adds a message to the outbox; call inside the case change's transaction. */
 export async function enqueueNotification(
   tx: Prisma.TransactionClient,
-  n: { caseId: string; kind: NotificationKind; audience: 'APPLICANT' | 'DEPARTMENT'; recipient: string; payload: NotificationPayload },
+  n: {
+    caseId: string;
+    kind: NotificationKind;
+    audience: 'APPLICANT' | 'DEPARTMENT';
+    recipient: string;
+    payload: NotificationPayload;
+  },
 ): Promise<void> {
   await tx.notification.create({
     data: {

@@ -5,7 +5,7 @@
  */
 import { shanghaiTimeHtml } from '../../../web/time.js';
 
-const esc = (s: string) =>
+export const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 const STYLE = `
@@ -28,9 +28,24 @@ export function page(title: string, body: string): string {
 <body><main>${body}<footer>海珠区政务服务 · 一台两库</footer></main></body></html>`;
 }
 
-const PLACE: Record<string, string> = { DISTRICT_CENTRE: '区政务服务中心', STREET_CENTRE: '街道政务服务中心', COMMUNITY_STATION: '社区服务站' };
-const ONLINE: Record<string, string> = { NONE: '不可网上办理', BOOKING: '可网上预约', PRE_REVIEW: '可网上预审', FULLY_ONLINE: '可全程网上办理' };
-const STEP: Record<string, string> = { ACCEPTANCE: '受理', UNDERTAKING: '承办', REVIEW: '审核', APPROVAL: '批准', CONCLUSION: '办结' };
+export const PLACE: Record<string, string> = {
+  DISTRICT_CENTRE: '区政务服务中心',
+  STREET_CENTRE: '街道政务服务中心',
+  COMMUNITY_STATION: '社区服务站',
+};
+const ONLINE: Record<string, string> = {
+  NONE: '不可网上办理',
+  BOOKING: '可网上预约',
+  PRE_REVIEW: '可网上预审',
+  FULLY_ONLINE: '可全程网上办理',
+};
+const STEP: Record<string, string> = {
+  ACCEPTANCE: '受理',
+  UNDERTAKING: '承办',
+  REVIEW: '审核',
+  APPROVAL: '批准',
+  CONCLUSION: '办结',
+};
 const STAGE: Record<string, string> = {
   HEARING: '听证',
   SITE_INSPECTION: '现场勘察',
@@ -43,6 +58,7 @@ const STAGE: Record<string, string> = {
 };
 const STATE: Record<string, string> = {
   SUBMITTED: '待补正材料',
+  NOT_ACCEPTED: '不予受理',
   ACCEPTED: '已受理',
   UNDERTAKEN: '承办中',
   REVIEWED: '已审核',
@@ -50,7 +66,12 @@ const STATE: Record<string, string> = {
   REJECTED: '不予许可',
   CONCLUDED: '已办结',
 };
-const FORM: Record<string, string> = { ORIGINAL: '原件', COPY: '复印件', ORIGINAL_AND_COPY: '原件及复印件', ELECTRONIC: '电子材料' };
+const FORM: Record<string, string> = {
+  ORIGINAL: '原件',
+  COPY: '复印件',
+  ORIGINAL_AND_COPY: '原件及复印件',
+  ELECTRONIC: '电子材料',
+};
 const LIGHT: Record<string, string> = { GREEN: '绿灯 正常', YELLOW: '黄灯 临近期限', RED: '红灯 已超期' };
 
 export interface GuideItem {
@@ -61,7 +82,16 @@ export interface GuideItem {
   onTheSpot: boolean;
   conditions: string[];
   legalBasis: string[];
-  materials: { code: string; name: string; form: string; copies: number; requirement: string; condition: string | null; note: string | null }[];
+  materials: {
+    code: string;
+    name: string;
+    form: string;
+    copies: number;
+    requirement: string;
+    condition: string | null;
+    note: string | null;
+    sharedSource: { source: string; licenceType: string | null } | null;
+  }[];
   steps: string[];
   specialStages: string[];
   statutoryLimitDays: number;
@@ -76,12 +106,24 @@ export interface GuideItem {
 }
 
 /** The guide of an item; licenceTypeName is the name of the licence it produces (the item carries only its code). */
-export function guidePage(i: GuideItem, licenceTypeName: string | null): string {
+/** What the guide says of a material the libraries hold. */
+function sharedNote(m: GuideItem['materials'][number], licenceTypes: ReadonlyMap<string, string>): string {
+  if (!m.sharedSource) return '';
+  const what =
+    m.sharedSource.source === 'LICENCE'
+      ? `证照库中本企业有效的${esc(licenceTypes.get(m.sharedSource.licenceType ?? '') ?? m.sharedSource.licenceType ?? '')}`
+      : '主体库中本企业的登记信息';
+  return `<div class="muted">通过一台两库共享获取，免于提交（${what}）</div>`;
+}
+
+/** The guide of an item; licenceTypes names licence types by code (the item carries only codes). */
+export function guidePage(i: GuideItem, licenceTypes: ReadonlyMap<string, string>): string {
+  const licenceTypeName = i.producesLicenceType ? (licenceTypes.get(i.producesLicenceType) ?? null) : null;
   const list = (xs: string[]) => (xs.length ? `<ol>${xs.map((x) => `<li>${esc(x)}</li>`).join('')}</ol>` : '<p>无</p>');
   const materials = i.materials
     .map(
       (m) =>
-        `<tr><td>${esc(m.code)}</td><td>${esc(m.name)}${m.note ? `<div class="muted">${esc(m.note)}</div>` : ''}</td><td>${esc(FORM[m.form] ?? m.form)}</td><td>${m.copies}</td><td>${
+        `<tr><td>${esc(m.code)}</td><td>${esc(m.name)}${m.note && !m.sharedSource ? `<div class="muted">${esc(m.note)}</div>` : ''}${sharedNote(m, licenceTypes)}</td><td>${esc(FORM[m.form] ?? m.form)}</td><td>${m.copies}</td><td>${
           m.requirement === 'REQUIRED' ? '必须' : `视情况：${esc(m.condition ?? '')}`
         }</td></tr>`,
     )
@@ -105,7 +147,7 @@ ${i.producesLicenceType ? `<dt>办理结果</dt><dd>${esc(licenceTypeName ?? i.p
 </dl></div>
 <h2>受理条件</h2><div class="card">${list(i.conditions)}</div>
 <h2>申请材料</h2><div class="card"><table><tr><th>编号</th><th>材料名称</th><th>形式</th><th>份数</th><th>要求</th></tr>${materials}</table>
-<p class="muted">材料不齐全的，窗口一次性告知需补正的全部材料。</p></div>
+<p class="muted">材料不齐全的，窗口当场或者在五个工作日内一次性告知需补正的全部材料；逾期不告知的，自收到申请材料之日起即为受理（《中华人民共和国行政许可法》第三十二条）。</p></div>
 <h2>办理流程</h2><div class="card"><ol class="steps">${i.steps.map((s) => `<li>${esc(STEP[s] ?? s)}</li>`).join('')}</ol>
 ${i.specialStages.length ? `<p>特殊环节（不计入办理时限）：${i.specialStages.map((s) => esc(STAGE[s] ?? s)).join('、')}</p>` : ''}</div>
 <h2>收费标准</h2><div class="card">${fees}</div>
@@ -129,20 +171,53 @@ export interface ReceiptView {
   statutoryLimitDays: number;
   deadline: string | null;
   materialsReceived: { code: string; name: string; copies: number }[];
-  oneTimeNotice: { code: string; name: string; copies: number }[];
+  outstandingMaterials: { code: string; name: string; copies: number }[];
+  sharedMaterials: { code: string; name: string }[];
+  noticeDeferred: boolean;
+  deemedAccepted: boolean;
+  submittedAt: string;
   consultationPhone: string | null;
   supervisionPhone: string | null;
   progressUrl: string;
   department: { name: string | null } | null;
 }
 
-export function receiptPage(r: ReceiptView, qrSvg: string): string {
-  const accepted = r.state !== 'SUBMITTED';
+/** The receipt's title: acceptance, the one-time notice, receipt for checking, or not accepted. */
+function receiptTitle(r: ReceiptView): string {
+  if (r.state === 'NOT_ACCEPTED') return '不予受理通知';
+  if (r.state !== 'SUBMITTED') return '受理回执';
+  return r.outstandingMaterials.length ? '补正材料一次性告知书' : '收件凭证';
+}
+
+/** Received, shared and (only while something is outstanding) missing materials. */
+function receiptMaterials(r: ReceiptView): string {
   const rows = (xs: { code: string; name: string; copies: number }[]) =>
-    xs.map((m, n) => `<tr><td>${n + 1}</td><td>${esc(m.code)}</td><td>${esc(m.name)}</td><td>${m.copies}</td></tr>`).join('');
+    xs
+      .map((m, n) => `<tr><td>${n + 1}</td><td>${esc(m.code)}</td><td>${esc(m.name)}</td><td>${m.copies}</td></tr>`)
+      .join('');
+  const table = (xs: { code: string; name: string; copies: number }[]) =>
+    `<table><tr><th>#</th><th>编号</th><th>材料</th><th>份数</th></tr>${rows(xs)}</table>`;
+  const shared = r.sharedMaterials.length
+    ? `<h2>共享获取材料</h2><div class="card"><table><tr><th>编号</th><th>材料</th><th></th></tr>${r.sharedMaterials
+        .map((m) => `<tr><td>${esc(m.code)}</td><td>${esc(m.name)}</td><td>通过一台两库共享获取，免于提交</td></tr>`)
+        .join('')}</table></div>`
+    : '';
+  const outstanding = r.outstandingMaterials.length
+    ? `<h2>需补正材料（一次性告知）</h2><div class="card">${table(r.outstandingMaterials)}<p class="muted">以上为需补正的全部材料，不会再要求提交清单以外的材料。</p></div>`
+    : '';
+  const deferred =
+    r.state === 'SUBMITTED' && r.noticeDeferred
+      ? '<div class="card"><p>申请材料已收取待审查。需要补正的，将在收到材料之日起五个工作日内一次性告知；逾期不告知的，自收到申请材料之日起即为受理（《中华人民共和国行政许可法》第三十二条）。</p></div>'
+      : '';
+  return `<h2>已收材料</h2><div class="card">${r.materialsReceived.length ? table(r.materialsReceived) : '<p>无</p>'}</div>${shared}${outstanding}${deferred}`;
+}
+
+export function receiptPage(r: ReceiptView, qrSvg: string, decisionUrl: string | null): string {
+  const accepted = r.state !== 'SUBMITTED' && r.state !== 'NOT_ACCEPTED';
+  const title = receiptTitle(r);
   return page(
-    `${accepted ? '受理回执' : '一次性告知书'} ${r.receiptNumber}`,
-    `<h1>${accepted ? '受理回执' : '补正材料一次性告知书'}</h1>
+    `${title} ${r.receiptNumber}`,
+    `<h1>${title}</h1>
 <div class="card"><div class="qr" aria-label="扫码查询办理进度">${qrSvg}</div><dl>
 <dt>受理编号</dt><dd>${esc(r.receiptNumber)}</dd>
 <dt>查询码</dt><dd>${esc(r.verificationCode)}</dd>
@@ -150,14 +225,19 @@ export function receiptPage(r: ReceiptView, qrSvg: string): string {
 <dt>申请人</dt><dd>${esc(r.applicantName)}</dd>
 <dt>办理部门</dt><dd>${esc(r.department?.name ?? '')}</dd>
 <dt>受理地点</dt><dd>${esc(PLACE[r.acceptancePlace] ?? r.acceptancePlace)}</dd>
-${accepted ? `<dt>受理时间</dt><dd>${r.acceptedAt ? `${shanghaiTimeHtml(r.acceptedAt)}（北京时间）` : ''}</dd>
+<dt>收件时间</dt><dd>${shanghaiTimeHtml(r.submittedAt)}（北京时间）</dd>
+${
+  accepted
+    ? `<dt>受理时间</dt><dd>${r.acceptedAt ? `${shanghaiTimeHtml(r.acceptedAt)}（北京时间）` : ''}${r.deemedAccepted ? '（依法视为受理）' : ''}</dd>
 <dt>办理时限</dt><dd>${r.limitDays} 个工作日（法定 ${r.statutoryLimitDays} 个工作日）</dd>
-<dt>办结期限</dt><dd>${esc(r.deadline ?? '')} 前</dd>` : ''}
+<dt>办结期限</dt><dd>${esc(r.deadline ?? '')} 前</dd>`
+    : ''
+}
 <dt>咨询电话</dt><dd>${esc(r.consultationPhone ?? '—')}</dd>
 <dt>监督电话</dt><dd>${esc(r.supervisionPhone ?? '—')}</dd>
 </dl></div>
-<h2>已收材料</h2><div class="card">${r.materialsReceived.length ? `<table><tr><th>#</th><th>编号</th><th>材料</th><th>份数</th></tr>${rows(r.materialsReceived)}</table>` : '<p>无</p>'}</div>
-${r.oneTimeNotice.length ? `<h2>需补正材料（一次性告知）</h2><div class="card"><table><tr><th>#</th><th>编号</th><th>材料</th><th>份数</th></tr>${rows(r.oneTimeNotice)}</table><p class="muted">以上为需补正的全部材料，不会再要求提交清单以外的材料。</p></div>` : ''}
+${decisionUrl ? `<div class="card"><p>本申请不予受理，书面决定见 <a href="${esc(decisionUrl)}">不予受理决定书</a>。</p></div>` : ''}
+${receiptMaterials(r)}
 <p>扫描二维码或访问 <a href="${esc(r.progressUrl)}">${esc(r.progressUrl)}</a> 查询办理进度。法定听证、现场勘察、检验检测等特殊环节及补正材料时间不计入办理时限。</p>
 <p class="noprint"><button onclick="window.print()">打印回执</button></p>`,
   );
@@ -183,6 +263,9 @@ export interface ProgressView {
 const ACTION: Record<string, string> = {
   SUBMITTED: '提交申请',
   MATERIALS_MISSING: '一次性告知补正材料',
+  CORRECTION_NOTICE: '一次性告知补正材料',
+  NOT_ACCEPTED: '不予受理',
+  DEEMED_ACCEPTED: '依法视为受理',
   SUPPLEMENTED: '补正材料',
   ACCEPTED: '受理',
   UNDERTAKE: '承办',
@@ -195,7 +278,9 @@ const ACTION: Record<string, string> = {
 };
 
 export function progressPage(p: ProgressView): string {
-  const light = p.trafficLight ? `<span class="tag ${p.trafficLight}">${esc(LIGHT[p.trafficLight] ?? p.trafficLight)}</span>` : '';
+  const light = p.trafficLight
+    ? `<span class="tag ${p.trafficLight}">${esc(LIGHT[p.trafficLight] ?? p.trafficLight)}</span>`
+    : '';
   const steps = p.steps
     .map((s) => `<li>${shanghaiTimeHtml(s.occurredAt)} · ${esc(ACTION[s.action] ?? s.action)}</li>`)
     .join('');

@@ -1,5 +1,6 @@
 /**
- * Public pages of the approval workflow: item guides, printable receipts, progress lookup.
+ * Public pages of the approval workflow: item guides, printable receipts, decisions not to accept,
+ * progress lookup.
  * Each page reads through the GraphQL API as the public, like the QR verification page.
  */
 // The guide names the licence an item produces by asking the licences subgraph's public licenceTypes
@@ -11,6 +12,7 @@ import type { GatewayContext } from '../../../platform/context.js';
 import type { Platform } from '../../../platform/context.js';
 import { qrSvg } from '../../../platform/qr/render.js';
 import { publicErrorHandler } from '../../../web/errors.js';
+import { decisionPage, type DecisionView } from './decision.js';
 import {
   guidePage,
   messagePage,
@@ -26,7 +28,7 @@ const GUIDE = `query Guide($code: String!) {
   serviceItem(code: $code) {
     code name audience acceptedAt onTheSpot conditions legalBasis steps specialStages statutoryLimitDays committedLimitDays
     online producesLicenceType consultationPhone supervisionPhone
-    materials { code name form copies requirement condition note }
+    materials { code name form copies requirement condition note sharedSource { source licenceType } }
     fees { name amountYuan basis }
     dependsOn { code name }
     department { name }
@@ -37,7 +39,8 @@ const GUIDE = `query Guide($code: String!) {
 const RECEIPT = `query Receipt($r: String!, $c: String!) {
   caseReceipt(receiptNumber: $r, verificationCode: $c) {
     receiptNumber verificationCode itemCode itemName applicantName channel acceptancePlace state acceptedAt limitDays statutoryLimitDays deadline
-    materialsReceived { code name copies } oneTimeNotice { code name copies } consultationPhone supervisionPhone progressUrl department { name }
+    materialsReceived { code name copies } outstandingMaterials { code name copies } sharedMaterials { code name }
+    noticeDeferred deemedAccepted submittedAt notAcceptedAt notAcceptedReason consultationPhone supervisionPhone progressUrl department { name }
   }
 }`;
 
@@ -56,34 +59,66 @@ export function approvalsRoutes(
   const router = express.Router();
 
   async function query<T>(q: string, variables: Record<string, string>): Promise<T | null> {
-    const result = await apollo.executeOperation<T, Record<string, string>>({ query: q, variables }, { contextValue: publicContext() });
+    const result = await apollo.executeOperation<T, Record<string, string>>(
+      { query: q, variables },
+      { contextValue: publicContext() },
+    );
     const body = result.body.kind === 'single' ? result.body.singleResult : null;
-    if (body?.errors?.length) platform.logger.warn({ errors: body.errors.map((e) => e.message) }, 'approvals page query failed');
+    if (body?.errors?.length)
+      platform.logger.warn({ errors: body.errors.map((e) => e.message) }, 'approvals page query failed');
     return body?.data ?? null;
   }
 
   router.get('/guide/:code', async (req, res) => {
-    const data = await query<{ serviceItem: GuideItem | null; licenceTypes: { code: string; name: string }[] | null }>(GUIDE, {
-      code: req.params.code,
-    });
+    const data = await query<{ serviceItem: GuideItem | null; licenceTypes: { code: string; name: string }[] | null }>(
+      GUIDE,
+      {
+        code: req.params.code,
+      },
+    );
     if (!data?.serviceItem) {
-      res.status(404).type('html').send(messagePage('未找到事项', `目录中没有编码为 ${req.params.code} 的事项。`));
+      res
+        .status(404)
+        .type('html')
+        .send(messagePage('未找到事项', `目录中没有编码为 ${req.params.code} 的事项。`));
       return;
     }
-    const produces = data.serviceItem.producesLicenceType;
-    const licenceTypeName = produces ? (data.licenceTypes?.find((t) => t.code === produces)?.name ?? null) : null;
-    res.set('cache-control', 'public, max-age=300').type('html').send(guidePage(data.serviceItem, licenceTypeName));
+    const licenceTypes = new Map((data.licenceTypes ?? []).map((t) => [t.code, t.name]));
+    res.set('cache-control', 'public, max-age=300').type('html').send(guidePage(data.serviceItem, licenceTypes));
   });
 
   router.get('/receipts/:receiptNumber', async (req, res) => {
     res.set('cache-control', 'no-store').set('x-robots-tag', 'noindex');
     const code = typeof req.query.code === 'string' ? req.query.code : '';
-    const data = code ? await query<{ caseReceipt: ReceiptView | null }>(RECEIPT, { r: req.params.receiptNumber, c: code }) : null;
+    const data = code
+      ? await query<{ caseReceipt: ReceiptView | null }>(RECEIPT, { r: req.params.receiptNumber, c: code })
+      : null;
     if (!data?.caseReceipt) {
       res.status(404).type('html').send(messagePage('未找到回执', '受理编号或查询码不正确。'));
       return;
     }
-    res.type('html').send(receiptPage(data.caseReceipt, await qrSvg(data.caseReceipt.progressUrl)));
+    const r = data.caseReceipt;
+    const decision =
+      r.state === 'NOT_ACCEPTED'
+        ? `/decisions/${encodeURIComponent(r.receiptNumber)}?code=${encodeURIComponent(code)}`
+        : null;
+    res.type('html').send(receiptPage(r, await qrSvg(r.progressUrl), decision));
+  });
+
+  router.get('/decisions/:receiptNumber', async (req, res) => {
+    res.set('cache-control', 'no-store').set('x-robots-tag', 'noindex');
+    const code = typeof req.query.code === 'string' ? req.query.code : '';
+    const data = code
+      ? await query<{ caseReceipt: DecisionView | null }>(RECEIPT, { r: req.params.receiptNumber, c: code })
+      : null;
+    if (data?.caseReceipt?.state !== 'NOT_ACCEPTED') {
+      res
+        .status(404)
+        .type('html')
+        .send(messagePage('未找到决定书', '受理编号或查询码不正确，或该申请没有不予受理决定。'));
+      return;
+    }
+    res.type('html').send(decisionPage(data.caseReceipt));
   });
 
   router.get('/progress', async (req, res) => {
@@ -106,7 +141,9 @@ export function approvalsRoutes(
   // default error page; the public gets a Chinese one, the log gets the error.
   router.use(
     publicErrorHandler(platform.logger, (status) =>
-      status < 500 ? messagePage('请求无效', '您访问的地址不正确。') : messagePage('服务暂时不可用', '系统暂时无法处理您的请求，请稍后再试。'),
+      status < 500
+        ? messagePage('请求无效', '您访问的地址不正确。')
+        : messagePage('服务暂时不可用', '系统暂时无法处理您的请求，请稍后再试。'),
     ),
   );
 

@@ -1,10 +1,12 @@
 /**
  * CaseReceipt: the printable acceptance receipt (受理回执), and the caseReceipt query.
  */
-import { materialsReceived, oneTimeNotice } from '../cases/json.js';
+import { materialsReceived, oneTimeNotice, sharedMaterials } from '../cases/json.js';
+import { outstandingMaterials } from '../cases/materials.js';
 import { progressUrl } from '../notifications/outbox.js';
 import { builder } from '../builder.js';
 import { CaseMaterialType } from './case-material.js';
+import { CaseSharedMaterialType } from './case-shared-material.js';
 import { CaseChannelEnum, CaseStateEnum } from './case-shared.js';
 import { publicCase, type PublicCase } from './public-case.js';
 import { DepartmentRef } from './refs.js';
@@ -17,7 +19,8 @@ function maskedApplicantName(c: PublicCase['c']): string {
 }
 
 const CaseReceiptType = builder.objectRef<PublicCase>('CaseReceipt').implement({
-  description: 'The acceptance receipt (受理回执) for printing: item, limit and deadline, materials received, phones and the progress link.',
+  description:
+    'The acceptance receipt (受理回执) for printing: item, limit and deadline, materials received, phones and the progress link.',
   fields: (t) => ({
     receiptNumber: t.string({ resolve: ({ c }) => c.receiptNumber }),
     verificationCode: t.string({ resolve: ({ c }) => c.verificationCode }),
@@ -25,7 +28,7 @@ const CaseReceiptType = builder.objectRef<PublicCase>('CaseReceipt').implement({
     itemName: t.string({ resolve: ({ item }) => item.name }),
     department: t.field({ type: DepartmentRef, resolve: ({ c }) => ({ code: c.departmentCode }) }),
     applicantName: t.string({
-      description: 'Enterprise name, or a person\'s name with the middle masked.',
+      description: "Enterprise name, or a person's name with the middle masked.",
       resolve: ({ c }) => maskedApplicantName(c),
     }),
     channel: t.field({ type: CaseChannelEnum, resolve: ({ c }) => c.channel }),
@@ -36,10 +39,38 @@ const CaseReceiptType = builder.objectRef<PublicCase>('CaseReceipt').implement({
     statutoryLimitDays: t.int({ resolve: ({ item }) => item.statutoryLimitDays }),
     deadline: t.field({ type: 'Date', nullable: true, resolve: ({ c }) => c.deadline }),
     materialsReceived: t.field({ type: [CaseMaterialType], resolve: ({ c }) => materialsReceived(c) }),
-    oneTimeNotice: t.field({ type: [CaseMaterialType], resolve: ({ c }) => oneTimeNotice(c) }),
+    oneTimeNotice: t.field({
+      type: [CaseMaterialType],
+      description: 'The notice as given, including what has since been received.',
+      resolve: ({ c }) => oneTimeNotice(c),
+    }),
+    outstandingMaterials: t.field({
+      type: [CaseMaterialType],
+      description: 'What is still missing: the notice minus what was received; empty once nothing is outstanding.',
+      resolve: ({ c }) => outstandingMaterials(c),
+    }),
+    sharedMaterials: t.field({
+      type: [CaseSharedMaterialType],
+      description: '通过一台两库共享获取，免于提交.',
+      resolve: ({ c }) => sharedMaterials(c),
+    }),
+    noticeDeferred: t.boolean({
+      description: 'Materials taken for checking; the notice (if any) comes within five working days.',
+      resolve: ({ c }) => c.noticeDeferred && !c.noticeIssuedAt,
+    }),
+    deemedAccepted: t.boolean({ resolve: ({ c }) => c.deemedAccepted }),
+    submittedAt: t.field({ type: 'DateTime', resolve: ({ c }) => c.submittedAt }),
+    notAcceptedAt: t.field({ type: 'DateTime', nullable: true, resolve: ({ c }) => c.notAcceptedAt }),
+    notAcceptedReason: t.string({
+      nullable: true,
+      description: 'The reason of the decision not to accept (不予受理).',
+      resolve: ({ c }) => c.notAcceptedReason,
+    }),
     consultationPhone: t.string({ nullable: true, resolve: ({ item }) => item.consultationPhone }),
     supervisionPhone: t.string({ nullable: true, resolve: ({ item }) => item.supervisionPhone }),
-    progressUrl: t.string({ resolve: ({ c }, _a, ctx) => progressUrl(ctx.config.publicUrl, c.receiptNumber, c.verificationCode) }),
+    progressUrl: t.string({
+      resolve: ({ c }, _a, ctx) => progressUrl(ctx.config.publicUrl, c.receiptNumber, c.verificationCode),
+    }),
   }),
 });
 

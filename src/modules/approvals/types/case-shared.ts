@@ -11,15 +11,18 @@ import type { ApprovalsContext } from '../context.js';
 
 export const CaseChannelEnum = builder.enumType(CaseChannel, {
   name: 'CaseChannel',
-  description: 'WINDOW 窗口, ONLINE 网上, MOBILE 移动端, COMMUNITY_STATION 社区服务站, KIOSK 自助终端. ONLINE and MOBILE count as online.',
+  description:
+    'WINDOW 窗口, ONLINE 网上, MOBILE 移动端, COMMUNITY_STATION 社区服务站, KIOSK 自助终端. ONLINE and MOBILE count as online.',
 });
 export const CaseStateEnum = builder.enumType(CaseState, {
   name: 'CaseState',
-  description: 'SUBMITTED 已提交（待补正）→ ACCEPTED 受理 → UNDERTAKEN 承办 → REVIEWED 审核 → APPROVED 批准 / REJECTED 不予许可 → CONCLUDED 办结.',
+  description:
+    'SUBMITTED 已提交（待补正）→ NOT_ACCEPTED 不予受理, or ACCEPTED 受理 → UNDERTAKEN 承办 → REVIEWED 审核 → APPROVED 批准 / REJECTED 不予许可 → CONCLUDED 办结.',
 });
 export const PauseKindEnum = builder.enumType(PauseKind, {
   name: 'PauseKind',
-  description: 'Why the clock stopped: HEARING 听证, SITE_INSPECTION 现场勘察, TESTING 检验检测, EXPERT_REVIEW 专家评审, SUPPLEMENTING 补正材料, OTHER.',
+  description:
+    'Why the clock stopped: HEARING 听证, SITE_INSPECTION 现场勘察, TESTING 检验检测, EXPERT_REVIEW 专家评审, SUPPLEMENTING 补正材料, OTHER.',
 });
 export const SpecialStageEnum = builder.enumType('SpecialStage', {
   description: 'A special stage a department can stop the clock for (must be listed on the item, except OTHER).',
@@ -27,9 +30,12 @@ export const SpecialStageEnum = builder.enumType('SpecialStage', {
 });
 export const TrafficLightEnum = builder.enumType(TrafficLight, {
   name: 'TrafficLight',
-  description: 'GREEN on time; YELLOW close to the deadline (TRAFFIC_LIGHT_YELLOW_DAYS / TRAFFIC_LIGHT_YELLOW_SHARE); RED overdue.',
+  description:
+    'GREEN on time; YELLOW close to the deadline (TRAFFIC_LIGHT_YELLOW_DAYS / TRAFFIC_LIGHT_YELLOW_SHARE); RED overdue.',
 });
-export const CaseActionEnum = builder.enumType('CaseAction', { values: ['UNDERTAKE', 'REVIEW', 'APPROVE', 'REJECT', 'CONCLUDE'] as const });
+export const CaseActionEnum = builder.enumType('CaseAction', {
+  values: ['UNDERTAKE', 'REVIEW', 'APPROVE', 'REJECT', 'CONCLUDE'] as const,
+});
 
 /** Listed in the description of every case mutation. */
 export const CASE_MUTATION_ERRORS =

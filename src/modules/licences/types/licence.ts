@@ -77,7 +77,11 @@ export const LicenceType_ = builder.prismaObject('Licence', {
     issuingDepartment: t.field({ type: DepartmentRef, resolve: (l) => ({ code: l.issuingDepartmentCode }) }),
     issuedOn: t.expose('issuedOn', { type: 'Date' }),
     validFrom: t.expose('validFrom', { type: 'Date' }),
-    validUntil: t.expose('validUntil', { type: 'Date', nullable: true, description: 'Last valid day; null: no expiry.' }),
+    validUntil: t.expose('validUntil', {
+      type: 'Date',
+      nullable: true,
+      description: 'Last valid day; null: no expiry.',
+    }),
     scope: t.exposeString('scope', { description: 'Licensed scope / content (许可范围).' }),
     attributes: t.field({
       type: [LicenceAttributeType],
@@ -115,7 +119,22 @@ builder.asEntity(LicenceType_, {
   resolveReference: (ref, ctx) => ctx.loaders.licenceById.load(ref.id),
 });
 
-function matches(l: Licence, f: { type?: string | null; status?: VisibleLicenceStatus | null; validOn?: Date | null }): boolean {
+/**
+ * The derived status as a where clause, so a page of `licences` filters in SQL like
+ * Enterprise.licences filters in memory: VALID excludes licences past their last day, EXPIRED is
+ * a VALID row past it (Asia/Shanghai day).
+ */
+export function statusWhere(status: VisibleLicenceStatus, now: Date = new Date()): Prisma.LicenceWhereInput {
+  const today = shanghaiToday(now);
+  if (status === 'EXPIRED') return { status: 'VALID', validUntil: { lt: today } };
+  if (status === 'VALID') return { status: 'VALID', OR: [{ validUntil: null }, { validUntil: { gte: today } }] };
+  return { status };
+}
+
+function matches(
+  l: Licence,
+  f: { type?: string | null; status?: VisibleLicenceStatus | null; validOn?: Date | null },
+): boolean {
   if (f.type && l.typeCode !== f.type) return false;
   if (f.status && visibleStatus(l) !== f.status) return false;
   if (f.validOn && !inForceOn(l, f.validOn)) return false;
@@ -127,13 +146,15 @@ EnterpriseRef.implement({
     uscc: t.expose('uscc', { type: 'USCC' }),
     licences: t.field({
       type: [LicenceType_],
-      description: "The enterprise's licences, newest first, optionally of one type, in one status, or in force on a date.",
+      description:
+        "The enterprise's licences, newest first, optionally of one type, in one status, or in force on a date.",
       args: {
         type: t.arg.string({ required: false, description: 'Licence type code.' }),
         status: t.arg({ type: LicenceStatusEnum, required: false }),
         validOn: t.arg({ type: 'Date', required: false, description: 'Only licences in force on this day.' }),
       },
-      resolve: async (e, args, ctx) => (await ctx.loaders.licencesByHolder.load(e.uscc)).filter((l) => matches(l, args)),
+      resolve: async (e, args, ctx) =>
+        (await ctx.loaders.licencesByHolder.load(e.uscc)).filter((l) => matches(l, args)),
     }),
   }),
 });
@@ -141,7 +162,12 @@ EnterpriseRef.implement({
 const LicenceFilter = builder.inputType('LicenceFilter', {
   fields: (t) => ({
     type: t.string({ required: false }),
-    status: t.field({ type: StoredStatusEnum, required: false, description: 'Stored status (EXPIRED is not stored).' }),
+    status: t.field({
+      type: LicenceStatusEnum,
+      required: false,
+      description:
+        'The status a reader sees, as Licence.status: VALID excludes licences past their last valid day, EXPIRED finds them.',
+    }),
     holder: t.field({ type: 'USCC', required: false }),
     issuingDepartment: t.string({ required: false }),
   }),
@@ -160,7 +186,10 @@ builder.queryFields((t) => ({
     description: 'A licence by its type code and number (as printed on it).',
     args: { type: t.arg.string({ required: true }), number: t.arg.string({ required: true }) },
     resolve: (query, _r, args, ctx) =>
-      ctx.prisma.licence.findUnique({ ...query, where: { typeCode_number: { typeCode: args.type, number: args.number } } }),
+      ctx.prisma.licence.findUnique({
+        ...query,
+        where: { typeCode_number: { typeCode: args.type, number: args.number } },
+      }),
   }),
   licences: t.prismaConnection(
     {
@@ -174,7 +203,7 @@ builder.queryFields((t) => ({
         const f = args.filter;
         const where: Prisma.LicenceWhereInput = {
           ...(f?.type ? { typeCode: f.type } : {}),
-          ...(f?.status ? { status: f.status } : {}),
+          ...(f?.status ? statusWhere(f.status) : {}),
           ...(f?.holder ? { holderUscc: f.holder } : {}),
           ...(f?.issuingDepartment ? { issuingDepartmentCode: f.issuingDepartment } : {}),
         };
@@ -197,7 +226,11 @@ const IssueLicenceInput = builder.inputType('IssueLicenceInput', {
     holder: t.field({ type: 'USCC', required: true }),
     issuedOn: t.field({ type: 'Date', required: true }),
     validFrom: t.field({ type: 'Date', required: true }),
-    validUntil: t.field({ type: 'Date', required: false, description: "Default: the type's validity; give noExpiry for none." }),
+    validUntil: t.field({
+      type: 'Date',
+      required: false,
+      description: "Default: the type's validity; give noExpiry for none.",
+    }),
     noExpiry: t.boolean({ required: false }),
     scope: t.string({ required: true }),
     attributes: t.field({ type: [AttributeInput], required: false }),
@@ -211,11 +244,18 @@ const AmendLicenceInput = builder.inputType('AmendLicenceInput', {
     validUntil: t.field({ type: 'Date', required: false }),
     noExpiry: t.boolean({ required: false }),
     scope: t.string({ required: false }),
-    attributes: t.field({ type: [AttributeInput], required: false, description: 'Attributes to set (others keep their values).' }),
+    attributes: t.field({
+      type: [AttributeInput],
+      required: false,
+      description: 'Attributes to set (others keep their values).',
+    }),
   }),
 });
 
-async function attributeDefs(ctx: { loaders: { licenceType: { load(code: string): Promise<{ attributeSchema: unknown } | null> } } }, code: string) {
+async function attributeDefs(
+  ctx: { loaders: { licenceType: { load(code: string): Promise<{ attributeSchema: unknown } | null> } } },
+  code: string,
+) {
   return parseAttributeSchema((await ctx.loaders.licenceType.load(code))?.attributeSchema ?? []);
 }
 
