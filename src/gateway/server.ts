@@ -22,6 +22,7 @@ import { createGatewayContext, type GatewayContext } from './context.js';
 import { InProcessDataSource, SignedRemoteDataSource } from './datasources.js';
 import { depthLimit } from './depth-limit.js';
 import { modules, subgraphs } from './subgraphs.js';
+import { sessionCallerOf } from '../modules/hall/index.js';
 
 export interface HubServer {
   app: Express;
@@ -112,7 +113,9 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return createGatewayContext(platform, await verifier.verify(req.headers.authorization));
+          // A key names a department system; without one, an online hall session cookie names an applicant.
+          const applicant = req.headers.authorization ? null : await sessionCallerOf(platform, req);
+          return createGatewayContext(platform, applicant ?? (await verifier.verify(req.headers.authorization)));
         } catch (err) {
           throw withStatus(err);
         }

@@ -1,5 +1,6 @@
 /**
- * Who is calling: the public (no key) or a department system with its scopes.
+ * Who is calling: the public (no key), a department system with its scopes, or an applicant
+ * signed in to the online hall (a session cookie; no scopes, only their own records).
  */
 import { forbidden, unauthenticated } from '../errors.js';
 import type { Scope } from './scopes.js';
@@ -13,7 +14,8 @@ export type Caller =
       departmentCode: string;
       scopes: readonly Scope[];
       keyId: string;
-    };
+    }
+  | { kind: 'applicant'; accountId: string };
 
 export const PUBLIC_CALLER: Caller = { kind: 'public' };
 
