@@ -303,7 +303,7 @@ ${d.state === 'PENDING_REVIEW' ? '<p class="hint">已提交，部门预审后会
       const id = str(req.params.id);
       const max = platform.config.hall.uploadMaxBytes;
       const upload = await new Promise<{ materialCode: string; fileName: string; bytes: Buffer; truncated: boolean }>((resolve, reject) => {
-        const bb = Busboy({ headers: req.headers, limits: { files: 1, fileSize: max + 1, fields: 5, fieldSize: 1000 } });
+        const bb = Busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: max + 1, fields: 5, fieldSize: 1000 } });
         let materialCode = '';
         let fileName = '';
         const chunks: Buffer[] = [];
