@@ -28,6 +28,7 @@ button.secondary,.button.secondary{background:#fff;color:#b3261e}
 .error{background:#fdecea;border:1px solid #e6a19b;padding:.75rem;border-radius:.375rem}
 .fixes{background:#fff8e1;border:1px solid #f0c36d;padding:.75rem;border-radius:.375rem}
 table{width:100%;border-collapse:collapse;font-size:.95rem}
+li,p,td{overflow-wrap:anywhere}
 th,td{text-align:left;padding:.45rem .4rem;border-bottom:1px solid #e4e7eb;vertical-align:top}
 .light{display:inline-block;padding:0 .5rem;border-radius:1rem;font-size:.85rem;font-weight:700}
 .light.GREEN{background:#e3f4e6;color:#1e6b2e}.light.YELLOW{background:#fff4cc;color:#7a5600}.light.RED{background:#fdecea;color:#a1150b}
