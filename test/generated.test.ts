@@ -20,6 +20,7 @@ describe('generated artefacts', () => {
         'schema/directory.graphql',
         'schema/ingestion.graphql',
         'schema/feed.graphql',
+        'schema/hall.graphql',
         'schema/licences.graphql',
         'schema/penalties.graphql',
         'schema/subjects.graphql',

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const SUBGRAPH_NAMES = ['subjects', 'directory', 'licences', 'penalties', 'approvals', 'feed', 'ingestion'] as const;
+const SUBGRAPH_NAMES = ['subjects', 'directory', 'licences', 'penalties', 'approvals', 'feed', 'ingestion', 'hall'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 export const subgraphNames: readonly SubgraphName[] = SUBGRAPH_NAMES;
 
@@ -64,6 +64,13 @@ const envSchema = z.object({
   OUTBOUND_ALLOW_PRIVATE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   OUTBOUND_ALLOW_HOSTS: z.preprocess(emptyToUndefined, z.string().optional()),
   INGEST_MAX_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(200 * 1024 * 1024)),
+  HALL_SESSION_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(12)),
+  HALL_COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+  HALL_SMS_PER_NUMBER_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(5)),
+  HALL_SMS_PER_ADDRESS_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(20)),
+  HALL_UPLOAD_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().gt(0).max(100).default(10)),
+  HALL_UPLOAD_TYPES: z.preprocess(emptyToUndefined, z.string().default('pdf,jpeg,png')),
+  HALL_ANSWER_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(60).default(5)),
 });
 
 export interface HubConfig {
@@ -152,6 +159,21 @@ export interface HubConfig {
   };
   /** Largest `POST /ingest` body, in bytes after decompression; larger ones get 413. */
   ingestMaxBytes: number;
+  hall: HallConfig;
+}
+
+/** The online hall: applicants' sessions, SMS codes, uploads and answer limits. */
+export interface HallConfig {
+  sessionHours: number;
+  /** Secure cookies: on, off, or auto (on when HUB_PUBLIC_URL is https). */
+  secureCookies: boolean;
+  /** SMS codes a number may be sent per hour, and an address may ask for per hour. */
+  smsPerNumberHour: number;
+  smsPerAddressHour: number;
+  uploadMaxBytes: number;
+  uploadTypes: readonly ('pdf' | 'jpeg' | 'png')[];
+  /** Working days a department has to answer a complaint or consultation. */
+  answerDays: number;
 }
 
 export class ConfigError extends Error {
@@ -198,6 +220,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   if (e.NOTIFIER_DRIVER === 'sms' && !e.SMS_GATEWAY_URL) {
     throw new ConfigError('NOTIFIER_DRIVER=sms needs SMS_GATEWAY_URL (the SMS gateway endpoint messages are POSTed to)');
   }
+  const uploadTypes = e.HALL_UPLOAD_TYPES.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const badType = uploadTypes.find((t) => !['pdf', 'jpeg', 'png'].includes(t));
+  if (badType) throw new ConfigError(`HALL_UPLOAD_TYPES: "${badType}" is not one of pdf, jpeg, png`);
+  const publicUrl = (e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -227,7 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       authFailures: e.RATE_LIMIT_AUTH_FAILURES,
       authWindowSeconds: e.RATE_LIMIT_AUTH_WINDOW_SECONDS,
     },
-    publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
     qrSigningKeys: e.QR_SIGNING_KEYS,
     statusListTtlSeconds: e.STATUS_LIST_TTL_SECONDS,
     notifier: {
@@ -262,6 +288,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         .filter(Boolean),
     },
     ingestMaxBytes: e.INGEST_MAX_BYTES,
+    hall: {
+      sessionHours: e.HALL_SESSION_HOURS,
+      secureCookies: e.HALL_COOKIE_SECURE === 'on' || (e.HALL_COOKIE_SECURE === 'auto' && publicUrl.startsWith('https:')),
+      smsPerNumberHour: e.HALL_SMS_PER_NUMBER_HOUR,
+      smsPerAddressHour: e.HALL_SMS_PER_ADDRESS_HOUR,
+      uploadMaxBytes: Math.round(e.HALL_UPLOAD_MAX_MB * 1024 * 1024),
+      uploadTypes: uploadTypes as HallConfig['uploadTypes'],
+      answerDays: e.HALL_ANSWER_DAYS,
+    },
   };
 }
 

@@ -26,6 +26,7 @@ import { createGatewayContext, type GatewayContext } from './context.js';
 import { InProcessDataSource, SignedRemoteDataSource } from './datasources.js';
 import { codeTokenLimit, legacyJsonStatusPlugin, limitCodeOf, queryLimitRules } from './query-limits.js';
 import { modules, subgraphs } from './subgraphs.js';
+import { sessionCallerOf } from '../modules/hall/index.js';
 
 export interface HubServer {
   app: Express;
@@ -148,6 +149,9 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
+          // A key names a department system; without one, an online hall session cookie names an applicant.
+          const applicant = req.headers.authorization ? null : await sessionCallerOf(platform, req);
+          if (applicant) return createGatewayContext(platform, applicant);
           const caller = await admit.callerOf(req);
           const request = { purpose: req.header(PURPOSE_HEADER), requestId: req.header(REQUEST_ID_HEADER) };
           return createGatewayContext(platform, requestCaller(caller, request));

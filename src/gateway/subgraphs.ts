@@ -7,6 +7,7 @@ import type { HubModule } from '../platform/module.js';
 import { approvalsModule } from '../modules/approvals/index.js';
 import { directoryModule } from '../modules/directory/index.js';
 import { feedModule } from '../modules/feed/index.js';
+import { hallModule } from '../modules/hall/index.js';
 import { ingestionModule } from '../modules/ingestion/index.js';
 import { licencesModule } from '../modules/licences/index.js';
 import { penaltiesModule } from '../modules/penalties/index.js';
@@ -20,6 +21,7 @@ export const modules: Record<SubgraphName, HubModule> = {
   penalties: penaltiesModule,
   approvals: approvalsModule,
   feed: feedModule,
+  hall: hallModule,
 };
 
 export const subgraphs: Record<SubgraphName, SubgraphModule> = {
@@ -30,4 +32,5 @@ export const subgraphs: Record<SubgraphName, SubgraphModule> = {
   penalties: modules.penalties.subgraph,
   approvals: modules.approvals.subgraph,
   feed: modules.feed.subgraph,
+  hall: modules.hall.subgraph,
 };

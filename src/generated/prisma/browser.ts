@@ -150,3 +150,53 @@ export type Notification = Prisma.NotificationModel
  * One unmasked read of personal data. Rows are hash-chained: `hash` = SHA-256(prevHash + canonical content).
  */
 export type AuditEntry = Prisma.AuditEntryModel
+/**
+ * Model HallAccount
+ * An applicant's account, known by a mobile number proven with an SMS code.
+ */
+export type HallAccount = Prisma.HallAccountModel
+/**
+ * Model HallSession
+ * A signed-in browser: only the SHA-256 of the cookie's token is stored.
+ */
+export type HallSession = Prisma.HallSessionModel
+/**
+ * Model HallSmsCode
+ * A one-time sign-in code sent by SMS: hashed, short-lived, a few attempts.
+ */
+export type HallSmsCode = Prisma.HallSmsCodeModel
+/**
+ * Model HallEnterpriseLink
+ * An enterprise an account may act for, and how that was proven.
+ */
+export type HallEnterpriseLink = Prisma.HallEnterpriseLinkModel
+/**
+ * Model BookingSlot
+ * Bookable capacity of one item at one place, one working day, one time slot.
+ */
+export type BookingSlot = Prisma.BookingSlotModel
+/**
+ * Model Booking
+ * 
+ */
+export type Booking = Prisma.BookingModel
+/**
+ * Model HallDraft
+ * An online application before acceptance: pre-reviewed by the item's department, then a case.
+ */
+export type HallDraft = Prisma.HallDraftModel
+/**
+ * Model HallFile
+ * An uploaded material: the bytes live in the storage behind src/platform/storage.
+ */
+export type HallFile = Prisma.HallFileModel
+/**
+ * Model Evaluation
+ * One evaluation per case (一事一评).
+ */
+export type Evaluation = Prisma.EvaluationModel
+/**
+ * Model HallTicket
+ * A complaint or a consultation, answered by a department within a working-day limit.
+ */
+export type HallTicket = Prisma.HallTicketModel

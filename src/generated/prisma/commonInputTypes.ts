@@ -826,6 +826,57 @@ export type EnumNotificationStatusWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedEnumNotificationStatusFilter<$PrismaModel>
 }
 
+export type EnumBookingStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.BookingStatus | Prisma.EnumBookingStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.BookingStatus[] | Prisma.ListEnumBookingStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.BookingStatus[] | Prisma.ListEnumBookingStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumBookingStatusFilter<$PrismaModel> | $Enums.BookingStatus
+}
+
+export type EnumBookingStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.BookingStatus | Prisma.EnumBookingStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.BookingStatus[] | Prisma.ListEnumBookingStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.BookingStatus[] | Prisma.ListEnumBookingStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumBookingStatusWithAggregatesFilter<$PrismaModel> | $Enums.BookingStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumBookingStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumBookingStatusFilter<$PrismaModel>
+}
+
+export type EnumDraftStateFilter<$PrismaModel = never> = {
+  equals?: $Enums.DraftState | Prisma.EnumDraftStateFieldRefInput<$PrismaModel>
+  in?: $Enums.DraftState[] | Prisma.ListEnumDraftStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DraftState[] | Prisma.ListEnumDraftStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDraftStateFilter<$PrismaModel> | $Enums.DraftState
+}
+
+export type EnumDraftStateWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.DraftState | Prisma.EnumDraftStateFieldRefInput<$PrismaModel>
+  in?: $Enums.DraftState[] | Prisma.ListEnumDraftStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DraftState[] | Prisma.ListEnumDraftStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDraftStateWithAggregatesFilter<$PrismaModel> | $Enums.DraftState
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumDraftStateFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumDraftStateFilter<$PrismaModel>
+}
+
+export type EnumTicketKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.TicketKind | Prisma.EnumTicketKindFieldRefInput<$PrismaModel>
+  in?: $Enums.TicketKind[] | Prisma.ListEnumTicketKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.TicketKind[] | Prisma.ListEnumTicketKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumTicketKindFilter<$PrismaModel> | $Enums.TicketKind
+}
+
+export type EnumTicketKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.TicketKind | Prisma.EnumTicketKindFieldRefInput<$PrismaModel>
+  in?: $Enums.TicketKind[] | Prisma.ListEnumTicketKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.TicketKind[] | Prisma.ListEnumTicketKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumTicketKindWithAggregatesFilter<$PrismaModel> | $Enums.TicketKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumTicketKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumTicketKindFilter<$PrismaModel>
+}
+
 export type NestedStringFilter<$PrismaModel = never> = {
   equals?: string | Prisma.StringFieldRefInput<$PrismaModel>
   in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
@@ -1591,6 +1642,57 @@ export type NestedEnumNotificationStatusWithAggregatesFilter<$PrismaModel = neve
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedEnumNotificationStatusFilter<$PrismaModel>
   _max?: Prisma.NestedEnumNotificationStatusFilter<$PrismaModel>
+}
+
+export type NestedEnumBookingStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.BookingStatus | Prisma.EnumBookingStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.BookingStatus[] | Prisma.ListEnumBookingStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.BookingStatus[] | Prisma.ListEnumBookingStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumBookingStatusFilter<$PrismaModel> | $Enums.BookingStatus
+}
+
+export type NestedEnumBookingStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.BookingStatus | Prisma.EnumBookingStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.BookingStatus[] | Prisma.ListEnumBookingStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.BookingStatus[] | Prisma.ListEnumBookingStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumBookingStatusWithAggregatesFilter<$PrismaModel> | $Enums.BookingStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumBookingStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumBookingStatusFilter<$PrismaModel>
+}
+
+export type NestedEnumDraftStateFilter<$PrismaModel = never> = {
+  equals?: $Enums.DraftState | Prisma.EnumDraftStateFieldRefInput<$PrismaModel>
+  in?: $Enums.DraftState[] | Prisma.ListEnumDraftStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DraftState[] | Prisma.ListEnumDraftStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDraftStateFilter<$PrismaModel> | $Enums.DraftState
+}
+
+export type NestedEnumDraftStateWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.DraftState | Prisma.EnumDraftStateFieldRefInput<$PrismaModel>
+  in?: $Enums.DraftState[] | Prisma.ListEnumDraftStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DraftState[] | Prisma.ListEnumDraftStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDraftStateWithAggregatesFilter<$PrismaModel> | $Enums.DraftState
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumDraftStateFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumDraftStateFilter<$PrismaModel>
+}
+
+export type NestedEnumTicketKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.TicketKind | Prisma.EnumTicketKindFieldRefInput<$PrismaModel>
+  in?: $Enums.TicketKind[] | Prisma.ListEnumTicketKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.TicketKind[] | Prisma.ListEnumTicketKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumTicketKindFilter<$PrismaModel> | $Enums.TicketKind
+}
+
+export type NestedEnumTicketKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.TicketKind | Prisma.EnumTicketKindFieldRefInput<$PrismaModel>
+  in?: $Enums.TicketKind[] | Prisma.ListEnumTicketKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.TicketKind[] | Prisma.ListEnumTicketKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumTicketKindWithAggregatesFilter<$PrismaModel> | $Enums.TicketKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumTicketKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumTicketKindFilter<$PrismaModel>
 }
 
 

@@ -219,3 +219,31 @@ export const NotificationStatus = {
 } as const
 
 export type NotificationStatus = (typeof NotificationStatus)[keyof typeof NotificationStatus]
+
+
+export const BookingStatus = {
+  BOOKED: 'BOOKED',
+  CANCELLED: 'CANCELLED',
+  KEPT: 'KEPT',
+  MISSED: 'MISSED'
+} as const
+
+export type BookingStatus = (typeof BookingStatus)[keyof typeof BookingStatus]
+
+
+export const DraftState = {
+  EDITING: 'EDITING',
+  PENDING_REVIEW: 'PENDING_REVIEW',
+  RETURNED: 'RETURNED',
+  PASSED: 'PASSED'
+} as const
+
+export type DraftState = (typeof DraftState)[keyof typeof DraftState]
+
+
+export const TicketKind = {
+  COMPLAINT: 'COMPLAINT',
+  CONSULTATION: 'CONSULTATION'
+} as const
+
+export type TicketKind = (typeof TicketKind)[keyof typeof TicketKind]

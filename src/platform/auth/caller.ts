@@ -1,6 +1,7 @@
 /**
- * Who is calling: the public (no key) or a department system with its scopes, and what the
- * request says about itself (its id, and the purpose it states for reading personal data).
+ * Who is calling: the public (no key), a department system with its scopes, or an applicant
+ * signed in to the online hall (a session cookie; no scopes, only their own records), and what
+ * the request says about itself (its id, and the purpose it states for reading personal data).
  */
 import { randomUUID } from 'node:crypto';
 import { forbidden, unauthenticated } from '../errors.js';
@@ -19,7 +20,8 @@ export type Caller =
       purpose?: string | undefined;
       /** The request's id (header x-request-id, or generated), recorded in the read audit. */
       requestId?: string | undefined;
-    };
+    }
+  | { kind: 'applicant'; accountId: string };
 
 /** Header a caller states its purpose in; needed to read personal data unmasked. */
 export const PURPOSE_HEADER = 'x-purpose';

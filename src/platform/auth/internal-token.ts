@@ -31,7 +31,8 @@ export async function verifyCaller(token: string | undefined, secret: string): P
   try {
     const { payload } = await jwtVerify(token, keyOf(secret), { audience: AUDIENCE, issuer: ISSUER, algorithms: ['HS256'] });
     const c = payload.caller as Caller | undefined;
-    if (!c || (c.kind !== 'public' && c.kind !== 'system')) throw new Error('no caller');
+    if (!c || (c.kind !== 'public' && c.kind !== 'system' && c.kind !== 'applicant')) throw new Error('no caller');
+    if (c.kind === 'applicant') return { kind: 'applicant', accountId: c.accountId };
     if (c.kind !== 'system') return { kind: 'public' };
     return {
       ...c,

@@ -24,6 +24,9 @@ export const SCOPES = {
   'catalogue:admin': 'import the service catalogue',
   'calendar:admin': 'correct the working-day calendar (holidays and adjusted working days)',
   'feed:read': 'read the change feed of enterprises, licences and penalties (query and subscription)',
+  'booking:admin': "set the booking slots (places, days, times, capacity) of the caller's department's items",
+  'hall:answer': "answer complaints and consultations addressed to the caller's department and follow up low evaluations",
+  'hall:supervise': 'read every department\'s complaints, consultations and escalations (supervision)',
   'feed:webhooks': "register, list and delete the caller's own change-feed webhooks",
   'audit:read': 'read the audit trail of unmasked personal-data reads (who, what, why, when)',
 } as const;

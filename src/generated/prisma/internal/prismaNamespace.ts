@@ -415,7 +415,17 @@ export const ModelName = {
   CasePause: 'CasePause',
   CalendarOverride: 'CalendarOverride',
   Notification: 'Notification',
-  AuditEntry: 'AuditEntry'
+  AuditEntry: 'AuditEntry',
+  HallAccount: 'HallAccount',
+  HallSession: 'HallSession',
+  HallSmsCode: 'HallSmsCode',
+  HallEnterpriseLink: 'HallEnterpriseLink',
+  BookingSlot: 'BookingSlot',
+  Booking: 'Booking',
+  HallDraft: 'HallDraft',
+  HallFile: 'HallFile',
+  Evaluation: 'Evaluation',
+  HallTicket: 'HallTicket'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -431,7 +441,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "department" | "enforcementDelegation" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licenceNumberSequence" | "licence" | "licenceStatusListVersion" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseEvent" | "casePause" | "calendarOverride" | "notification" | "auditEntry"
+    modelProps: "department" | "enforcementDelegation" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licenceNumberSequence" | "licence" | "licenceStatusListVersion" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseEvent" | "casePause" | "calendarOverride" | "notification" | "auditEntry" | "hallAccount" | "hallSession" | "hallSmsCode" | "hallEnterpriseLink" | "bookingSlot" | "booking" | "hallDraft" | "hallFile" | "evaluation" | "hallTicket"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -2359,6 +2369,746 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    HallAccount: {
+      payload: Prisma.$HallAccountPayload<ExtArgs>
+      fields: Prisma.HallAccountFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.HallAccountFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallAccountPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.HallAccountFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallAccountPayload>
+        }
+        findFirst: {
+          args: Prisma.HallAccountFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallAccountPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.HallAccountFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallAccountPayload>
+        }
+        findMany: {
+          args: Prisma.HallAccountFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallAccountPayload>[]
+        }
+        create: {
+          args: Prisma.HallAccountCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallAccountPayload>
+        }
+        createMany: {
+          args: Prisma.HallAccountCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.HallAccountCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallAccountPayload>[]
+        }
+        delete: {
+          args: Prisma.HallAccountDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallAccountPayload>
+        }
+        update: {
+          args: Prisma.HallAccountUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallAccountPayload>
+        }
+        deleteMany: {
+          args: Prisma.HallAccountDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.HallAccountUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.HallAccountUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallAccountPayload>[]
+        }
+        upsert: {
+          args: Prisma.HallAccountUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallAccountPayload>
+        }
+        aggregate: {
+          args: Prisma.HallAccountAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateHallAccount>
+        }
+        groupBy: {
+          args: Prisma.HallAccountGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallAccountGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.HallAccountCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallAccountCountAggregateOutputType> | number
+        }
+      }
+    }
+    HallSession: {
+      payload: Prisma.$HallSessionPayload<ExtArgs>
+      fields: Prisma.HallSessionFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.HallSessionFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSessionPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.HallSessionFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSessionPayload>
+        }
+        findFirst: {
+          args: Prisma.HallSessionFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSessionPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.HallSessionFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSessionPayload>
+        }
+        findMany: {
+          args: Prisma.HallSessionFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSessionPayload>[]
+        }
+        create: {
+          args: Prisma.HallSessionCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSessionPayload>
+        }
+        createMany: {
+          args: Prisma.HallSessionCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.HallSessionCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSessionPayload>[]
+        }
+        delete: {
+          args: Prisma.HallSessionDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSessionPayload>
+        }
+        update: {
+          args: Prisma.HallSessionUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSessionPayload>
+        }
+        deleteMany: {
+          args: Prisma.HallSessionDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.HallSessionUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.HallSessionUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSessionPayload>[]
+        }
+        upsert: {
+          args: Prisma.HallSessionUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSessionPayload>
+        }
+        aggregate: {
+          args: Prisma.HallSessionAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateHallSession>
+        }
+        groupBy: {
+          args: Prisma.HallSessionGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallSessionGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.HallSessionCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallSessionCountAggregateOutputType> | number
+        }
+      }
+    }
+    HallSmsCode: {
+      payload: Prisma.$HallSmsCodePayload<ExtArgs>
+      fields: Prisma.HallSmsCodeFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.HallSmsCodeFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSmsCodePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.HallSmsCodeFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSmsCodePayload>
+        }
+        findFirst: {
+          args: Prisma.HallSmsCodeFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSmsCodePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.HallSmsCodeFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSmsCodePayload>
+        }
+        findMany: {
+          args: Prisma.HallSmsCodeFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSmsCodePayload>[]
+        }
+        create: {
+          args: Prisma.HallSmsCodeCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSmsCodePayload>
+        }
+        createMany: {
+          args: Prisma.HallSmsCodeCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.HallSmsCodeCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSmsCodePayload>[]
+        }
+        delete: {
+          args: Prisma.HallSmsCodeDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSmsCodePayload>
+        }
+        update: {
+          args: Prisma.HallSmsCodeUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSmsCodePayload>
+        }
+        deleteMany: {
+          args: Prisma.HallSmsCodeDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.HallSmsCodeUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.HallSmsCodeUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSmsCodePayload>[]
+        }
+        upsert: {
+          args: Prisma.HallSmsCodeUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallSmsCodePayload>
+        }
+        aggregate: {
+          args: Prisma.HallSmsCodeAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateHallSmsCode>
+        }
+        groupBy: {
+          args: Prisma.HallSmsCodeGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallSmsCodeGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.HallSmsCodeCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallSmsCodeCountAggregateOutputType> | number
+        }
+      }
+    }
+    HallEnterpriseLink: {
+      payload: Prisma.$HallEnterpriseLinkPayload<ExtArgs>
+      fields: Prisma.HallEnterpriseLinkFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.HallEnterpriseLinkFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallEnterpriseLinkPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.HallEnterpriseLinkFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallEnterpriseLinkPayload>
+        }
+        findFirst: {
+          args: Prisma.HallEnterpriseLinkFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallEnterpriseLinkPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.HallEnterpriseLinkFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallEnterpriseLinkPayload>
+        }
+        findMany: {
+          args: Prisma.HallEnterpriseLinkFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallEnterpriseLinkPayload>[]
+        }
+        create: {
+          args: Prisma.HallEnterpriseLinkCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallEnterpriseLinkPayload>
+        }
+        createMany: {
+          args: Prisma.HallEnterpriseLinkCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.HallEnterpriseLinkCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallEnterpriseLinkPayload>[]
+        }
+        delete: {
+          args: Prisma.HallEnterpriseLinkDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallEnterpriseLinkPayload>
+        }
+        update: {
+          args: Prisma.HallEnterpriseLinkUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallEnterpriseLinkPayload>
+        }
+        deleteMany: {
+          args: Prisma.HallEnterpriseLinkDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.HallEnterpriseLinkUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.HallEnterpriseLinkUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallEnterpriseLinkPayload>[]
+        }
+        upsert: {
+          args: Prisma.HallEnterpriseLinkUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallEnterpriseLinkPayload>
+        }
+        aggregate: {
+          args: Prisma.HallEnterpriseLinkAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateHallEnterpriseLink>
+        }
+        groupBy: {
+          args: Prisma.HallEnterpriseLinkGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallEnterpriseLinkGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.HallEnterpriseLinkCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallEnterpriseLinkCountAggregateOutputType> | number
+        }
+      }
+    }
+    BookingSlot: {
+      payload: Prisma.$BookingSlotPayload<ExtArgs>
+      fields: Prisma.BookingSlotFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.BookingSlotFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingSlotPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.BookingSlotFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingSlotPayload>
+        }
+        findFirst: {
+          args: Prisma.BookingSlotFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingSlotPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.BookingSlotFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingSlotPayload>
+        }
+        findMany: {
+          args: Prisma.BookingSlotFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingSlotPayload>[]
+        }
+        create: {
+          args: Prisma.BookingSlotCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingSlotPayload>
+        }
+        createMany: {
+          args: Prisma.BookingSlotCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.BookingSlotCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingSlotPayload>[]
+        }
+        delete: {
+          args: Prisma.BookingSlotDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingSlotPayload>
+        }
+        update: {
+          args: Prisma.BookingSlotUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingSlotPayload>
+        }
+        deleteMany: {
+          args: Prisma.BookingSlotDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.BookingSlotUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.BookingSlotUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingSlotPayload>[]
+        }
+        upsert: {
+          args: Prisma.BookingSlotUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingSlotPayload>
+        }
+        aggregate: {
+          args: Prisma.BookingSlotAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateBookingSlot>
+        }
+        groupBy: {
+          args: Prisma.BookingSlotGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.BookingSlotGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.BookingSlotCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.BookingSlotCountAggregateOutputType> | number
+        }
+      }
+    }
+    Booking: {
+      payload: Prisma.$BookingPayload<ExtArgs>
+      fields: Prisma.BookingFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.BookingFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.BookingFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingPayload>
+        }
+        findFirst: {
+          args: Prisma.BookingFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.BookingFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingPayload>
+        }
+        findMany: {
+          args: Prisma.BookingFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingPayload>[]
+        }
+        create: {
+          args: Prisma.BookingCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingPayload>
+        }
+        createMany: {
+          args: Prisma.BookingCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.BookingCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingPayload>[]
+        }
+        delete: {
+          args: Prisma.BookingDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingPayload>
+        }
+        update: {
+          args: Prisma.BookingUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingPayload>
+        }
+        deleteMany: {
+          args: Prisma.BookingDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.BookingUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.BookingUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingPayload>[]
+        }
+        upsert: {
+          args: Prisma.BookingUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BookingPayload>
+        }
+        aggregate: {
+          args: Prisma.BookingAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateBooking>
+        }
+        groupBy: {
+          args: Prisma.BookingGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.BookingGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.BookingCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.BookingCountAggregateOutputType> | number
+        }
+      }
+    }
+    HallDraft: {
+      payload: Prisma.$HallDraftPayload<ExtArgs>
+      fields: Prisma.HallDraftFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.HallDraftFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallDraftPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.HallDraftFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallDraftPayload>
+        }
+        findFirst: {
+          args: Prisma.HallDraftFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallDraftPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.HallDraftFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallDraftPayload>
+        }
+        findMany: {
+          args: Prisma.HallDraftFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallDraftPayload>[]
+        }
+        create: {
+          args: Prisma.HallDraftCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallDraftPayload>
+        }
+        createMany: {
+          args: Prisma.HallDraftCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.HallDraftCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallDraftPayload>[]
+        }
+        delete: {
+          args: Prisma.HallDraftDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallDraftPayload>
+        }
+        update: {
+          args: Prisma.HallDraftUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallDraftPayload>
+        }
+        deleteMany: {
+          args: Prisma.HallDraftDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.HallDraftUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.HallDraftUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallDraftPayload>[]
+        }
+        upsert: {
+          args: Prisma.HallDraftUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallDraftPayload>
+        }
+        aggregate: {
+          args: Prisma.HallDraftAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateHallDraft>
+        }
+        groupBy: {
+          args: Prisma.HallDraftGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallDraftGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.HallDraftCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallDraftCountAggregateOutputType> | number
+        }
+      }
+    }
+    HallFile: {
+      payload: Prisma.$HallFilePayload<ExtArgs>
+      fields: Prisma.HallFileFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.HallFileFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallFilePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.HallFileFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallFilePayload>
+        }
+        findFirst: {
+          args: Prisma.HallFileFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallFilePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.HallFileFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallFilePayload>
+        }
+        findMany: {
+          args: Prisma.HallFileFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallFilePayload>[]
+        }
+        create: {
+          args: Prisma.HallFileCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallFilePayload>
+        }
+        createMany: {
+          args: Prisma.HallFileCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.HallFileCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallFilePayload>[]
+        }
+        delete: {
+          args: Prisma.HallFileDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallFilePayload>
+        }
+        update: {
+          args: Prisma.HallFileUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallFilePayload>
+        }
+        deleteMany: {
+          args: Prisma.HallFileDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.HallFileUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.HallFileUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallFilePayload>[]
+        }
+        upsert: {
+          args: Prisma.HallFileUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallFilePayload>
+        }
+        aggregate: {
+          args: Prisma.HallFileAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateHallFile>
+        }
+        groupBy: {
+          args: Prisma.HallFileGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallFileGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.HallFileCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallFileCountAggregateOutputType> | number
+        }
+      }
+    }
+    Evaluation: {
+      payload: Prisma.$EvaluationPayload<ExtArgs>
+      fields: Prisma.EvaluationFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.EvaluationFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EvaluationPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.EvaluationFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EvaluationPayload>
+        }
+        findFirst: {
+          args: Prisma.EvaluationFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EvaluationPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.EvaluationFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EvaluationPayload>
+        }
+        findMany: {
+          args: Prisma.EvaluationFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EvaluationPayload>[]
+        }
+        create: {
+          args: Prisma.EvaluationCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EvaluationPayload>
+        }
+        createMany: {
+          args: Prisma.EvaluationCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.EvaluationCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EvaluationPayload>[]
+        }
+        delete: {
+          args: Prisma.EvaluationDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EvaluationPayload>
+        }
+        update: {
+          args: Prisma.EvaluationUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EvaluationPayload>
+        }
+        deleteMany: {
+          args: Prisma.EvaluationDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.EvaluationUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.EvaluationUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EvaluationPayload>[]
+        }
+        upsert: {
+          args: Prisma.EvaluationUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EvaluationPayload>
+        }
+        aggregate: {
+          args: Prisma.EvaluationAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateEvaluation>
+        }
+        groupBy: {
+          args: Prisma.EvaluationGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.EvaluationGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.EvaluationCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.EvaluationCountAggregateOutputType> | number
+        }
+      }
+    }
+    HallTicket: {
+      payload: Prisma.$HallTicketPayload<ExtArgs>
+      fields: Prisma.HallTicketFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.HallTicketFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallTicketPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.HallTicketFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallTicketPayload>
+        }
+        findFirst: {
+          args: Prisma.HallTicketFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallTicketPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.HallTicketFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallTicketPayload>
+        }
+        findMany: {
+          args: Prisma.HallTicketFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallTicketPayload>[]
+        }
+        create: {
+          args: Prisma.HallTicketCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallTicketPayload>
+        }
+        createMany: {
+          args: Prisma.HallTicketCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.HallTicketCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallTicketPayload>[]
+        }
+        delete: {
+          args: Prisma.HallTicketDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallTicketPayload>
+        }
+        update: {
+          args: Prisma.HallTicketUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallTicketPayload>
+        }
+        deleteMany: {
+          args: Prisma.HallTicketDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.HallTicketUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.HallTicketUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallTicketPayload>[]
+        }
+        upsert: {
+          args: Prisma.HallTicketUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$HallTicketPayload>
+        }
+        aggregate: {
+          args: Prisma.HallTicketAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateHallTicket>
+        }
+        groupBy: {
+          args: Prisma.HallTicketGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallTicketGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.HallTicketCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.HallTicketCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -2845,6 +3595,155 @@ export const AuditEntryScalarFieldEnum = {
 export type AuditEntryScalarFieldEnum = (typeof AuditEntryScalarFieldEnum)[keyof typeof AuditEntryScalarFieldEnum]
 
 
+export const HallAccountScalarFieldEnum = {
+  id: 'id',
+  phone: 'phone',
+  name: 'name',
+  createdAt: 'createdAt'
+} as const
+
+export type HallAccountScalarFieldEnum = (typeof HallAccountScalarFieldEnum)[keyof typeof HallAccountScalarFieldEnum]
+
+
+export const HallSessionScalarFieldEnum = {
+  tokenHash: 'tokenHash',
+  accountId: 'accountId',
+  expiresAt: 'expiresAt',
+  endedAt: 'endedAt',
+  createdAt: 'createdAt'
+} as const
+
+export type HallSessionScalarFieldEnum = (typeof HallSessionScalarFieldEnum)[keyof typeof HallSessionScalarFieldEnum]
+
+
+export const HallSmsCodeScalarFieldEnum = {
+  id: 'id',
+  phone: 'phone',
+  codeHash: 'codeHash',
+  expiresAt: 'expiresAt',
+  attempts: 'attempts',
+  usedAt: 'usedAt',
+  createdAt: 'createdAt'
+} as const
+
+export type HallSmsCodeScalarFieldEnum = (typeof HallSmsCodeScalarFieldEnum)[keyof typeof HallSmsCodeScalarFieldEnum]
+
+
+export const HallEnterpriseLinkScalarFieldEnum = {
+  accountId: 'accountId',
+  uscc: 'uscc',
+  via: 'via',
+  grantedBy: 'grantedBy',
+  createdAt: 'createdAt'
+} as const
+
+export type HallEnterpriseLinkScalarFieldEnum = (typeof HallEnterpriseLinkScalarFieldEnum)[keyof typeof HallEnterpriseLinkScalarFieldEnum]
+
+
+export const BookingSlotScalarFieldEnum = {
+  id: 'id',
+  place: 'place',
+  itemCode: 'itemCode',
+  day: 'day',
+  slot: 'slot',
+  capacity: 'capacity',
+  booked: 'booked',
+  createdAt: 'createdAt'
+} as const
+
+export type BookingSlotScalarFieldEnum = (typeof BookingSlotScalarFieldEnum)[keyof typeof BookingSlotScalarFieldEnum]
+
+
+export const BookingScalarFieldEnum = {
+  id: 'id',
+  slotId: 'slotId',
+  accountId: 'accountId',
+  uscc: 'uscc',
+  status: 'status',
+  remindedAt: 'remindedAt',
+  cancelledAt: 'cancelledAt',
+  attendedAt: 'attendedAt',
+  createdAt: 'createdAt'
+} as const
+
+export type BookingScalarFieldEnum = (typeof BookingScalarFieldEnum)[keyof typeof BookingScalarFieldEnum]
+
+
+export const HallDraftScalarFieldEnum = {
+  id: 'id',
+  accountId: 'accountId',
+  itemCode: 'itemCode',
+  departmentCode: 'departmentCode',
+  applicantUscc: 'applicantUscc',
+  applicantName: 'applicantName',
+  applicantIdNumber: 'applicantIdNumber',
+  applicantPhone: 'applicantPhone',
+  state: 'state',
+  returnedItems: 'returnedItems',
+  returnedAt: 'returnedAt',
+  reviewedAt: 'reviewedAt',
+  caseId: 'caseId',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type HallDraftScalarFieldEnum = (typeof HallDraftScalarFieldEnum)[keyof typeof HallDraftScalarFieldEnum]
+
+
+export const HallFileScalarFieldEnum = {
+  id: 'id',
+  draftId: 'draftId',
+  materialCode: 'materialCode',
+  fileName: 'fileName',
+  contentType: 'contentType',
+  size: 'size',
+  sha256: 'sha256',
+  storageKey: 'storageKey',
+  createdAt: 'createdAt'
+} as const
+
+export type HallFileScalarFieldEnum = (typeof HallFileScalarFieldEnum)[keyof typeof HallFileScalarFieldEnum]
+
+
+export const EvaluationScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  accountId: 'accountId',
+  departmentCode: 'departmentCode',
+  itemCode: 'itemCode',
+  stars: 'stars',
+  tags: 'tags',
+  comment: 'comment',
+  channel: 'channel',
+  followUp: 'followUp',
+  followUpNote: 'followUpNote',
+  followUpClosedAt: 'followUpClosedAt',
+  createdAt: 'createdAt'
+} as const
+
+export type EvaluationScalarFieldEnum = (typeof EvaluationScalarFieldEnum)[keyof typeof EvaluationScalarFieldEnum]
+
+
+export const HallTicketScalarFieldEnum = {
+  id: 'id',
+  kind: 'kind',
+  accountId: 'accountId',
+  departmentCode: 'departmentCode',
+  caseId: 'caseId',
+  itemCode: 'itemCode',
+  subject: 'subject',
+  body: 'body',
+  answer: 'answer',
+  answeredAt: 'answeredAt',
+  answeredOn: 'answeredOn',
+  dueOn: 'dueOn',
+  escalatedAt: 'escalatedAt',
+  createdAt: 'createdAt'
+} as const
+
+export type HallTicketScalarFieldEnum = (typeof HallTicketScalarFieldEnum)[keyof typeof HallTicketScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -3271,6 +4170,48 @@ export type ListEnumNotificationStatusFieldRefInput<$PrismaModel> = FieldRefInpu
 
 
 /**
+ * Reference to a field of type 'BookingStatus'
+ */
+export type EnumBookingStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BookingStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'BookingStatus[]'
+ */
+export type ListEnumBookingStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BookingStatus[]'>
+    
+
+
+/**
+ * Reference to a field of type 'DraftState'
+ */
+export type EnumDraftStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DraftState'>
+    
+
+
+/**
+ * Reference to a field of type 'DraftState[]'
+ */
+export type ListEnumDraftStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DraftState[]'>
+    
+
+
+/**
+ * Reference to a field of type 'TicketKind'
+ */
+export type EnumTicketKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'TicketKind'>
+    
+
+
+/**
+ * Reference to a field of type 'TicketKind[]'
+ */
+export type ListEnumTicketKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'TicketKind[]'>
+    
+
+
+/**
  * Reference to a field of type 'Float'
  */
 export type FloatFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Float'>
@@ -3396,6 +4337,16 @@ export type GlobalOmitConfig = {
   calendarOverride?: Prisma.CalendarOverrideOmit
   notification?: Prisma.NotificationOmit
   auditEntry?: Prisma.AuditEntryOmit
+  hallAccount?: Prisma.HallAccountOmit
+  hallSession?: Prisma.HallSessionOmit
+  hallSmsCode?: Prisma.HallSmsCodeOmit
+  hallEnterpriseLink?: Prisma.HallEnterpriseLinkOmit
+  bookingSlot?: Prisma.BookingSlotOmit
+  booking?: Prisma.BookingOmit
+  hallDraft?: Prisma.HallDraftOmit
+  hallFile?: Prisma.HallFileOmit
+  evaluation?: Prisma.EvaluationOmit
+  hallTicket?: Prisma.HallTicketOmit
 }
 
 /* Types for Logging */

@@ -74,7 +74,17 @@ export const ModelName = {
   CasePause: 'CasePause',
   CalendarOverride: 'CalendarOverride',
   Notification: 'Notification',
-  AuditEntry: 'AuditEntry'
+  AuditEntry: 'AuditEntry',
+  HallAccount: 'HallAccount',
+  HallSession: 'HallSession',
+  HallSmsCode: 'HallSmsCode',
+  HallEnterpriseLink: 'HallEnterpriseLink',
+  BookingSlot: 'BookingSlot',
+  Booking: 'Booking',
+  HallDraft: 'HallDraft',
+  HallFile: 'HallFile',
+  Evaluation: 'Evaluation',
+  HallTicket: 'HallTicket'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -538,6 +548,155 @@ export const AuditEntryScalarFieldEnum = {
 } as const
 
 export type AuditEntryScalarFieldEnum = (typeof AuditEntryScalarFieldEnum)[keyof typeof AuditEntryScalarFieldEnum]
+
+
+export const HallAccountScalarFieldEnum = {
+  id: 'id',
+  phone: 'phone',
+  name: 'name',
+  createdAt: 'createdAt'
+} as const
+
+export type HallAccountScalarFieldEnum = (typeof HallAccountScalarFieldEnum)[keyof typeof HallAccountScalarFieldEnum]
+
+
+export const HallSessionScalarFieldEnum = {
+  tokenHash: 'tokenHash',
+  accountId: 'accountId',
+  expiresAt: 'expiresAt',
+  endedAt: 'endedAt',
+  createdAt: 'createdAt'
+} as const
+
+export type HallSessionScalarFieldEnum = (typeof HallSessionScalarFieldEnum)[keyof typeof HallSessionScalarFieldEnum]
+
+
+export const HallSmsCodeScalarFieldEnum = {
+  id: 'id',
+  phone: 'phone',
+  codeHash: 'codeHash',
+  expiresAt: 'expiresAt',
+  attempts: 'attempts',
+  usedAt: 'usedAt',
+  createdAt: 'createdAt'
+} as const
+
+export type HallSmsCodeScalarFieldEnum = (typeof HallSmsCodeScalarFieldEnum)[keyof typeof HallSmsCodeScalarFieldEnum]
+
+
+export const HallEnterpriseLinkScalarFieldEnum = {
+  accountId: 'accountId',
+  uscc: 'uscc',
+  via: 'via',
+  grantedBy: 'grantedBy',
+  createdAt: 'createdAt'
+} as const
+
+export type HallEnterpriseLinkScalarFieldEnum = (typeof HallEnterpriseLinkScalarFieldEnum)[keyof typeof HallEnterpriseLinkScalarFieldEnum]
+
+
+export const BookingSlotScalarFieldEnum = {
+  id: 'id',
+  place: 'place',
+  itemCode: 'itemCode',
+  day: 'day',
+  slot: 'slot',
+  capacity: 'capacity',
+  booked: 'booked',
+  createdAt: 'createdAt'
+} as const
+
+export type BookingSlotScalarFieldEnum = (typeof BookingSlotScalarFieldEnum)[keyof typeof BookingSlotScalarFieldEnum]
+
+
+export const BookingScalarFieldEnum = {
+  id: 'id',
+  slotId: 'slotId',
+  accountId: 'accountId',
+  uscc: 'uscc',
+  status: 'status',
+  remindedAt: 'remindedAt',
+  cancelledAt: 'cancelledAt',
+  attendedAt: 'attendedAt',
+  createdAt: 'createdAt'
+} as const
+
+export type BookingScalarFieldEnum = (typeof BookingScalarFieldEnum)[keyof typeof BookingScalarFieldEnum]
+
+
+export const HallDraftScalarFieldEnum = {
+  id: 'id',
+  accountId: 'accountId',
+  itemCode: 'itemCode',
+  departmentCode: 'departmentCode',
+  applicantUscc: 'applicantUscc',
+  applicantName: 'applicantName',
+  applicantIdNumber: 'applicantIdNumber',
+  applicantPhone: 'applicantPhone',
+  state: 'state',
+  returnedItems: 'returnedItems',
+  returnedAt: 'returnedAt',
+  reviewedAt: 'reviewedAt',
+  caseId: 'caseId',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type HallDraftScalarFieldEnum = (typeof HallDraftScalarFieldEnum)[keyof typeof HallDraftScalarFieldEnum]
+
+
+export const HallFileScalarFieldEnum = {
+  id: 'id',
+  draftId: 'draftId',
+  materialCode: 'materialCode',
+  fileName: 'fileName',
+  contentType: 'contentType',
+  size: 'size',
+  sha256: 'sha256',
+  storageKey: 'storageKey',
+  createdAt: 'createdAt'
+} as const
+
+export type HallFileScalarFieldEnum = (typeof HallFileScalarFieldEnum)[keyof typeof HallFileScalarFieldEnum]
+
+
+export const EvaluationScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  accountId: 'accountId',
+  departmentCode: 'departmentCode',
+  itemCode: 'itemCode',
+  stars: 'stars',
+  tags: 'tags',
+  comment: 'comment',
+  channel: 'channel',
+  followUp: 'followUp',
+  followUpNote: 'followUpNote',
+  followUpClosedAt: 'followUpClosedAt',
+  createdAt: 'createdAt'
+} as const
+
+export type EvaluationScalarFieldEnum = (typeof EvaluationScalarFieldEnum)[keyof typeof EvaluationScalarFieldEnum]
+
+
+export const HallTicketScalarFieldEnum = {
+  id: 'id',
+  kind: 'kind',
+  accountId: 'accountId',
+  departmentCode: 'departmentCode',
+  caseId: 'caseId',
+  itemCode: 'itemCode',
+  subject: 'subject',
+  body: 'body',
+  answer: 'answer',
+  answeredAt: 'answeredAt',
+  answeredOn: 'answeredOn',
+  dueOn: 'dueOn',
+  escalatedAt: 'escalatedAt',
+  createdAt: 'createdAt'
+} as const
+
+export type HallTicketScalarFieldEnum = (typeof HallTicketScalarFieldEnum)[keyof typeof HallTicketScalarFieldEnum]
 
 
 export const SortOrder = {
