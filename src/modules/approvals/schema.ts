@@ -15,6 +15,7 @@ import './types/submit-case.js';
 import './types/case-handling.js';
 import './types/conclude-case.js';
 import './types/statistics.js';
+import './joint/joint-types.js';
 
 export const approvalsSubgraph: SubgraphModule<ApprovalsContext> = {
   name: 'approvals',

@@ -67,6 +67,7 @@ export type CaseMinAggregateOutputType = {
   noticeIssuedAt: Date | null
   lastLight: $Enums.TrafficLight | null
   licenceId: string | null
+  jointApplicationId: string | null
   revision: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -101,6 +102,7 @@ export type CaseMaxAggregateOutputType = {
   noticeIssuedAt: Date | null
   lastLight: $Enums.TrafficLight | null
   licenceId: string | null
+  jointApplicationId: string | null
   revision: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -137,6 +139,7 @@ export type CaseCountAggregateOutputType = {
   noticeIssuedAt: number
   lastLight: number
   licenceId: number
+  jointApplicationId: number
   revision: number
   createdAt: number
   updatedAt: number
@@ -185,6 +188,7 @@ export type CaseMinAggregateInputType = {
   noticeIssuedAt?: true
   lastLight?: true
   licenceId?: true
+  jointApplicationId?: true
   revision?: true
   createdAt?: true
   updatedAt?: true
@@ -219,6 +223,7 @@ export type CaseMaxAggregateInputType = {
   noticeIssuedAt?: true
   lastLight?: true
   licenceId?: true
+  jointApplicationId?: true
   revision?: true
   createdAt?: true
   updatedAt?: true
@@ -255,6 +260,7 @@ export type CaseCountAggregateInputType = {
   noticeIssuedAt?: true
   lastLight?: true
   licenceId?: true
+  jointApplicationId?: true
   revision?: true
   createdAt?: true
   updatedAt?: true
@@ -378,6 +384,7 @@ export type CaseGroupByOutputType = {
   noticeIssuedAt: Date | null
   lastLight: $Enums.TrafficLight | null
   licenceId: string | null
+  jointApplicationId: string | null
   revision: number
   createdAt: Date
   updatedAt: Date
@@ -437,6 +444,7 @@ export type CaseWhereInput = {
   noticeIssuedAt?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   lastLight?: Prisma.EnumTrafficLightNullableFilter<"Case"> | $Enums.TrafficLight | null
   licenceId?: Prisma.UuidNullableFilter<"Case"> | string | null
+  jointApplicationId?: Prisma.UuidNullableFilter<"Case"> | string | null
   revision?: Prisma.IntFilter<"Case"> | number
   createdAt?: Prisma.DateTimeFilter<"Case"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Case"> | Date | string
@@ -476,6 +484,7 @@ export type CaseOrderByWithRelationInput = {
   noticeIssuedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   lastLight?: Prisma.SortOrderInput | Prisma.SortOrder
   licenceId?: Prisma.SortOrderInput | Prisma.SortOrder
+  jointApplicationId?: Prisma.SortOrderInput | Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -518,6 +527,7 @@ export type CaseWhereUniqueInput = Prisma.AtLeast<{
   noticeIssuedAt?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   lastLight?: Prisma.EnumTrafficLightNullableFilter<"Case"> | $Enums.TrafficLight | null
   licenceId?: Prisma.UuidNullableFilter<"Case"> | string | null
+  jointApplicationId?: Prisma.UuidNullableFilter<"Case"> | string | null
   revision?: Prisma.IntFilter<"Case"> | number
   createdAt?: Prisma.DateTimeFilter<"Case"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Case"> | Date | string
@@ -557,6 +567,7 @@ export type CaseOrderByWithAggregationInput = {
   noticeIssuedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   lastLight?: Prisma.SortOrderInput | Prisma.SortOrder
   licenceId?: Prisma.SortOrderInput | Prisma.SortOrder
+  jointApplicationId?: Prisma.SortOrderInput | Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -601,6 +612,7 @@ export type CaseScalarWhereWithAggregatesInput = {
   noticeIssuedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Case"> | Date | string | null
   lastLight?: Prisma.EnumTrafficLightNullableWithAggregatesFilter<"Case"> | $Enums.TrafficLight | null
   licenceId?: Prisma.UuidNullableWithAggregatesFilter<"Case"> | string | null
+  jointApplicationId?: Prisma.UuidNullableWithAggregatesFilter<"Case"> | string | null
   revision?: Prisma.IntWithAggregatesFilter<"Case"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Case"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Case"> | Date | string
@@ -636,6 +648,7 @@ export type CaseCreateInput = {
   noticeIssuedAt?: Date | string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -675,6 +688,7 @@ export type CaseUncheckedCreateInput = {
   noticeIssuedAt?: Date | string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -712,6 +726,7 @@ export type CaseUpdateInput = {
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -751,6 +766,7 @@ export type CaseUncheckedUpdateInput = {
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -789,6 +805,7 @@ export type CaseCreateManyInput = {
   noticeIssuedAt?: Date | string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -824,6 +841,7 @@ export type CaseUpdateManyMutationInput = {
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -860,6 +878,7 @@ export type CaseUncheckedUpdateManyInput = {
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -906,6 +925,7 @@ export type CaseCountOrderByAggregateInput = {
   noticeIssuedAt?: Prisma.SortOrder
   lastLight?: Prisma.SortOrder
   licenceId?: Prisma.SortOrder
+  jointApplicationId?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -946,6 +966,7 @@ export type CaseMaxOrderByAggregateInput = {
   noticeIssuedAt?: Prisma.SortOrder
   lastLight?: Prisma.SortOrder
   licenceId?: Prisma.SortOrder
+  jointApplicationId?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -980,6 +1001,7 @@ export type CaseMinOrderByAggregateInput = {
   noticeIssuedAt?: Prisma.SortOrder
   lastLight?: Prisma.SortOrder
   licenceId?: Prisma.SortOrder
+  jointApplicationId?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -1124,6 +1146,7 @@ export type CaseCreateWithoutItemInput = {
   noticeIssuedAt?: Date | string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1161,6 +1184,7 @@ export type CaseUncheckedCreateWithoutItemInput = {
   noticeIssuedAt?: Date | string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1228,6 +1252,7 @@ export type CaseScalarWhereInput = {
   noticeIssuedAt?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   lastLight?: Prisma.EnumTrafficLightNullableFilter<"Case"> | $Enums.TrafficLight | null
   licenceId?: Prisma.UuidNullableFilter<"Case"> | string | null
+  jointApplicationId?: Prisma.UuidNullableFilter<"Case"> | string | null
   revision?: Prisma.IntFilter<"Case"> | number
   createdAt?: Prisma.DateTimeFilter<"Case"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Case"> | Date | string
@@ -1263,6 +1288,7 @@ export type CaseCreateWithoutEventsInput = {
   noticeIssuedAt?: Date | string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1301,6 +1327,7 @@ export type CaseUncheckedCreateWithoutEventsInput = {
   noticeIssuedAt?: Date | string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1353,6 +1380,7 @@ export type CaseUpdateWithoutEventsInput = {
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1391,6 +1419,7 @@ export type CaseUncheckedUpdateWithoutEventsInput = {
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1427,6 +1456,7 @@ export type CaseCreateWithoutPausesInput = {
   noticeIssuedAt?: Date | string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1465,6 +1495,7 @@ export type CaseUncheckedCreateWithoutPausesInput = {
   noticeIssuedAt?: Date | string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1517,6 +1548,7 @@ export type CaseUpdateWithoutPausesInput = {
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1555,6 +1587,7 @@ export type CaseUncheckedUpdateWithoutPausesInput = {
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1591,6 +1624,7 @@ export type CaseCreateManyItemInput = {
   noticeIssuedAt?: Date | string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1626,6 +1660,7 @@ export type CaseUpdateWithoutItemInput = {
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1663,6 +1698,7 @@ export type CaseUncheckedUpdateWithoutItemInput = {
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1700,6 +1736,7 @@ export type CaseUncheckedUpdateManyWithoutItemInput = {
   noticeIssuedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1776,6 +1813,7 @@ export type CaseSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   noticeIssuedAt?: boolean
   lastLight?: boolean
   licenceId?: boolean
+  jointApplicationId?: boolean
   revision?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1816,6 +1854,7 @@ export type CaseSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   noticeIssuedAt?: boolean
   lastLight?: boolean
   licenceId?: boolean
+  jointApplicationId?: boolean
   revision?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1853,6 +1892,7 @@ export type CaseSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   noticeIssuedAt?: boolean
   lastLight?: boolean
   licenceId?: boolean
+  jointApplicationId?: boolean
   revision?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -1890,12 +1930,13 @@ export type CaseSelectScalar = {
   noticeIssuedAt?: boolean
   lastLight?: boolean
   licenceId?: boolean
+  jointApplicationId?: boolean
   revision?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type CaseOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "receiptNumber" | "verificationCode" | "itemCode" | "departmentCode" | "channel" | "acceptancePlace" | "applicantUscc" | "applicantName" | "applicantIdNumber" | "applicantPhone" | "state" | "outcome" | "submittedAt" | "acceptedAt" | "acceptedOn" | "limitDays" | "deadline" | "pausedSince" | "pauseKind" | "concludedAt" | "concludedOn" | "usedWorkingDays" | "onTime" | "fullyOnline" | "materialsReceived" | "missingMaterials" | "noticeIssuedAt" | "lastLight" | "licenceId" | "revision" | "createdAt" | "updatedAt", ExtArgs["result"]["case"]>
+export type CaseOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "receiptNumber" | "verificationCode" | "itemCode" | "departmentCode" | "channel" | "acceptancePlace" | "applicantUscc" | "applicantName" | "applicantIdNumber" | "applicantPhone" | "state" | "outcome" | "submittedAt" | "acceptedAt" | "acceptedOn" | "limitDays" | "deadline" | "pausedSince" | "pauseKind" | "concludedAt" | "concludedOn" | "usedWorkingDays" | "onTime" | "fullyOnline" | "materialsReceived" | "missingMaterials" | "noticeIssuedAt" | "lastLight" | "licenceId" | "jointApplicationId" | "revision" | "createdAt" | "updatedAt", ExtArgs["result"]["case"]>
 export type CaseInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   item?: boolean | Prisma.ServiceItemDefaultArgs<ExtArgs>
   events?: boolean | Prisma.Case$eventsArgs<ExtArgs>
@@ -1971,6 +2012,10 @@ export type $CasePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     noticeIssuedAt: Date | null
     lastLight: $Enums.TrafficLight | null
     licenceId: string | null
+    /**
+     * The joint application (并联审批) this case is a branch of, if any.
+     */
+    jointApplicationId: string | null
     revision: number
     createdAt: Date
     updatedAt: Date
@@ -2430,6 +2475,7 @@ export interface CaseFieldRefs {
   readonly noticeIssuedAt: Prisma.FieldRef<"Case", 'DateTime'>
   readonly lastLight: Prisma.FieldRef<"Case", 'TrafficLight'>
   readonly licenceId: Prisma.FieldRef<"Case", 'String'>
+  readonly jointApplicationId: Prisma.FieldRef<"Case", 'String'>
   readonly revision: Prisma.FieldRef<"Case", 'Int'>
   readonly createdAt: Prisma.FieldRef<"Case", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Case", 'DateTime'>
