@@ -2,14 +2,16 @@
  * The approval workflow's public surface: its subgraph, public pages (guides, receipts, progress),
  * background workers (notifications, traffic-light reminders), and catalogue import for the CLI.
  */
+import express from 'express';
 import type { HubModule } from '../../platform/module.js';
 import { approvalsRoutes } from './pages/routes.js';
+import { planRoutes } from './plans/plan-routes.js';
 import { approvalsSubgraph } from './schema.js';
 import { startApprovalWorkers } from './workers.js';
 
 export const approvalsModule: HubModule = {
   subgraph: approvalsSubgraph,
-  routes: (host) => approvalsRoutes(host.platform, host.apollo, host.publicContext),
+  routes: (host) => express.Router().use(planRoutes(host.platform), approvalsRoutes(host.platform, host.apollo, host.publicContext)),
   workers: (platform) => (platform.config.notifier.workers ? [{ name: 'approvals', ...startApprovalWorkers(platform) }] : []),
 };
 
