@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const SUBGRAPH_NAMES = ['subjects', 'directory', 'licences', 'penalties', 'approvals', 'feed', 'ingestion'] as const;
+const SUBGRAPH_NAMES = ['subjects', 'directory', 'licences', 'penalties', 'approvals', 'feed', 'ingestion', 'supervision'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 export const subgraphNames: readonly SubgraphName[] = SUBGRAPH_NAMES;
 
@@ -29,6 +29,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.preprocess(emptyToUndefined, z.coerce.number().int().min(2).default(12)),
   HUB_PUBLIC_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
   QR_SIGNING_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
+  SUPERVISION_CALLBACK_SHARE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(1)),
   NOTIFIER_DRIVER: z.preprocess(emptyToUndefined, z.enum(['log', 'webhook', 'sms']).default('log')),
   NOTIFIER_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
   SMS_GATEWAY_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
@@ -71,6 +72,8 @@ export interface HubConfig {
   publicUrl: string;
   /** QR signing key ring as JSON; undefined means generated and kept in DATA_DIR/qr-keys.json. */
   qrSigningKeys: string | undefined;
+  /** Share (0..1) of concluded cases that get a callback task (回访); 1 = all. */
+  supervision: { callbackShare: number };
   /** How applicants and departments are notified of case events (outbox delivery). */
   notifier: {
     /** Whether this process delivers case notifications and scans traffic lights (several may). */
@@ -182,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       reminderIntervalMs: e.REMINDER_INTERVAL_MS,
     },
     trafficLight: { yellowDays: e.TRAFFIC_LIGHT_YELLOW_DAYS, yellowShare: e.TRAFFIC_LIGHT_YELLOW_SHARE },
+    supervision: { callbackShare: e.SUPERVISION_CALLBACK_SHARE },
     feed: {
       pollMs: e.FEED_POLL_MS,
       webhooks: {

@@ -11,6 +11,7 @@ import { ingestionModule } from '../modules/ingestion/index.js';
 import { licencesModule } from '../modules/licences/index.js';
 import { penaltiesModule } from '../modules/penalties/index.js';
 import { subjectsModule } from '../modules/subjects/index.js';
+import { supervisionModule } from '../modules/supervision/index.js';
 
 export const modules: Record<SubgraphName, HubModule> = {
   subjects: subjectsModule,
@@ -20,6 +21,7 @@ export const modules: Record<SubgraphName, HubModule> = {
   penalties: penaltiesModule,
   approvals: approvalsModule,
   feed: feedModule,
+  supervision: supervisionModule,
 };
 
 export const subgraphs: Record<SubgraphName, SubgraphModule> = {
@@ -30,4 +32,5 @@ export const subgraphs: Record<SubgraphName, SubgraphModule> = {
   penalties: modules.penalties.subgraph,
   approvals: modules.approvals.subgraph,
   feed: modules.feed.subgraph,
+  supervision: modules.supervision.subgraph,
 };

@@ -21,3 +21,9 @@ export { caseStatistics } from './statistics.js';
 export { addDays, type Pause, type WorkingCalendar } from './calendar/calendar.js';
 export { fromLocal, loadWorkingCalendar, shanghaiToday, type LocalDate } from './calendar/store.js';
 export { handlingPath, SPECIAL_STAGE_KINDS } from './cases/lifecycle.js';
+// For the supervision module: conclusions, the outbox, joint figures and the case statistics it reconciles with.
+export { onCaseConcluded, type ConclusionListener } from './cases/conclusion-hooks.js';
+export { enqueueNotification, progressUrl } from './notifications/outbox.js';
+export { jointStatistics, type JointStatistics } from './joint/joint-statistics.js';
+export { toLocal } from './calendar/store.js';
+export type { CaseStatistics, StatisticsFilter } from './statistics.js';

@@ -24,6 +24,8 @@ export const SCOPES = {
   'catalogue:admin': 'import the service catalogue',
   'calendar:admin': 'correct the working-day calendar (holidays and adjusted working days)',
   'feed:read': 'read the change feed of enterprises, licences and penalties (query and subscription)',
+  'supervision:read': 'read the supervision dashboard, reports, red cases, callbacks, pushes and admonitions of every department',
+  'supervision:write': 'record callback (回访) results and run overdue admonitions',
   'feed:webhooks': "register, list and delete the caller's own change-feed webhooks",
 } as const;
 
