@@ -294,7 +294,8 @@ describe('lifecycle', () => {
       ['APPROVE', 'REVIEWED', 'APPROVED', null, 'MR'],
       ['CONCLUDE', 'APPROVED', 'CONCLUDED', null, 'MR'],
     ]);
-    expect((await notifications(c.id)).map((n) => n.kind)).toEqual(['ACCEPTED', 'CONCLUDED']);
+    // TARGETED_PUSH: supervision tells the applicant of the items that depend on this one (HZ-MR-006).
+    expect((await notifications(c.id)).map((n) => n.kind)).toEqual(['ACCEPTED', 'CONCLUDED', 'TARGETED_PUSH']);
   });
 
   it('refuses every transition the state does not allow, and writes nothing', async () => {

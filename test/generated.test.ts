@@ -25,6 +25,7 @@ describe('generated artefacts', () => {
         'schema/penalties.graphql',
         'schema/subjects.graphql',
         'schema/supergraph.graphql',
+        'schema/supervision.graphql',
       ].sort(),
     );
     for (const [rel, content] of Object.entries(expected)) {

@@ -68,6 +68,8 @@ export const DEMO_SYSTEMS: { department: string; name: string; scopes: Scope[] }
     name: 'one-window',
     scopes: ['case:accept', 'case:handle', 'case:read', 'catalogue:admin', 'calendar:admin'],
   },
+  // The district's supervisors (效能监察): the dashboard at /supervision, reports, callbacks.
+  { department: 'GSC', name: 'supervision', scopes: ['supervision:read', 'supervision:write'] },
 ];
 
 const STREETS = ['赤岗街道', '新港街道', '昌岗街道', '江南中街道', '滨江街道', '素社街道', '海幢街道', '南华西街道', '琶洲街道', '南洲街道', '华洲街道', '官洲街道'];

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const SUBGRAPH_NAMES = ['subjects', 'directory', 'licences', 'penalties', 'approvals', 'feed', 'ingestion', 'hall'] as const;
+const SUBGRAPH_NAMES = ['subjects', 'directory', 'licences', 'penalties', 'approvals', 'feed', 'ingestion', 'hall', 'supervision'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 export const subgraphNames: readonly SubgraphName[] = SUBGRAPH_NAMES;
 
@@ -42,6 +42,7 @@ const envSchema = z.object({
   HUB_PUBLIC_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
   QR_SIGNING_KEYS: z.preprocess(emptyToUndefined, z.string().optional()),
   STATUS_LIST_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(60).default(3600)),
+  SUPERVISION_CALLBACK_SHARE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(1)),
   NOTIFIER_DRIVER: z.preprocess(emptyToUndefined, z.enum(['log', 'webhook', 'sms']).default('log')),
   NOTIFIER_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
   SMS_GATEWAY_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
@@ -113,6 +114,8 @@ export interface HubConfig {
   qrSigningKeys: string | undefined;
   /** How long a published licence status list is valid (its `exp`); offline verifiers refresh within it. */
   statusListTtlSeconds: number;
+  /** Share (0..1) of concluded cases that get a callback task (回访); 1 = all. */
+  supervision: { callbackShare: number };
   /** How applicants and departments are notified of case events (outbox delivery). */
   notifier: {
     /** Whether this process delivers case notifications and scans traffic lights (several may). */
@@ -269,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       reminderIntervalMs: e.REMINDER_INTERVAL_MS,
     },
     trafficLight: { yellowDays: e.TRAFFIC_LIGHT_YELLOW_DAYS, yellowShare: e.TRAFFIC_LIGHT_YELLOW_SHARE },
+    supervision: { callbackShare: e.SUPERVISION_CALLBACK_SHARE },
     feed: {
       pollMs: e.FEED_POLL_MS,
       webhooks: {

@@ -12,6 +12,7 @@ import { ingestionModule } from '../modules/ingestion/index.js';
 import { licencesModule } from '../modules/licences/index.js';
 import { penaltiesModule } from '../modules/penalties/index.js';
 import { subjectsModule } from '../modules/subjects/index.js';
+import { supervisionModule } from '../modules/supervision/index.js';
 
 export const modules: Record<SubgraphName, HubModule> = {
   subjects: subjectsModule,
@@ -22,6 +23,7 @@ export const modules: Record<SubgraphName, HubModule> = {
   approvals: approvalsModule,
   feed: feedModule,
   hall: hallModule,
+  supervision: supervisionModule,
 };
 
 export const subgraphs: Record<SubgraphName, SubgraphModule> = {
@@ -33,4 +35,5 @@ export const subgraphs: Record<SubgraphName, SubgraphModule> = {
   approvals: modules.approvals.subgraph,
   feed: modules.feed.subgraph,
   hall: modules.hall.subgraph,
+  supervision: modules.supervision.subgraph,
 };

@@ -224,3 +224,38 @@ export type Evaluation = Prisma.EvaluationModel
  * A complaint or a consultation, answered by a department within a working-day limit.
  */
 export type HallTicket = Prisma.HallTicketModel
+/**
+ * Model JointService
+ * A joint service of the catalogue (并联审批): several departments' items applied for at once.
+ */
+export type JointService = Prisma.JointServiceModel
+/**
+ * Model JointApplication
+ * One joint application: one receipt, one branch case per item of its service.
+ */
+export type JointApplication = Prisma.JointApplicationModel
+/**
+ * Model ServicePlan
+ * An order-style service plan (订单式服务) for a key project or enterprise.
+ */
+export type ServicePlan = Prisma.ServicePlanModel
+/**
+ * Model CaseCallback
+ * A callback (回访) to the applicant after a case concluded.
+ */
+export type CaseCallback = Prisma.CaseCallbackModel
+/**
+ * Model TargetedPush
+ * A targeted push (精准推送) of related items to the applicant of a concluded case.
+ */
+export type TargetedPush = Prisma.TargetedPushModel
+/**
+ * Model Admonition
+ * An overdue admonition (超期督办): a red case reported to its department head and supervisors.
+ */
+export type Admonition = Prisma.AdmonitionModel
+/**
+ * Model DepartmentHead
+ * The contact of a department's head, told of overdue cases (admonitions).
+ */
+export type DepartmentHead = Prisma.DepartmentHeadModel

@@ -2,14 +2,16 @@
  * The approval workflow's public surface: its subgraph, public pages (guides, receipts, progress),
  * background workers (notifications, traffic-light reminders), and catalogue import for the CLI.
  */
+import express from 'express';
 import type { HubModule } from '../../platform/module.js';
 import { approvalsRoutes } from './pages/routes.js';
+import { planRoutes } from './plans/plan-routes.js';
 import { approvalsSubgraph } from './schema.js';
 import { startApprovalWorkers } from './workers.js';
 
 export const approvalsModule: HubModule = {
   subgraph: approvalsSubgraph,
-  routes: (host) => approvalsRoutes(host.platform, host.apollo, host.publicContext),
+  routes: (host) => express.Router().use(planRoutes(host.platform), approvalsRoutes(host.platform, host.apollo, host.publicContext)),
   workers: (platform) => (platform.config.notifier.workers ? [{ name: 'approvals', ...startApprovalWorkers(platform) }] : []),
 };
 
@@ -26,3 +28,8 @@ export { createNotifier, type Notifier } from './notifications/notifier.js';
 export type { OutgoingMessage } from './notifications/outbox.js';
 export { toLocal } from './calendar/store.js';
 export { itemMaterials, type ItemMaterial } from './catalogue/catalogue.js';
+// For the supervision module: conclusions, the outbox, joint figures and the case statistics it reconciles with.
+export { onCaseConcluded, type ConclusionListener } from './cases/conclusion-hooks.js';
+export { enqueueNotification, progressUrl } from './notifications/outbox.js';
+export { jointStatistics, type JointStatistics } from './joint/joint-statistics.js';
+export type { CaseStatistics, StatisticsFilter } from './statistics.js';

@@ -16,6 +16,8 @@ import './types/acceptance.js';
 import './types/case-handling.js';
 import './types/conclude-case.js';
 import './types/statistics.js';
+import './joint/joint-types.js';
+import './plans/plan-types.js';
 
 export const approvalsSubgraph: SubgraphModule<ApprovalsContext> = {
   name: 'approvals',

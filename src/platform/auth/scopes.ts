@@ -27,6 +27,8 @@ export const SCOPES = {
   'booking:admin': "set the booking slots (places, days, times, capacity) of the caller's department's items",
   'hall:answer': "answer complaints and consultations addressed to the caller's department and follow up low evaluations",
   'hall:supervise': 'read every department\'s complaints, consultations and escalations (supervision)',
+  'supervision:read': 'read the supervision dashboard, reports, red cases, callbacks, pushes and admonitions of every department',
+  'supervision:write': 'record callback (回访) results and run overdue admonitions',
   'feed:webhooks': "register, list and delete the caller's own change-feed webhooks",
   'audit:read': 'read the audit trail of unmasked personal-data reads (who, what, why, when)',
 } as const;

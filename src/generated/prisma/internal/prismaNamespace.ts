@@ -425,7 +425,14 @@ export const ModelName = {
   HallDraft: 'HallDraft',
   HallFile: 'HallFile',
   Evaluation: 'Evaluation',
-  HallTicket: 'HallTicket'
+  HallTicket: 'HallTicket',
+  JointService: 'JointService',
+  JointApplication: 'JointApplication',
+  ServicePlan: 'ServicePlan',
+  CaseCallback: 'CaseCallback',
+  TargetedPush: 'TargetedPush',
+  Admonition: 'Admonition',
+  DepartmentHead: 'DepartmentHead'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -441,7 +448,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "department" | "enforcementDelegation" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licenceNumberSequence" | "licence" | "licenceStatusListVersion" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseEvent" | "casePause" | "calendarOverride" | "notification" | "auditEntry" | "hallAccount" | "hallSession" | "hallSmsCode" | "hallEnterpriseLink" | "bookingSlot" | "booking" | "hallDraft" | "hallFile" | "evaluation" | "hallTicket"
+    modelProps: "department" | "enforcementDelegation" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licenceNumberSequence" | "licence" | "licenceStatusListVersion" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseEvent" | "casePause" | "calendarOverride" | "notification" | "auditEntry" | "hallAccount" | "hallSession" | "hallSmsCode" | "hallEnterpriseLink" | "bookingSlot" | "booking" | "hallDraft" | "hallFile" | "evaluation" | "hallTicket" | "jointService" | "jointApplication" | "servicePlan" | "caseCallback" | "targetedPush" | "admonition" | "departmentHead"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -3109,6 +3116,524 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    JointService: {
+      payload: Prisma.$JointServicePayload<ExtArgs>
+      fields: Prisma.JointServiceFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.JointServiceFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointServicePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.JointServiceFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointServicePayload>
+        }
+        findFirst: {
+          args: Prisma.JointServiceFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointServicePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.JointServiceFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointServicePayload>
+        }
+        findMany: {
+          args: Prisma.JointServiceFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointServicePayload>[]
+        }
+        create: {
+          args: Prisma.JointServiceCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointServicePayload>
+        }
+        createMany: {
+          args: Prisma.JointServiceCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.JointServiceCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointServicePayload>[]
+        }
+        delete: {
+          args: Prisma.JointServiceDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointServicePayload>
+        }
+        update: {
+          args: Prisma.JointServiceUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointServicePayload>
+        }
+        deleteMany: {
+          args: Prisma.JointServiceDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.JointServiceUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.JointServiceUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointServicePayload>[]
+        }
+        upsert: {
+          args: Prisma.JointServiceUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointServicePayload>
+        }
+        aggregate: {
+          args: Prisma.JointServiceAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateJointService>
+        }
+        groupBy: {
+          args: Prisma.JointServiceGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.JointServiceGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.JointServiceCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.JointServiceCountAggregateOutputType> | number
+        }
+      }
+    }
+    JointApplication: {
+      payload: Prisma.$JointApplicationPayload<ExtArgs>
+      fields: Prisma.JointApplicationFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.JointApplicationFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointApplicationPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.JointApplicationFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointApplicationPayload>
+        }
+        findFirst: {
+          args: Prisma.JointApplicationFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointApplicationPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.JointApplicationFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointApplicationPayload>
+        }
+        findMany: {
+          args: Prisma.JointApplicationFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointApplicationPayload>[]
+        }
+        create: {
+          args: Prisma.JointApplicationCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointApplicationPayload>
+        }
+        createMany: {
+          args: Prisma.JointApplicationCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.JointApplicationCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointApplicationPayload>[]
+        }
+        delete: {
+          args: Prisma.JointApplicationDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointApplicationPayload>
+        }
+        update: {
+          args: Prisma.JointApplicationUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointApplicationPayload>
+        }
+        deleteMany: {
+          args: Prisma.JointApplicationDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.JointApplicationUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.JointApplicationUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointApplicationPayload>[]
+        }
+        upsert: {
+          args: Prisma.JointApplicationUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JointApplicationPayload>
+        }
+        aggregate: {
+          args: Prisma.JointApplicationAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateJointApplication>
+        }
+        groupBy: {
+          args: Prisma.JointApplicationGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.JointApplicationGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.JointApplicationCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.JointApplicationCountAggregateOutputType> | number
+        }
+      }
+    }
+    ServicePlan: {
+      payload: Prisma.$ServicePlanPayload<ExtArgs>
+      fields: Prisma.ServicePlanFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ServicePlanFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServicePlanPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ServicePlanFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServicePlanPayload>
+        }
+        findFirst: {
+          args: Prisma.ServicePlanFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServicePlanPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ServicePlanFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServicePlanPayload>
+        }
+        findMany: {
+          args: Prisma.ServicePlanFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServicePlanPayload>[]
+        }
+        create: {
+          args: Prisma.ServicePlanCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServicePlanPayload>
+        }
+        createMany: {
+          args: Prisma.ServicePlanCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ServicePlanCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServicePlanPayload>[]
+        }
+        delete: {
+          args: Prisma.ServicePlanDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServicePlanPayload>
+        }
+        update: {
+          args: Prisma.ServicePlanUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServicePlanPayload>
+        }
+        deleteMany: {
+          args: Prisma.ServicePlanDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ServicePlanUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ServicePlanUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServicePlanPayload>[]
+        }
+        upsert: {
+          args: Prisma.ServicePlanUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ServicePlanPayload>
+        }
+        aggregate: {
+          args: Prisma.ServicePlanAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateServicePlan>
+        }
+        groupBy: {
+          args: Prisma.ServicePlanGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ServicePlanGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ServicePlanCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ServicePlanCountAggregateOutputType> | number
+        }
+      }
+    }
+    CaseCallback: {
+      payload: Prisma.$CaseCallbackPayload<ExtArgs>
+      fields: Prisma.CaseCallbackFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CaseCallbackFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseCallbackPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CaseCallbackFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseCallbackPayload>
+        }
+        findFirst: {
+          args: Prisma.CaseCallbackFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseCallbackPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CaseCallbackFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseCallbackPayload>
+        }
+        findMany: {
+          args: Prisma.CaseCallbackFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseCallbackPayload>[]
+        }
+        create: {
+          args: Prisma.CaseCallbackCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseCallbackPayload>
+        }
+        createMany: {
+          args: Prisma.CaseCallbackCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.CaseCallbackCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseCallbackPayload>[]
+        }
+        delete: {
+          args: Prisma.CaseCallbackDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseCallbackPayload>
+        }
+        update: {
+          args: Prisma.CaseCallbackUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseCallbackPayload>
+        }
+        deleteMany: {
+          args: Prisma.CaseCallbackDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CaseCallbackUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.CaseCallbackUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseCallbackPayload>[]
+        }
+        upsert: {
+          args: Prisma.CaseCallbackUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseCallbackPayload>
+        }
+        aggregate: {
+          args: Prisma.CaseCallbackAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCaseCallback>
+        }
+        groupBy: {
+          args: Prisma.CaseCallbackGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CaseCallbackGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CaseCallbackCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CaseCallbackCountAggregateOutputType> | number
+        }
+      }
+    }
+    TargetedPush: {
+      payload: Prisma.$TargetedPushPayload<ExtArgs>
+      fields: Prisma.TargetedPushFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.TargetedPushFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TargetedPushPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.TargetedPushFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TargetedPushPayload>
+        }
+        findFirst: {
+          args: Prisma.TargetedPushFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TargetedPushPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.TargetedPushFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TargetedPushPayload>
+        }
+        findMany: {
+          args: Prisma.TargetedPushFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TargetedPushPayload>[]
+        }
+        create: {
+          args: Prisma.TargetedPushCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TargetedPushPayload>
+        }
+        createMany: {
+          args: Prisma.TargetedPushCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.TargetedPushCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TargetedPushPayload>[]
+        }
+        delete: {
+          args: Prisma.TargetedPushDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TargetedPushPayload>
+        }
+        update: {
+          args: Prisma.TargetedPushUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TargetedPushPayload>
+        }
+        deleteMany: {
+          args: Prisma.TargetedPushDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.TargetedPushUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.TargetedPushUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TargetedPushPayload>[]
+        }
+        upsert: {
+          args: Prisma.TargetedPushUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TargetedPushPayload>
+        }
+        aggregate: {
+          args: Prisma.TargetedPushAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateTargetedPush>
+        }
+        groupBy: {
+          args: Prisma.TargetedPushGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TargetedPushGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.TargetedPushCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TargetedPushCountAggregateOutputType> | number
+        }
+      }
+    }
+    Admonition: {
+      payload: Prisma.$AdmonitionPayload<ExtArgs>
+      fields: Prisma.AdmonitionFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AdmonitionFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AdmonitionPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AdmonitionFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AdmonitionPayload>
+        }
+        findFirst: {
+          args: Prisma.AdmonitionFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AdmonitionPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AdmonitionFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AdmonitionPayload>
+        }
+        findMany: {
+          args: Prisma.AdmonitionFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AdmonitionPayload>[]
+        }
+        create: {
+          args: Prisma.AdmonitionCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AdmonitionPayload>
+        }
+        createMany: {
+          args: Prisma.AdmonitionCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.AdmonitionCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AdmonitionPayload>[]
+        }
+        delete: {
+          args: Prisma.AdmonitionDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AdmonitionPayload>
+        }
+        update: {
+          args: Prisma.AdmonitionUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AdmonitionPayload>
+        }
+        deleteMany: {
+          args: Prisma.AdmonitionDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AdmonitionUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.AdmonitionUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AdmonitionPayload>[]
+        }
+        upsert: {
+          args: Prisma.AdmonitionUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AdmonitionPayload>
+        }
+        aggregate: {
+          args: Prisma.AdmonitionAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAdmonition>
+        }
+        groupBy: {
+          args: Prisma.AdmonitionGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AdmonitionGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AdmonitionCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AdmonitionCountAggregateOutputType> | number
+        }
+      }
+    }
+    DepartmentHead: {
+      payload: Prisma.$DepartmentHeadPayload<ExtArgs>
+      fields: Prisma.DepartmentHeadFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.DepartmentHeadFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DepartmentHeadPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.DepartmentHeadFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DepartmentHeadPayload>
+        }
+        findFirst: {
+          args: Prisma.DepartmentHeadFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DepartmentHeadPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.DepartmentHeadFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DepartmentHeadPayload>
+        }
+        findMany: {
+          args: Prisma.DepartmentHeadFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DepartmentHeadPayload>[]
+        }
+        create: {
+          args: Prisma.DepartmentHeadCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DepartmentHeadPayload>
+        }
+        createMany: {
+          args: Prisma.DepartmentHeadCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.DepartmentHeadCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DepartmentHeadPayload>[]
+        }
+        delete: {
+          args: Prisma.DepartmentHeadDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DepartmentHeadPayload>
+        }
+        update: {
+          args: Prisma.DepartmentHeadUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DepartmentHeadPayload>
+        }
+        deleteMany: {
+          args: Prisma.DepartmentHeadDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.DepartmentHeadUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.DepartmentHeadUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DepartmentHeadPayload>[]
+        }
+        upsert: {
+          args: Prisma.DepartmentHeadUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DepartmentHeadPayload>
+        }
+        aggregate: {
+          args: Prisma.DepartmentHeadAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateDepartmentHead>
+        }
+        groupBy: {
+          args: Prisma.DepartmentHeadGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DepartmentHeadGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.DepartmentHeadCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DepartmentHeadCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -3513,6 +4038,7 @@ export const CaseScalarFieldEnum = {
   notAcceptedReason: 'notAcceptedReason',
   lastLight: 'lastLight',
   licenceId: 'licenceId',
+  jointApplicationId: 'jointApplicationId',
   revision: 'revision',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -3742,6 +4268,107 @@ export const HallTicketScalarFieldEnum = {
 } as const
 
 export type HallTicketScalarFieldEnum = (typeof HallTicketScalarFieldEnum)[keyof typeof HallTicketScalarFieldEnum]
+
+
+export const JointServiceScalarFieldEnum = {
+  code: 'code',
+  name: 'name',
+  leadDepartmentCode: 'leadDepartmentCode',
+  itemCodes: 'itemCodes',
+  sharedMaterials: 'sharedMaterials',
+  jointLimitDays: 'jointLimitDays',
+  updatedAt: 'updatedAt'
+} as const
+
+export type JointServiceScalarFieldEnum = (typeof JointServiceScalarFieldEnum)[keyof typeof JointServiceScalarFieldEnum]
+
+
+export const JointApplicationScalarFieldEnum = {
+  id: 'id',
+  receiptNumber: 'receiptNumber',
+  verificationCode: 'verificationCode',
+  serviceCode: 'serviceCode',
+  leadDepartmentCode: 'leadDepartmentCode',
+  applicantUscc: 'applicantUscc',
+  applicantName: 'applicantName',
+  applicantPhone: 'applicantPhone',
+  channel: 'channel',
+  submittedAt: 'submittedAt',
+  acceptedOn: 'acceptedOn',
+  jointLimitDays: 'jointLimitDays',
+  serialLimitDays: 'serialLimitDays',
+  concludedOn: 'concludedOn',
+  outcome: 'outcome',
+  usedWorkingDays: 'usedWorkingDays',
+  onTime: 'onTime',
+  projectName: 'projectName',
+  createdAt: 'createdAt'
+} as const
+
+export type JointApplicationScalarFieldEnum = (typeof JointApplicationScalarFieldEnum)[keyof typeof JointApplicationScalarFieldEnum]
+
+
+export const ServicePlanScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  applicantUscc: 'applicantUscc',
+  itemCodes: 'itemCodes',
+  extraOrder: 'extraOrder',
+  startOn: 'startOn',
+  createdAt: 'createdAt'
+} as const
+
+export type ServicePlanScalarFieldEnum = (typeof ServicePlanScalarFieldEnum)[keyof typeof ServicePlanScalarFieldEnum]
+
+
+export const CaseCallbackScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  departmentCode: 'departmentCode',
+  concludedOn: 'concludedOn',
+  status: 'status',
+  satisfied: 'satisfied',
+  result: 'result',
+  recordedAt: 'recordedAt',
+  recordedBy: 'recordedBy',
+  createdAt: 'createdAt'
+} as const
+
+export type CaseCallbackScalarFieldEnum = (typeof CaseCallbackScalarFieldEnum)[keyof typeof CaseCallbackScalarFieldEnum]
+
+
+export const TargetedPushScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  departmentCode: 'departmentCode',
+  itemCodes: 'itemCodes',
+  sentOn: 'sentOn',
+  createdAt: 'createdAt'
+} as const
+
+export type TargetedPushScalarFieldEnum = (typeof TargetedPushScalarFieldEnum)[keyof typeof TargetedPushScalarFieldEnum]
+
+
+export const AdmonitionScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  departmentCode: 'departmentCode',
+  issuedOn: 'issuedOn',
+  recipient: 'recipient',
+  createdAt: 'createdAt'
+} as const
+
+export type AdmonitionScalarFieldEnum = (typeof AdmonitionScalarFieldEnum)[keyof typeof AdmonitionScalarFieldEnum]
+
+
+export const DepartmentHeadScalarFieldEnum = {
+  departmentCode: 'departmentCode',
+  name: 'name',
+  phone: 'phone',
+  updatedAt: 'updatedAt'
+} as const
+
+export type DepartmentHeadScalarFieldEnum = (typeof DepartmentHeadScalarFieldEnum)[keyof typeof DepartmentHeadScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -4347,6 +4974,13 @@ export type GlobalOmitConfig = {
   hallFile?: Prisma.HallFileOmit
   evaluation?: Prisma.EvaluationOmit
   hallTicket?: Prisma.HallTicketOmit
+  jointService?: Prisma.JointServiceOmit
+  jointApplication?: Prisma.JointApplicationOmit
+  servicePlan?: Prisma.ServicePlanOmit
+  caseCallback?: Prisma.CaseCallbackOmit
+  targetedPush?: Prisma.TargetedPushOmit
+  admonition?: Prisma.AdmonitionOmit
+  departmentHead?: Prisma.DepartmentHeadOmit
 }
 
 /* Types for Logging */

@@ -84,7 +84,14 @@ export const ModelName = {
   HallDraft: 'HallDraft',
   HallFile: 'HallFile',
   Evaluation: 'Evaluation',
-  HallTicket: 'HallTicket'
+  HallTicket: 'HallTicket',
+  JointService: 'JointService',
+  JointApplication: 'JointApplication',
+  ServicePlan: 'ServicePlan',
+  CaseCallback: 'CaseCallback',
+  TargetedPush: 'TargetedPush',
+  Admonition: 'Admonition',
+  DepartmentHead: 'DepartmentHead'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -468,6 +475,7 @@ export const CaseScalarFieldEnum = {
   notAcceptedReason: 'notAcceptedReason',
   lastLight: 'lastLight',
   licenceId: 'licenceId',
+  jointApplicationId: 'jointApplicationId',
   revision: 'revision',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -697,6 +705,107 @@ export const HallTicketScalarFieldEnum = {
 } as const
 
 export type HallTicketScalarFieldEnum = (typeof HallTicketScalarFieldEnum)[keyof typeof HallTicketScalarFieldEnum]
+
+
+export const JointServiceScalarFieldEnum = {
+  code: 'code',
+  name: 'name',
+  leadDepartmentCode: 'leadDepartmentCode',
+  itemCodes: 'itemCodes',
+  sharedMaterials: 'sharedMaterials',
+  jointLimitDays: 'jointLimitDays',
+  updatedAt: 'updatedAt'
+} as const
+
+export type JointServiceScalarFieldEnum = (typeof JointServiceScalarFieldEnum)[keyof typeof JointServiceScalarFieldEnum]
+
+
+export const JointApplicationScalarFieldEnum = {
+  id: 'id',
+  receiptNumber: 'receiptNumber',
+  verificationCode: 'verificationCode',
+  serviceCode: 'serviceCode',
+  leadDepartmentCode: 'leadDepartmentCode',
+  applicantUscc: 'applicantUscc',
+  applicantName: 'applicantName',
+  applicantPhone: 'applicantPhone',
+  channel: 'channel',
+  submittedAt: 'submittedAt',
+  acceptedOn: 'acceptedOn',
+  jointLimitDays: 'jointLimitDays',
+  serialLimitDays: 'serialLimitDays',
+  concludedOn: 'concludedOn',
+  outcome: 'outcome',
+  usedWorkingDays: 'usedWorkingDays',
+  onTime: 'onTime',
+  projectName: 'projectName',
+  createdAt: 'createdAt'
+} as const
+
+export type JointApplicationScalarFieldEnum = (typeof JointApplicationScalarFieldEnum)[keyof typeof JointApplicationScalarFieldEnum]
+
+
+export const ServicePlanScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  applicantUscc: 'applicantUscc',
+  itemCodes: 'itemCodes',
+  extraOrder: 'extraOrder',
+  startOn: 'startOn',
+  createdAt: 'createdAt'
+} as const
+
+export type ServicePlanScalarFieldEnum = (typeof ServicePlanScalarFieldEnum)[keyof typeof ServicePlanScalarFieldEnum]
+
+
+export const CaseCallbackScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  departmentCode: 'departmentCode',
+  concludedOn: 'concludedOn',
+  status: 'status',
+  satisfied: 'satisfied',
+  result: 'result',
+  recordedAt: 'recordedAt',
+  recordedBy: 'recordedBy',
+  createdAt: 'createdAt'
+} as const
+
+export type CaseCallbackScalarFieldEnum = (typeof CaseCallbackScalarFieldEnum)[keyof typeof CaseCallbackScalarFieldEnum]
+
+
+export const TargetedPushScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  departmentCode: 'departmentCode',
+  itemCodes: 'itemCodes',
+  sentOn: 'sentOn',
+  createdAt: 'createdAt'
+} as const
+
+export type TargetedPushScalarFieldEnum = (typeof TargetedPushScalarFieldEnum)[keyof typeof TargetedPushScalarFieldEnum]
+
+
+export const AdmonitionScalarFieldEnum = {
+  id: 'id',
+  caseId: 'caseId',
+  departmentCode: 'departmentCode',
+  issuedOn: 'issuedOn',
+  recipient: 'recipient',
+  createdAt: 'createdAt'
+} as const
+
+export type AdmonitionScalarFieldEnum = (typeof AdmonitionScalarFieldEnum)[keyof typeof AdmonitionScalarFieldEnum]
+
+
+export const DepartmentHeadScalarFieldEnum = {
+  departmentCode: 'departmentCode',
+  name: 'name',
+  phone: 'phone',
+  updatedAt: 'updatedAt'
+} as const
+
+export type DepartmentHeadScalarFieldEnum = (typeof DepartmentHeadScalarFieldEnum)[keyof typeof DepartmentHeadScalarFieldEnum]
 
 
 export const SortOrder = {

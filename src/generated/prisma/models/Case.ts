@@ -71,6 +71,7 @@ export type CaseMinAggregateOutputType = {
   notAcceptedReason: string | null
   lastLight: $Enums.TrafficLight | null
   licenceId: string | null
+  jointApplicationId: string | null
   revision: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -109,6 +110,7 @@ export type CaseMaxAggregateOutputType = {
   notAcceptedReason: string | null
   lastLight: $Enums.TrafficLight | null
   licenceId: string | null
+  jointApplicationId: string | null
   revision: number | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -150,6 +152,7 @@ export type CaseCountAggregateOutputType = {
   notAcceptedReason: number
   lastLight: number
   licenceId: number
+  jointApplicationId: number
   revision: number
   createdAt: number
   updatedAt: number
@@ -202,6 +205,7 @@ export type CaseMinAggregateInputType = {
   notAcceptedReason?: true
   lastLight?: true
   licenceId?: true
+  jointApplicationId?: true
   revision?: true
   createdAt?: true
   updatedAt?: true
@@ -240,6 +244,7 @@ export type CaseMaxAggregateInputType = {
   notAcceptedReason?: true
   lastLight?: true
   licenceId?: true
+  jointApplicationId?: true
   revision?: true
   createdAt?: true
   updatedAt?: true
@@ -281,6 +286,7 @@ export type CaseCountAggregateInputType = {
   notAcceptedReason?: true
   lastLight?: true
   licenceId?: true
+  jointApplicationId?: true
   revision?: true
   createdAt?: true
   updatedAt?: true
@@ -409,6 +415,7 @@ export type CaseGroupByOutputType = {
   notAcceptedReason: string | null
   lastLight: $Enums.TrafficLight | null
   licenceId: string | null
+  jointApplicationId: string | null
   revision: number
   createdAt: Date
   updatedAt: Date
@@ -473,6 +480,7 @@ export type CaseWhereInput = {
   notAcceptedReason?: Prisma.StringNullableFilter<"Case"> | string | null
   lastLight?: Prisma.EnumTrafficLightNullableFilter<"Case"> | $Enums.TrafficLight | null
   licenceId?: Prisma.UuidNullableFilter<"Case"> | string | null
+  jointApplicationId?: Prisma.UuidNullableFilter<"Case"> | string | null
   revision?: Prisma.IntFilter<"Case"> | number
   createdAt?: Prisma.DateTimeFilter<"Case"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Case"> | Date | string
@@ -517,6 +525,7 @@ export type CaseOrderByWithRelationInput = {
   notAcceptedReason?: Prisma.SortOrderInput | Prisma.SortOrder
   lastLight?: Prisma.SortOrderInput | Prisma.SortOrder
   licenceId?: Prisma.SortOrderInput | Prisma.SortOrder
+  jointApplicationId?: Prisma.SortOrderInput | Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -564,6 +573,7 @@ export type CaseWhereUniqueInput = Prisma.AtLeast<{
   notAcceptedReason?: Prisma.StringNullableFilter<"Case"> | string | null
   lastLight?: Prisma.EnumTrafficLightNullableFilter<"Case"> | $Enums.TrafficLight | null
   licenceId?: Prisma.UuidNullableFilter<"Case"> | string | null
+  jointApplicationId?: Prisma.UuidNullableFilter<"Case"> | string | null
   revision?: Prisma.IntFilter<"Case"> | number
   createdAt?: Prisma.DateTimeFilter<"Case"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Case"> | Date | string
@@ -608,6 +618,7 @@ export type CaseOrderByWithAggregationInput = {
   notAcceptedReason?: Prisma.SortOrderInput | Prisma.SortOrder
   lastLight?: Prisma.SortOrderInput | Prisma.SortOrder
   licenceId?: Prisma.SortOrderInput | Prisma.SortOrder
+  jointApplicationId?: Prisma.SortOrderInput | Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -657,6 +668,7 @@ export type CaseScalarWhereWithAggregatesInput = {
   notAcceptedReason?: Prisma.StringNullableWithAggregatesFilter<"Case"> | string | null
   lastLight?: Prisma.EnumTrafficLightNullableWithAggregatesFilter<"Case"> | $Enums.TrafficLight | null
   licenceId?: Prisma.UuidNullableWithAggregatesFilter<"Case"> | string | null
+  jointApplicationId?: Prisma.UuidNullableWithAggregatesFilter<"Case"> | string | null
   revision?: Prisma.IntWithAggregatesFilter<"Case"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Case"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Case"> | Date | string
@@ -697,6 +709,7 @@ export type CaseCreateInput = {
   notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -741,6 +754,7 @@ export type CaseUncheckedCreateInput = {
   notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -783,6 +797,7 @@ export type CaseUpdateInput = {
   notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -827,6 +842,7 @@ export type CaseUncheckedUpdateInput = {
   notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -870,6 +886,7 @@ export type CaseCreateManyInput = {
   notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -910,6 +927,7 @@ export type CaseUpdateManyMutationInput = {
   notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -951,6 +969,7 @@ export type CaseUncheckedUpdateManyInput = {
   notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1002,6 +1021,7 @@ export type CaseCountOrderByAggregateInput = {
   notAcceptedReason?: Prisma.SortOrder
   lastLight?: Prisma.SortOrder
   licenceId?: Prisma.SortOrder
+  jointApplicationId?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -1046,6 +1066,7 @@ export type CaseMaxOrderByAggregateInput = {
   notAcceptedReason?: Prisma.SortOrder
   lastLight?: Prisma.SortOrder
   licenceId?: Prisma.SortOrder
+  jointApplicationId?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -1084,6 +1105,7 @@ export type CaseMinOrderByAggregateInput = {
   notAcceptedReason?: Prisma.SortOrder
   lastLight?: Prisma.SortOrder
   licenceId?: Prisma.SortOrder
+  jointApplicationId?: Prisma.SortOrder
   revision?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -1233,6 +1255,7 @@ export type CaseCreateWithoutItemInput = {
   notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1275,6 +1298,7 @@ export type CaseUncheckedCreateWithoutItemInput = {
   notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1347,6 +1371,7 @@ export type CaseScalarWhereInput = {
   notAcceptedReason?: Prisma.StringNullableFilter<"Case"> | string | null
   lastLight?: Prisma.EnumTrafficLightNullableFilter<"Case"> | $Enums.TrafficLight | null
   licenceId?: Prisma.UuidNullableFilter<"Case"> | string | null
+  jointApplicationId?: Prisma.UuidNullableFilter<"Case"> | string | null
   revision?: Prisma.IntFilter<"Case"> | number
   createdAt?: Prisma.DateTimeFilter<"Case"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Case"> | Date | string
@@ -1387,6 +1412,7 @@ export type CaseCreateWithoutEventsInput = {
   notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1430,6 +1456,7 @@ export type CaseUncheckedCreateWithoutEventsInput = {
   notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1487,6 +1514,7 @@ export type CaseUpdateWithoutEventsInput = {
   notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1530,6 +1558,7 @@ export type CaseUncheckedUpdateWithoutEventsInput = {
   notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1571,6 +1600,7 @@ export type CaseCreateWithoutPausesInput = {
   notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1614,6 +1644,7 @@ export type CaseUncheckedCreateWithoutPausesInput = {
   notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1671,6 +1702,7 @@ export type CaseUpdateWithoutPausesInput = {
   notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1714,6 +1746,7 @@ export type CaseUncheckedUpdateWithoutPausesInput = {
   notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1755,6 +1788,7 @@ export type CaseCreateManyItemInput = {
   notAcceptedReason?: string | null
   lastLight?: $Enums.TrafficLight | null
   licenceId?: string | null
+  jointApplicationId?: string | null
   revision?: number
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -1795,6 +1829,7 @@ export type CaseUpdateWithoutItemInput = {
   notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1837,6 +1872,7 @@ export type CaseUncheckedUpdateWithoutItemInput = {
   notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1879,6 +1915,7 @@ export type CaseUncheckedUpdateManyWithoutItemInput = {
   notAcceptedReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastLight?: Prisma.NullableEnumTrafficLightFieldUpdateOperationsInput | $Enums.TrafficLight | null
   licenceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  jointApplicationId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revision?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -1960,6 +1997,7 @@ export type CaseSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   notAcceptedReason?: boolean
   lastLight?: boolean
   licenceId?: boolean
+  jointApplicationId?: boolean
   revision?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -2005,6 +2043,7 @@ export type CaseSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   notAcceptedReason?: boolean
   lastLight?: boolean
   licenceId?: boolean
+  jointApplicationId?: boolean
   revision?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -2047,6 +2086,7 @@ export type CaseSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   notAcceptedReason?: boolean
   lastLight?: boolean
   licenceId?: boolean
+  jointApplicationId?: boolean
   revision?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -2089,12 +2129,13 @@ export type CaseSelectScalar = {
   notAcceptedReason?: boolean
   lastLight?: boolean
   licenceId?: boolean
+  jointApplicationId?: boolean
   revision?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type CaseOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "receiptNumber" | "verificationCode" | "itemCode" | "departmentCode" | "channel" | "acceptancePlace" | "applicantUscc" | "applicantName" | "applicantIdNumber" | "applicantPhone" | "state" | "outcome" | "submittedAt" | "acceptedAt" | "acceptedOn" | "limitDays" | "deadline" | "pausedSince" | "pauseKind" | "concludedAt" | "concludedOn" | "usedWorkingDays" | "onTime" | "fullyOnline" | "materialsReceived" | "missingMaterials" | "noticeIssuedAt" | "sharedMaterials" | "noticeDeferred" | "deemedAccepted" | "notAcceptedAt" | "notAcceptedReason" | "lastLight" | "licenceId" | "revision" | "createdAt" | "updatedAt", ExtArgs["result"]["case"]>
+export type CaseOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "receiptNumber" | "verificationCode" | "itemCode" | "departmentCode" | "channel" | "acceptancePlace" | "applicantUscc" | "applicantName" | "applicantIdNumber" | "applicantPhone" | "state" | "outcome" | "submittedAt" | "acceptedAt" | "acceptedOn" | "limitDays" | "deadline" | "pausedSince" | "pauseKind" | "concludedAt" | "concludedOn" | "usedWorkingDays" | "onTime" | "fullyOnline" | "materialsReceived" | "missingMaterials" | "noticeIssuedAt" | "sharedMaterials" | "noticeDeferred" | "deemedAccepted" | "notAcceptedAt" | "notAcceptedReason" | "lastLight" | "licenceId" | "jointApplicationId" | "revision" | "createdAt" | "updatedAt", ExtArgs["result"]["case"]>
 export type CaseInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   item?: boolean | Prisma.ServiceItemDefaultArgs<ExtArgs>
   events?: boolean | Prisma.Case$eventsArgs<ExtArgs>
@@ -2188,6 +2229,10 @@ export type $CasePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     notAcceptedReason: string | null
     lastLight: $Enums.TrafficLight | null
     licenceId: string | null
+    /**
+     * The joint application (并联审批) this case is a branch of, if any.
+     */
+    jointApplicationId: string | null
     revision: number
     createdAt: Date
     updatedAt: Date
@@ -2652,6 +2697,7 @@ export interface CaseFieldRefs {
   readonly notAcceptedReason: Prisma.FieldRef<"Case", 'String'>
   readonly lastLight: Prisma.FieldRef<"Case", 'TrafficLight'>
   readonly licenceId: Prisma.FieldRef<"Case", 'String'>
+  readonly jointApplicationId: Prisma.FieldRef<"Case", 'String'>
   readonly revision: Prisma.FieldRef<"Case", 'Int'>
   readonly createdAt: Prisma.FieldRef<"Case", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Case", 'DateTime'>

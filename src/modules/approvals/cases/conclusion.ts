@@ -18,6 +18,7 @@ import {
 } from '../../licences/index.js';
 import type { WorkingCalendar } from '../calendar/calendar.js';
 import { fromLocal, loadWorkingCalendar, shanghaiToday, toLocal, type LocalDate } from '../calendar/store.js';
+import { runConclusionListeners } from './conclusion-hooks.js';
 import { allowedFrom } from './lifecycle.js';
 import {
   acceptedOnOf,
@@ -189,9 +190,7 @@ export async function concludeCase(
     ctx.prisma.$transaction((tx) => recordConclusion(tx, ctx, c, calendar, licence, why, caller)),
   );
   if (result.licence) await cacheLicence(ctx, result.licence);
-  ctx.logger.info(
-    { caseId: c.id, outcome: c.outcome, licenceId: result.licence?.id, system: caller.systemName },
-    'case concluded',
-  );
+  await runConclusionListeners(ctx, result.case);
+  ctx.logger.info({ caseId: c.id, outcome: c.outcome, licenceId: result.licence?.id, system: caller.systemName }, 'case concluded');
   return result;
 }

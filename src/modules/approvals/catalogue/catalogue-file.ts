@@ -80,7 +80,8 @@ function itemList(root: unknown, sheet: ProblemSheet): unknown[] | null {
     return null;
   }
   for (const key of Object.keys(root))
-    if (key !== 'items') sheet.atRoot([key], 'unknown field: the file has only `items:`');
+    // jointServices: is checked by joint/joint-catalogue.ts once the items are valid.
+    if (key !== 'items' && key !== 'jointServices') sheet.atRoot([key], 'unknown field: the file has only `items:` and `jointServices:`');
   if (!Array.isArray(root.items)) {
     sheet.atRoot(
       ['items'],

@@ -10,6 +10,7 @@ import type { BaseContext } from '../../../platform/context.js';
 import { parseCatalogue } from './catalogue-file.js';
 import { MATERIAL_REQUIREMENTS, type CatalogueItem } from './catalogue-format.js';
 import type { CatalogueProblem } from './catalogue-problems.js';
+import { jointServiceUpserts, parseJointServices } from '../joint/joint-catalogue.js';
 
 export type CatalogueImportResult =
   { ok: true; created: number; updated: number; items: number } | { ok: false; problems: CatalogueProblem[] };
@@ -52,6 +53,8 @@ export async function importCatalogueText(
     knownLicenceTypes: types.map((t) => t.code),
   });
   if ('problems' in parsed) return { ok: false, problems: parsed.problems };
+  const joint = parseJointServices(text, file, parsed.items, departments.map((d) => d.code));
+  if ('problems' in joint) return { ok: false, problems: joint.problems };
   const existing = new Set(
     (
       await prisma.serviceItem.findMany({
@@ -60,15 +63,12 @@ export async function importCatalogueText(
       })
     ).map((r) => r.code),
   );
-  await prisma.$transaction(
-    parsed.items.map((it) =>
-      prisma.serviceItem.upsert({
-        where: { code: it.code },
-        create: { code: it.code, ...rowOf(it) },
-        update: rowOf(it),
-      }),
+  await prisma.$transaction([
+    ...parsed.items.map((it) =>
+      prisma.serviceItem.upsert({ where: { code: it.code }, create: { code: it.code, ...rowOf(it) }, update: rowOf(it) }),
     ),
-  );
+    ...jointServiceUpserts(prisma, joint.services),
+  ]);
   const created = parsed.items.filter((i) => !existing.has(i.code)).length;
   return { ok: true, created, updated: parsed.items.length - created, items: parsed.items.length };
 }

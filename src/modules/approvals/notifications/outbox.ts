@@ -14,7 +14,10 @@ export type NotificationKind =
   | 'RESUMED'
   | 'CONCLUDED'
   | 'REMINDER_YELLOW'
-  | 'REMINDER_RED';
+  | 'REMINDER_RED'
+  // Written by the supervision module.
+  | 'TARGETED_PUSH'
+  | 'ADMONITION';
 
 /** What a notifier driver receives. Holds no personal data except the recipient's phone. */
 export interface OutgoingMessage {

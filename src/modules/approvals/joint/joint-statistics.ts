@@ -1,0 +1,57 @@
+/**
+ * Joint approval figures (the source's "48 key projects, 2,380 working days saved, 87.6% faster"):
+ * over joint applications concluded in a period, days saved = the serial sum of the branches'
+ * statutory limits minus the joint working days used; speed-up = days saved / serial days.
+ * One SQL aggregate grouped by lead department; the overall row is their sum.
+ */
+import { Prisma, type PrismaClient } from '../../../generated/prisma/client.js';
+import { fromLocal, type LocalDate } from '../calendar/store.js';
+
+export interface JointFigureRow {
+  /** null for the overall row. */
+  departmentCode: string | null;
+  /** Joint applications concluded in the period. */
+  concluded: number;
+  /** Of those, the distinct key projects they belong to. */
+  projects: number;
+  serialDays: number;
+  usedDays: number;
+  daysSaved: number;
+  /** daysSaved / serialDays; null when nothing was concluded. */
+  speedUp: number | null;
+}
+
+export interface JointStatistics {
+  from: LocalDate;
+  to: LocalDate;
+  overall: JointFigureRow;
+  byDepartment: JointFigureRow[];
+}
+
+interface Row {
+  department: string;
+  concluded: bigint;
+  projects: bigint;
+  serial: bigint | null;
+  used: bigint | null;
+}
+
+function figures(departmentCode: string | null, concluded: number, projects: number, serialDays: number, usedDays: number): JointFigureRow {
+  const daysSaved = serialDays - usedDays;
+  return { departmentCode, concluded, projects, serialDays, usedDays, daysSaved, speedUp: serialDays > 0 ? daysSaved / serialDays : null };
+}
+
+/** Joint figures of applications concluded between from and to (inclusive), per lead department and overall. */
+export async function jointStatistics(prisma: PrismaClient, from: LocalDate, to: LocalDate, departmentCode?: string | null): Promise<JointStatistics> {
+  const dept = departmentCode ? Prisma.sql`AND j."leadDepartmentCode" = ${departmentCode}` : Prisma.empty;
+  const rows = await prisma.$queryRaw<Row[]>`
+    SELECT j."leadDepartmentCode" AS department, count(*) AS concluded,
+           count(DISTINCT j."projectName") AS projects,
+           sum(j."serialLimitDays") AS serial, sum(j."usedWorkingDays") AS used
+    FROM "JointApplication" j
+    WHERE j."concludedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} ${dept}
+    GROUP BY j."leadDepartmentCode" ORDER BY j."leadDepartmentCode"`;
+  const byDepartment = rows.map((r) => figures(r.department, Number(r.concluded), Number(r.projects), Number(r.serial ?? 0n), Number(r.used ?? 0n)));
+  const sum = (k: 'concluded' | 'projects' | 'serialDays' | 'usedDays') => byDepartment.reduce((s, r) => s + r[k], 0);
+  return { from, to, overall: figures(null, sum('concluded'), sum('projects'), sum('serialDays'), sum('usedDays')), byDepartment };
+}

@@ -1,0 +1,201 @@
+/**
+ * GraphQL of joint approval (并联审批): JointService (catalogue), JointApplication (one receipt,
+ * branch cases, combined light), the public jointProgress, submitJointApplication and jointStatistics.
+ */
+import type { JointService } from '../../../generated/prisma/client.js';
+import { assertScope } from '../../../platform/auth/caller.js';
+import { shanghaiToday, toLocal } from '../calendar/store.js';
+import { builder } from '../builder.js';
+import { CaseType } from '../types/case.js';
+import { CaseMaterialType } from '../types/case-material.js';
+import { CASE_MUTATION_ERRORS, CaseChannelEnum, CaseStateEnum, dateOf, TrafficLightEnum } from '../types/case-shared.js';
+import { DepartmentRef } from '../types/refs.js';
+import { AcceptancePlaceEnum, ServiceItemType } from '../types/service-item.js';
+import { jointView, publicJointView, submitJointApplication, type JointView } from './joint-applications.js';
+import { sharedMaterialsOf, type SharedMaterial } from './joint-catalogue.js';
+import { jointStatistics, type JointFigureRow, type JointStatistics } from './joint-statistics.js';
+
+const SharedMaterialType = builder.objectRef<SharedMaterial>('JointSharedMaterial').implement({
+  description: 'A material submitted once for several items of a joint service.',
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    name: t.exposeString('name'),
+    copies: t.exposeInt('copies'),
+    satisfies: t.stringList({ description: 'ITEM-CODE/MATERIAL-CODE of the item materials it stands for.', resolve: (m) => m.satisfies.map((s) => `${s.itemCode}/${s.materialCode}`) }),
+  }),
+});
+
+export const JointServiceType = builder.objectRef<JointService>('JointService').implement({
+  description: 'A joint service of the catalogue (并联审批): items of several departments applied for at once, handled in parallel.',
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    name: t.exposeString('name'),
+    leadDepartment: t.field({ type: DepartmentRef, resolve: (s) => ({ code: s.leadDepartmentCode }) }),
+    items: t.field({
+      type: [ServiceItemType],
+      resolve: async (s, _a, ctx) => (await ctx.loaders.itemByCode.loadMany(s.itemCodes)).flatMap((i) => (i && !(i instanceof Error) ? [i] : [])),
+    }),
+    sharedMaterials: t.field({ type: [SharedMaterialType], resolve: (s) => sharedMaterialsOf(s) }),
+    jointLimitDays: t.exposeInt('jointLimitDays', { description: 'Working days from acceptance for the whole application.' }),
+  }),
+});
+
+const JointStateEnum = builder.enumType('JointState', {
+  description: 'SUBMITTED: a branch awaits materials; IN_PROGRESS: every branch accepted, some open; CONCLUDED: every branch concluded.',
+  values: ['SUBMITTED', 'IN_PROGRESS', 'CONCLUDED'] as const,
+});
+
+const stateOf = (v: JointView) => (v.figures.concludedOn ? 'CONCLUDED' : v.figures.acceptedOn ? 'IN_PROGRESS' : 'SUBMITTED');
+
+
+const JointBranchType = builder.objectRef<JointView['branches'][number]>('JointBranch').implement({
+  description: 'One branch of a joint application as the public sees it.',
+  fields: (t) => ({
+    receiptNumber: t.exposeString('receiptNumber'),
+    itemCode: t.exposeString('itemCode'),
+    itemName: t.string({ resolve: (b) => b.item.name }),
+    department: t.field({ type: DepartmentRef, resolve: (b) => ({ code: b.departmentCode }) }),
+    state: t.field({ type: CaseStateEnum, resolve: (b) => b.state }),
+    outcome: t.field({ type: CaseStateEnum, nullable: true, resolve: (b) => b.outcome }),
+    statutoryLimitDays: t.int({ resolve: (b) => b.item.statutoryLimitDays }),
+    limitDays: t.exposeInt('limitDays'),
+    deadline: t.field({ type: 'Date', nullable: true, resolve: (b) => b.deadline }),
+    concludedOn: t.field({ type: 'Date', nullable: true, resolve: (b) => b.concludedOn }),
+    outstandingMaterials: t.field({ type: [CaseMaterialType], resolve: (b) => (b.state === 'SUBMITTED' ? readMissing(b.missingMaterials) : []) }),
+  }),
+});
+
+function readMissing(json: unknown): { code: string; name: string; copies: number }[] {
+  if (!Array.isArray(json)) return [];
+  return json.flatMap((m: unknown) =>
+    typeof m === 'object' && m !== null && 'code' in m && 'name' in m && typeof m.code === 'string' && typeof m.name === 'string'
+      ? [{ code: m.code, name: m.name, copies: 'copies' in m && typeof m.copies === 'number' ? m.copies : 1 }]
+      : [],
+  );
+}
+
+const JointProgressType = builder.objectRef<JointView>('JointProgress').implement({
+  description: 'A joint application (并联审批): one receipt, one branch per item, a combined light. Public by receipt number and verification code; no personal data.',
+  fields: (t) => ({
+    receiptNumber: t.string({ resolve: (v) => v.app.receiptNumber }),
+    service: t.field({ type: JointServiceType, resolve: (v) => v.service }),
+    projectName: t.string({ nullable: true, resolve: (v) => v.app.projectName }),
+    state: t.field({ type: JointStateEnum, resolve: stateOf }),
+    outcome: t.field({ type: CaseStateEnum, nullable: true, resolve: (v) => v.figures.outcome }),
+    submittedOn: t.field({ type: 'Date', resolve: (v) => dateOf(shanghaiToday(v.app.submittedAt)) }),
+    acceptedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => (v.figures.acceptedOn ? dateOf(v.figures.acceptedOn) : null) }),
+    jointLimitDays: t.int({ resolve: (v) => v.app.jointLimitDays }),
+    deadline: t.field({ type: 'Date', nullable: true, description: 'Acceptance + the joint limit (working days).', resolve: (v) => (v.figures.deadline ? dateOf(v.figures.deadline) : null) }),
+    trafficLight: t.field({
+      type: TrafficLightEnum,
+      nullable: true,
+      description: 'The worst open branch; RED once the joint deadline has passed; null when concluded or not yet accepted.',
+      resolve: (v) => v.light,
+    }),
+    concludedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => (v.figures.concludedOn ? dateOf(v.figures.concludedOn) : null) }),
+    usedWorkingDays: t.int({ nullable: true, resolve: (v) => v.figures.usedWorkingDays }),
+    serialLimitDays: t.int({ description: "Sum of the branches' statutory limits (serial handling).", resolve: (v) => v.app.serialLimitDays }),
+    daysSaved: t.int({ nullable: true, description: 'serialLimitDays − usedWorkingDays, once concluded.', resolve: (v) => (v.figures.usedWorkingDays === null ? null : v.app.serialLimitDays - v.figures.usedWorkingDays) }),
+    branches: t.field({ type: [JointBranchType], resolve: (v) => v.branches }),
+  }),
+});
+
+const JointMaterialInput = builder.inputType('JointMaterialInput', {
+  fields: (t) => ({
+    code: t.string({ required: true, description: 'A shared material code (S01), or a material code of `item`.' }),
+    item: t.string({ required: false, description: 'The item whose own material this is; absent for a shared material.' }),
+    copies: t.int({ required: false }),
+  }),
+});
+const JointConditionInput = builder.inputType('JointConditionInput', {
+  fields: (t) => ({ item: t.string({ required: true }), code: t.string({ required: true }) }),
+});
+
+const SubmitJointInput = builder.inputType('SubmitJointApplicationInput', {
+  fields: (t) => ({
+    service: t.string({ required: true, description: 'Joint service code.' }),
+    channel: t.field({ type: CaseChannelEnum, required: true }),
+    acceptancePlace: t.field({ type: AcceptancePlaceEnum, required: false }),
+    applicantUscc: t.field({ type: 'USCC', required: false }),
+    applicantName: t.string({ required: true }),
+    applicantIdNumber: t.string({ required: false }),
+    applicantPhone: t.string({ required: true }),
+    materials: t.field({ type: [JointMaterialInput], required: true, description: 'The union of the items\' materials; a shared material once.' }),
+    conditionsApplying: t.field({ type: [JointConditionInput], required: false }),
+    projectName: t.string({ required: false, description: 'The key project (重点项目) it belongs to.' }),
+  }),
+});
+
+const SubmitJointPayload = builder.objectRef<{ view: JointView; verificationCode: string }>('SubmitJointApplicationPayload').implement({
+  fields: (t) => ({
+    application: t.field({ type: JointProgressType, resolve: (p) => p.view }),
+    verificationCode: t.string({ description: 'Printed on the one receipt; with the receipt number it unlocks jointProgress.', resolve: (p) => p.verificationCode }),
+    cases: t.field({ type: [CaseType], resolve: (p) => p.view.branches }),
+  }),
+});
+
+const JointFigureRowType = builder.objectRef<JointFigureRow>('JointFigures').implement({
+  fields: (t) => ({
+    department: t.field({ type: DepartmentRef, nullable: true, description: 'Lead department; null for the overall row.', resolve: (r) => (r.departmentCode ? { code: r.departmentCode } : null) }),
+    concluded: t.exposeInt('concluded', { description: 'Joint applications concluded in the period.' }),
+    projects: t.exposeInt('projects', { description: 'Distinct key projects among them.' }),
+    serialDays: t.exposeInt('serialDays', { description: "Sum of the branches' statutory limits." }),
+    usedDays: t.exposeInt('usedDays', { description: 'Joint working days used.' }),
+    daysSaved: t.exposeInt('daysSaved', { description: 'serialDays − usedDays.' }),
+    speedUp: t.exposeFloat('speedUp', { nullable: true, description: 'daysSaved / serialDays.' }),
+  }),
+});
+
+const JointStatisticsType = builder.objectRef<JointStatistics>('JointStatistics').implement({
+  fields: (t) => ({
+    from: t.field({ type: 'Date', resolve: (s) => dateOf(s.from) }),
+    to: t.field({ type: 'Date', resolve: (s) => dateOf(s.to) }),
+    overall: t.field({ type: JointFigureRowType, resolve: (s) => s.overall }),
+    byDepartment: t.field({ type: [JointFigureRowType], resolve: (s) => s.byDepartment }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  jointServices: t.field({
+    type: [JointServiceType],
+    description: 'The joint services of the catalogue (并联审批).',
+    resolve: (_r, _a, ctx) => ctx.prisma.jointService.findMany({ orderBy: { code: 'asc' } }),
+  }),
+  jointProgress: t.field({
+    type: JointProgressType,
+    nullable: true,
+    description: 'Public progress of a joint application by receipt number and verification code; null when either is wrong.',
+    args: { receiptNumber: t.arg.string({ required: true }), verificationCode: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => publicJointView(ctx, args.receiptNumber, args.verificationCode, await ctx.calendar()),
+  }),
+  jointStatistics: t.field({
+    type: JointStatisticsType,
+    description: 'Joint approval figures over applications concluded in the period: working days saved against serial handling, and speed-up, per lead department and overall.',
+    args: { from: t.arg({ type: 'Date', required: true }), to: t.arg({ type: 'Date', required: true }), department: t.arg.string({ required: false }) },
+    resolve: (_r, args, ctx) => jointStatistics(ctx.prisma, toLocal(args.from), toLocal(args.to), args.department),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  submitJointApplication: t.field({
+    type: SubmitJointPayload,
+    description: `Takes a joint application at one window (case:accept): one receipt, one branch case per item, each through the submitCase rules. ${CASE_MUTATION_ERRORS}`,
+    args: { input: t.arg({ type: SubmitJointInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => {
+      assertScope(ctx.caller, 'case:accept');
+      const { application } = await submitJointApplication(ctx, {
+        serviceCode: input.service,
+        channel: input.channel,
+        acceptancePlace: input.acceptancePlace ?? null,
+        applicantUscc: input.applicantUscc ?? null,
+        applicantName: input.applicantName,
+        applicantIdNumber: input.applicantIdNumber ?? null,
+        applicantPhone: input.applicantPhone,
+        materials: input.materials.map((m) => ({ code: m.code, itemCode: m.item ?? null, copies: m.copies ?? null })),
+        conditionsApplying: (input.conditionsApplying ?? []).map((c) => ({ itemCode: c.item, code: c.code })),
+        projectName: input.projectName ?? null,
+      });
+      return { view: await jointView(ctx, application, await ctx.calendar()), verificationCode: application.verificationCode };
+    },
+  }),
+}));

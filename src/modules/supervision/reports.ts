@@ -1,0 +1,175 @@
+/**
+ * Monthly and quarterly reports per department (质量评查): the case figures with exactly the
+ * definitions of caseStatistics (accepted, concluded, on-time rate, speed-up, online rate, fully
+ * online, overdue), joint days saved, callbacks, pushes and admonitions; and the monthly trend.
+ * A fixed number of SQL statements whatever the number of departments or cases.
+ *
+ * Extension point: satisfaction and complaints come from an online-hall module that does not exist
+ * in this tree yet; when it does, add its per-department counts in `extraFigures` (one grouped query).
+ */
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import { badInput } from '../../platform/errors.js';
+import { fromLocal, jointStatistics, shanghaiToday, type CaseStatistics, type LocalDate } from '../approvals/index.js';
+
+export type PeriodKind = 'MONTH' | 'QUARTER';
+
+/** First and last day of a month (1..12) or quarter (1..4). */
+export function periodOf(kind: PeriodKind, year: number, n: number): { from: LocalDate; to: LocalDate } {
+  const max = kind === 'MONTH' ? 12 : 4;
+  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput(`number must be 1..${max} for a ${kind}`, { field: 'number' });
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw badInput('year must be 2000..2100', { field: 'year' });
+  const firstMonth = kind === 'MONTH' ? n : (n - 1) * 3 + 1;
+  const lastMonth = kind === 'MONTH' ? n : firstMonth + 2;
+  const pad = (m: number) => String(m).padStart(2, '0');
+  const lastDay = new Date(Date.UTC(year, lastMonth, 0)).getUTCDate();
+  return { from: `${year}-${pad(firstMonth)}-01`, to: `${year}-${pad(lastMonth)}-${pad(lastDay)}` };
+}
+
+export interface DepartmentFigures extends Omit<CaseStatistics, 'from' | 'to'> {
+  departmentCode: string;
+  departmentName: string;
+  jointConcluded: number;
+  jointDaysSaved: number;
+  callbacks: number;
+  callbacksDone: number;
+  pushes: number;
+  admonitions: number;
+}
+
+export interface SupervisionReport {
+  from: LocalDate;
+  to: LocalDate;
+  departments: DepartmentFigures[];
+}
+
+interface CaseRow {
+  department: string;
+  name: string;
+  accepted: bigint;
+  concluded: bigint;
+  on_time: bigint;
+  speed_up: number | null;
+  online: bigint;
+  fully_online: bigint;
+  overdue_concluded: bigint;
+  overdue_open: bigint;
+  shared_materials: bigint | null;
+  shared_cases: bigint;
+}
+
+interface FollowRow {
+  department: string;
+  callbacks: bigint;
+  callbacks_done: bigint;
+  pushes: bigint;
+  admonitions: bigint;
+}
+
+/** The report of a period: one row per department that has cases or follow-ups in it. */
+export async function supervisionReport(prisma: PrismaClient, from: LocalDate, to: LocalDate): Promise<SupervisionReport> {
+  if (to < from) throw badInput('The period ends before it starts', { field: 'to' });
+  const f = fromLocal(from);
+  const t = fromLocal(to);
+  const today = shanghaiToday();
+  const asOf = fromLocal(to < today ? to : today);
+  // The same expressions as caseStatistics (approvals/statistics.ts), grouped by department.
+  const [cases, follow, joint] = await Promise.all([
+    prisma.$queryRaw<CaseRow[]>`
+      SELECT c."departmentCode" AS department, d.name,
+        count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${f} AND ${t}) AS accepted,
+        count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${f} AND ${t} AND c.channel IN ('ONLINE', 'MOBILE')) AS online,
+        count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${f} AND ${t} AND c."fullyOnline") AS fully_online,
+        count(*) FILTER (WHERE c."concludedOn" BETWEEN ${f} AND ${t}) AS concluded,
+        count(*) FILTER (WHERE c."concludedOn" BETWEEN ${f} AND ${t} AND c."onTime") AS on_time,
+        count(*) FILTER (WHERE c."concludedOn" BETWEEN ${f} AND ${t} AND NOT c."onTime") AS overdue_concluded,
+        count(*) FILTER (WHERE c."concludedOn" IS NULL AND c."acceptedOn" <= ${t} AND c."pausedSince" IS NULL AND c.deadline < ${asOf}) AS overdue_open,
+        avg(1 - c."usedWorkingDays"::float8 / s."statutoryLimitDays")
+          FILTER (WHERE c."concludedOn" BETWEEN ${f} AND ${t} AND s."statutoryLimitDays" > 0) AS speed_up,
+        sum(jsonb_array_length(c."sharedMaterials")) FILTER (WHERE c."acceptedOn" BETWEEN ${f} AND ${t})::bigint AS shared_materials,
+        count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${f} AND ${t} AND c."sharedMaterials" <> '[]'::jsonb) AS shared_cases
+      FROM "Case" c JOIN "ServiceItem" s ON s.code = c."itemCode" JOIN "Department" d ON d.code = c."departmentCode"
+      WHERE (c."acceptedOn" <= ${t} AND (c."concludedOn" IS NULL OR c."concludedOn" >= ${f}))
+      GROUP BY c."departmentCode", d.name ORDER BY c."departmentCode"`,
+    prisma.$queryRaw<FollowRow[]>`
+      SELECT department, sum(callbacks) AS callbacks, sum(callbacks_done) AS callbacks_done, sum(pushes) AS pushes, sum(admonitions) AS admonitions FROM (
+        SELECT "departmentCode" AS department, count(*) AS callbacks, count(*) FILTER (WHERE status = 'DONE') AS callbacks_done, 0 AS pushes, 0 AS admonitions
+          FROM "CaseCallback" WHERE "concludedOn" BETWEEN ${f} AND ${t} GROUP BY 1
+        UNION ALL SELECT "departmentCode", 0, 0, count(*), 0 FROM "TargetedPush" WHERE "sentOn" BETWEEN ${f} AND ${t} GROUP BY 1
+        UNION ALL SELECT "departmentCode", 0, 0, 0, count(*) FROM "Admonition" WHERE "issuedOn" BETWEEN ${f} AND ${t} GROUP BY 1
+      ) x GROUP BY department`,
+    jointStatistics(prisma, from, to),
+  ]);
+  const followBy = new Map(follow.map((r) => [r.department, r]));
+  const jointBy = new Map(joint.byDepartment.map((r) => [r.departmentCode, r]));
+  const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
+  const departments = cases.map((r): DepartmentFigures => {
+    const accepted = n(r.accepted);
+    const concluded = n(r.concluded);
+    const onTime = n(r.on_time);
+    const online = n(r.online);
+    const fu = followBy.get(r.department);
+    const j = jointBy.get(r.department);
+    return {
+      departmentCode: r.department,
+      departmentName: r.name,
+      accepted,
+      concluded,
+      concludedOnTime: onTime,
+      onTimeRate: concluded ? onTime / concluded : null,
+      averageSpeedUp: r.speed_up ?? null,
+      online,
+      onlineRate: accepted ? online / accepted : null,
+      fullyOnline: n(r.fully_online),
+      overdue: n(r.overdue_concluded) + n(r.overdue_open),
+      materialsExemptedBySharing: n(r.shared_materials),
+      casesWithSharedMaterials: n(r.shared_cases),
+      jointConcluded: j?.concluded ?? 0,
+      jointDaysSaved: j?.daysSaved ?? 0,
+      callbacks: n(fu?.callbacks),
+      callbacksDone: n(fu?.callbacks_done),
+      pushes: n(fu?.pushes),
+      admonitions: n(fu?.admonitions),
+    };
+  });
+  return { from, to, departments };
+}
+
+export interface MonthFigures {
+  month: string;
+  accepted: number;
+  online: number;
+  concluded: number;
+  concludedOnTime: number;
+}
+
+/** Accepted/online by acceptance month and concluded/on-time by conclusion month, for each month between from and to. One statement. */
+export async function monthlyTrend(prisma: PrismaClient, from: LocalDate, to: LocalDate, departmentCode: string | null = null): Promise<MonthFigures[]> {
+  const dept = departmentCode ? Prisma.sql`AND "departmentCode" = ${departmentCode}` : Prisma.empty;
+  const rows = await prisma.$queryRaw<{ month: string; accepted: bigint; online: bigint; concluded: bigint; on_time: bigint }[]>`
+    SELECT to_char(m, 'YYYY-MM') AS month,
+      (SELECT count(*) FROM "Case" WHERE "acceptedOn" >= m AND "acceptedOn" < m + interval '1 month' AND "acceptedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} ${dept}) AS accepted,
+      (SELECT count(*) FROM "Case" WHERE "acceptedOn" >= m AND "acceptedOn" < m + interval '1 month' AND "acceptedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} AND channel IN ('ONLINE', 'MOBILE') ${dept}) AS online,
+      (SELECT count(*) FROM "Case" WHERE "concludedOn" >= m AND "concludedOn" < m + interval '1 month' AND "concludedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} ${dept}) AS concluded,
+      (SELECT count(*) FROM "Case" WHERE "concludedOn" >= m AND "concludedOn" < m + interval '1 month' AND "concludedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} AND "onTime" ${dept}) AS on_time
+    FROM generate_series(date_trunc('month', ${fromLocal(from)}::date), ${fromLocal(to)}::date, interval '1 month') AS m
+    ORDER BY m`;
+  return rows.map((r) => ({ month: r.month, accepted: Number(r.accepted), online: Number(r.online), concluded: Number(r.concluded), concludedOnTime: Number(r.on_time) }));
+}
+
+const CSV_HEADER = ['部门代码', '部门', '受理', '办结', '按时办结', '按时办结率', '平均提速', '网办', '网办率', '全程网办', '超期', '并联办结', '并联节省工作日', '回访', '已回访', '精准推送', '督办'];
+
+const pct = (v: number | null) => (v === null ? '' : (v * 100).toFixed(2));
+const cell = (v: string | number) => {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+/** The report as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese headers). */
+export function reportCsv(r: SupervisionReport): string {
+  const lines = r.departments.map((d) =>
+    [d.departmentCode, d.departmentName, d.accepted, d.concluded, d.concludedOnTime, pct(d.onTimeRate), pct(d.averageSpeedUp), d.online, pct(d.onlineRate), d.fullyOnline, d.overdue, d.jointConcluded, d.jointDaysSaved, d.callbacks, d.callbacksDone, d.pushes, d.admonitions]
+      .map(cell)
+      .join(','),
+  );
+  return `\uFEFF${[CSV_HEADER.join(','), ...lines].join('\r\n')}\r\n`;
+}
