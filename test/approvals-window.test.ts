@@ -41,6 +41,9 @@ const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 
 beforeAll(async () => {
   hub = await startTestHub();
+  // Handling a case reads the applicant's personal data: every request states why (it is audited).
+  const send = hub.gql.bind(hub);
+  hub.gql = (doc, variables, key, headers) => send(doc, variables, key, { 'x-purpose': 'case handling', ...headers });
   const prisma = hub.platform.prisma;
   await referenceData(prisma);
   await seedCatalogue(prisma);

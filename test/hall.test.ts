@@ -19,7 +19,7 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 beforeAll(async () => {
   inbox = await smsInbox();
-  hub = await startTestHub({ NOTIFIER_DRIVER: 'sms', SMS_GATEWAY_URL: inbox.url, HALL_UPLOAD_MAX_MB: '0.01' });
+  hub = await startTestHub({ NOTIFIER_DRIVER: 'sms', SMS_GATEWAY_URL: inbox.url, OUTBOUND_ALLOW_HOSTS: '127.0.0.1', HALL_UPLOAD_MAX_MB: '0.01' });
   dept = await aDepartment(hub.platform.prisma);
   deptKey = (await aSystemKey(hub.platform.prisma, dept.code, ['case:handle', 'booking:admin', 'hall:answer'])).key;
 });

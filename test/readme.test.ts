@@ -112,6 +112,15 @@ beforeAll(async () => {
   hub = await startTestHub();
   const { prisma } = hub.platform;
   await seedDemo(prisma);
+  // The examples register an enterprise, a licence and a penalty of their own: remove what an
+  // earlier run against the same database left, so the examples run as on fresh demo data.
+  const uscc = '91440105MA5ABCDE1F';
+  await prisma.$transaction([
+    prisma.licenceEvent.deleteMany({ where: { OR: [{ licence: { holderUscc: uscc } }, { penalty: { enterpriseUscc: uscc } }] } }),
+    prisma.penalty.deleteMany({ where: { enterpriseUscc: uscc } }),
+    prisma.licence.deleteMany({ where: { holderUscc: uscc } }),
+    prisma.enterprise.deleteMany({ where: { uscc } }),
+  ]);
   // The demo systems exist now (made here or by an earlier run): give each a fresh key.
   for (const d of DEMO_SYSTEMS) {
     const s = await prisma.departmentSystem.findUniqueOrThrow({

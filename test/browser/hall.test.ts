@@ -52,7 +52,7 @@ describe.skipIf(!hasBrowser)('online hall in a browser', () => {
   beforeAll(async () => {
     fs.mkdirSync(OUT, { recursive: true });
     inbox = await smsInbox();
-    hub = await startTestHub({ NOTIFIER_DRIVER: 'sms', SMS_GATEWAY_URL: inbox.url });
+    hub = await startTestHub({ NOTIFIER_DRIVER: 'sms', SMS_GATEWAY_URL: inbox.url, OUTBOUND_ALLOW_HOSTS: '127.0.0.1' });
     const dept = await aDepartment(hub.platform.prisma);
     deptCode = dept.code;
     deptKey = (await aSystemKey(hub.platform.prisma, dept.code, ['case:handle', 'booking:admin', 'hall:answer'])).key;

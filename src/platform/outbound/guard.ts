@@ -128,9 +128,17 @@ export async function resolveChecked(host: string, policy: OutboundPolicy): Prom
   return addresses;
 }
 
-/** Checks a destination URL as registration does: the URL itself, then every address its host resolves to. */
+/**
+ * Checks a destination URL as registration does: the URL itself, then every address its host
+ * resolves to. A name that does not resolve yet (a consumer setting up its DNS, a resolver
+ * outage) is accepted: nothing is sent until delivery, which resolves and checks again.
+ */
 export async function checkDestination(raw: string, policy: OutboundPolicy): Promise<URL> {
   const url = checkUrl(raw, policy);
-  await resolveChecked(hostOf(url), policy);
+  try {
+    await resolveChecked(hostOf(url), policy);
+  } catch (err) {
+    if (!(err instanceof OutboundRefused && err.reason === 'the host name does not resolve')) throw err;
+  }
   return url;
 }
