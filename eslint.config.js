@@ -21,7 +21,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config/**', 'test/global-setup.ts', 'src/platform/db/migrate.ts', 'bench/**'],
+    files: [
+      'src/config/**',
+      'test/global-setup.ts',
+      'test/helpers/runner.ts',
+      'src/platform/db/migrate.ts',
+      'bench/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   { files: ['eslint.config.js', 'bin/**/*.js'], ...tseslint.configs.disableTypeChecked },
