@@ -30,4 +30,10 @@ export default {
   testTimeout: 30_000, // hooks pass HOOK_TIMEOUT (test/helpers/runner.ts)
   // One database for the run; files use their own data, but run one at a time (2-core machines).
   maxWorkers: 1,
+  // ...in one worker process, as Vitest did, rather than in Jest's own process: that is where the
+  // global setup runs the embedded database (PGlite), which then has a core of its own, and where
+  // its socket server is less likely to mix up messages of concurrent connections (a known
+  // pglite-socket 0.2 defect). Setting a memory limit is what makes Jest use a worker with
+  // maxWorkers 1; the worker is also restarted between files if it grows past the limit.
+  workerIdleMemoryLimit: '1GB',
 };
