@@ -21,9 +21,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config/**', 'test/global-setup.ts', 'test/readme.test.ts', 'src/platform/db/migrate.ts', 'bench/**'],
+    files: [
+      'src/config/**',
+      'test/global-setup.ts',
+      'test/helpers/runner.ts',
+      'test/readme.test.ts',
+      'src/platform/db/migrate.ts',
+      'bench/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
-  { files: ['eslint.config.js', 'bin/**/*.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['eslint.config.js', 'jest.config.js', 'test/*.mjs', 'bin/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
   { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly' } } },
 );

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { LICENCE_TYPES } from './canonical.js';
 import {
   AdapterFileError,

@@ -3,7 +3,8 @@
  * every transition and refusal (writing nothing), pauses and deadlines, traffic lights and
  * reminders, the licence issued at conclusion, and the public views without personal data.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage, HOOK_TIMEOUT } from './helpers/runner.js';
 import { fromLocal, loadWorkingCalendar, shanghaiToday, toLocal } from '../src/modules/approvals/calendar/store.js';
 import { lightFor } from '../src/modules/approvals/cases/traffic-light.js';
 import { emitTrafficLightReminders } from '../src/modules/approvals/workers.js';
@@ -56,8 +57,8 @@ beforeAll(async () => {
   hc = (await aSystemKey(prisma, 'HC', ['case:handle', 'case:read'])).key;
   admin = (await aSystemKey(prisma, 'GSC', ['calendar:admin'])).key;
   holder = await anEnterprise(prisma);
-});
-afterAll(() => hub.stop());
+}, HOOK_TIMEOUT);
+afterAll(() => hub.stop(), HOOK_TIMEOUT);
 
 function foodInput(overrides: Partial<SubmitCaseInput> = {}): SubmitCaseInput {
   return {
@@ -315,8 +316,8 @@ describe('lifecycle', () => {
     for (const [what, attempt] of attempts) {
       const before = await footprint(id);
       const res = await attempt();
-      expect(res.errors?.[0]?.extensions?.code, what).toBe('CONFLICT');
-      expect(await footprint(id), what).toEqual(before);
+      expectWithMessage(res.errors?.[0]?.extensions?.code, what).toBe('CONFLICT');
+      expectWithMessage(await footprint(id), what).toEqual(before);
     }
     await hub.gql(UndertakeCaseDocument, { id }, mr);
     const again = await footprint(id);

@@ -5,7 +5,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HOOK_TIMEOUT } from './helpers/runner.js';
 import { seedCatalogue } from '../prisma/seed/cases.js';
 import { backoffMs, emitTrafficLightReminders, startApprovalWorkers } from '../src/modules/approvals/workers.js';
 import { SubmitCaseDocument } from './generated/graphql.js';
@@ -50,11 +51,11 @@ beforeAll(async () => {
   await hub.platform.prisma.notification.updateMany({ where: { status: 'PENDING' }, data: { status: 'FAILED', lastError: 'left by an earlier test' } });
   window = (await aSystemKey(hub.platform.prisma, 'GSC', ['case:accept'])).key;
   uscc = (await anEnterprise(hub.platform.prisma)).uscc;
-});
+}, HOOK_TIMEOUT);
 afterAll(async () => {
   await hub.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+}, HOOK_TIMEOUT);
 
 describe('notification outbox', () => {
   it('commits cases while the notifier is down, retries with backoff, and delivers every message exactly once after success', async () => {

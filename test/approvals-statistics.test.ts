@@ -2,7 +2,8 @@
  * Catalogue import through the API, statistics over known cases (exact figures), the demo
  * generator's distribution, and the calendar days view.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HOOK_TIMEOUT } from './helpers/runner.js';
 import { fromLocal } from '../src/modules/approvals/calendar/store.js';
 import { generateCases } from '../prisma/seed/generate-cases.js';
 import type { Prisma } from '../src/generated/prisma/client.js';
@@ -46,8 +47,8 @@ beforeAll(async () => {
   admin = (await aSystemKey(hub.platform.prisma, 'GSC', ['catalogue:admin'])).key;
   dept = (await aDepartment(hub.platform.prisma)).code;
   item = `TS-${dept}-001`;
-});
-afterAll(() => hub.stop());
+}, HOOK_TIMEOUT);
+afterAll(() => hub.stop(), HOOK_TIMEOUT);
 
 describe('catalogue import', () => {
   it('imports a catalogue (catalogue:admin), and reports every problem of a bad file at once, importing nothing', async () => {

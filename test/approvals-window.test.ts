@@ -4,7 +4,8 @@
  * plus the licence rules the approval path relies on: derived-status filter, numbering by type,
  * and no licence for a cancelled or revoked enterprise.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll } from './helpers/runner.js';
 import { seedCatalogue } from '../prisma/seed/cases.js';
 import { fromLocal, loadWorkingCalendar, shanghaiToday } from '../src/modules/approvals/calendar/store.js';
 import { deemOverdueAcceptances } from '../src/modules/approvals/cases/acceptance.js';

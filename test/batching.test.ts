@@ -1,7 +1,8 @@
 /**
  * List and entity queries run a fixed number of SQL statements, whatever the page size.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HOOK_TIMEOUT } from './helpers/runner.js';
 import { EnterprisePageDocument, EnterprisesWithApprovalsDocument } from './generated/graphql.js';
 import { aDepartment, anEnterpriseInput, aSystemKey, referenceData, uniqueCode } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
@@ -40,8 +41,8 @@ beforeAll(async () => {
   await prisma.penalty.createMany({
     data: usccs.map((uscc) => ({ decisionNumber: `B-P-${uscc}`, enterpriseUscc: uscc, decidingDepartmentCode: depts[1]!.code, facts: '事实', legalBasis: '依据', kinds: ['WARNING' as const], decidedOn: new Date('2025-01-01') })),
   });
-});
-afterAll(() => hub.stop());
+}, HOOK_TIMEOUT);
+afterAll(() => hub.stop(), HOOK_TIMEOUT);
 
 async function statementsFor(run: () => Promise<unknown>): Promise<number> {
   const before = hub.platform.db.statementCount();

@@ -3,7 +3,8 @@
  * shared), and bypassed at once when Redis is unreachable.
  */
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describeSkipIf, HOOK_TIMEOUT, inject } from './helpers/runner.js';
 import { EnterpriseByUsccDocument, RegisterEnterpriseDocument, UpdateEnterpriseDocument } from './generated/graphql.js';
 import { aDepartment, anEnterpriseInput, aSystemKey } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
@@ -17,8 +18,8 @@ describe('when Redis is unreachable', () => {
   beforeAll(async () => {
     // Port 1 on loopback: nothing listens there, connections are refused.
     hub = await startTestHub({ REDIS_URL: 'redis://127.0.0.1:1' });
-  });
-  afterAll(() => hub.stop());
+  }, HOOK_TIMEOUT);
+  afterAll(() => hub.stop(), HOOK_TIMEOUT);
 
   it('reads and writes go to the database without waiting for Redis', async () => {
     const prisma = hub.platform.prisma;
@@ -44,7 +45,7 @@ describe('when Redis is unreachable', () => {
   });
 });
 
-describe.skipIf(!redisUrl)('with Redis (skipped without REDIS_URL)', () => {
+describeSkipIf(!redisUrl, 'no REDIS_URL')('with Redis (skipped without REDIS_URL)', () => {
   let a: TestHub;
   let b: TestHub;
   let redis: ReturnType<typeof createClient>;
@@ -56,12 +57,12 @@ describe.skipIf(!redisUrl)('with Redis (skipped without REDIS_URL)', () => {
     b = await startTestHub({ CACHE_PREFIX: prefix });
     redis = createClient({ url: redisUrl });
     await redis.connect();
-  });
+  }, HOOK_TIMEOUT);
   afterAll(async () => {
     await redis.close();
     await a.stop();
     await b.stop();
-  });
+  }, HOOK_TIMEOUT);
 
   it('fills Redis on a read and serves the next read without SQL', async () => {
     const prisma = a.platform.prisma;

@@ -1,7 +1,8 @@
 /**
  * Operations on the Enterprise Subject Library through the gateway, over HTTP, on a real database.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HOOK_TIMEOUT } from './helpers/runner.js';
 import {
   EnterpriseByUsccDocument,
   RegisterEnterpriseDocument,
@@ -26,8 +27,8 @@ beforeAll(async () => {
   writer = (await aSystemKey(prisma, dept, ['enterprise:register', 'enterprise:update', 'enterprise:read-personal'])).key;
   reader = (await aSystemKey(prisma, dept, [])).key;
   registrarOnly = (await aSystemKey(prisma, dept, ['enterprise:register'])).key;
-});
-afterAll(() => hub.stop());
+}, HOOK_TIMEOUT);
+afterAll(() => hub.stop(), HOOK_TIMEOUT);
 
 const count = () => hub.platform.prisma.enterprise.count();
 

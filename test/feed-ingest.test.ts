@@ -6,7 +6,8 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HOOK_TIMEOUT, poll } from './helpers/runner.js';
 import WebSocket from 'ws';
 import { ChangesDocument, RegisterWebhookDocument } from './generated/graphql.js';
 import { aSystemKey, referenceData } from './helpers/builders.js';
@@ -25,12 +26,12 @@ beforeAll(async () => {
   await referenceData(prisma);
   registry = (await aSystemKey(prisma, 'MR', ['ingest:write'])).key;
   community = (await aSystemKey(prisma, 'ST-JNZ', ['feed:read', 'feed:webhooks'])).key;
-});
+}, HOOK_TIMEOUT);
 afterAll(async () => {
   await client?.dispose();
   await new Promise((r) => (target ? target.close(r) : r(null)));
   await hub.stop();
-});
+}, HOOK_TIMEOUT);
 
 describe('a change made by ingestion', () => {
   it('reaches the changes query, a subscription and a webhook', async () => {
@@ -89,14 +90,14 @@ describe('a change made by ingestion', () => {
     // Events become readable a moment after commit, once no older transaction is running.
     const readCreated = async () =>
       (await hub.gql(ChangesDocument, { after, types: ['ENTERPRISE'] }, community)).data!.changes.events.filter((e) => usccs.includes(e.entityId));
-    await expect.poll(async () => (await readCreated()).map((e) => e.entityId).sort(), { timeout: 10_000, interval: 100 }).toEqual(usccs);
+    await poll(async () => (await readCreated()).map((e) => e.entityId).sort(), (v) => expect(v).toEqual(usccs), { timeout: 10_000, interval: 100 });
     const created = await readCreated();
     expect(created.every((e) => e.action === 'CREATED' && e.department?.code === 'MR')).toBe(true);
     expect(created.find((e) => e.entityId === rows[0]!.uscc)?.enterprise?.name).toBe(rows[0]!.name);
 
-    await expect.poll(() => live.filter((e) => usccs.includes(e.entityId)).length, { timeout: 10_000, interval: 50 }).toBe(3);
+    await poll(() => live.filter((e) => usccs.includes(e.entityId)).length, (v) => expect(v).toBe(3), { timeout: 10_000, interval: 50 });
 
-    await expect.poll(() => received.filter((d) => usccs.some((u) => d.body.includes(u))).length, { timeout: 15_000, interval: 100 }).toBe(3);
+    await poll(() => received.filter((d) => usccs.some((u) => d.body.includes(u))).length, (v) => expect(v).toBe(3), { timeout: 15_000, interval: 100 });
     for (const d of received.filter((x) => usccs.some((u) => x.body.includes(u)))) {
       const ts = String(d.headers['x-hub-timestamp']);
       expect(d.headers['x-hub-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${ts}.${d.body}`).digest('hex')}`);

@@ -5,7 +5,8 @@
  * another.
  */
 import { createClient, type Client } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describeSkipIf, HOOK_TIMEOUT, inject, poll } from './helpers/runner.js';
 import WebSocket from 'ws';
 import { IssueLicenceDocument } from './generated/graphql.js';
 import { aFoodLicenceInput, anEnterprise, aSystemKey, referenceData } from './helpers/builders.js';
@@ -37,11 +38,11 @@ beforeAll(async () => {
   reader = (await aSystemKey(prisma, 'HC', ['feed:read'])).key;
   noFeed = (await aSystemKey(prisma, 'HC', ['licence:issue'])).key;
   holder = (await anEnterprise(prisma)).uscc;
-});
+}, HOOK_TIMEOUT);
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()));
   await hub.stop();
-});
+}, HOOK_TIMEOUT);
 
 function subscribe(target: TestHub, key: string | undefined, variables: { types?: string[]; after?: string } = {}) {
   let onConnected = () => {};
@@ -91,7 +92,11 @@ describe('changeEvents subscription', () => {
     await sub.connected;
     await sleep(300); // the subscribe message is processed after the connection ack
     const id = await issue();
-    await expect.poll(() => sub.events.map((e) => e.entityId), { timeout: 10_000 }).toContain(id);
+    await poll(
+      () => sub.events.map((e) => e.entityId),
+      (v) => expect(v).toContain(id),
+      { timeout: 10_000 },
+    );
     expect(sub.events.find((e) => e.entityId === id)).toMatchObject({ entityType: 'LICENCE', action: 'CREATED' });
   });
 
@@ -99,9 +104,17 @@ describe('changeEvents subscription', () => {
     const start = await headCursor();
     const backlog = [await issue(), await issue()];
     const sub = subscribe(hub, reader, { after: start });
-    await expect.poll(() => sub.events.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await poll(
+      () => sub.events.length,
+      (v) => expect(v).toBeGreaterThanOrEqual(2),
+      { timeout: 10_000 },
+    );
     const live = [await issue(), await issue()];
-    await expect.poll(() => sub.events.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+    await poll(
+      () => sub.events.length,
+      (v) => expect(v).toBeGreaterThanOrEqual(4),
+      { timeout: 10_000 },
+    );
     await sleep(300);
     expect(sub.events.map((e) => e.entityId)).toEqual([...backlog, ...live]);
     const cursors = sub.events.map((e) => BigInt(e.cursor));
@@ -125,7 +138,7 @@ describe('changeEvents subscription', () => {
   });
 });
 
-describe.skipIf(!inject('redisUrl'))('several hub processes (Redis)', () => {
+describeSkipIf(!inject('redisUrl'), 'no REDIS_URL')('several hub processes (Redis)', () => {
   it('a subscriber of hub A receives a change made through hub B, woken by the Redis nudge', async () => {
     // A polls only once a minute: the event can reach it in time only through B's nudge.
     const a = await startTestHub({ FEED_POLL_MS: '60000', WEBHOOK_WORKER: 'off' });
@@ -136,7 +149,11 @@ describe.skipIf(!inject('redisUrl'))('several hub processes (Redis)', () => {
       await sub.connected;
       await sleep(300);
       const id = await issue(b);
-      await expect.poll(() => sub.events.map((e) => e.entityId), { timeout: 10_000 }).toContain(id);
+      await poll(
+        () => sub.events.map((e) => e.entityId),
+        (v) => expect(v).toContain(id),
+        { timeout: 10_000 },
+      );
     } finally {
       await Promise.all(clients.splice(0).map((c) => c.dispose()));
       await a.stop();

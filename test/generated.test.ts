@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from './helpers/runner.js';
 import { codegenArtifacts, schemaArtifacts } from '../src/cli/generate.js';
 import { committedMigrations, projectRoot } from '../src/platform/db/migrate.js';
 
@@ -29,7 +30,7 @@ describe('generated artefacts', () => {
       ].sort(),
     );
     for (const [rel, content] of Object.entries(expected)) {
-      expect(read(rel), `${rel} is stale: run npm run generate`).toBe(content);
+      expectWithMessage(read(rel), `${rel} is stale: run npm run generate`).toBe(content);
     }
   });
 
@@ -37,7 +38,7 @@ describe('generated artefacts', () => {
     const expected = await codegenArtifacts();
     expect(Object.keys(expected).length).toBeGreaterThan(0);
     for (const [rel, content] of Object.entries(expected)) {
-      expect(read(rel), `${rel} is stale: run npm run generate`).toBe(content);
+      expectWithMessage(read(rel), `${rel} is stale: run npm run generate`).toBe(content);
     }
   });
 
@@ -45,11 +46,11 @@ describe('generated artefacts', () => {
     const schema = read('prisma/schema.prisma');
     const client = read('src/generated/prisma/internal/class.ts');
     const inline = /"inlineSchema": (".*?[^\\]"),\n/s.exec(client);
-    expect(inline, 'no inlineSchema in the generated client').not.toBeNull();
-    expect(JSON.parse(inline![1]!) as string, 'src/generated/prisma is stale: run npm run generate').toBe(schema);
+    expectWithMessage(inline, 'no inlineSchema in the generated client').not.toBeNull();
+    expectWithMessage(JSON.parse(inline![1]!) as string, 'src/generated/prisma is stale: run npm run generate').toBe(schema);
     const pothos = read('src/generated/pothos-types.ts');
     for (const model of [...schema.matchAll(/^model (\w+) \{/gm)].map((m) => m[1]!)) {
-      expect(pothos, `pothos types lack ${model}: run npm run generate`).toContain(`${model}: {`);
+      expectWithMessage(pothos, `pothos types lack ${model}: run npm run generate`).toContain(`${model}: {`);
     }
   });
 

@@ -2,7 +2,8 @@
  * The online hall over HTTP against a real database: SMS sign-in, sessions, booking capacity under
  * concurrency, pre-review into a case, evaluation, complaints, and cross-account access.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll } from './helpers/runner.js';
 import { addDays, fromLocal, shanghaiToday } from '../src/modules/approvals/index.js';
 import { book } from '../src/modules/hall/booking.js';
 import { hallRound } from '../src/modules/hall/workers.js';

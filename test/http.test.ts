@@ -4,15 +4,16 @@
  */
 import { buildSchema, parse, validate } from 'graphql';
 import { serverAudits } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage, HOOK_TIMEOUT } from './helpers/runner.js';
 import { queryLimitRules } from '../src/gateway/query-limits.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 
 let hub: TestHub;
 beforeAll(async () => {
   hub = await startTestHub();
-});
-afterAll(() => hub.stop());
+}, HOOK_TIMEOUT);
+afterAll(() => hub.stop(), HOOK_TIMEOUT);
 
 describe('GraphQL over HTTP', () => {
   it('passes every MUST and SHOULD audit of the graphql-http suite', async () => {
@@ -41,8 +42,8 @@ describe('GraphiQL', () => {
     expect(assets.length).toBeGreaterThanOrEqual(4);
     for (const asset of assets) {
       const r = await fetch(`${hub.url}${asset}`);
-      expect(r.status, asset).toBe(200);
-      expect((await r.arrayBuffer()).byteLength, asset).toBeGreaterThan(1000);
+      expectWithMessage(r.status, asset).toBe(200);
+      expectWithMessage((await r.arrayBuffer()).byteLength, asset).toBeGreaterThan(1000);
     }
   });
 

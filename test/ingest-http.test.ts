@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HOOK_TIMEOUT } from './helpers/runner.js';
 import { IngestionRunsDocument, ProvenanceDocument, QuarantineDocument, ResubmitDocument } from './generated/graphql.js';
 import { aSystemKey, referenceData } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
@@ -26,8 +27,8 @@ beforeAll(async () => {
   registry = (await aSystemKey(prisma, 'MR', ['ingest:write', 'ingest:read'])).key;
   registryNoScope = (await aSystemKey(prisma, 'MR', [])).key;
   construction = (await aSystemKey(prisma, 'HC', ['ingest:write', 'ingest:read'])).key;
-});
-afterAll(() => hub.stop());
+}, HOOK_TIMEOUT);
+afterAll(() => hub.stop(), HOOK_TIMEOUT);
 
 const post = (adapter: string, body: Buffer, key?: string, file = 'upload.csv') =>
   fetch(`${hub.url}/ingest/${adapter}`, {

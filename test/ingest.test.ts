@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HOOK_TIMEOUT, inject, itSkipIf } from './helpers/runner.js';
 import type { Adapter, Mapped } from '../adapters/adapter.js';
 import type { CanonicalRecord } from '../adapters/canonical.js';
 import { adapters } from '../adapters/registry.js';
@@ -27,8 +28,8 @@ beforeAll(async () => {
   hub = await startTestHub();
   await referenceData(hub.platform.prisma);
   mr = await cliSource(hub.platform.prisma, adapters['market-registry']!);
-});
-afterAll(() => hub.stop());
+}, HOOK_TIMEOUT);
+afterAll(() => hub.stop(), HOOK_TIMEOUT);
 
 const ingest = (adapter: Adapter, source: IngestSource, file: string, bytes: Buffer, batchSize = 500) =>
   ingestFile(hub.platform, adapter, source, file, bytes, { batchSize });
@@ -169,11 +170,10 @@ describe('licences and penalties', () => {
 });
 
 describe('an interrupted run', () => {
-  it('killed mid-file, then run again, ends as one uninterrupted run: no duplicates, nothing missing', async (ctx) => {
-    // Needs a second process writing while this one reads: PGlite serves one connection at a time,
-    // so this runs against real PostgreSQL (as in CI) and is skipped on the embedded database.
-    const [v] = await hub.platform.prisma.$queryRaw<{ v: string }[]>`SELECT version() AS v`;
-    if (/emscripten|emcc|wasm/i.test(v?.v ?? '')) ctx.skip();
+  // Needs a second process writing while this one reads: PGlite serves one connection at a time,
+  // so this runs against real PostgreSQL (as in CI) and is skipped on the embedded database.
+  const itOnPostgres = itSkipIf(inject('databaseEmbedded'), 'the embedded database serves one process at a time');
+  itOnPostgres('killed mid-file, then run again, ends as one uninterrupted run: no duplicates, nothing missing', async () => {
     const n = 3000;
     const { csv, rows } = marketRegistryCsv(n, { offset: 20_000 });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-kill-'));

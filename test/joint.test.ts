@@ -3,7 +3,8 @@
  * item, the combined light and deadline, conclusion when every branch has concluded, days saved and
  * speed-up in jointStatistics; the figures are checked against a fixed calendar.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll } from './helpers/runner.js';
 import { WorkingCalendar, type HolidaySource } from '../src/modules/approvals/calendar/calendar.js';
 import { fromLocal } from '../src/modules/approvals/calendar/store.js';
 import { combinedLight, jointFigures } from '../src/modules/approvals/joint/joint-applications.js';

@@ -2,7 +2,8 @@
  * Licences through the gateway on a real database: issuing, every status transition and every
  * refusal, typed attributes, derived EXPIRED, the enterprise's licences across subgraphs.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage, HOOK_TIMEOUT } from './helpers/runner.js';
 import {
   AmendLicenceDocument,
   CancelLicenceDocument,
@@ -30,8 +31,8 @@ beforeAll(async () => {
   mrReadOnly = (await aSystemKey(prisma, 'MR', [])).key;
   hc = (await aSystemKey(prisma, 'HC', ['licence:issue', 'licence:amend', 'licence:suspend', 'licence:revoke', 'licence:cancel'])).key;
   holder = (await anEnterprise(prisma)).uscc;
-});
-afterAll(() => hub.stop());
+}, HOOK_TIMEOUT);
+afterAll(() => hub.stop(), HOOK_TIMEOUT);
 
 const licenceCount = () => hub.platform.prisma.licence.count();
 const eventCount = () => hub.platform.prisma.licenceEvent.count();
@@ -148,7 +149,7 @@ describe('status transitions', () => {
     const events = await eventCount();
     for (const [doc, id, status] of refused) {
       const res = await hub.gql(doc, { id, reason: 'x' }, mr);
-      expect(res.errors?.[0]?.extensions?.code, `${status}`).toBe('CONFLICT');
+      expectWithMessage(res.errors?.[0]?.extensions?.code, `${status}`).toBe('CONFLICT');
       expect(res.errors?.[0]?.extensions?.currentStatus).toBe(status);
     }
     expect(await eventCount()).toBe(events);

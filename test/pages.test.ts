@@ -3,7 +3,8 @@
  * verification, and their refusals and error pages. All in Chinese, names instead of codes,
  * every time in Beijing time.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expectWithMessage } from './helpers/runner.js';
 import { seedCatalogue } from '../prisma/seed/cases.js';
 import { licencePage, type VerifiedLicence } from '../src/modules/licences/pages/verify-page.js';
 import { shanghaiTime } from '../src/web/time.js';
@@ -143,10 +144,10 @@ describe('approvals pages', () => {
     ];
     for (const [path, status, title] of pages) {
       const res = await get(path);
-      expect(res.status, path).toBe(status);
-      expect(res.type, path).toMatch(/^text\/html/);
-      expect(res.body, path).toContain(`<h1>${title}</h1>`);
-      expect(latinWords(res.body, ['HZ-XX-999']), path).toEqual([]);
+      expectWithMessage(res.status, path).toBe(status);
+      expectWithMessage(res.type, path).toMatch(/^text\/html/);
+      expectWithMessage(res.body, path).toContain(`<h1>${title}</h1>`);
+      expectWithMessage(latinWords(res.body, ['HZ-XX-999']), path).toEqual([]);
     }
   });
 });
@@ -212,9 +213,9 @@ describe('QR verification page', () => {
     ];
     for (const [path, status, title] of pages) {
       const res = await get(path);
-      expect(res.status, path).toBe(status);
-      expect(res.body, path).toContain(`<div class="big">${title}</div>`);
-      expect(latinWords(res.body), path).toEqual([]);
+      expectWithMessage(res.status, path).toBe(status);
+      expectWithMessage(res.body, path).toContain(`<div class="big">${title}</div>`);
+      expectWithMessage(latinWords(res.body), path).toEqual([]);
     }
     const malformed = await get(`/q/${broken}`);
     expect(malformed.body).toContain('二维码内容不完整或格式不正确');

@@ -2,7 +2,8 @@
  * Penalty decisions through the gateway: validation, visibility, and a licence suspension or
  * revocation applied in the same transaction as the decision.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HOOK_TIMEOUT } from './helpers/runner.js';
 import { DecidePenaltyDocument, EnterprisePenaltiesDocument, IssueLicenceDocument, LicenceByIdDocument, RevokeLicenceDocument } from './generated/graphql.js';
 import { aFoodLicenceInput, anEnterprise, aSystemKey, referenceData, uniqueCode } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
@@ -24,8 +25,8 @@ beforeAll(async () => {
   const { seedEnforcementDelegations } = await import('../prisma/seed/demo.js');
   await seedEnforcementDelegations(prisma);
   holder = (await anEnterprise(prisma)).uscc;
-});
-afterAll(() => hub.stop());
+}, HOOK_TIMEOUT);
+afterAll(() => hub.stop(), HOOK_TIMEOUT);
 
 async function aLicence(): Promise<string> {
   const res = await hub.gql(IssueLicenceDocument, { input: aFoodLicenceInput(holder) }, mrIssuer);

@@ -3,7 +3,8 @@
  * cycle refused with its path, the critical path and expected finish in working days (fixed
  * calendar), the SVG flowchart at /plans/<id> and Plan.svg, readable at 30 nodes (no overlapping boxes).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expectWithMessage } from './helpers/runner.js';
 import { WorkingCalendar, type HolidaySource } from '../src/modules/approvals/calendar/calendar.js';
 import { planStages, schedule, type PlanItem } from '../src/modules/approvals/plans/plan-graph.js';
 import { planSvg } from '../src/modules/approvals/plans/plan-svg.js';
@@ -95,7 +96,7 @@ describe('scheduling with a fixed calendar', () => {
         const a = boxes[i]!;
         const b = boxes[j]!;
         const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-        expect(overlap, `${a.id} overlaps ${b.id}`).toBe(false);
+        expectWithMessage(overlap, `${a.id} overlaps ${b.id}`).toBe(false);
       }
     }
     const width = Number(/width="(\d+)"/.exec(svg)?.[1]);

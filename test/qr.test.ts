@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage, HOOK_TIMEOUT } from './helpers/runner.js';
 import { rotateKeyRingInDir } from '../src/platform/qr/keys.js';
 import {
   DecidePenaltyDocument,
@@ -32,8 +33,8 @@ beforeAll(async () => {
   mr = (await aSystemKey(prisma, 'MR', ['licence:issue', 'licence:revoke', 'penalty:decide'])).key;
   approvalPlatform = (await aSystemKey(prisma, 'GSC', ['enterprise:read-personal'])).key;
   holder = await anEnterprise(prisma);
-});
-afterAll(() => hub.stop());
+}, HOOK_TIMEOUT);
+afterAll(() => hub.stop(), HOOK_TIMEOUT);
 
 async function licenceWithQr() {
   const issued = await hub.gql(IssueLicenceDocument, { input: aFoodLicenceInput(holder.uscc) }, mr);
@@ -166,9 +167,9 @@ describe('bad tokens', () => {
     for (const [token, reason] of cases) {
       const before = hub.platform.db.statementCount();
       const res = await hub.gql(QrLookupDocument, { token });
-      expect(res.errors?.[0]?.extensions?.code, token).toBe('BAD_USER_INPUT');
-      expect(res.errors?.[0]?.extensions?.reason, token).toBe(reason);
-      expect(hub.platform.db.statementCount() - before, `SQL for ${reason}`).toBe(0);
+      expectWithMessage(res.errors?.[0]?.extensions?.code, token).toBe('BAD_USER_INPUT');
+      expectWithMessage(res.errors?.[0]?.extensions?.reason, token).toBe(reason);
+      expectWithMessage(hub.platform.db.statementCount() - before, `SQL for ${reason}`).toBe(0);
       const { status, html } = await page(token);
       expect(status).toBe(400);
       expect(html).toContain('二维码无效');

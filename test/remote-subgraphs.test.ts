@@ -2,7 +2,8 @@
  * Distributed mode: each subgraph served alone (`hub subgraph`), the gateway calling them over
  * HTTP. Subgraphs refuse calls that did not come through the gateway.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HOOK_TIMEOUT } from './helpers/runner.js';
 import { serveSubgraph } from '../src/gateway/subgraph-server.js';
 import { subgraphs } from '../src/gateway/subgraphs.js';
 import { signCaller } from '../src/platform/auth/internal-token.js';
@@ -38,12 +39,12 @@ beforeAll(async () => {
     HUB_INTERNAL_SECRET: SECRET,
     SUBGRAPH_URLS: names.map((n, i) => `${n}=${served[i]!.url}`).join(','),
   });
-});
+}, HOOK_TIMEOUT);
 afterAll(async () => {
   await gateway.stop();
   for (const s of served) await s.stop();
   await subgraphPlatform.close();
-});
+}, HOOK_TIMEOUT);
 
 const post = (url: string, headers: Record<string, string> = {}) =>
   fetch(url, {

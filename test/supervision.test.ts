@@ -2,7 +2,8 @@
  * Supervision: callbacks and targeted pushes after a conclusion, overdue admonitions, and the
  * department report, whose figures equal caseStatistics, in a fixed number of SQL statements.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll } from './helpers/runner.js';
 import { caseStatistics } from '../src/modules/approvals/index.js';
 import { fromLocal } from '../src/modules/approvals/calendar/store.js';
 import { runAdmonitions, supervisionReport } from '../src/modules/supervision/index.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { describeUsccProblem, isValidUscc, makeUscc, USCC_CHARSET, usccCheckCharacter, usccProblem } from '../src/platform/uscc.js';
 
 const charsetChar = fc.constantFrom(...USCC_CHARSET.split(''));

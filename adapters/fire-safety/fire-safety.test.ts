@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { LICENCE_TYPES, type LicenceIssue } from '../canonical.js';
 import { AdapterFileError } from '../adapter.js';
 import { crlf, gb18030, run, sample, withBom } from '../testing.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { PenaltyDecision } from '../canonical.js';
 import { AdapterFileError } from '../adapter.js';
 import { gb18030, run, sample, withBom } from '../testing.js';

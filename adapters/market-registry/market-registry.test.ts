@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { EnterpriseRegistration } from '../canonical.js';
 import { makeUscc, USCC_CHARSET } from '../../src/platform/uscc.js';
 import { AdapterFileError } from '../adapter.js';

@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describeSkipIf } from '../helpers/runner.js';
 import { addDays, loadWorkingCalendar, shanghaiToday } from '../../src/modules/approvals/index.js';
 import { aDepartment, aSystemKey } from '../helpers/builders.js';
 import { aHallItem, aMobile, smsInbox, type SmsInbox } from '../helpers/hall.js';
@@ -48,7 +49,7 @@ async function signIn(page: Page, phone: string): Promise<void> {
   await page.waitForURL(`${hub.url}/hall`);
 }
 
-describe.skipIf(!hasBrowser)('online hall in a browser', () => {
+describeSkipIf(!hasBrowser, 'no Chromium at /usr/bin/chromium: install it with apt-get install chromium fonts-noto-cjk')('online hall in a browser', () => {
   beforeAll(async () => {
     fs.mkdirSync(OUT, { recursive: true });
     inbox = await smsInbox();

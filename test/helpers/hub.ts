@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
-import { inject } from 'vitest';
+import { inject } from './runner.js';
 import { loadConfig, type HubConfig } from '../../src/config/index.js';
 import { startPlatform, type RunningPlatform } from '../../src/platform/bootstrap.js';
 import { createHubServer, type HubServer } from '../../src/gateway/server.js';

@@ -2,7 +2,8 @@
  * Errors never show internals: every route answers JSON without stack traces or file paths,
  * database refusals of the input are BAD_USER_INPUT, and introspection can be turned off.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll } from '../helpers/runner.js';
 import { ApiKeyVerifier, createApiKey } from '../../src/platform/auth/api-keys.js';
 import { aDepartment, aSystemKey } from '../helpers/builders.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';

@@ -8,7 +8,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, poll } from '../helpers/runner.js';
 import WebSocket from 'ws';
 import { ChangesDocument, RegisterEnterpriseDocument, RegisterWebhookDocument } from '../generated/graphql.js';
 import { anEnterpriseInput, aSystemKey, referenceData } from '../helpers/builders.js';
@@ -121,8 +122,8 @@ describe('personal data on the change feed', () => {
     const masked = subscribe(community.key, after);
     const full = subscribe(personal, after);
     const uscc = await registerEnterprise();
-    await expect.poll(() => masked.events.some((e) => e.entityId === uscc), { timeout: 15_000 }).toBe(true);
-    await expect.poll(() => full.events.some((e) => e.entityId === uscc), { timeout: 15_000 }).toBe(true);
+    await poll(() => masked.events.some((e) => e.entityId === uscc), (v) => expect(v).toBe(true), { timeout: 15_000 });
+    await poll(() => full.events.some((e) => e.entityId === uscc), (v) => expect(v).toBe(true), { timeout: 15_000 });
     const seen = changesOf(masked.events.find((e) => e.entityId === uscc)!.changes);
     expect(seen).toMatchObject(MASKED);
     expect(JSON.stringify(seen)).not.toContain(ID);
@@ -136,7 +137,7 @@ describe('personal data on the change feed', () => {
     const reg = await hub.gql(RegisterWebhookDocument, { url: receiverUrl, types: ['ENTERPRISE'] }, community.key);
     expect(reg.errors).toBeUndefined();
     const delivered = async (uscc: string) => {
-      await expect.poll(() => bodies.some((b) => b.includes(uscc)), { timeout: 20_000, interval: 100 }).toBe(true);
+      await poll(() => bodies.some((b) => b.includes(uscc)), (v) => expect(v).toBe(true), { timeout: 20_000, interval: 100 });
       return (JSON.parse(bodies.find((b) => b.includes(uscc))!) as { changes: Record<string, unknown> }).changes;
     };
     const first = await delivered(await registerEnterprise());
@@ -162,7 +163,7 @@ describe('revoked keys', () => {
     const { system, key } = await aSystemKey(hub.platform.prisma, 'HC', ['feed:read']);
     const sub = subscribe(key, await headCursor());
     const uscc = await registerEnterprise();
-    await expect.poll(() => sub.events.some((e) => e.entityId === uscc), { timeout: 15_000 }).toBe(true);
+    await poll(() => sub.events.some((e) => e.entityId === uscc), (v) => expect(v).toBe(true), { timeout: 15_000 });
     // As `hub keys revoke` does.
     const revokedAt = Date.now();
     await hub.platform.prisma.apiKey.updateMany({ where: { systemId: system.id }, data: { revokedAt: new Date() } });

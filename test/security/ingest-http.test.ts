@@ -7,7 +7,8 @@
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll } from '../helpers/runner.js';
 import { anEnterprise, aSystemKey, referenceData } from '../helpers/builders.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 

@@ -6,7 +6,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, poll } from '../helpers/runner.js';
 import { IssueLicenceDocument, RegisterWebhookDocument, WebhooksDocument } from '../generated/graphql.js';
 import { aFoodLicenceInput, anEnterprise, aSystemKey, referenceData } from '../helpers/builders.js';
 import { startTestHub, testConfig, type TestHub } from '../helpers/hub.js';
@@ -118,12 +119,14 @@ describe('delivery', () => {
       const list = await hub.gql(WebhooksDocument, {}, community.key);
       return Object.fromEntries(list.data!.webhooks.map((w) => [w.id, w.deliveries[0]?.lastError ?? null]));
     };
-    await expect
-      .poll(async () => {
+    await poll(
+      async () => {
         const e = await errors();
         return [e[internalHook.id], e[reg.data!.registerWebhook.webhook.id]];
-      }, { timeout: 20_000, interval: 200 })
-      .toEqual(['refused: loopback address', 'HTTP 500']);
+      },
+      (v) => expect(v).toEqual(['refused: loopback address', 'HTTP 500']),
+      { timeout: 20_000, interval: 200 },
+    );
     expect(internalHits).toBe(0);
   });
 

@@ -3,7 +3,8 @@
  * holding a recorded enforcement delegation for it; and no licence leaves EXPIRED, REVOKED or
  * CANCELLED by revocation, whether through a penalty or the licence mutations.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll } from '../helpers/runner.js';
 import { CancelLicenceDocument, DecidePenaltyDocument, RevokeLicenceDocument, SuspendLicenceDocument } from '../generated/graphql.js';
 import { anEnterprise, aSystemKey, referenceData, uniqueCode } from '../helpers/builders.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';

@@ -2,7 +2,8 @@
  * Quotas: per department system (its own or the default), per public address, and failed
  * authentications per address, answered 429 with Retry-After and RateLimit headers.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll } from '../helpers/runner.js';
 import { aDepartment, aSystemKey } from '../helpers/builders.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 

@@ -2,7 +2,8 @@
  * Remote-subgraph mode (SUBGRAPH_URLS): a subgraph's refusal reaches the client with the
  * subgraph's own code, as in-process, and never with the subgraph's URL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll } from '../helpers/runner.js';
 import { serveSubgraph } from '../../src/gateway/subgraph-server.js';
 import { subgraphs } from '../../src/gateway/subgraphs.js';
 import { startPlatform, type RunningPlatform } from '../../src/platform/bootstrap.js';

@@ -3,7 +3,8 @@
  * a licence's QR token, an offline verifier tells valid, suspended and revoked apart, and a
  * status change shows in the list at the next fetch.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll } from '../helpers/runner.js';
 import type { JSONWebKeySet } from 'jose';
 import { IssueLicenceDocument, LicenceQrDocument, QrLookupDocument, RevokeLicenceDocument, SuspendLicenceDocument } from '../generated/graphql.js';
 import { aFoodLicenceInput, anEnterprise, aSystemKey, referenceData } from '../helpers/builders.js';

@@ -69,7 +69,7 @@ if (!isMainThread && parentPort) runInWorker(parentPort);
 
 /**
  * Starts this file as a worker. Compiled JavaScript starts directly; TypeScript (how the hub runs,
- * under tsx or vitest) starts through a two-line bootstrap that imports it with tsx's API, because
+ * under tsx or Jest) starts through a two-line bootstrap that imports it with tsx's API, because
  * on Node 20 loader hooks inherited through `--import` do not apply to a worker's entry module.
  */
 function startWorker(): Worker {

@@ -9,7 +9,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { CompactSign, createLocalJWKSet, decodeProtectedHeader, jwtVerify, UnsecuredJWT } from 'jose';
 import QRCode from 'qrcode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage, HOOK_TIMEOUT } from '../../../test/helpers/runner.js';
 import { makeUscc } from '../uscc.js';
 import {
   loadKeyRingFromJson,
@@ -78,10 +79,10 @@ beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'hub-qr-'));
   ring = await ringWith('qr-2026-11-27-a1b2');
   licenceToken = await signQrToken(ring, { type: 'licence', id: LICENCE }, NOW);
-});
+}, HOOK_TIMEOUT);
 afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
-});
+}, HOOK_TIMEOUT);
 
 describe('sign and verify', () => {
   it('round-trips a licence and an enterprise', async () => {
@@ -138,7 +139,7 @@ describe('refusals', () => {
       const part = i < h.length ? 'header' : i < h.length + 1 + p.length ? 'payload' : 'signature';
       for (const shift of [1, 17, 40]) {
         const code = refusal(await verifyQrToken(ring, flip(licenceToken, i, shift)));
-        expect(allowed[part], `${part} character ${i} shifted by ${shift} gave ${code}`).toContain(code);
+        expectWithMessage(allowed[part], `${part} character ${i} shifted by ${shift} gave ${code}`).toContain(code);
         seen.add(`${part}:${code}`);
       }
     }
@@ -181,7 +182,7 @@ describe('refusals', () => {
   it('refuses every truncation as MALFORMED, and a shortened payload as BAD_SIGNATURE', async () => {
     for (let n = 0; n < licenceToken.length; n++) {
       const result = await verifyQrToken(ring, licenceToken.slice(0, n));
-      expect(refusal(result), `first ${n} characters`).toBe('MALFORMED');
+      expectWithMessage(refusal(result), `first ${n} characters`).toBe('MALFORMED');
     }
     const [h, p, s] = licenceToken.split('.') as [string, string, string];
     expect(refusal(await verifyQrToken(ring, `${h}.${p.slice(0, -4)}.${s}`))).toBe('BAD_SIGNATURE');
@@ -267,7 +268,7 @@ describe('refusals', () => {
     ];
     for (const payload of bad) {
       const result = await verifyQrToken(ring, await signRaw(ring, payload));
-      expect(refusal(result), payload).toBe('INVALID_PAYLOAD');
+      expectWithMessage(refusal(result), payload).toBe('INVALID_PAYLOAD');
     }
   });
 

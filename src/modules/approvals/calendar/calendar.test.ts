@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../../../../test/helpers/runner.js';
 import {
   addDays,
   chineseDaysSource,
@@ -71,7 +72,8 @@ describe('chinese-days source', () => {
 
 describe('WorkingCalendar with the statutory calendar', () => {
   it('National Day 2025: Oct 1–8 off, Sunday Sep 28 and Saturday Oct 11 worked', () => {
-    for (let d = '2025-10-01'; d <= '2025-10-08'; d = addDays(d, 1)) expect(cal.isWorkingDay(d), d).toBe(false);
+    for (let d = '2025-10-01'; d <= '2025-10-08'; d = addDays(d, 1))
+      expectWithMessage(cal.isWorkingDay(d), d).toBe(false);
     expect(cal.isWorkingDay('2025-09-28')).toBe(true);
     expect(cal.isWorkingDay('2025-10-11')).toBe(true);
     expect(cal.isWorkingDay('2025-10-12')).toBe(false);

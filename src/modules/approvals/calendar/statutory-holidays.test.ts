@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../../../../test/helpers/runner.js';
 import { addDays, chineseDaysSource, WorkingCalendar, type LocalDate } from './calendar.js';
 import { statutoryHolidays } from './statutory-holidays.js';
 
@@ -56,16 +57,16 @@ describe('statutory holidays from the rules', () => {
       const md = (name: string) => all.filter(([, n]) => n === name).map(([d]) => d.slice(5));
       // 中秋 can fall on Oct 1–3 (2028-10-03): one day, one entry, named 国庆节.
       const midAutumnInNationalDay = md('中秋').length === 0;
-      expect(all, String(y)).toHaveLength(midAutumnInNationalDay ? 12 : 13);
+      expectWithMessage(all, String(y)).toHaveLength(midAutumnInNationalDay ? 12 : 13);
       const spring = md('春节');
       // 正月初一 falls between Jan 21 and Feb 20, and the four days are consecutive.
-      expect(spring[1]! >= '01-21' && spring[1]! <= '02-20', `${y} 春节 ${spring[1]}`).toBe(true);
+      expectWithMessage(spring[1]! >= '01-21' && spring[1]! <= '02-20', `${y} 春节 ${spring[1]}`).toBe(true);
       expect(addDays(`${y}-${spring[0]}`, 3)).toBe(`${y}-${spring[3]}`);
-      expect(md('清明')[0]! >= '04-04' && md('清明')[0]! <= '04-06', `${y} 清明`).toBe(true);
+      expectWithMessage(md('清明')[0]! >= '04-04' && md('清明')[0]! <= '04-06', `${y} 清明`).toBe(true);
       // The fifth lunar month holds 夏至 (Jun 21/22) and the eighth 秋分 (Sep 22/23), which bounds 初五 and 十五.
-      expect(md('端午')[0]! >= '05-27' && md('端午')[0]! <= '06-26', `${y} 端午`).toBe(true);
+      expectWithMessage(md('端午')[0]! >= '05-27' && md('端午')[0]! <= '06-26', `${y} 端午`).toBe(true);
       if (!midAutumnInNationalDay)
-        expect(md('中秋')[0]! >= '09-07' && md('中秋')[0]! <= '10-08', `${y} 中秋`).toBe(true);
+        expectWithMessage(md('中秋')[0]! >= '09-07' && md('中秋')[0]! <= '10-08', `${y} 中秋`).toBe(true);
     }
   });
 
@@ -98,7 +99,7 @@ describe('WorkingCalendar in a year without a published notice (2027)', () => {
   });
 
   it('skips the Spring Festival (Friday Feb 5 – Monday Feb 8)', () => {
-    for (let d = '2027-02-05'; d <= '2027-02-08'; d = addDays(d, 1)) expect(cal.isWorkingDay(d), d).toBe(false);
+    for (let d = '2027-02-05'; d <= '2027-02-08'; d = addDays(d, 1)) expectWithMessage(cal.isWorkingDay(d), d).toBe(false);
     expect(cal.holidayName('2027-02-05')).toBe('春节');
     expect(cal.isWorkingDay('2027-02-04')).toBe(true);
     expect(cal.isWorkingDay('2027-02-09')).toBe(true);

@@ -1,7 +1,8 @@
 /** The catalogue file format: the Haizhu sample, problem reports, cycles and the YAML round trip. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../../../../test/helpers/runner.js';
 import { LICENCE_TYPES } from '../../../../adapters/canonical.js';
 import { parseCatalogue } from './catalogue-file.js';
 import type { CatalogueItem } from './catalogue-format.js';
@@ -89,7 +90,7 @@ describe('the Haizhu sample catalogue', () => {
   it('commits to shorter limits than the law allows', () => {
     for (const i of items) {
       expect(i.committedLimitDays).toBeLessThanOrEqual(i.statutoryLimitDays);
-      if (i.statutoryLimitDays > 0) expect(i.committedLimitDays, i.code).toBeLessThan(i.statutoryLimitDays);
+      if (i.statutoryLimitDays > 0) expectWithMessage(i.committedLimitDays, i.code).toBeLessThan(i.statutoryLimitDays);
     }
   });
 
