@@ -124,8 +124,11 @@ beforeAll(async () => {
   ]);
   // The demo systems exist now (made here or by an earlier run): give each a fresh key.
   for (const d of DEMO_SYSTEMS) {
-    const s = await prisma.departmentSystem.findUniqueOrThrow({
+    // As the demo seeds them, whatever other tests in the same database did to systems of these names.
+    const s = await prisma.departmentSystem.upsert({
       where: { departmentCode_name: { departmentCode: d.department, name: d.name } },
+      create: { departmentCode: d.department, name: d.name, scopes: d.scopes },
+      update: { scopes: d.scopes, active: true, rateLimitPerMinute: null },
     });
     keys.set(d.name, await createApiKey(prisma, s.id));
   }

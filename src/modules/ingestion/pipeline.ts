@@ -37,6 +37,8 @@ export interface IngestOptions {
   /** Called after every batch with the records done so far. */
   onProgress?: (done: number) => void;
   logger?: Logger;
+  /** The file's SHA-256 when the caller hashed it already (while streaming it in, off the hot path). */
+  fileSha256?: string;
 }
 
 export class IngestError extends Error {
@@ -74,7 +76,7 @@ export async function ingestFile(
   }
   const { prisma } = platform;
   const started = Date.now();
-  const fileSha256 = createHash('sha256').update(bytes).digest('hex');
+  const fileSha256 = opts.fileSha256 ?? createHash('sha256').update(bytes).digest('hex');
   // An earlier run of the same file that never finished was interrupted (killed, crashed).
   await prisma.ingestionRun.updateMany({
     where: { adapter: adapter.name, fileSha256, status: 'RUNNING' },

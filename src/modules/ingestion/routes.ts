@@ -7,6 +7,7 @@
  * INGEST_MAX_BYTES of decompressed data (413), so neither a large upload nor a small compressed
  * one that inflates to gigabytes can fill the memory. The adapter parses in a worker thread.
  */
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import express, { type Router } from 'express';
@@ -50,7 +51,7 @@ const DECOMPRESSORS: Readonly<Record<string, (() => zlib.Gunzip | zlib.Inflate) 
 };
 
 /** Reads the body, decompressed, up to `maxBytes`; throws BodyError beyond it or for a bad encoding. */
-async function readBody(req: express.Request, maxBytes: number): Promise<Buffer> {
+async function readBody(req: express.Request, maxBytes: number): Promise<{ bytes: Buffer; sha256: string }> {
   const encoding = (req.header('content-encoding') ?? 'identity').trim().toLowerCase() || 'identity';
   if (!Object.hasOwn(DECOMPRESSORS, encoding)) {
     throw new BodyError('UNSUPPORTED_MEDIA_TYPE', `Content-Encoding "${encoding}" is not supported (send gzip, deflate or none)`);
@@ -68,11 +69,14 @@ async function readBody(req: express.Request, maxBytes: number): Promise<Buffer>
   }
   const chunks: Buffer[] = [];
   let size = 0;
+  // Hashed chunk by chunk as it arrives: one digest of a large body at the end would hold the event loop.
+  const hash = createHash('sha256');
   try {
     for await (const chunk of source) {
       const buf = chunk as Buffer;
       size += buf.length;
       if (size > maxBytes) throw tooLarge();
+      hash.update(buf);
       chunks.push(buf);
     }
   } catch (err) {
@@ -84,7 +88,7 @@ async function readBody(req: express.Request, maxBytes: number): Promise<Buffer>
     if (inflate && !req.destroyed) throw new BodyError('BAD_USER_INPUT', `the body is not valid ${encoding} data`);
     throw err;
   }
-  return Buffer.concat(chunks, size);
+  return { bytes: Buffer.concat(chunks, size), sha256: hash.digest('hex') };
 }
 
 /** The adapter with its parse already done (in a worker): the pipeline reads these records. */
@@ -135,8 +139,9 @@ export function ingestRoutes(platform: Platform, verifier: ApiKeyVerifier, maxBy
       return;
     }
     let body: Buffer;
+    let sha256: string;
     try {
-      body = await readBody(req, maxBytes);
+      ({ bytes: body, sha256 } = await readBody(req, maxBytes));
     } catch (err) {
       if (!(err instanceof BodyError)) throw err;
       // Whatever the client still sends is not read: close the connection after the answer.
@@ -158,7 +163,7 @@ export function ingestRoutes(platform: Platform, verifier: ApiKeyVerifier, maxBy
     if (req.socket.destroyed) abandon();
     try {
       const parsed = await preParsed(adapter, parseInWorker(adapter.name, file, body, gone.signal));
-      const report = await ingestFile(platform, parsed, { systemId: caller.systemId, departmentCode: caller.departmentCode }, file, body);
+      const report = await ingestFile(platform, parsed, { systemId: caller.systemId, departmentCode: caller.departmentCode }, file, body, { fileSha256: sha256 });
       res.status(200).json(report);
     } catch (err) {
       if (err instanceof IngestError) fail(res, err.code, err.message);
