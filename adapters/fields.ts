@@ -27,10 +27,12 @@ function readCell(v: unknown): Conversion<string | null> {
   }
   if (Array.isArray(v)) return fail(`expected one value, got ${v.length}`);
   if (typeof v === 'object') {
-    if ('#text' in v) return readCell((v as { '#text': unknown })['#text']);
+    if ('#text' in v) return readCell(v['#text']);
     return Object.keys(v).length === 0 ? ok(null) : fail('expected a value, got a structure');
   }
-  return fail(`expected text, got ${typeof v} ${String(v)}`);
+  // Parsed files leave only booleans (and bigints) here; symbols and functions have no useful text.
+  if (typeof v === 'boolean' || typeof v === 'bigint') return fail(`expected text, got ${typeof v} ${String(v)}`);
+  return fail(`expected text, got ${typeof v}`);
 }
 
 /** Zod schema of one field: the cell is read, then converted; a failure becomes the issue's message. */

@@ -12,5 +12,5 @@ export default defineConfig({
   engine: 'js',
   schema: path.join(import.meta.dirname, 'schema.prisma'),
   migrations: { path: path.join(import.meta.dirname, 'migrations') },
-  adapter: async () => migrationAdapterFactory(loadConfig().databaseUrl ?? ''),
+  adapter: () => Promise.resolve(migrationAdapterFactory(loadConfig().databaseUrl ?? '')),
 });

@@ -110,7 +110,7 @@ describeSkipIf(!redisUrl, 'no REDIS_URL')('with Redis (skipped without REDIS_URL
 
 describe('cache fills never overwrite a newer committed value', () => {
   const backends: [string, () => Promise<import('../src/platform/cache/index.js').Cache>][] = [
-    ['memory', async () => new MemoryCache()],
+    ['memory', () => Promise.resolve(new MemoryCache())],
   ];
   if (redisUrl)
     backends.push([

@@ -40,7 +40,9 @@ beforeAll(async () => {
   holder = (await anEnterprise(prisma)).uscc;
 }, HOOK_TIMEOUT);
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await Promise.all(clients.map(async (c) => {
+    await c.dispose();
+  }));
   await hub.stop();
 }, HOOK_TIMEOUT);
 
@@ -155,7 +157,9 @@ describeSkipIf(!inject('redisUrl'), 'no REDIS_URL')('several hub processes (Redi
         { timeout: 10_000 },
       );
     } finally {
-      await Promise.all(clients.splice(0).map((c) => c.dispose()));
+      await Promise.all(clients.splice(0).map(async (c) => {
+        await c.dispose();
+      }));
       await a.stop();
       await b.stop();
     }

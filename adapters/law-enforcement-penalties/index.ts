@@ -54,7 +54,7 @@ const asList = (v: unknown): unknown[] => (v === undefined || v === null || v ==
 const kinds = z.unknown().transform((v, ctx): PenaltyKindCode[] => {
   const items = asList(v && typeof v === 'object' && !Array.isArray(v) ? (v as { kind?: unknown }).kind : v);
   const words = items
-    .map((i) => (i && typeof i === 'object' && '#text' in i ? (i as { '#text': unknown })['#text'] : i))
+    .map((i) => (i && typeof i === 'object' && '#text' in i ? i['#text'] : i))
     .flatMap((i) => (typeof i === 'string' ? i.split(/[、，,；;]/) : []))
     .map((w) => cleanText(w))
     .filter((w) => w !== '');

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { generate, loadContext } from '@graphql-codegen/cli';
+import { z } from 'zod';
 import { projectRoot } from '../platform/db/migrate.js';
 import { composeSupergraph } from '../gateway/compose.js';
 import { subgraphs } from '../gateway/subgraphs.js';
@@ -21,13 +22,16 @@ export function schemaArtifacts(): Record<string, string> {
   return out;
 }
 
+const CodegenFiles = z.array(z.object({ filename: z.string(), content: z.string() }));
+
 /** Codegen output (typed documents for the operations in test/operations), by relative path. */
 export async function codegenArtifacts(): Promise<Record<string, string>> {
   const context = await loadContext(path.join(projectRoot, 'codegen.yml'));
   context.updateConfig({ silent: true });
-  const files = await generate(context, false);
+  // generate() is typed as resolving to any; without saving to disk it resolves to the file outputs.
+  const files = CodegenFiles.parse(await generate(context, false));
   const out: Record<string, string> = {};
-  for (const f of files as { filename: string; content: string }[]) {
+  for (const f of files) {
     out[path.relative(projectRoot, path.resolve(projectRoot, f.filename))] = f.content;
   }
   return out;

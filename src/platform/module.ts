@@ -15,7 +15,7 @@ export interface RouteHost {
   platform: RunningPlatform;
   apollo: ApolloServer<GatewayContext>;
   /** The context of an anonymous (public) gateway request. */
-  publicContext(): GatewayContext;
+  publicContext: () => GatewayContext;
   verifier: ApiKeyVerifier;
 }
 

@@ -59,7 +59,7 @@ export async function startTestHub(env: Record<string, string | undefined> = {})
     platform,
     server,
     async gql(doc, variables, key, headers) {
-      const query = typeof doc === 'string' ? doc : print(doc as DocumentNode);
+      const query = typeof doc === 'string' ? doc : print(doc);
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: {
@@ -71,7 +71,7 @@ export async function startTestHub(env: Record<string, string | undefined> = {})
         body: JSON.stringify({ query, variables }),
       });
       const body = (await res.json()) as Omit<GqlResult<never>, 'status'>;
-      return { status: res.status, ...body } as never;
+      return { status: res.status, ...body };
     },
     async stop() {
       await server.stop();

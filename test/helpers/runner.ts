@@ -93,7 +93,9 @@ function withMessage<M extends object>(matchers: M, message: string): M {
           try {
             const result: unknown = value.apply(target, args);
             if (result instanceof Promise)
-              return result.catch((err: unknown) => Promise.reject(prefixed(err, message)));
+              return result.catch((err: unknown) => {
+                throw prefixed(err, message);
+              });
             return result;
           } catch (err) {
             throw prefixed(err, message, matcher);

@@ -53,7 +53,9 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await Promise.all(clients.map(async (c) => {
+    await c.dispose();
+  }));
   await new Promise<void>((r) => receiver.close(() => r()));
   await hub.stop();
 });

@@ -27,7 +27,7 @@ export interface HallServices {
 
 const HOUR = 3600;
 
-function limiters(config: HubConfig, logger: Logger): { limits: HallLimits; close(): Promise<void> } {
+function limiters(config: HubConfig, logger: Logger): { limits: HallLimits; close: () => Promise<void> } {
   const specs = {
     smsPerNumber: { points: config.hall.smsPerNumberHour, duration: HOUR, keyPrefix: `${config.cachePrefix}hall:sms:n` },
     smsPerAddress: { points: config.hall.smsPerAddressHour, duration: HOUR, keyPrefix: `${config.cachePrefix}hall:sms:a` },

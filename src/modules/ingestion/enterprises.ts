@@ -3,7 +3,7 @@
  * the current rows, one multi-row insert for the new ones, through the subjects module's rules
  * (validation, the row a registration writes, its change-feed event).
  */
-import type { Enterprise, Prisma } from '../../generated/prisma/client.js';
+import type { Enterprise } from '../../generated/prisma/client.js';
 import type { EnterpriseRegistration, FieldProblem } from '../../../adapters/canonical.js';
 import { enterpriseChange, enterpriseRow, validateRegistration, type EnterpriseFields } from '../subjects/index.js';
 import { asReasons, change, conflict, day, iso, money, outcome, provenance, rejected, remember, versionCheck, type ApplyContext, type BatchState, type Result, type Tx } from './batch.js';
@@ -46,7 +46,7 @@ function validate(r: EnterpriseRegistration, departments: Set<string>): { fields
 interface Plan {
   current: Map<string, Current>;
   departments: Set<string>;
-  creates: Map<string, Prisma.EnterpriseCreateManyInput>;
+  creates: Map<string, EnterpriseInsert>;
   updates: Map<string, Partial<EnterpriseFields>>;
 }
 
@@ -122,10 +122,13 @@ function planUpdate(
   return outcome('updated');
 }
 
+// A new enterprise's row as the registration rules build it (capital as its decimal text).
+type EnterpriseInsert = ReturnType<typeof enterpriseRow>;
+
 /** One multi-row insert: Prisma's createMany binds every value separately, which dominates large batches. */
-async function insertEnterprises(tx: Tx, rows: Prisma.EnterpriseCreateManyInput[]): Promise<void> {
+async function insertEnterprises(tx: Tx, rows: EnterpriseInsert[]): Promise<void> {
   if (rows.length === 0) return;
-  const col = <K extends keyof Prisma.EnterpriseCreateManyInput>(k: K) =>
+  const col = <K extends keyof EnterpriseInsert>(k: K) =>
     rows.map((x) => {
       const v = x[k];
       return v === undefined || v === null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v);

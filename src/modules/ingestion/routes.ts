@@ -153,7 +153,8 @@ export function ingestRoutes(platform: Platform, verifier: ApiKeyVerifier, maxBy
       fail(res, 'BAD_USER_INPUT', 'the request body must be the export file');
       return;
     }
-    const file = String(req.header('x-file-name') ?? req.query.file ?? `upload-${new Date().toISOString()}.${adapter.format}`);
+    const named = req.header('x-file-name') ?? req.query.file;
+    const file = typeof named === 'string' ? named : `upload-${new Date().toISOString()}.${adapter.format}`;
     const gone = new AbortController();
     const abandon = () => {
       if (!res.writableFinished) gone.abort();

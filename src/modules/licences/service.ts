@@ -5,7 +5,7 @@
  * the history event in the same transaction, and puts the new row in the cache after commit.
  */
 import { Prisma, type Licence, type LicenceType } from '../../generated/prisma/client.js';
-import type { EnterpriseStatus, LicenceAction } from '../../generated/prisma/enums.js';
+import type { EnterpriseStatus } from '../../generated/prisma/enums.js';
 import { assertScope, type Caller } from '../../platform/auth/caller.js';
 import type { Scope } from '../../platform/auth/scopes.js';
 import type { BaseContext } from '../../platform/context.js';
@@ -362,7 +362,7 @@ export async function applyTransition(
   await tx.licenceEvent.create({
     data: {
       licenceId: args.licenceId,
-      action: args.action as LicenceAction,
+      action: args.action,
       fromStatus: current.status,
       toStatus: rule.to,
       reason: args.reason,

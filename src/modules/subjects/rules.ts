@@ -34,7 +34,11 @@ export function validateUpdate(patch: object): Validation<UpdateData> {
 }
 
 /** The Enterprise row a valid registration writes. */
-export function enterpriseRow(uscc: string, fields: EnterpriseFields, source: EnterpriseSource): Prisma.EnterpriseCreateManyInput {
+export function enterpriseRow(
+  uscc: string,
+  fields: EnterpriseFields,
+  source: EnterpriseSource,
+): Prisma.EnterpriseCreateManyInput & { registeredCapital: string } {
   return {
     ...fields,
     uscc,

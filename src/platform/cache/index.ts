@@ -27,20 +27,22 @@ export class MemoryCache implements Cache {
   private readonly entries = new Map<string, { value: string; expires: number }>();
   constructor(private readonly maxEntries = 50_000) {}
 
-  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+  getMany(keys: readonly string[]): Promise<(string | null)[]> {
     const now = Date.now();
-    return keys.map((k) => {
-      const e = this.entries.get(k);
-      if (!e) return null;
-      if (e.expires <= now) {
-        this.entries.delete(k);
-        return null;
-      }
-      return e.value;
-    });
+    return Promise.resolve(
+      keys.map((k) => {
+        const e = this.entries.get(k);
+        if (!e) return null;
+        if (e.expires <= now) {
+          this.entries.delete(k);
+          return null;
+        }
+        return e.value;
+      }),
+    );
   }
 
-  async setMany(
+  setMany(
     entries: readonly (readonly [string, string])[],
     ttlSeconds: number,
     opts: { onlyIfAbsent?: boolean } = {},
@@ -58,18 +60,21 @@ export class MemoryCache implements Cache {
       if (oldest === undefined) break;
       this.entries.delete(oldest);
     }
+    return Promise.resolve();
   }
 
-  async delete(keys: readonly string[]): Promise<void> {
+  delete(keys: readonly string[]): Promise<void> {
     for (const k of keys) this.entries.delete(k);
+    return Promise.resolve();
   }
 
-  async ping(): Promise<boolean> {
-    return true;
+  ping(): Promise<boolean> {
+    return Promise.resolve(true);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.entries.clear();
+    return Promise.resolve();
   }
 }
 

@@ -106,7 +106,7 @@ async function attach(dataDir: string, holder: DataDirLockInfo, opts: EmbeddedOp
       holder,
     );
   }
-  return { url: urlFor(current.port), created: false, attachedTo: current, stop: async () => undefined };
+  return { url: urlFor(current.port), created: false, attachedTo: current, stop: () => Promise.resolve() };
 }
 
 /**

@@ -23,19 +23,22 @@ export class MemoryPubSub implements PubSub {
   readonly kind = 'memory' as const;
   private readonly emitter = new EventEmitter().setMaxListeners(0);
 
-  async publish(channel: string, message: string): Promise<void> {
+  publish(channel: string, message: string): Promise<void> {
     this.emitter.emit(channel, message);
+    return Promise.resolve();
   }
 
-  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+  subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
     this.emitter.on(channel, handler);
-    return async () => {
+    return Promise.resolve(() => {
       this.emitter.off(channel, handler);
-    };
+      return Promise.resolve();
+    });
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.emitter.removeAllListeners();
+    return Promise.resolve();
   }
 }
 
@@ -94,15 +97,15 @@ export class RedisPubSub implements PubSub {
     }
   }
 
-  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+  subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
     const listener = (message: string) => handler(message);
     // Queued until connected, so a hub started while Redis is down subscribes once it is back.
     this.subscriber
       .subscribe(channel, listener)
       .catch((err: unknown) => this.logError(err instanceof Error ? err : new Error(String(err))));
-    return async () => {
+    return Promise.resolve(async () => {
       if (this.subscriber.isReady) await this.subscriber.unsubscribe(channel, listener).catch(() => undefined);
-    };
+    });
   }
 
   async close(): Promise<void> {

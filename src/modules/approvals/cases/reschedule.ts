@@ -44,7 +44,7 @@ export async function setCalendarOverride(
   name: string | null,
 ): Promise<{ date: LocalDate; kind: 'HOLIDAY' | 'WORKDAY' | null; name: string | null; casesRescheduled: number }> {
   assertScope(ctx.caller, 'calendar:admin');
-  if (!isLocalDate(date)) throw badInput(`"${date}" is not a calendar date (YYYY-MM-DD)`);
+  if (!isLocalDate(date)) throw badInput(`"${String(date)}" is not a calendar date (YYYY-MM-DD)`);
   if (kind === null) await ctx.prisma.calendarOverride.deleteMany({ where: { date: fromLocal(date) } });
   else {
     const data = { kind, name: name?.trim() || null };

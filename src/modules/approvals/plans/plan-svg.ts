@@ -2,7 +2,7 @@
  * The plan as an SVG flowchart: stages laid out left to right by dagre (bundled from npm, run on
  * the server), each box coloured by the state of its cases, the critical path drawn bold.
  */
-import dagre from '@dagrejs/dagre';
+import dagre, { type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
 import type { PlanGraph } from './plan-graph.js';
 
 const W = 200;
@@ -35,7 +35,7 @@ function fillOf(states: string[]): string {
 
 /** Lays the stages out and writes the SVG; also returns the boxes (for tests). */
 export function planSvg(graph: PlanGraph, states: Map<string, string[]>, title: string): { svg: string; boxes: StageBox[] } {
-  const g = new dagre.graphlib.Graph();
+  const g = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>();
   g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 60, marginx: 20, marginy: 40 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const s of graph.stages) g.setNode(s.id, { width: W, height: LINE * (lines(s.label).length + 3) + 12 });
@@ -43,6 +43,8 @@ export function planSvg(graph: PlanGraph, states: Map<string, string[]>, title: 
   dagre.layout(g);
   const boxes: StageBox[] = graph.stages.map((s) => {
     const n = g.node(s.id);
+    // dagre.layout places every node it was given; a missing coordinate is a bug, not a layout.
+    if (n.x === undefined || n.y === undefined) throw new Error(`dagre left stage ${s.id} unplaced`);
     return { id: s.id, x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height };
   });
   const size = g.graph();
@@ -50,7 +52,7 @@ export function planSvg(graph: PlanGraph, states: Map<string, string[]>, title: 
   const height = Math.ceil((size.height ?? 0) + 0);
   const edges = g.edges().map((e) => {
     const pts = g.edge(e).points ?? [];
-    const d = pts.map((p: { x: number; y: number }, i: number) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+    const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
     const critical = graph.stages.find((s) => s.id === e.w)?.critical && graph.stages.find((s) => s.id === e.v)?.critical;
     return `<path d="${d}" fill="none" stroke="${critical ? '#c0392b' : '#888'}" stroke-width="${critical ? 3 : 1.5}" marker-end="url(#arrow)"/>`;
   });

@@ -4,7 +4,7 @@
  * ordering make the graph; the enterprise's cases of those items are the nodes' states.
  */
 import { z } from 'zod';
-import type { Case, Prisma, ServicePlan } from '../../../generated/prisma/client.js';
+import type { Case, ServicePlan } from '../../../generated/prisma/client.js';
 import { assertScope } from '../../../platform/auth/caller.js';
 import type { BaseContext } from '../../../platform/context.js';
 import { badInput, notFound } from '../../../platform/errors.js';
@@ -60,7 +60,7 @@ export async function createPlan(ctx: BaseContext, input: CreatePlanInput, calen
   const startOn = input.startOn ?? shanghaiToday();
   await graphOf(ctx.prisma, { itemCodes, order, startOn }, new Map(), calendar);
   const plan = await ctx.prisma.servicePlan.create({
-    data: { name, applicantUscc: uscc, itemCodes, extraOrder: order.map((o) => ({ ...o })) as Prisma.InputJsonValue, startOn: fromLocal(startOn) },
+    data: { name, applicantUscc: uscc, itemCodes, extraOrder: order.map((o) => ({ ...o })), startOn: fromLocal(startOn) },
   });
   ctx.logger.info({ planId: plan.id, items: itemCodes.length, system: ctx.caller.kind === 'system' ? ctx.caller.systemName : null }, 'plan created');
   return plan;

@@ -6,6 +6,7 @@
 import Busboy from 'busboy';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { GraphQLError } from 'graphql';
+import { z } from 'zod';
 import type { Caller } from '../../../platform/auth/caller.js';
 import type { BaseContext } from '../../../platform/context.js';
 import type { RouteHost } from '../../../platform/module.js';
@@ -26,6 +27,15 @@ const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 4
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
+}
+
+// express types req.body as any; the urlencoded parser gives an object of strings (or arrays of them
+// for repeated names), and a request without a form body reads as one with no fields.
+const FormFields = z.record(z.string(), z.unknown()).catch({});
+
+/** One field of a posted form, unchecked: str() and list() say what it must be. */
+function field(req: Request, name: string): unknown {
+  return FormFields.parse(req.body)[name];
 }
 
 function list(v: unknown): string[] {
@@ -102,7 +112,7 @@ ${
     );
 
   router.post('/hall/code', form, async (req, res, next) => {
-    const phone = str(req.body?.phone).trim();
+    const phone = str(field(req, 'phone')).trim();
     try {
       await requestCode(platform, phone, req.ip ?? 'unknown');
       loginPage({ phone, sent: true }, res);
@@ -113,9 +123,9 @@ ${
   });
 
   router.post('/hall/login', form, async (req, res, next) => {
-    const phone = str(req.body?.phone).trim();
+    const phone = str(field(req, 'phone')).trim();
     try {
-      const s = await signIn(platform, phone, str(req.body?.code));
+      const s = await signIn(platform, phone, str(field(req, 'code')));
       res.cookie(SESSION_COOKIE, s.token, { httpOnly: true, sameSite: 'lax', secure: platform.config.hall.secureCookies, path: '/', expires: s.expiresAt });
       res.redirect(303, '/hall');
     } catch (err) {
@@ -188,7 +198,7 @@ ${tickets.map((t) => { const light = ticketLight(t, calendar, today); return `<t
     '/hall/enterprises',
     form,
     signedIn(async (req, res, me) => {
-      await linkAsLegalRepresentative(ctxOf(me), str(req.body?.uscc), str(req.body?.idNumber));
+      await linkAsLegalRepresentative(ctxOf(me), str(field(req, 'uscc')), str(field(req, 'idNumber')));
       res.redirect(303, `/hall?ok=${encodeURIComponent('企业认证成功')}`);
     }),
   );
@@ -218,7 +228,7 @@ ${slots.length ? '<button type="submit">确认预约</button>' : ''}</form></sec
     '/hall/book',
     form,
     signedIn(async (req, res, me) => {
-      await book(ctxOf(me), str(req.body?.slotId), str(req.body?.uscc) || null);
+      await book(ctxOf(me), str(field(req, 'slotId')), str(field(req, 'uscc')) || null);
       res.redirect(303, `/hall?ok=${encodeURIComponent('预约成功，办理前一天会短信提醒您')}`);
     }),
   );
@@ -246,7 +256,7 @@ ${slots.map((s, i) => `<label><input type="radio" name="slotId" value="${s.id}"$
     '/hall/bookings/:id/reschedule',
     form,
     signedIn(async (req, res, me) => {
-      await rescheduleBooking(ctxOf(me), str(req.params.id), str(req.body?.slotId));
+      await rescheduleBooking(ctxOf(me), str(req.params.id), str(field(req, 'slotId')));
       res.redirect(303, `/hall?ok=${encodeURIComponent('改约成功')}`);
     }),
   );
@@ -269,7 +279,7 @@ ${slots.map((s, i) => `<label><input type="radio" name="slotId" value="${s.id}"$
     '/hall/drafts',
     form,
     signedIn(async (req, res, me) => {
-      const d = await createDraft(ctxOf(me), { itemCode: str(req.body?.itemCode), applicantName: str(req.body?.applicantName), applicantUscc: str(req.body?.applicantUscc) || null, applicantIdNumber: str(req.body?.applicantIdNumber) || null });
+      const d = await createDraft(ctxOf(me), { itemCode: str(field(req, 'itemCode')), applicantName: str(field(req, 'applicantName')), applicantUscc: str(field(req, 'applicantUscc')) || null, applicantIdNumber: str(field(req, 'applicantIdNumber')) || null });
       res.redirect(303, `/hall/drafts/${d.id}`);
     }),
   );
@@ -386,7 +396,7 @@ ${evaluation ? `<section class="card"><h2>我的评价</h2><p>${evaluation.stars
     '/hall/cases/:id/evaluate',
     form,
     signedIn(async (req, res, me) => {
-      await evaluateCase(ctxOf(me), str(req.params.id), { stars: Number(str(req.body?.stars)), tags: list(req.body?.tags), comment: str(req.body?.comment) || null });
+      await evaluateCase(ctxOf(me), str(req.params.id), { stars: Number(str(field(req, 'stars'))), tags: list(field(req, 'tags')), comment: str(field(req, 'comment')) || null });
       res.redirect(303, `/hall/cases/${str(req.params.id)}?ok=${encodeURIComponent('感谢您的评价')}`);
     }),
   );
@@ -400,7 +410,7 @@ ${evaluation ? `<section class="card"><h2>我的评价</h2><p>${evaluation.stars
   router.get('/hall/evaluate', (_req, res) => receiptEvalPage(res, 200, {}));
   router.post('/hall/evaluate', form, async (req, res, next) => {
     try {
-      await evaluateByReceipt(ctxOf({ kind: 'public' }), str(req.body?.receiptNumber), str(req.body?.verificationCode), { stars: Number(str(req.body?.stars)), comment: str(req.body?.comment) || null });
+      await evaluateByReceipt(ctxOf({ kind: 'public' }), str(field(req, 'receiptNumber')), str(field(req, 'verificationCode')), { stars: Number(str(field(req, 'stars'))), comment: str(field(req, 'comment')) || null });
       receiptEvalPage(res, 200, { notice: '感谢您的评价' });
     } catch (err) {
       if (err instanceof GraphQLError) receiptEvalPage(res, 400, { error: err.message });
@@ -428,8 +438,8 @@ ${evaluation ? `<section class="card"><h2>我的评价</h2><p>${evaluation.stars
     '/hall/tickets',
     form,
     signedIn(async (req, res, me) => {
-      const kind = str(req.body?.kind) === 'CONSULTATION' ? 'CONSULTATION' : 'COMPLAINT';
-      const t = await openTicket(ctxOf(me), { kind, subject: str(req.body?.subject), body: str(req.body?.body), caseId: str(req.body?.caseId) || null, departmentCode: str(req.body?.departmentCode) || null });
+      const kind = str(field(req, 'kind')) === 'CONSULTATION' ? 'CONSULTATION' : 'COMPLAINT';
+      const t = await openTicket(ctxOf(me), { kind, subject: str(field(req, 'subject')), body: str(field(req, 'body')), caseId: str(field(req, 'caseId')) || null, departmentCode: str(field(req, 'departmentCode')) || null });
       res.redirect(303, `/hall/tickets/${t.id}?ok=${encodeURIComponent('已提交，部门答复后会短信通知您')}`);
     }),
   );

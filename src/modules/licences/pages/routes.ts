@@ -74,10 +74,12 @@ export function qrRoutes(
     const error = body?.errors?.[0];
     const found = body?.data?.qrLookup;
     if (error || !found) {
-      const code = String(error?.extensions?.code ?? 'NOT_FOUND');
+      const rawCode = error?.extensions?.code;
+      const code = typeof rawCode === 'string' ? rawCode : 'NOT_FOUND';
       const status = code === 'BAD_USER_INPUT' ? 400 : code === 'NOT_FOUND' || !found ? 404 : 500;
+      const reason = error?.extensions?.reason;
       if (status >= 500) platform.logger.error({ code, message: error?.message }, 'QR verification page failed');
-      res.status(status).type('html').send(refusedPage(status, String(error?.extensions?.reason ?? code)));
+      res.status(status).type('html').send(refusedPage(status, typeof reason === 'string' ? reason : code));
       return;
     }
     if (found.target === 'LICENCE' && found.licence) res.type('html').send(licencePage(found.licence, new Date()));
