@@ -22,7 +22,7 @@ module.exports = {
     {
       name: 'outside-through-index',
       severity: 'error',
-      comment: "Code outside the modules uses a module through its index.ts.",
+      comment: 'Code outside the modules uses a module through its index.ts.',
       from: { path: '^(src/(?!modules/)|adapters/|bench/|prisma/)', pathNot: '\\.test\\.ts$' },
       to: { path: '^src/modules/[^/]+/.+', pathNot: '^src/modules/[^/]+/index\\.ts$' },
     },

@@ -110,12 +110,18 @@ function recordProblem(
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    return { ok: false, reason: `the <${record}> element is not well-formed XML: ${valid.err.msg} (line ${line + valid.err.line - 1})` };
+    return {
+      ok: false,
+      reason: `the <${record}> element is not well-formed XML: ${valid.err.msg} (line ${line + valid.err.line - 1})`,
+    };
   }
   try {
     return { ok: true, element: (parser.parse(xml) as Record<string, unknown>)[record] };
   } catch (err) {
-    return { ok: false, reason: `the <${record}> element cannot be read: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      reason: `the <${record}> element cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 

@@ -27,20 +27,36 @@ export async function run(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-ingest-'));
   const fresh = base.databaseUrl ? await freshDatabase(base.databaseUrl, 'hub_bench_ingest') : undefined;
   const url = fresh?.url;
-  process.stderr.write(`database: ${url ? 'fresh PostgreSQL database (DATABASE_URL server)' : 'embedded PGlite (fresh)'}; generating ${rows} rows…\n`);
+  process.stderr.write(
+    `database: ${url ? 'fresh PostgreSQL database (DATABASE_URL server)' : 'embedded PGlite (fresh)'}; generating ${rows} rows…\n`,
+  );
   const { csv } = marketRegistryCsv(rows, { offset: 3_000_000 });
   const bytes = Buffer.from(csv);
-  const config = { ...base, databaseUrl: url, dataDir, redisUrl: undefined, logLevel: 'silent' as const, cachePrefix: `bench:${Date.now()}:` };
+  const config = {
+    ...base,
+    databaseUrl: url,
+    dataDir,
+    redisUrl: undefined,
+    logLevel: 'silent' as const,
+    cachePrefix: `bench:${Date.now()}:`,
+  };
   const platform = await startPlatform(config, { logger: createLogger('silent') });
   try {
     await seedDepartments(platform.prisma);
     const client = new pg.Client({ connectionString: platform.databaseUrl });
     await client.connect();
-    const columns = csv.slice(0, csv.indexOf('\n')).split(',').map((_, i) => `c${i} text`).join(', ');
+    const columns = csv
+      .slice(0, csv.indexOf('\n'))
+      .split(',')
+      .map((_, i) => `c${i} text`)
+      .join(', ');
     await client.query(`CREATE TABLE bench_copy (${columns})`);
     process.stderr.write('COPY…\n');
     const t0 = performance.now();
-    await pipeline(Readable.from([bytes]), client.query(copyFrom('COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)')));
+    await pipeline(
+      Readable.from([bytes]),
+      client.query(copyFrom('COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)')),
+    );
     const copyMs = performance.now() - t0;
     const copied = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM bench_copy')).rows[0]!.n);
     await client.end();
@@ -51,11 +67,17 @@ export async function run(): Promise<void> {
       if (done % 10_000 < 1000) process.stderr.write(`\r${label}: ${done}/${rows}`);
     };
     const t1 = performance.now();
-    const fresh = await ingestFile(platform, adapter, source, 'bench.csv', bytes, { batchSize: 1000, onProgress: progress('ingest (fresh)') });
+    const fresh = await ingestFile(platform, adapter, source, 'bench.csv', bytes, {
+      batchSize: 1000,
+      onProgress: progress('ingest (fresh)'),
+    });
     const freshMs = performance.now() - t1;
     process.stderr.write('\n');
     const t2 = performance.now();
-    const again = await ingestFile(platform, adapter, source, 'bench.csv', bytes, { batchSize: 1000, onProgress: progress('ingest (same file again)') });
+    const again = await ingestFile(platform, adapter, source, 'bench.csv', bytes, {
+      batchSize: 1000,
+      onProgress: progress('ingest (same file again)'),
+    });
     const againMs = performance.now() - t2;
     process.stderr.write('\n');
     if (copied !== rows || fresh.created !== rows || again.unchanged !== rows) {

@@ -18,21 +18,40 @@ import { measure, table } from './stats.js';
 export async function run(): Promise<void> {
   const n = Number(process.env.BENCH_N ?? 1000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-'));
-  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', CACHE_PREFIX: `bench:${Date.now()}:` });
-  process.stderr.write(`database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}, cache: ${config.redisUrl ? 'Redis' : 'memory'}\n`);
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    CACHE_PREFIX: `bench:${Date.now()}:`,
+  });
+  process.stderr.write(
+    `database: ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : 'embedded PGlite'}, cache: ${config.redisUrl ? 'Redis' : 'memory'}\n`,
+  );
   const platform = await startPlatform(config, { logger: createLogger('silent') });
   const server = await createHubServer(platform);
   const base = await server.listen(0, '127.0.0.1');
   try {
     await seedDemo(platform.prisma);
-    const licence = await platform.prisma.licence.findFirstOrThrow({ where: { status: 'VALID' }, orderBy: { number: 'asc' } });
-    const { token } = await qrCodeLink(platform.qr, config.publicUrl, { type: 'licence', id: licence.id }, licence.createdAt);
+    const licence = await platform.prisma.licence.findFirstOrThrow({
+      where: { status: 'VALID' },
+      orderBy: { number: 'asc' },
+    });
+    const { token } = await qrCodeLink(
+      platform.qr,
+      config.publicUrl,
+      { type: 'licence', id: licence.id },
+      licence.createdAt,
+    );
     const body = JSON.stringify({
       query: 'query($t: String!) { qrLookup(token: $t) { licence { number status validUntil type { name } } } }',
       variables: { t: token },
     });
     const lookup = async () => {
-      const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       const json = (await res.json()) as { errors?: unknown };
       if (json.errors) throw new Error(JSON.stringify(json.errors));
     };

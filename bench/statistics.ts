@@ -23,21 +23,53 @@ const SIZES = (process.env.BENCH_SIZES ?? '30000,1000000').split(',').map(Number
 const REPEAT = Number(process.env.BENCH_N ?? 10);
 
 const COLUMNS = [
-  'verificationCode', 'itemCode', 'departmentCode', 'channel', 'acceptancePlace', 'applicantUscc', 'applicantName',
-  'applicantIdNumber', 'applicantPhone', 'state', 'outcome', 'submittedAt', 'acceptedAt', 'acceptedOn', 'limitDays', 'deadline',
-  'pausedSince', 'pauseKind', 'concludedAt', 'concludedOn', 'usedWorkingDays', 'onTime', 'fullyOnline', 'materialsReceived',
-  'missingMaterials', 'noticeIssuedAt', 'lastLight', 'licenceId', 'revision', 'createdAt', 'updatedAt',
-].map((c) => `"${c}"`).join(', ');
+  'verificationCode',
+  'itemCode',
+  'departmentCode',
+  'channel',
+  'acceptancePlace',
+  'applicantUscc',
+  'applicantName',
+  'applicantIdNumber',
+  'applicantPhone',
+  'state',
+  'outcome',
+  'submittedAt',
+  'acceptedAt',
+  'acceptedOn',
+  'limitDays',
+  'deadline',
+  'pausedSince',
+  'pauseKind',
+  'concludedAt',
+  'concludedOn',
+  'usedWorkingDays',
+  'onTime',
+  'fullyOnline',
+  'materialsReceived',
+  'missingMaterials',
+  'noticeIssuedAt',
+  'lastLight',
+  'licenceId',
+  'revision',
+  'createdAt',
+  'updatedAt',
+]
+  .map((c) => `"${c}"`)
+  .join(', ');
 
 export async function run(): Promise<void> {
   const base = loadConfig();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-stats-'));
   const fresh = base.databaseUrl ? await freshDatabase(base.databaseUrl, 'hub_bench_stats') : undefined;
   const config = loadConfig({ ...process.env, DATABASE_URL: fresh?.url ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-  process.stderr.write(`database: ${fresh ? `PostgreSQL, fresh database ${new URL(fresh.url).pathname.slice(1)}` : 'embedded PGlite (temporary)'}\n`);
+  process.stderr.write(
+    `database: ${fresh ? `PostgreSQL, fresh database ${new URL(fresh.url).pathname.slice(1)}` : 'embedded PGlite (temporary)'}\n`,
+  );
   const platform = await startPlatform(config, { logger: createLogger('silent') });
   const { prisma } = platform;
-  const rows: { size: number; stats: Sample; count: Sample; figures: Awaited<ReturnType<typeof caseStatistics>> }[] = [];
+  const rows: { size: number; stats: Sample; count: Sample; figures: Awaited<ReturnType<typeof caseStatistics>> }[] =
+    [];
   try {
     await seedDepartments(prisma);
     await seedLicenceTypes(prisma);
@@ -47,7 +79,12 @@ export async function run(): Promise<void> {
       if (have === 0) {
         const first = Math.min(size, 30_000);
         const started = Date.now();
-        await generateCases(prisma, { count: first, year: YEAR, events: false, onProgress: (d, t) => process.stderr.write(`\rgenerating: ${d}/${t}`) });
+        await generateCases(prisma, {
+          count: first,
+          year: YEAR,
+          events: false,
+          onProgress: (d, t) => process.stderr.write(`\rgenerating: ${d}/${t}`),
+        });
         process.stderr.write(`\rgenerated ${first} cases in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         have = first;
       }
@@ -70,18 +107,31 @@ export async function run(): Promise<void> {
       await prisma.$executeRawUnsafe('ANALYZE "Case"');
       const filter = { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` };
       let figures = await caseStatistics(prisma, filter);
-      const count = await measure(`count(*) @ ${size}`, REPEAT, async () => {
-        await prisma.$queryRawUnsafe('SELECT count(*) FROM "Case"');
-      }, 2);
-      const stats = await measure(`statistics @ ${size}`, REPEAT, async () => {
-        figures = await caseStatistics(prisma, filter);
-      }, 2);
+      const count = await measure(
+        `count(*) @ ${size}`,
+        REPEAT,
+        async () => {
+          await prisma.$queryRawUnsafe('SELECT count(*) FROM "Case"');
+        },
+        2,
+      );
+      const stats = await measure(
+        `statistics @ ${size}`,
+        REPEAT,
+        async () => {
+          figures = await caseStatistics(prisma, filter);
+        },
+        2,
+      );
       rows.push({ size, stats, count, figures });
     }
     const lines = [
       '| cases | count(*) p50 ms | statistics p50 ms | statistics p95 ms | statistics / count(*) |',
       '|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.size.toLocaleString('en')} | ${r.count.p50.toFixed(1)} | ${r.stats.p50.toFixed(1)} | ${r.stats.p95.toFixed(1)} | ${(r.stats.mean / r.count.mean).toFixed(2)}× |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.size.toLocaleString('en')} | ${r.count.p50.toFixed(1)} | ${r.stats.p50.toFixed(1)} | ${r.stats.p95.toFixed(1)} | ${(r.stats.mean / r.count.mean).toFixed(2)}× |`,
+      ),
     ];
     process.stdout.write(`\n${lines.join('\n')}\n`);
     for (const r of rows) {

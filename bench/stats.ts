@@ -32,5 +32,9 @@ export function table(samples: Sample[], baseline: Sample): string {
     (s) =>
       `| ${s.name} | ${s.n} | ${s.p50.toFixed(2)} | ${s.p95.toFixed(2)} | ${s.perSecond.toFixed(0)} | ${(s.mean / baseline.mean).toFixed(2)}× |`,
   );
-  return ['| case | requests | p50 ms | p95 ms | req/s | mean vs baseline |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| case | requests | p50 ms | p95 ms | req/s | mean vs baseline |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }

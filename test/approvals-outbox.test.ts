@@ -48,7 +48,10 @@ beforeAll(async () => {
   // Earlier test files may have left open cases and messages in the shared database: settle their
   // lights now and set their messages aside, so that only this test's messages are delivered.
   await emitTrafficLightReminders(hub.platform);
-  await hub.platform.prisma.notification.updateMany({ where: { status: 'PENDING' }, data: { status: 'FAILED', lastError: 'left by an earlier test' } });
+  await hub.platform.prisma.notification.updateMany({
+    where: { status: 'PENDING' },
+    data: { status: 'FAILED', lastError: 'left by an earlier test' },
+  });
   window = (await aSystemKey(hub.platform.prisma, 'GSC', ['case:accept'])).key;
   uscc = (await anEnterprise(hub.platform.prisma)).uscc;
 }, HOOK_TIMEOUT);
@@ -100,10 +103,16 @@ describe('notification outbox', () => {
     expect(after.some((n) => n.attempts > 1)).toBe(true);
     expect(after.every((n) => n.sentAt !== null && n.lastError === null)).toBe(true);
     // Every message arrived, each accepted exactly once; the failed tries were retried, not lost.
-    const delivered = received.filter((r) => r.status === 200).map((r) => r.id).sort();
+    const delivered = received
+      .filter((r) => r.status === 200)
+      .map((r) => r.id)
+      .sort();
     expect(delivered).toEqual(outbox.map((n) => n.id).sort());
     expect(received.filter((r) => r.status !== 200)).toHaveLength(FAIL_FIRST);
-    const texts = received.filter((r) => r.status === 200).map((r) => r.text).join('\n');
+    const texts = received
+      .filter((r) => r.status === 200)
+      .map((r) => r.text)
+      .join('\n');
     for (const c of cases) expect(texts).toContain(c.receiptNumber);
   });
 
@@ -111,10 +120,18 @@ describe('notification outbox', () => {
     const prisma = hub.platform.prisma;
     const { deliverDueNotifications } = await import('../src/modules/approvals/workers.js');
     const n = await prisma.notification.create({
-      data: { kind: 'ACCEPTED', audience: 'APPLICANT', recipient: '13900000000', payload: { text: 'x', receiptNumber: 'HZ0' } },
+      data: {
+        kind: 'ACCEPTED',
+        audience: 'APPLICANT',
+        recipient: '13900000000',
+        payload: { text: 'x', receiptNumber: 'HZ0' },
+      },
     });
     const failing = { name: 'failing', send: () => Promise.reject(new Error('SMS gateway unreachable')) };
-    const platform = { ...hub.platform, config: { ...hub.platform.config, notifier: { ...hub.platform.config.notifier, maxAttempts: 2, backoffMs: 1 } } };
+    const platform = {
+      ...hub.platform,
+      config: { ...hub.platform.config, notifier: { ...hub.platform.config.notifier, maxAttempts: 2, backoffMs: 1 } },
+    };
     await deliverDueNotifications(platform, failing);
     let row = await prisma.notification.findUniqueOrThrow({ where: { id: n.id } });
     expect(row).toMatchObject({ status: 'PENDING', attempts: 1, lastError: 'SMS gateway unreachable' });

@@ -7,7 +7,12 @@ import { HOOK_TIMEOUT } from './helpers/runner.js';
 import { fromLocal } from '../src/modules/approvals/calendar/store.js';
 import { generateCases } from '../prisma/seed/generate-cases.js';
 import type { Prisma } from '../src/generated/prisma/client.js';
-import { CalendarDaysDocument, CaseStatisticsDocument, ImportCatalogueDocument, ServiceItemGuideDocument } from './generated/graphql.js';
+import {
+  CalendarDaysDocument,
+  CaseStatisticsDocument,
+  ImportCatalogueDocument,
+  ServiceItemGuideDocument,
+} from './generated/graphql.js';
 import { aDepartment, aSystemKey, referenceData } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 
@@ -121,7 +126,12 @@ describe('statistics', () => {
     const byItem = await hub.gql(CaseStatisticsDocument, { from: '2025-01-01', to: '2025-12-31', item });
     expect(byItem.data?.caseStatistics).toMatchObject({ accepted: 6, concluded: 4, online: 3 });
     const empty = await hub.gql(CaseStatisticsDocument, { from: '2025-03-01', to: '2025-03-31', department: 'NONE' });
-    expect(empty.data?.caseStatistics).toMatchObject({ accepted: 0, onTimeRate: null, onlineRate: null, averageSpeedUp: null });
+    expect(empty.data?.caseStatistics).toMatchObject({
+      accepted: 0,
+      onTimeRate: null,
+      onlineRate: null,
+      averageSpeedUp: null,
+    });
   });
 
   it('generates demo cases with about 51% online, mostly on time, some overdue and some open', async () => {
@@ -140,7 +150,11 @@ describe('statistics', () => {
     expect(s.onTimeRate!).toBeLessThan(1);
     expect(s.fullyOnline).toBeGreaterThan(0);
     expect(s.overdue).toBeGreaterThan(0);
-    expect(await prisma.case.count({ where: { receiptNumber: { contains: 'D' }, concludedOn: null, acceptedOn: { gte: fromLocal('2025-01-01') } } })).toBeGreaterThan(0);
+    expect(
+      await prisma.case.count({
+        where: { receiptNumber: { contains: 'D' }, concludedOn: null, acceptedOn: { gte: fromLocal('2025-01-01') } },
+      }),
+    ).toBeGreaterThan(0);
   });
 });
 

@@ -34,12 +34,39 @@ beforeAll(async () => {
   await referenceData(prisma);
   await prisma.licence.createMany({
     data: usccs.flatMap((uscc, i) => [
-      { typeCode: 'FOOD_BUSINESS_LICENCE', number: `B-F-${uscc}`, holderUscc: uscc, issuingDepartmentCode: 'MR', issuedOn: new Date('2024-01-01'), validFrom: new Date('2024-01-01'), validUntil: new Date('2028-12-31'), scope: '食品销售', attributes: { premises: `门店${i}`, businessFormat: '食品销售经营者' } },
-      { typeCode: 'FIRE_SAFETY_CERTIFICATE', number: `B-X-${uscc}`, holderUscc: uscc, issuingDepartmentCode: 'FR', issuedOn: new Date('2024-01-01'), validFrom: new Date('2024-01-01'), scope: '营业', attributes: { venueName: `场所${i}`, venueAddress: '海珠区' } },
+      {
+        typeCode: 'FOOD_BUSINESS_LICENCE',
+        number: `B-F-${uscc}`,
+        holderUscc: uscc,
+        issuingDepartmentCode: 'MR',
+        issuedOn: new Date('2024-01-01'),
+        validFrom: new Date('2024-01-01'),
+        validUntil: new Date('2028-12-31'),
+        scope: '食品销售',
+        attributes: { premises: `门店${i}`, businessFormat: '食品销售经营者' },
+      },
+      {
+        typeCode: 'FIRE_SAFETY_CERTIFICATE',
+        number: `B-X-${uscc}`,
+        holderUscc: uscc,
+        issuingDepartmentCode: 'FR',
+        issuedOn: new Date('2024-01-01'),
+        validFrom: new Date('2024-01-01'),
+        scope: '营业',
+        attributes: { venueName: `场所${i}`, venueAddress: '海珠区' },
+      },
     ]),
   });
   await prisma.penalty.createMany({
-    data: usccs.map((uscc) => ({ decisionNumber: `B-P-${uscc}`, enterpriseUscc: uscc, decidingDepartmentCode: depts[1]!.code, facts: '事实', legalBasis: '依据', kinds: ['WARNING' as const], decidedOn: new Date('2025-01-01') })),
+    data: usccs.map((uscc) => ({
+      decisionNumber: `B-P-${uscc}`,
+      enterpriseUscc: uscc,
+      decidingDepartmentCode: depts[1]!.code,
+      facts: '事实',
+      legalBasis: '依据',
+      kinds: ['WARNING' as const],
+      decidedOn: new Date('2025-01-01'),
+    })),
   });
 }, HOOK_TIMEOUT);
 afterAll(() => hub.stop(), HOOK_TIMEOUT);
@@ -56,7 +83,9 @@ describe('enterprises connection with registrationAuthority across subgraphs', (
       const res = await hub.gql(EnterprisePageDocument, { first, filter: { street } });
       expect(res.errors).toBeUndefined();
       expect(res.data?.enterprises.edges).toHaveLength(first);
-      expect(res.data?.enterprises.edges.every((e) => e.node.registrationAuthority.name.startsWith('测试部门'))).toBe(true);
+      expect(res.data?.enterprises.edges.every((e) => e.node.registrationAuthority.name.startsWith('测试部门'))).toBe(
+        true,
+      );
     };
     const small = await statementsFor(query(5));
     const large = await statementsFor(query(50));
@@ -74,7 +103,10 @@ describe('enterprises with their licences and penalties (four subgraphs)', () =>
       const nodes = res.data!.enterprises.edges.map((e) => e.node);
       expect(nodes).toHaveLength(first);
       expect(nodes.every((n) => n.licences.length === 2 && n.penalties.length === 1)).toBe(true);
-      expect(nodes[0]!.licences.map((l) => l.issuingDepartment.name).sort()).toEqual(['海珠区市场监督管理局', '海珠区消防救援大队']);
+      expect(nodes[0]!.licences.map((l) => l.issuingDepartment.name).sort()).toEqual([
+        '海珠区市场监督管理局',
+        '海珠区消防救援大队',
+      ]);
     };
     const small = await statementsFor(query(5));
     const large = await statementsFor(query(50));

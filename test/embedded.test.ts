@@ -341,7 +341,11 @@ describe('hub on the embedded database', () => {
     embedded = await startEmbeddedDatabase(tmp);
     await migrateDeploy(embedded.url);
     // The load measures the embedded database, not the rate limits (0 turns them off).
-    hub = await startTestHub({ DATABASE_URL: embedded.url, RATE_LIMIT_SYSTEM_PER_MINUTE: '0', RATE_LIMIT_PUBLIC_PER_MINUTE: '0' });
+    hub = await startTestHub({
+      DATABASE_URL: embedded.url,
+      RATE_LIMIT_SYSTEM_PER_MINUTE: '0',
+      RATE_LIMIT_PUBLIC_PER_MINUTE: '0',
+    });
     // Reads of personal data state a purpose (they are audited), as a department system's would.
     const send = hub.gql.bind(hub);
     hub.gql = (doc, variables, key, headers) => send(doc, variables, key, { 'x-purpose': 'load test', ...headers });

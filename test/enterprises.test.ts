@@ -24,7 +24,8 @@ beforeAll(async () => {
   hub = await startTestHub();
   const prisma = hub.platform.prisma;
   dept = (await aDepartment(prisma)).code;
-  writer = (await aSystemKey(prisma, dept, ['enterprise:register', 'enterprise:update', 'enterprise:read-personal'])).key;
+  writer = (await aSystemKey(prisma, dept, ['enterprise:register', 'enterprise:update', 'enterprise:read-personal']))
+    .key;
   reader = (await aSystemKey(prisma, dept, [])).key;
   registrarOnly = (await aSystemKey(prisma, dept, ['enterprise:register'])).key;
 }, HOOK_TIMEOUT);
@@ -67,7 +68,13 @@ describe('registerEnterprise', () => {
     const before = await count();
     const res = await hub.gql(
       RegisterEnterpriseDocument,
-      { input: anEnterpriseInput(dept, { name: ' ', legalRepresentativeIdNumber: '110105194912310021', establishedOn: '2999-01-01' }) },
+      {
+        input: anEnterpriseInput(dept, {
+          name: ' ',
+          legalRepresentativeIdNumber: '110105194912310021',
+          establishedOn: '2999-01-01',
+        }),
+      },
       writer,
     );
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -133,7 +140,11 @@ describe('updateEnterprise', () => {
     await hub.gql(RegisterEnterpriseDocument, { input }, writer);
     // Warm the cache.
     expect((await hub.gql(EnterpriseByUsccDocument, { uscc: input.uscc })).data?.enterprise?.status).toBe('ACTIVE');
-    const res = await hub.gql(UpdateEnterpriseDocument, { uscc: input.uscc, input: { status: 'CANCELLED', street: '琶洲街道' }, expectedRevision: 1 }, writer);
+    const res = await hub.gql(
+      UpdateEnterpriseDocument,
+      { uscc: input.uscc, input: { status: 'CANCELLED', street: '琶洲街道' }, expectedRevision: 1 },
+      writer,
+    );
     expect(res.data?.updateEnterprise).toMatchObject({ status: 'CANCELLED', revision: 2 });
     const read = await hub.gql(EnterpriseByUsccDocument, { uscc: input.uscc });
     expect(read.data?.enterprise).toMatchObject({ status: 'CANCELLED', street: '琶洲街道', revision: 2 });
@@ -143,7 +154,11 @@ describe('updateEnterprise', () => {
     const input = anEnterpriseInput(dept);
     await hub.gql(RegisterEnterpriseDocument, { input }, writer);
     await hub.gql(UpdateEnterpriseDocument, { uscc: input.uscc, input: { name: '第一次修改有限公司' } }, writer);
-    const res = await hub.gql(UpdateEnterpriseDocument, { uscc: input.uscc, input: { name: '过期修改有限公司' }, expectedRevision: 1 }, writer);
+    const res = await hub.gql(
+      UpdateEnterpriseDocument,
+      { uscc: input.uscc, input: { name: '过期修改有限公司' }, expectedRevision: 1 },
+      writer,
+    );
     expect(res.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(res.errors?.[0]?.extensions?.currentRevision).toBe(2);
     const stored = await hub.platform.prisma.enterprise.findUniqueOrThrow({ where: { uscc: input.uscc } });
@@ -151,11 +166,19 @@ describe('updateEnterprise', () => {
   });
 
   it('returns NOT_FOUND for an unknown enterprise and FORBIDDEN without enterprise:update', async () => {
-    const missing = await hub.gql(UpdateEnterpriseDocument, { uscc: aUscc(), input: { name: '不存在有限公司' } }, writer);
+    const missing = await hub.gql(
+      UpdateEnterpriseDocument,
+      { uscc: aUscc(), input: { name: '不存在有限公司' } },
+      writer,
+    );
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const input = anEnterpriseInput(dept);
     await hub.gql(RegisterEnterpriseDocument, { input }, writer);
-    const forbidden = await hub.gql(UpdateEnterpriseDocument, { uscc: input.uscc, input: { name: '越权修改有限公司' } }, registrarOnly);
+    const forbidden = await hub.gql(
+      UpdateEnterpriseDocument,
+      { uscc: input.uscc, input: { name: '越权修改有限公司' } },
+      registrarOnly,
+    );
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const stored = await hub.platform.prisma.enterprise.findUniqueOrThrow({ where: { uscc: input.uscc } });
     expect(stored.name).toBe(input.name);

@@ -21,7 +21,12 @@ let client: Client | undefined;
 let target: http.Server | undefined;
 
 beforeAll(async () => {
-  hub = await startTestHub({ FEED_POLL_MS: '50', WEBHOOK_INTERVAL_MS: '100', WEBHOOK_BACKOFF_MS: '50', OUTBOUND_ALLOW_PRIVATE: 'true' });
+  hub = await startTestHub({
+    FEED_POLL_MS: '50',
+    WEBHOOK_INTERVAL_MS: '100',
+    WEBHOOK_BACKOFF_MS: '50',
+    OUTBOUND_ALLOW_PRIVATE: 'true',
+  });
   const prisma = hub.platform.prisma;
   await referenceData(prisma);
   registry = (await aSystemKey(prisma, 'MR', ['ingest:write'])).key;
@@ -56,7 +61,7 @@ describe('a change made by ingestion', () => {
 
     const head = await hub.gql(ChangesDocument, { types: ['ENTERPRISE'], first: 500 }, community);
     let after = head.data!.changes.endCursor ?? undefined;
-    for (let page = head.data!.changes; page.hasMore; ) {
+    for (let page = head.data!.changes; page.hasMore;) {
       page = (await hub.gql(ChangesDocument, { after, types: ['ENTERPRISE'], first: 500 }, community)).data!.changes;
       after = page.endCursor ?? after;
     }
@@ -71,7 +76,10 @@ describe('a change made by ingestion', () => {
       on: { connected: () => connected() },
     });
     client.subscribe<{ changeEvents: { entityId: string; action: string } }>(
-      { query: 'subscription($after: String) { changeEvents(types: [ENTERPRISE], after: $after) { entityId action } }', variables: { after } },
+      {
+        query: 'subscription($after: String) { changeEvents(types: [ENTERPRISE], after: $after) { entityId action } }',
+        variables: { after },
+      },
       { next: (r) => r.data && live.push(r.data.changeEvents), error: () => undefined, complete: () => undefined },
     );
     await ready;
@@ -89,18 +97,34 @@ describe('a change made by ingestion', () => {
 
     // Events become readable a moment after commit, once no older transaction is running.
     const readCreated = async () =>
-      (await hub.gql(ChangesDocument, { after, types: ['ENTERPRISE'] }, community)).data!.changes.events.filter((e) => usccs.includes(e.entityId));
-    await poll(async () => (await readCreated()).map((e) => e.entityId).sort(), (v) => expect(v).toEqual(usccs), { timeout: 10_000, interval: 100 });
+      (await hub.gql(ChangesDocument, { after, types: ['ENTERPRISE'] }, community)).data!.changes.events.filter((e) =>
+        usccs.includes(e.entityId),
+      );
+    await poll(
+      async () => (await readCreated()).map((e) => e.entityId).sort(),
+      (v) => expect(v).toEqual(usccs),
+      { timeout: 10_000, interval: 100 },
+    );
     const created = await readCreated();
     expect(created.every((e) => e.action === 'CREATED' && e.department?.code === 'MR')).toBe(true);
     expect(created.find((e) => e.entityId === rows[0]!.uscc)?.enterprise?.name).toBe(rows[0]!.name);
 
-    await poll(() => live.filter((e) => usccs.includes(e.entityId)).length, (v) => expect(v).toBe(3), { timeout: 10_000, interval: 50 });
+    await poll(
+      () => live.filter((e) => usccs.includes(e.entityId)).length,
+      (v) => expect(v).toBe(3),
+      { timeout: 10_000, interval: 50 },
+    );
 
-    await poll(() => received.filter((d) => usccs.some((u) => d.body.includes(u))).length, (v) => expect(v).toBe(3), { timeout: 15_000, interval: 100 });
+    await poll(
+      () => received.filter((d) => usccs.some((u) => d.body.includes(u))).length,
+      (v) => expect(v).toBe(3),
+      { timeout: 15_000, interval: 100 },
+    );
     for (const d of received.filter((x) => usccs.some((u) => x.body.includes(u)))) {
       const ts = String(d.headers['x-hub-timestamp']);
-      expect(d.headers['x-hub-signature']).toBe(`sha256=${createHmac('sha256', secret).update(`${ts}.${d.body}`).digest('hex')}`);
+      expect(d.headers['x-hub-signature']).toBe(
+        `sha256=${createHmac('sha256', secret).update(`${ts}.${d.body}`).digest('hex')}`,
+      );
     }
   });
 });

@@ -40,9 +40,11 @@ beforeAll(async () => {
   holder = (await anEnterprise(prisma)).uscc;
 }, HOOK_TIMEOUT);
 afterAll(async () => {
-  await Promise.all(clients.map(async (c) => {
-    await c.dispose();
-  }));
+  await Promise.all(
+    clients.map(async (c) => {
+      await c.dispose();
+    }),
+  );
   await hub.stop();
 }, HOOK_TIMEOUT);
 
@@ -157,9 +159,11 @@ describeSkipIf(!inject('redisUrl'), 'no REDIS_URL')('several hub processes (Redi
         { timeout: 10_000 },
       );
     } finally {
-      await Promise.all(clients.splice(0).map(async (c) => {
-        await c.dispose();
-      }));
+      await Promise.all(
+        clients.splice(0).map(async (c) => {
+          await c.dispose();
+        }),
+      );
       await a.stop();
       await b.stop();
     }

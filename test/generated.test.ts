@@ -47,7 +47,9 @@ describe('generated artefacts', () => {
     const client = read('src/generated/prisma/internal/class.ts');
     const inline = /"inlineSchema": (".*?[^\\]"),\n/s.exec(client);
     expectWithMessage(inline, 'no inlineSchema in the generated client').not.toBeNull();
-    expectWithMessage(JSON.parse(inline![1]!) as string, 'src/generated/prisma is stale: run npm run generate').toBe(schema);
+    expectWithMessage(JSON.parse(inline![1]!) as string, 'src/generated/prisma is stale: run npm run generate').toBe(
+      schema,
+    );
     const pothos = read('src/generated/pothos-types.ts');
     for (const model of [...schema.matchAll(/^model (\w+) \{/gm)].map((m) => m[1]!)) {
       expectWithMessage(pothos, `pothos types lack ${model}: run npm run generate`).toContain(`${model}: {`);
@@ -57,6 +59,7 @@ describe('generated artefacts', () => {
   it('every migration folder holds a migration.sql', () => {
     const names = committedMigrations();
     expect(names.length).toBeGreaterThan(0);
-    for (const n of names) expect(fs.existsSync(path.join(projectRoot, 'prisma/migrations', n, 'migration.sql'))).toBe(true);
+    for (const n of names)
+      expect(fs.existsSync(path.join(projectRoot, 'prisma/migrations', n, 'migration.sql'))).toBe(true);
   });
 });

@@ -20,7 +20,12 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 beforeAll(async () => {
   inbox = await smsInbox();
-  hub = await startTestHub({ NOTIFIER_DRIVER: 'sms', SMS_GATEWAY_URL: inbox.url, OUTBOUND_ALLOW_HOSTS: '127.0.0.1', HALL_UPLOAD_MAX_MB: '0.01' });
+  hub = await startTestHub({
+    NOTIFIER_DRIVER: 'sms',
+    SMS_GATEWAY_URL: inbox.url,
+    OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
+    HALL_UPLOAD_MAX_MB: '0.01',
+  });
   dept = await aDepartment(hub.platform.prisma);
   deptKey = (await aSystemKey(hub.platform.prisma, dept.code, ['case:handle', 'booking:admin', 'hall:answer'])).key;
 });
@@ -42,7 +47,12 @@ async function upload(cookie: string, draftId: string, materialCode: string, byt
   const fd = new FormData();
   fd.set('materialCode', materialCode);
   fd.set('file', new Blob([new Uint8Array(bytes)]), name);
-  return fetch(`${hub.url}/hall/drafts/${draftId}/files`, { method: 'POST', headers: { cookie, origin: hub.url }, body: fd, redirect: 'manual' });
+  return fetch(`${hub.url}/hall/drafts/${draftId}/files`, {
+    method: 'POST',
+    headers: { cookie, origin: hub.url },
+    body: fd,
+    redirect: 'manual',
+  });
 }
 
 describe('sign-in', () => {
@@ -52,9 +62,17 @@ describe('sign-in', () => {
     const me = await applicantGql<{ hallMe: { phone: string } | null }>(hub.url, cookie, '{ hallMe { phone } }');
     expect(me.data?.hallMe?.phone).toBe(`${phone.slice(0, 3)}****${phone.slice(7)}`);
     // The same cookie from another site's page is not a session.
-    const foreign = await fetch(`${hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: 'http://evil.example' }, body: JSON.stringify({ query: '{ hallMe { phone } }' }) });
+    const foreign = await fetch(`${hub.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, origin: 'http://evil.example' },
+      body: JSON.stringify({ query: '{ hallMe { phone } }' }),
+    });
     expect(((await foreign.json()) as { data: { hallMe: unknown } }).data.hallMe).toBeNull();
-    const posted = await fetch(`${hub.url}/hall/logout`, { method: 'POST', headers: { cookie, origin: 'http://evil.example' }, redirect: 'manual' });
+    const posted = await fetch(`${hub.url}/hall/logout`, {
+      method: 'POST',
+      headers: { cookie, origin: 'http://evil.example' },
+      redirect: 'manual',
+    });
     expect(posted.status).toBe(403);
     await fetch(`${hub.url}/hall/logout`, { method: 'POST', headers: { cookie, origin: hub.url }, redirect: 'manual' });
     expect((await applicantGql<{ hallMe: unknown }>(hub.url, cookie, '{ hallMe { phone } }')).data?.hallMe).toBeNull();
@@ -69,19 +87,36 @@ describe('sign-in', () => {
     const code = inbox.codeFor(phone)!;
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
-      const r = await fetch(`${hub.url}/hall/login`, { method: 'POST', headers, body: new URLSearchParams({ phone, code: wrong }), redirect: 'manual' });
+      const r = await fetch(`${hub.url}/hall/login`, {
+        method: 'POST',
+        headers,
+        body: new URLSearchParams({ phone, code: wrong }),
+        redirect: 'manual',
+      });
       expect(r.status).toBe(400);
     }
-    const r = await fetch(`${hub.url}/hall/login`, { method: 'POST', headers, body: new URLSearchParams({ phone, code }), redirect: 'manual' });
+    const r = await fetch(`${hub.url}/hall/login`, {
+      method: 'POST',
+      headers,
+      body: new URLSearchParams({ phone, code }),
+      redirect: 'manual',
+    });
     expect(r.status).toBe(400);
     expect(r.headers.get('set-cookie')).toBeNull();
   });
 
   it('rate-limits codes per number', async () => {
     const phone = aMobile();
-    const headers = { origin: hub.url, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '10.0.0.1' };
+    const headers = {
+      origin: hub.url,
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-forwarded-for': '10.0.0.1',
+    };
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await fetch(`${hub.url}/hall/code`, { method: 'POST', headers, body: new URLSearchParams({ phone }) })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (await fetch(`${hub.url}/hall/code`, { method: 'POST', headers, body: new URLSearchParams({ phone }) })).status,
+      );
     expect(statuses).toEqual([200, 200, 200, 200, 200, 400]);
   });
 });
@@ -97,8 +132,12 @@ describe('booking', () => {
     );
     expect(set.data?.setBookingSlots.slots).toBe(1);
     const slot = await hub.platform.prisma.bookingSlot.findFirstOrThrow({ where: { itemCode: item.code } });
-    const accounts = await Promise.all(Array.from({ length: 200 }, () => hub.platform.prisma.hallAccount.create({ data: { phone: aMobile() } })));
-    const results = await Promise.allSettled(accounts.map((a) => book({ ...hub.platform, caller: { kind: 'applicant', accountId: a.id } }, slot.id)));
+    const accounts = await Promise.all(
+      Array.from({ length: 200 }, () => hub.platform.prisma.hallAccount.create({ data: { phone: aMobile() } })),
+    );
+    const results = await Promise.allSettled(
+      accounts.map((a) => book({ ...hub.platform, caller: { kind: 'applicant', accountId: a.id } }, slot.id)),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
     expect((await hub.platform.prisma.bookingSlot.findUniqueOrThrow({ where: { id: slot.id } })).booked).toBe(5);
     expect(await hub.platform.prisma.booking.count({ where: { slotId: slot.id, status: 'BOOKED' } })).toBe(5);
@@ -107,28 +146,62 @@ describe('booking', () => {
   it('books, reschedules, cancels, reminds the day before; another account cannot touch it', async () => {
     const item = await aHallItem(hub.platform.prisma, dept.code, 'BOOKING');
     const day = await nextWorkingDay();
-    await hub.gql('mutation($i: String!, $d: Date!) { setBookingSlots(itemCode: $i, place: DISTRICT_CENTRE, from: $d, to: $d, slots: [{ time: "09:00-10:00", capacity: 1 }, { time: "10:00-11:00", capacity: 1 }]) { slots } }', { i: item.code, d: day }, deptKey);
+    await hub.gql(
+      'mutation($i: String!, $d: Date!) { setBookingSlots(itemCode: $i, place: DISTRICT_CENTRE, from: $d, to: $d, slots: [{ time: "09:00-10:00", capacity: 1 }, { time: "10:00-11:00", capacity: 1 }]) { slots } }',
+      { i: item.code, d: day },
+      deptKey,
+    );
     const a = await signInOverHttp(hub.url, inbox, aMobile());
     const b = await signInOverHttp(hub.url, inbox, aMobile());
-    const slots = await applicantGql<{ bookingSlots: { id: string; time: string }[] }>(hub.url, a, 'query($i: String!) { bookingSlots(itemCode: $i) { id time } }', { i: item.code });
+    const slots = await applicantGql<{ bookingSlots: { id: string; time: string }[] }>(
+      hub.url,
+      a,
+      'query($i: String!) { bookingSlots(itemCode: $i) { id time } }',
+      { i: item.code },
+    );
     const [s1, s2] = slots.data!.bookingSlots;
-    const booked = await applicantGql<{ bookSlot: { id: string } }>(hub.url, a, 'mutation($s: ID!) { bookSlot(slotId: $s) { id } }', { s: s1!.id });
+    const booked = await applicantGql<{ bookSlot: { id: string } }>(
+      hub.url,
+      a,
+      'mutation($s: ID!) { bookSlot(slotId: $s) { id } }',
+      { s: s1!.id },
+    );
     const id = booked.data!.bookSlot.id;
     const full = await applicantGql(hub.url, b, 'mutation($s: ID!) { bookSlot(slotId: $s) { id } }', { s: s1!.id });
     expect(full.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'SLOT_FULL' });
     const stolen = await applicantGql(hub.url, b, 'mutation($id: ID!) { cancelBooking(id: $id) { id } }', { id });
     expect(stolen.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect((await applicantGql<{ myBookings: unknown[] }>(hub.url, b, '{ myBookings { id } }')).data?.myBookings).toEqual([]);
-    const moved = await applicantGql<{ rescheduleBooking: { slot: { time: string } } }>(hub.url, a, 'mutation($id: ID!, $s: ID!) { rescheduleBooking(id: $id, slotId: $s) { slot { time } } }', { id, s: s2!.id });
+    expect(
+      (await applicantGql<{ myBookings: unknown[] }>(hub.url, b, '{ myBookings { id } }')).data?.myBookings,
+    ).toEqual([]);
+    const moved = await applicantGql<{ rescheduleBooking: { slot: { time: string } } }>(
+      hub.url,
+      a,
+      'mutation($id: ID!, $s: ID!) { rescheduleBooking(id: $id, slotId: $s) { slot { time } } }',
+      { id, s: s2!.id },
+    );
     expect(moved.data?.rescheduleBooking.slot.time).toBe('10:00-11:00');
     expect((await hub.platform.prisma.bookingSlot.findUniqueOrThrow({ where: { id: s1!.id } })).booked).toBe(0);
     // The reminder goes out the day before the booking, once.
     const dayBefore = new Date(fromLocal(addDays(day, -1)).getTime() + 4 * 3600_000);
     expect((await hallRound(hub.platform, dayBefore)).reminded).toBeGreaterThanOrEqual(1);
-    expect(await hub.platform.prisma.notification.count({ where: { kind: 'BOOKING_REMINDER', payload: { path: ['bookingId'], equals: id } } })).toBe(1);
+    expect(
+      await hub.platform.prisma.notification.count({
+        where: { kind: 'BOOKING_REMINDER', payload: { path: ['bookingId'], equals: id } },
+      }),
+    ).toBe(1);
     await hallRound(hub.platform, dayBefore);
-    expect(await hub.platform.prisma.notification.count({ where: { kind: 'BOOKING_REMINDER', payload: { path: ['bookingId'], equals: id } } })).toBe(1);
-    const cancelled = await applicantGql<{ cancelBooking: { status: string } }>(hub.url, a, 'mutation($id: ID!) { cancelBooking(id: $id) { status } }', { id });
+    expect(
+      await hub.platform.prisma.notification.count({
+        where: { kind: 'BOOKING_REMINDER', payload: { path: ['bookingId'], equals: id } },
+      }),
+    ).toBe(1);
+    const cancelled = await applicantGql<{ cancelBooking: { status: string } }>(
+      hub.url,
+      a,
+      'mutation($id: ID!) { cancelBooking(id: $id) { status } }',
+      { id },
+    );
     expect(cancelled.data?.cancelBooking.status).toBe('CANCELLED');
     expect((await hub.platform.prisma.bookingSlot.findUniqueOrThrow({ where: { id: s2!.id } })).booked).toBe(0);
   });
@@ -139,7 +212,12 @@ describe('pre-review, case, evaluation, complaint', () => {
     const item = await aHallItem(hub.platform.prisma, dept.code);
     const a = await signInOverHttp(hub.url, inbox, aMobile());
     const other = await signInOverHttp(hub.url, inbox, aMobile());
-    const created = await applicantGql<{ createDraft: { id: string } }>(hub.url, a, 'mutation($i: String!) { createDraft(itemCode: $i, applicantName: "张三", applicantIdNumber: "11010519491231002X") { id } }', { i: item.code });
+    const created = await applicantGql<{ createDraft: { id: string } }>(
+      hub.url,
+      a,
+      'mutation($i: String!) { createDraft(itemCode: $i, applicantName: "张三", applicantIdNumber: "11010519491231002X") { id } }',
+      { i: item.code },
+    );
     const draftId = created.data!.createDraft.id;
     expect((await upload(a, draftId, 'FORM', Buffer.from('not a pdf'), 'x.pdf')).status).toBe(400);
     expect((await upload(a, draftId, 'FORM', Buffer.concat([PDF, Buffer.alloc(20_000)]))).status).toBe(400);
@@ -150,61 +228,136 @@ describe('pre-review, case, evaluation, complaint', () => {
     expect((await fetch(`${hub.url}/hall/files/${file.id}`, { headers: { cookie: other } })).status).toBe(404);
     expect((await fetch(`${hub.url}/hall/files/${file.id}`)).status).toBe(404);
     expect((await fetch(`${hub.url}/hall/files/${file.id}`, { headers: { cookie: a } })).status).toBe(200);
-    expect((await fetch(`${hub.url}/hall/files/${file.id}`, { headers: { authorization: `Bearer ${deptKey}` } })).status).toBe(200);
-    expect((await applicantGql(hub.url, other, 'query($id: ID!) { hallDraft(id: $id) { id } }', { id: draftId })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(
+      (await fetch(`${hub.url}/hall/files/${file.id}`, { headers: { authorization: `Bearer ${deptKey}` } })).status,
+    ).toBe(200);
+    expect(
+      (await applicantGql(hub.url, other, 'query($id: ID!) { hallDraft(id: $id) { id } }', { id: draftId })).errors?.[0]
+        ?.extensions?.code,
+    ).toBe('NOT_FOUND');
 
     await applicantGql(hub.url, a, 'mutation($id: ID!) { submitDraft(id: $id) { state } }', { id: draftId });
-    const review = 'mutation($id: ID!, $pass: Boolean!, $fixes: [DraftFixInput!]) { preReviewDraft(id: $id, pass: $pass, fixes: $fixes) { state caseId fixes { materialCode note } } }';
-    const returned = await hub.gql<{ preReviewDraft: { state: string } }, unknown>(review, { id: draftId, pass: false, fixes: [{ materialCode: 'ID', note: '请上传身份证复印件' }] }, deptKey);
+    const review =
+      'mutation($id: ID!, $pass: Boolean!, $fixes: [DraftFixInput!]) { preReviewDraft(id: $id, pass: $pass, fixes: $fixes) { state caseId fixes { materialCode note } } }';
+    const returned = await hub.gql<{ preReviewDraft: { state: string } }, unknown>(
+      review,
+      { id: draftId, pass: false, fixes: [{ materialCode: 'ID', note: '请上传身份证复印件' }] },
+      deptKey,
+    );
     expect(returned.data?.preReviewDraft.state).toBe('RETURNED');
     expect((await upload(a, draftId, 'ID', PDF)).status).toBe(303);
     await applicantGql(hub.url, a, 'mutation($id: ID!) { submitDraft(id: $id) { state } }', { id: draftId });
     const again = await hub.gql(review, { id: draftId, pass: false, fixes: [{ note: '再补' }] }, deptKey);
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_RETURNED' });
-    const passed = await hub.gql<{ preReviewDraft: { state: string; caseId: string } }, unknown>(review, { id: draftId, pass: true }, deptKey);
+    const passed = await hub.gql<{ preReviewDraft: { state: string; caseId: string } }, unknown>(
+      review,
+      { id: draftId, pass: true },
+      deptKey,
+    );
     expect(passed.data?.preReviewDraft.state).toBe('PASSED');
     const caseId = passed.data!.preReviewDraft.caseId;
     const c = await hub.platform.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(c).toMatchObject({ channel: 'ONLINE', state: 'ACCEPTED' });
     expect(c.deadline).not.toBeNull();
 
-    const mine = await applicantGql<{ myCases: { id: string; state: string; receiptNumber: string }[] }>(hub.url, a, '{ myCases { id state receiptNumber } }');
+    const mine = await applicantGql<{ myCases: { id: string; state: string; receiptNumber: string }[] }>(
+      hub.url,
+      a,
+      '{ myCases { id state receiptNumber } }',
+    );
     expect(mine.data?.myCases.map((x) => x.id)).toEqual([caseId]);
-    expect((await applicantGql<{ myCases: unknown[] }>(hub.url, other, '{ myCases { id } }')).data?.myCases).toEqual([]);
-    const early = await applicantGql(hub.url, a, 'mutation($id: ID!) { evaluateCase(caseId: $id, input: { stars: 5 }) { id } }', { id: caseId });
+    expect((await applicantGql<{ myCases: unknown[] }>(hub.url, other, '{ myCases { id } }')).data?.myCases).toEqual(
+      [],
+    );
+    const early = await applicantGql(
+      hub.url,
+      a,
+      'mutation($id: ID!) { evaluateCase(caseId: $id, input: { stars: 5 }) { id } }',
+      { id: caseId },
+    );
     expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'NOT_CONCLUDED' });
 
-    for (const m of ['undertakeCase(id: $id) { state }', 'reviewCase(id: $id) { state }', 'approveCase(id: $id) { state }', 'concludeCase(id: $id) { case { state } }']) {
+    for (const m of [
+      'undertakeCase(id: $id) { state }',
+      'reviewCase(id: $id) { state }',
+      'approveCase(id: $id) { state }',
+      'concludeCase(id: $id) { case { state } }',
+    ]) {
       const r = await hub.gql(`mutation($id: ID!) { ${m} }`, { id: caseId }, deptKey);
       expect(r.errors).toBeUndefined();
     }
-    const stolen = await applicantGql(hub.url, other, 'mutation($id: ID!) { evaluateCase(caseId: $id, input: { stars: 1 }) { id } }', { id: caseId });
+    const stolen = await applicantGql(
+      hub.url,
+      other,
+      'mutation($id: ID!) { evaluateCase(caseId: $id, input: { stars: 1 }) { id } }',
+      { id: caseId },
+    );
     expect(stolen.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const ev = await applicantGql<{ evaluateCase: { stars: number; followUp: boolean } }>(hub.url, a, 'mutation($id: ID!) { evaluateCase(caseId: $id, input: { stars: 2, tags: ["等候时间长"], comment: "排队太久" }) { stars followUp } }', { id: caseId });
+    const ev = await applicantGql<{ evaluateCase: { stars: number; followUp: boolean } }>(
+      hub.url,
+      a,
+      'mutation($id: ID!) { evaluateCase(caseId: $id, input: { stars: 2, tags: ["等候时间长"], comment: "排队太久" }) { stars followUp } }',
+      { id: caseId },
+    );
     expect(ev.data?.evaluateCase).toEqual({ stars: 2, followUp: true });
-    expect(await hub.platform.prisma.notification.count({ where: { caseId, kind: 'EVALUATION_FOLLOW_UP', recipient: dept.code } })).toBe(1);
-    const twice = await hub.gql('mutation($r: String!, $c: String!) { evaluateByReceipt(receiptNumber: $r, verificationCode: $c, input: { stars: 5 }) { id } }', { r: c.receiptNumber, c: c.verificationCode });
+    expect(
+      await hub.platform.prisma.notification.count({
+        where: { caseId, kind: 'EVALUATION_FOLLOW_UP', recipient: dept.code },
+      }),
+    ).toBe(1);
+    const twice = await hub.gql(
+      'mutation($r: String!, $c: String!) { evaluateByReceipt(receiptNumber: $r, verificationCode: $c, input: { stars: 5 }) { id } }',
+      { r: c.receiptNumber, c: c.verificationCode },
+    );
     expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_EVALUATED' });
   });
 
   it('routes a complaint to the department, escalates it when late, and shows the answer to its applicant only', async () => {
     const a = await signInOverHttp(hub.url, inbox, aMobile());
     const other = await signInOverHttp(hub.url, inbox, aMobile());
-    const opened = await applicantGql<{ openTicket: { id: string; light: string; dueOn: string } }>(hub.url, a, 'mutation($d: String!) { openTicket(kind: COMPLAINT, subject: "窗口态度", body: "工作人员态度不好", departmentCode: $d) { id light dueOn } }', { d: dept.code });
+    const opened = await applicantGql<{ openTicket: { id: string; light: string; dueOn: string } }>(
+      hub.url,
+      a,
+      'mutation($d: String!) { openTicket(kind: COMPLAINT, subject: "窗口态度", body: "工作人员态度不好", departmentCode: $d) { id light dueOn } }',
+      { d: dept.code },
+    );
     const t = opened.data!.openTicket;
     expect(t.light).toBe('GREEN');
-    expect((await applicantGql(hub.url, other, 'query($id: ID!) { myTicket(id: $id) { id } }', { id: t.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const listed = await hub.gql<{ hallTickets: { id: string }[] }, unknown>('{ hallTickets(openOnly: true) { id } }', {}, deptKey);
+    expect(
+      (await applicantGql(hub.url, other, 'query($id: ID!) { myTicket(id: $id) { id } }', { id: t.id })).errors?.[0]
+        ?.extensions?.code,
+    ).toBe('NOT_FOUND');
+    const listed = await hub.gql<{ hallTickets: { id: string }[] }, unknown>(
+      '{ hallTickets(openOnly: true) { id } }',
+      {},
+      deptKey,
+    );
     expect(listed.data?.hallTickets.map((x) => x.id)).toContain(t.id);
     const late = new Date(fromLocal(addDays(t.dueOn, 2)).getTime() + 4 * 3600_000);
     await hallRound(hub.platform, late);
     const row = await hub.platform.prisma.hallTicket.findUniqueOrThrow({ where: { id: t.id } });
     expect(row.escalatedAt).not.toBeNull();
-    expect(await hub.platform.prisma.notification.count({ where: { kind: 'TICKET_ESCALATED', recipient: 'SUPERVISION', payload: { path: ['ticketId'], equals: t.id } } })).toBe(1);
-    await hub.gql('mutation($id: ID!) { answerTicket(id: $id, answer: "已核实并批评教育") { id } }', { id: t.id }, deptKey);
-    const seen = await applicantGql<{ myTicket: { answer: string } }>(hub.url, a, 'query($id: ID!) { myTicket(id: $id) { answer } }', { id: t.id });
+    expect(
+      await hub.platform.prisma.notification.count({
+        where: { kind: 'TICKET_ESCALATED', recipient: 'SUPERVISION', payload: { path: ['ticketId'], equals: t.id } },
+      }),
+    ).toBe(1);
+    await hub.gql(
+      'mutation($id: ID!) { answerTicket(id: $id, answer: "已核实并批评教育") { id } }',
+      { id: t.id },
+      deptKey,
+    );
+    const seen = await applicantGql<{ myTicket: { answer: string } }>(
+      hub.url,
+      a,
+      'query($id: ID!) { myTicket(id: $id) { answer } }',
+      { id: t.id },
+    );
     expect(seen.data?.myTicket.answer).toBe('已核实并批评教育');
-    const stats = await hub.gql<{ hallStatistics: { complaints: number; complaintsAnswered: number } }, unknown>('query($d: String!) { hallStatistics(departmentCode: $d) { complaints complaintsAnswered satisfactionRate bookingSuccessRate } }', { d: dept.code });
+    const stats = await hub.gql<{ hallStatistics: { complaints: number; complaintsAnswered: number } }, unknown>(
+      'query($d: String!) { hallStatistics(departmentCode: $d) { complaints complaintsAnswered satisfactionRate bookingSuccessRate } }',
+      { d: dept.code },
+    );
     expect(stats.data?.hallStatistics).toMatchObject({ complaints: 1, complaintsAnswered: 1 });
   });
 });

@@ -94,7 +94,11 @@ describe('query limit rules', () => {
 
   it('counts aliases and directives through fragments', () => {
     expect(codes('{ a: node { name } b: node { name } }')).toEqual([]);
-    expect(codes('{ a: node { name } ...F } fragment F on Query { b: node { name } c: node { name } }')).toEqual(['TOO_MANY_ALIASES']);
-    expect(codes('{ node @skip(if: false) @skip(if: false) @skip(if: false) { name } }')).toContain('TOO_MANY_DIRECTIVES');
+    expect(codes('{ a: node { name } ...F } fragment F on Query { b: node { name } c: node { name } }')).toEqual([
+      'TOO_MANY_ALIASES',
+    ]);
+    expect(codes('{ node @skip(if: false) @skip(if: false) @skip(if: false) { name } }')).toContain(
+      'TOO_MANY_DIRECTIVES',
+    );
   });
 });

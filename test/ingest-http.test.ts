@@ -6,12 +6,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { HOOK_TIMEOUT } from './helpers/runner.js';
-import { IngestionRunsDocument, ProvenanceDocument, QuarantineDocument, ResubmitDocument } from './generated/graphql.js';
+import {
+  IngestionRunsDocument,
+  ProvenanceDocument,
+  QuarantineDocument,
+  ResubmitDocument,
+} from './generated/graphql.js';
 import { aSystemKey, referenceData } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 import { marketRegistryCsv } from '../prisma/seed/market-registry-export.js';
 
-const sample = (adapter: string, file: string) => fs.readFileSync(path.join(import.meta.dirname, '..', 'adapters', adapter, 'samples', file));
+const sample = (adapter: string, file: string) =>
+  fs.readFileSync(path.join(import.meta.dirname, '..', 'adapters', adapter, 'samples', file));
 // Generated records of their own, so this file does not depend on what other test files ingested.
 const { csv, rows } = marketRegistryCsv(12, { offset: 88_000 });
 const generated = Buffer.from(csv);
@@ -33,7 +39,11 @@ afterAll(() => hub.stop(), HOOK_TIMEOUT);
 const post = (adapter: string, body: Buffer, key?: string, file = 'upload.csv') =>
   fetch(`${hub.url}/ingest/${adapter}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/octet-stream', 'x-file-name': file, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    headers: {
+      'content-type': 'application/octet-stream',
+      'x-file-name': file,
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+    },
     body: new Uint8Array(body),
   });
 
@@ -41,8 +51,17 @@ describe('POST /ingest/<adapter>', () => {
   it("ingests a department system's file and returns the run report", async () => {
     const res = await post('market-registry', generated, registry, 'generated.csv');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ total: 12, created: 12, updated: 0, unchanged: 0, conflicting: 0, rejected: 0 });
-    const again = (await (await post('market-registry', generated, registry, 'generated.csv')).json()) as { unchanged: number };
+    expect(await res.json()).toMatchObject({
+      total: 12,
+      created: 12,
+      updated: 0,
+      unchanged: 0,
+      conflicting: 0,
+      rejected: 0,
+    });
+    const again = (await (await post('market-registry', generated, registry, 'generated.csv')).json()) as {
+      unchanged: number;
+    };
     expect(again.unchanged).toBe(12);
   });
 
@@ -58,7 +77,12 @@ describe('POST /ingest/<adapter>', () => {
     expect((await post('no-such-adapter', body, registry)).status).toBe(404);
     expect(await hub.platform.prisma.ingestionRun.count()).toBe(runs);
     expect((await post('market-registry', Buffer.alloc(0), registry)).status).toBe(400);
-    const binary = await post('market-registry', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 1, 2, 3]), registry, 'export.xlsx');
+    const binary = await post(
+      'market-registry',
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 1, 2, 3]),
+      registry,
+      'export.xlsx',
+    );
     expect(binary.status).toBe(400);
     const failed = await hub.platform.prisma.ingestionRun.findFirstOrThrow({ where: { file: 'export.xlsx' } });
     expect(failed.status).toBe('FAILED');
@@ -82,28 +106,44 @@ describe('quarantine, re-submission and provenance through GraphQL', () => {
     raw['记录编号'] = `${raw['记录编号']}-HTTP`;
     const fixed = await hub.gql(ResubmitDocument, { id: badCheck!.id, raw: JSON.stringify(raw) }, registry);
     expect(fixed.errors).toBeUndefined();
-    expect(fixed.data?.resubmitQuarantined).toMatchObject({ resolved: true, run: { total: 1, rejected: 0 }, record: { status: 'RESUBMITTED' } });
+    expect(fixed.data?.resubmitQuarantined).toMatchObject({
+      resolved: true,
+      run: { total: 1, rejected: 0 },
+      record: { status: 'RESUBMITTED' },
+    });
     // Still wrong: the entry stays open with the new reasons, and no second entry appears.
     const other = entries.find((e) => e.id !== badCheck!.id)!;
-    const before = (await hub.gql(QuarantineDocument, { adapter: 'market-registry' }, registry)).data!.quarantine.length;
+    const before = (await hub.gql(QuarantineDocument, { adapter: 'market-registry' }, registry)).data!.quarantine
+      .length;
     const still = await hub.gql(ResubmitDocument, { id: other.id }, registry);
     expect(still.data?.resubmitQuarantined.resolved).toBe(false);
     expect(still.data?.resubmitQuarantined.record.status).toBe('OPEN');
-    expect((await hub.gql(QuarantineDocument, { adapter: 'market-registry' }, registry)).data!.quarantine.length).toBe(before);
+    expect((await hub.gql(QuarantineDocument, { adapter: 'market-registry' }, registry)).data!.quarantine.length).toBe(
+      before,
+    );
     // Another department sees none of it.
-    expect((await hub.gql(QuarantineDocument, { adapter: 'market-registry' }, construction)).data?.quarantine).toEqual([]);
+    expect((await hub.gql(QuarantineDocument, { adapter: 'market-registry' }, construction)).data?.quarantine).toEqual(
+      [],
+    );
   });
 
-  it("tells department systems which system set each enterprise field; the public is refused", async () => {
+  it('tells department systems which system set each enterprise field; the public is refused', async () => {
     const uscc = rows[0]!.uscc;
     const res = await hub.gql(ProvenanceDocument, { uscc }, registry);
     expect(res.errors).toBeUndefined();
     expect(res.data?.enterprise?.provenance).toEqual([
-      { field: '*', department: { code: 'MR', name: '海珠区市场监督管理局' }, sourceRecordId: 'GEN-88000', sourceVersion: 1 },
+      {
+        field: '*',
+        department: { code: 'MR', name: '海珠区市场监督管理局' },
+        sourceRecordId: 'GEN-88000',
+        sourceVersion: 1,
+      },
     ]);
     const anonymous = await hub.gql(ProvenanceDocument, { uscc });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const runs = await hub.gql(IngestionRunsDocument, {}, registry);
-    expect(runs.data?.ingestionRuns.some((r) => r.file === 'generated.csv' && r.status === 'COMPLETED' && r.total === 12)).toBe(true);
+    expect(
+      runs.data?.ingestionRuns.some((r) => r.file === 'generated.csv' && r.status === 'COMPLETED' && r.total === 12),
+    ).toBe(true);
   });
 });

@@ -20,7 +20,8 @@ import { EnterpriseByUsccDocument } from './generated/graphql.js';
 import { aDepartment, referenceData } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 
-const samples = (adapter: string, file: string) => path.join(import.meta.dirname, '..', 'adapters', adapter, 'samples', file);
+const samples = (adapter: string, file: string) =>
+  path.join(import.meta.dirname, '..', 'adapters', adapter, 'samples', file);
 let hub: TestHub;
 let mr: IngestSource;
 
@@ -44,13 +45,23 @@ describe('market-registry registrations', () => {
     expect(first).toMatchObject({ total: 12, created: 12, rejected: 0 });
     expect(sum(first)).toBe(first.total);
     const e = await hub.platform.prisma.enterprise.findUniqueOrThrow({ where: { uscc: '91440105MA9UL1PE00' } });
-    expect(e).toMatchObject({ name: '广州市沙园建筑工程有限公司', street: '沙园街道', registrationAuthorityCode: 'MR', sourceRecordId: 'MR-2023-000150' });
+    expect(e).toMatchObject({
+      name: '广州市沙园建筑工程有限公司',
+      street: '沙园街道',
+      registrationAuthorityCode: 'MR',
+      sourceRecordId: 'MR-2023-000150',
+    });
     expect(e.registeredCapital.toFixed(2)).toBe('20000000.00');
     expect(await changeEvents('91440105MA9UL1PE00')).toBe(1);
 
     const again = await ingest(registry, mr, 'good.csv', fs.readFileSync(samples('market-registry', 'good.csv')));
     expect(again).toMatchObject({ total: 12, created: 0, updated: 0, unchanged: 12 });
-    const gb = await ingest(registry, mr, 'good.gb18030.csv', fs.readFileSync(samples('market-registry', 'good.gb18030.csv')));
+    const gb = await ingest(
+      registry,
+      mr,
+      'good.gb18030.csv',
+      fs.readFileSync(samples('market-registry', 'good.gb18030.csv')),
+    );
     expect(gb).toMatchObject({ total: 12, unchanged: 12 });
     expect(await changeEvents('91440105MA9UL1PE00')).toBe(1);
     // Readers through the gateway see the ingested record.
@@ -67,7 +78,9 @@ describe('market-registry registrations', () => {
     // Quarantine entries are keyed by file content and location: whoever sent this file first, each
     // bad record is kept exactly once.
     const sha = createHash('sha256').update(bytes).digest('hex');
-    const q = await hub.platform.prisma.quarantinedRecord.findMany({ where: { adapter: 'market-registry', fileSha256: sha } });
+    const q = await hub.platform.prisma.quarantinedRecord.findMany({
+      where: { adapter: 'market-registry', fileSha256: sha },
+    });
     expect(q).toHaveLength(report.rejected);
     for (const row of q) {
       expect(row.location).toMatch(/^line \d+$/);
@@ -76,7 +89,11 @@ describe('market-registry registrations', () => {
     expect(q.some((r) => JSON.stringify(r.problems).includes('check character'))).toBe(true);
     const again = await ingest(registry, mr, 'bad.csv', bytes);
     expect(again.rejected).toBe(report.rejected);
-    expect(await hub.platform.prisma.quarantinedRecord.count({ where: { adapter: 'market-registry', fileSha256: q[0]!.fileSha256 } })).toBe(report.rejected);
+    expect(
+      await hub.platform.prisma.quarantinedRecord.count({
+        where: { adapter: 'market-registry', fileSha256: q[0]!.fileSha256 },
+      }),
+    ).toBe(report.rejected);
   });
 
   it('applies a newer version, never an older one, and records field provenance', async () => {
@@ -91,10 +108,19 @@ describe('market-registry registrations', () => {
     const e = await hub.platform.prisma.enterprise.findUniqueOrThrow({ where: { uscc } });
     expect(e.name).toBe(v3.rows[0]!.name);
     expect(e.revision).toBe(2);
-    const prov = await hub.platform.prisma.fieldProvenance.findMany({ where: { entityType: 'ENTERPRISE', entityId: uscc } });
-    expect(prov.find((p) => p.field === 'name')).toMatchObject({ sourceVersion: 3, departmentCode: 'MR', systemId: mr.systemId });
+    const prov = await hub.platform.prisma.fieldProvenance.findMany({
+      where: { entityType: 'ENTERPRISE', entityId: uscc },
+    });
+    expect(prov.find((p) => p.field === 'name')).toMatchObject({
+      sourceVersion: 3,
+      departmentCode: 'MR',
+      systemId: mr.systemId,
+    });
     expect(prov.find((p) => p.field === '*')).toMatchObject({ sourceVersion: 2 });
-    const events = await hub.platform.prisma.changeEvent.findMany({ where: { entityId: uscc }, orderBy: { seq: 'asc' } });
+    const events = await hub.platform.prisma.changeEvent.findMany({
+      where: { entityId: uscc },
+      orderBy: { seq: 'asc' },
+    });
     expect(events.map((ev) => ev.action)).toEqual(['CREATED', 'UPDATED']);
     expect(events[1]!.changes).toMatchObject({ name: v3.rows[0]!.name });
     // The same version with different content is refused, not silently applied.
@@ -110,14 +136,23 @@ describe('market-registry registrations', () => {
     // The enterprise was registered by another market-regulation department.
     const registry = adapters['market-registry']!;
     await ingest(registry, mr, 'seed.csv', Buffer.from(`${MARKET_REGISTRY_HEADER}\n${row.line}\n`));
-    await prisma.enterprise.update({ where: { uscc: row.uscc }, data: { registrationAuthorityCode: cityAmr.code, name: '城市局登记的名称有限公司' } });
+    await prisma.enterprise.update({
+      where: { uscc: row.uscc },
+      data: { registrationAuthorityCode: cityAmr.code, name: '城市局登记的名称有限公司' },
+    });
     const changed = marketRegistryRow(0, { offset: 900, version: 2 });
     const report = await ingest(registry, mr, 'later.csv', Buffer.from(`${MARKET_REGISTRY_HEADER}\n${changed.line}\n`));
     expect(report).toMatchObject({ conflicting: 1, updated: 0 });
-    expect((await prisma.enterprise.findUniqueOrThrow({ where: { uscc: row.uscc } })).name).toBe('城市局登记的名称有限公司');
+    expect((await prisma.enterprise.findUniqueOrThrow({ where: { uscc: row.uscc } })).name).toBe(
+      '城市局登记的名称有限公司',
+    );
     const conflicts = await prisma.fieldConflict.findMany({ where: { entityId: row.uscc } });
     expect(conflicts.map((c) => c.field).sort()).toEqual(['name', 'registrationAuthorityCode']);
-    expect(conflicts.find((c) => c.field === 'name')).toMatchObject({ ownerDepartmentCode: cityAmr.code, departmentCode: 'MR', attemptedValue: ingestedName });
+    expect(conflicts.find((c) => c.field === 'name')).toMatchObject({
+      ownerDepartmentCode: cityAmr.code,
+      departmentCode: 'MR',
+      attemptedValue: ingestedName,
+    });
   });
 });
 
@@ -125,7 +160,12 @@ describe('licences and penalties', () => {
   it('quarantines a permit whose holder is not registered, and applies it when re-submitted after registration', async () => {
     const permits = adapters['construction-permits']!;
     const hc = await cliSource(hub.platform.prisma, permits);
-    const report = await ingest(permits, hc, 'good.json', fs.readFileSync(samples('construction-permits', 'good.json')));
+    const report = await ingest(
+      permits,
+      hc,
+      'good.json',
+      fs.readFileSync(samples('construction-permits', 'good.json')),
+    );
     expect(sum(report)).toBe(report.total);
     const missing = await hub.platform.prisma.quarantinedRecord.findMany({ where: { runId: report.runId } });
     expect(missing.length).toBe(report.rejected);
@@ -134,14 +174,35 @@ describe('licences and penalties', () => {
     const needed = JSON.stringify(waiting!.problems).match(/USCC (\w{18})/)![1]!;
     // Register the holder, then re-submit the stored record unchanged.
     await hub.platform.prisma.enterprise.create({
-      data: { uscc: needed, name: '补登记建筑有限公司', type: 'LIMITED_LIABILITY_COMPANY', legalRepresentative: '王强', legalRepresentativeIdNumber: '11010519491231002X', registeredCapital: '1000000', establishedOn: new Date('2020-01-01'), registrationAuthorityCode: 'MR', address: '海珠区', street: '新港街道', businessScope: '建筑' },
+      data: {
+        uscc: needed,
+        name: '补登记建筑有限公司',
+        type: 'LIMITED_LIABILITY_COMPANY',
+        legalRepresentative: '王强',
+        legalRepresentativeIdNumber: '11010519491231002X',
+        registeredCapital: '1000000',
+        establishedOn: new Date('2020-01-01'),
+        registrationAuthorityCode: 'MR',
+        address: '海珠区',
+        street: '新港街道',
+        businessScope: '建筑',
+      },
     });
     const { resolved, report: again } = await resubmitQuarantined(hub.platform, waiting!.id, null);
     expect(resolved).toBe(true);
     expect(again.created).toBe(1);
-    expect((await hub.platform.prisma.quarantinedRecord.findUniqueOrThrow({ where: { id: waiting!.id } })).status).toBe('RESUBMITTED');
-    expect(await hub.platform.prisma.licence.count({ where: { holderUscc: needed, typeCode: 'CONSTRUCTION_PERMIT' } })).toBeGreaterThan(0);
-    const second = await ingest(permits, hc, 'good.json', fs.readFileSync(samples('construction-permits', 'good.json')));
+    expect((await hub.platform.prisma.quarantinedRecord.findUniqueOrThrow({ where: { id: waiting!.id } })).status).toBe(
+      'RESUBMITTED',
+    );
+    expect(
+      await hub.platform.prisma.licence.count({ where: { holderUscc: needed, typeCode: 'CONSTRUCTION_PERMIT' } }),
+    ).toBeGreaterThan(0);
+    const second = await ingest(
+      permits,
+      hc,
+      'good.json',
+      fs.readFileSync(samples('construction-permits', 'good.json')),
+    );
     expect(second.created).toBe(0);
   });
 
@@ -157,7 +218,10 @@ describe('licences and penalties', () => {
     const created = await hub.platform.prisma.penalty.findMany({ where: { sourceSystemId: source.systemId } });
     expect(created).toHaveLength(report.created);
     for (const p of created.filter((x) => x.licenceId)) {
-      const licence = await hub.platform.prisma.licence.findUniqueOrThrow({ where: { id: p.licenceId! }, include: { events: true } });
+      const licence = await hub.platform.prisma.licence.findUniqueOrThrow({
+        where: { id: p.licenceId! },
+        include: { events: true },
+      });
       expect(['SUSPENDED', 'REVOKED']).toContain(licence.status);
       expect(licence.events.some((ev) => ev.penaltyId === p.id)).toBe(true);
     }
@@ -165,7 +229,9 @@ describe('licences and penalties', () => {
 
   it('refuses an adapter run by a system of another department', async () => {
     const permits = adapters['construction-permits']!;
-    await expect(ingest(permits, mr, 'good.json', fs.readFileSync(samples('construction-permits', 'good.json')))).rejects.toThrow(/department HC/);
+    await expect(
+      ingest(permits, mr, 'good.json', fs.readFileSync(samples('construction-permits', 'good.json'))),
+    ).rejects.toThrow(/department HC/);
   });
 });
 
@@ -173,34 +239,48 @@ describe('an interrupted run', () => {
   // Needs a second process writing while this one reads: PGlite serves one connection at a time,
   // so this runs against real PostgreSQL (as in CI) and is skipped on the embedded database.
   const itOnPostgres = itSkipIf(inject('databaseEmbedded'), 'the embedded database serves one process at a time');
-  itOnPostgres('killed mid-file, then run again, ends as one uninterrupted run: no duplicates, nothing missing', async () => {
-    const n = 3000;
-    const { csv, rows } = marketRegistryCsv(n, { offset: 20_000 });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-kill-'));
-    const file = path.join(dir, 'big.csv');
-    fs.writeFileSync(file, csv);
-    const env = childEnv({ DATABASE_URL: inject('databaseUrl'), REDIS_URL: '', DATA_DIR: dir, LOG_LEVEL: 'silent' });
-    const cli = path.join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'ingest', 'market-registry', file, '--batch', '100'], { env, stdio: 'ignore' });
-    const prisma = hub.platform.prisma;
-    const usccs = rows.map((r) => r.uscc);
-    const done = () => prisma.enterprise.count({ where: { uscc: { in: usccs } } });
-    for (let i = 0; i < 600 && (await done()) < 300; i++) await new Promise((r) => setTimeout(r, 100));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-    const partial = await done();
-    expect(partial).toBeGreaterThan(0);
-    expect(partial).toBeLessThan(n);
-    expect(partial % 100).toBe(0); // whole batches only: each is one transaction
+  itOnPostgres(
+    'killed mid-file, then run again, ends as one uninterrupted run: no duplicates, nothing missing',
+    async () => {
+      const n = 3000;
+      const { csv, rows } = marketRegistryCsv(n, { offset: 20_000 });
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-kill-'));
+      const file = path.join(dir, 'big.csv');
+      fs.writeFileSync(file, csv);
+      const env = childEnv({ DATABASE_URL: inject('databaseUrl'), REDIS_URL: '', DATA_DIR: dir, LOG_LEVEL: 'silent' });
+      const cli = path.join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', cli, 'ingest', 'market-registry', file, '--batch', '100'],
+        { env, stdio: 'ignore' },
+      );
+      const prisma = hub.platform.prisma;
+      const usccs = rows.map((r) => r.uscc);
+      const done = () => prisma.enterprise.count({ where: { uscc: { in: usccs } } });
+      for (let i = 0; i < 600 && (await done()) < 300; i++) await new Promise((r) => setTimeout(r, 100));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const partial = await done();
+      expect(partial).toBeGreaterThan(0);
+      expect(partial).toBeLessThan(n);
+      expect(partial % 100).toBe(0); // whole batches only: each is one transaction
 
-    const rerun = await ingestFile(hub.platform, adapters['market-registry']!, mr, file, fs.readFileSync(file), { batchSize: 100 });
-    expect(rerun).toMatchObject({ total: n, created: n - partial, unchanged: partial, rejected: 0 });
-    expect(await done()).toBe(n);
-    expect(await prisma.sourceRecord.count({ where: { systemId: mr.systemId, sourceRecordId: { in: rows.map((_, i) => `GEN-${20_000 + i}`) } } })).toBe(n);
-    expect(await prisma.changeEvent.count({ where: { entityType: 'ENTERPRISE', entityId: { in: usccs } } })).toBe(n);
-    const runs = await prisma.ingestionRun.findMany({ where: { file }, orderBy: { startedAt: 'asc' } });
-    expect(runs.map((r) => r.status)).toEqual(['FAILED', 'COMPLETED']);
-  }, 120_000);
+      const rerun = await ingestFile(hub.platform, adapters['market-registry']!, mr, file, fs.readFileSync(file), {
+        batchSize: 100,
+      });
+      expect(rerun).toMatchObject({ total: n, created: n - partial, unchanged: partial, rejected: 0 });
+      expect(await done()).toBe(n);
+      expect(
+        await prisma.sourceRecord.count({
+          where: { systemId: mr.systemId, sourceRecordId: { in: rows.map((_, i) => `GEN-${20_000 + i}`) } },
+        }),
+      ).toBe(n);
+      expect(await prisma.changeEvent.count({ where: { entityType: 'ENTERPRISE', entityId: { in: usccs } } })).toBe(n);
+      const runs = await prisma.ingestionRun.findMany({ where: { file }, orderBy: { startedAt: 'asc' } });
+      expect(runs.map((r) => r.status)).toEqual(['FAILED', 'COMPLETED']);
+    },
+    120_000,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -216,21 +296,33 @@ function variant(adapter: Adapter, delta: number, mark: string): Adapter {
     if (r.kind === 'licence') return { ...r, sourceVersion: v, scope: `${r.scope}${mark}` };
     return { ...r, sourceVersion: v, facts: `${r.facts}${mark}` };
   };
-  return { ...adapter, map: (p): Mapped<CanonicalRecord> => { const m = adapter.map(p); return m.ok ? { ok: true, record: change(m.record) } : m; } };
+  return {
+    ...adapter,
+    map: (p): Mapped<CanonicalRecord> => {
+      const m = adapter.map(p);
+      return m.ok ? { ok: true, record: change(m.record) } : m;
+    },
+  };
 }
 
 /** The text field the variants change, as stored. */
 async function markedField(kind: CanonicalRecord['kind'], source: IngestSource): Promise<string[]> {
   const p = hub.platform.prisma;
   const ids = await entitiesOf(source);
-  if (kind === 'enterprise') return (await p.enterprise.findMany({ where: { uscc: { in: ids } }, orderBy: { uscc: 'asc' } })).map((e) => e.address);
-  if (kind === 'licence') return (await p.licence.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } })).map((l) => l.scope);
+  if (kind === 'enterprise')
+    return (await p.enterprise.findMany({ where: { uscc: { in: ids } }, orderBy: { uscc: 'asc' } })).map(
+      (e) => e.address,
+    );
+  if (kind === 'licence')
+    return (await p.licence.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } })).map((l) => l.scope);
   return (await p.penalty.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } })).map((x) => x.facts);
 }
 
 /** The hub records this system's source records map to. */
 async function entitiesOf(source: IngestSource): Promise<string[]> {
-  return (await hub.platform.prisma.sourceRecord.findMany({ where: { systemId: source.systemId } })).map((r) => r.entityId);
+  return (await hub.platform.prisma.sourceRecord.findMany({ where: { systemId: source.systemId } })).map(
+    (r) => r.entityId,
+  );
 }
 
 /** Registers the holders the licence and penalty samples name, as production would have them. */
@@ -242,13 +334,32 @@ async function ensureSampleHolders(): Promise<void> {
     if (a.kind === 'enterprise') continue;
     for (const p of a.parse(fs.readFileSync(sampleOf(a)), 'x')) {
       const m = a.map(p);
-      if (m.ok) usccs.add(m.record.kind === 'licence' ? m.record.holderUscc : m.record.kind === 'penalty' ? m.record.enterpriseUscc : m.record.uscc);
+      if (m.ok)
+        usccs.add(
+          m.record.kind === 'licence'
+            ? m.record.holderUscc
+            : m.record.kind === 'penalty'
+              ? m.record.enterpriseUscc
+              : m.record.uscc,
+        );
     }
   }
   for (const uscc of usccs) {
     await prisma.enterprise.upsert({
       where: { uscc },
-      create: { uscc, name: `样例主体${uscc.slice(-6)}`, type: 'LIMITED_LIABILITY_COMPANY', legalRepresentative: '陈伟', legalRepresentativeIdNumber: '11010519491231002X', registeredCapital: '1000000', establishedOn: new Date('2015-01-01'), registrationAuthorityCode: 'MR', address: '广州市海珠区', street: '新港街道', businessScope: '经营' },
+      create: {
+        uscc,
+        name: `样例主体${uscc.slice(-6)}`,
+        type: 'LIMITED_LIABILITY_COMPANY',
+        legalRepresentative: '陈伟',
+        legalRepresentativeIdNumber: '11010519491231002X',
+        registeredCapital: '1000000',
+        establishedOn: new Date('2015-01-01'),
+        registrationAuthorityCode: 'MR',
+        address: '广州市海珠区',
+        street: '新港街道',
+        businessScope: '经营',
+      },
       update: {},
     });
   }
@@ -272,7 +383,13 @@ describe.each(order)('every adapter through the pipeline: %s', (name) => {
     expect(applied).toBeGreaterThan(0);
 
     const again = await ingest(adapter, 'good (again)');
-    expect(again).toMatchObject({ created: 0, updated: 0, conflicting: 0, unchanged: first.total - first.rejected, rejected: first.rejected });
+    expect(again).toMatchObject({
+      created: 0,
+      updated: 0,
+      conflicting: 0,
+      unchanged: first.total - first.rejected,
+      rejected: first.rejected,
+    });
 
     const newer = await ingest(variant(adapter, 1, '（新）'), 'newer');
     expect(newer.updated).toBe(applied);
@@ -287,21 +404,34 @@ describe.each(order)('every adapter through the pipeline: %s', (name) => {
     // Another department now owns what this system sends: its next version is a conflict.
     const prisma = hub.platform.prisma;
     if (adapter.kind === 'licence') {
-      const types = [...new Set((await prisma.licence.findMany({ where: { id: { in: await entitiesOf(source) } } })).map((l) => l.typeCode))];
+      const types = [
+        ...new Set(
+          (await prisma.licence.findMany({ where: { id: { in: await entitiesOf(source) } } })).map((l) => l.typeCode),
+        ),
+      ];
       await prisma.licenceType.updateMany({ where: { code: { in: types } }, data: { issuingDepartmentCode: 'GSC' } });
       try {
         const stolen = await ingest(variant(adapter, 2, '（越权）'), 'not owner');
         expect(stolen.conflicting).toBe(applied);
         expect(stolen.updated).toBe(0);
       } finally {
-        await prisma.licenceType.updateMany({ where: { code: { in: types } }, data: { issuingDepartmentCode: adapter.department } });
+        await prisma.licenceType.updateMany({
+          where: { code: { in: types } },
+          data: { issuingDepartmentCode: adapter.department },
+        });
       }
     } else if (adapter.kind === 'penalty') {
-      await prisma.penalty.updateMany({ where: { id: { in: await entitiesOf(source) } }, data: { decidingDepartmentCode: 'MR' } });
+      await prisma.penalty.updateMany({
+        where: { id: { in: await entitiesOf(source) } },
+        data: { decidingDepartmentCode: 'MR' },
+      });
       const stolen = await ingest(variant(adapter, 2, '（越权）'), 'not owner');
       expect(stolen.conflicting).toBe(applied);
     } else {
-      await prisma.enterprise.updateMany({ where: { uscc: { in: await entitiesOf(source) } }, data: { registrationAuthorityCode: 'GSC' } });
+      await prisma.enterprise.updateMany({
+        where: { uscc: { in: await entitiesOf(source) } },
+        data: { registrationAuthorityCode: 'GSC' },
+      });
       const stolen = await ingest(variant(adapter, 2, '（越权）'), 'not owner');
       expect(stolen.conflicting).toBe(applied);
     }

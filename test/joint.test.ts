@@ -114,8 +114,14 @@ describe('the catalogue', () => {
     const codes = res.data!.jointServices.map((s) => s.code);
     expect(codes).toEqual(expect.arrayContaining(['HZ-JS-001', 'HZ-JS-002', service]));
     const ours = res.data!.jointServices.find((s) => s.code === service)!;
-    expect(ours).toMatchObject({ jointLimitDays: 12, leadDepartment: { code: deptA }, sharedMaterials: [{ code: 'S01', satisfies: [`TA-${deptA}-001/M02`, `TB-${deptB}-001/M02`] }] });
-    expect(new Set(res.data!.jointServices.find((s) => s.code === 'HZ-JS-002')!.items.map((i) => i.code))).toEqual(new Set(['HZ-HC-001', 'HZ-EE-001']));
+    expect(ours).toMatchObject({
+      jointLimitDays: 12,
+      leadDepartment: { code: deptA },
+      sharedMaterials: [{ code: 'S01', satisfies: [`TA-${deptA}-001/M02`, `TB-${deptB}-001/M02`] }],
+    });
+    expect(new Set(res.data!.jointServices.find((s) => s.code === 'HZ-JS-002')!.items.map((i) => i.code))).toEqual(
+      new Set(['HZ-HC-001', 'HZ-EE-001']),
+    );
   });
 
   it('refuses a joint service of one department, unknown items and parallel items that depend on each other, importing nothing', async () => {
@@ -140,7 +146,13 @@ describe('a joint application', () => {
     const { application: app, verificationCode, cases } = res.data!.submitJointApplication;
     expect(cases.map((c) => c.item.code).sort()).toEqual([`TA-${deptA}-001`, `TB-${deptB}-001`]);
     expect(cases.every((c) => c.state === 'ACCEPTED')).toBe(true);
-    expect(app).toMatchObject({ state: 'IN_PROGRESS', jointLimitDays: 12, serialLimitDays: 50, trafficLight: 'GREEN', concludedOn: null });
+    expect(app).toMatchObject({
+      state: 'IN_PROGRESS',
+      jointLimitDays: 12,
+      serialLimitDays: 50,
+      trafficLight: 'GREEN',
+      concludedOn: null,
+    });
     expect(app.branches).toHaveLength(2);
     expect(new Set(cases.map((c) => c.receiptNumber)).has(app.receiptNumber)).toBe(false);
 
@@ -150,10 +162,21 @@ describe('a joint application', () => {
     expect(progress.data?.jointProgress).toMatchObject({ state: 'IN_PROGRESS', concludedOn: null });
     await decide(b.id, deptB);
     progress = await hub.gql(JointProgressDocument, { receiptNumber: app.receiptNumber, verificationCode });
-    expect(progress.data?.jointProgress).toMatchObject({ state: 'CONCLUDED', outcome: 'APPROVED', usedWorkingDays: 0, daysSaved: 50, trafficLight: null });
-    const stored = await hub.platform.prisma.jointApplication.findUniqueOrThrow({ where: { receiptNumber: app.receiptNumber } });
+    expect(progress.data?.jointProgress).toMatchObject({
+      state: 'CONCLUDED',
+      outcome: 'APPROVED',
+      usedWorkingDays: 0,
+      daysSaved: 50,
+      trafficLight: null,
+    });
+    const stored = await hub.platform.prisma.jointApplication.findUniqueOrThrow({
+      where: { receiptNumber: app.receiptNumber },
+    });
     expect(stored).toMatchObject({ outcome: 'APPROVED', usedWorkingDays: 0, onTime: true });
-    const wrong = await hub.gql(JointProgressDocument, { receiptNumber: app.receiptNumber, verificationCode: 'XXXXXX' });
+    const wrong = await hub.gql(JointProgressDocument, {
+      receiptNumber: app.receiptNumber,
+      verificationCode: 'XXXXXX',
+    });
     expect(wrong.data?.jointProgress).toBeNull();
   });
 
@@ -167,17 +190,31 @@ describe('a joint application', () => {
   });
 
   it('waits in SUBMITTED listing what each branch misses, and refuses an unknown material leaving nothing behind', async () => {
-    const res = await hub.gql(SubmitJointApplicationDocument, { input: input({ materials: [{ code: 'M01', item: `TA-${deptA}-001` }] }) }, window);
+    const res = await hub.gql(
+      SubmitJointApplicationDocument,
+      { input: input({ materials: [{ code: 'M01', item: `TA-${deptA}-001` }] }) },
+      window,
+    );
     const app = res.data!.submitJointApplication.application;
     expect(app.state).toBe('SUBMITTED');
     expect(app.trafficLight).toBeNull();
-    const missing = Object.fromEntries(app.branches.map((b) => [b.itemCode, b.outstandingMaterials.map((m) => m.code).sort()]));
+    const missing = Object.fromEntries(
+      app.branches.map((b) => [b.itemCode, b.outstandingMaterials.map((m) => m.code).sort()]),
+    );
     expect(missing).toEqual({ [`TA-${deptA}-001`]: ['M02'], [`TB-${deptB}-001`]: ['M01', 'M02'] });
 
     const before = await hub.platform.prisma.case.count();
-    const bad = await hub.gql(SubmitJointApplicationDocument, { input: input({ materials: [{ code: 'S09' }] }) }, window);
+    const bad = await hub.gql(
+      SubmitJointApplicationDocument,
+      { input: input({ materials: [{ code: 'S09' }] }) },
+      window,
+    );
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const badBranch = await hub.gql(SubmitJointApplicationDocument, { input: input({ materials: [{ code: 'S01' }, { code: 'M09', item: `TB-${deptB}-001` }] }) }, window);
+    const badBranch = await hub.gql(
+      SubmitJointApplicationDocument,
+      { input: input({ materials: [{ code: 'S01' }, { code: 'M09', item: `TB-${deptB}-001` }] }) },
+      window,
+    );
     expect(badBranch.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(await hub.platform.prisma.case.count()).toBe(before);
     const anonymous = await hub.gql(SubmitJointApplicationDocument, { input: input() });
@@ -195,9 +232,17 @@ describe('figures with a fixed calendar', () => {
 
   it('counts the joint limit from the last acceptance, skipping the holidays, and the days used to the last conclusion', () => {
     // Accepted Tuesday 2025-09-30; 5 working days: 09 (Thu), 10 (Fri), 11 (adjusted Saturday), 13, 14.
-    const open = jointFigures({ jointLimitDays: 5 }, [branch('2025-09-29', null), branch('2025-09-30', '2025-10-10')], cal);
+    const open = jointFigures(
+      { jointLimitDays: 5 },
+      [branch('2025-09-29', null), branch('2025-09-30', '2025-10-10')],
+      cal,
+    );
     expect(open).toMatchObject({ acceptedOn: '2025-09-30', deadline: '2025-10-14', concludedOn: null, outcome: null });
-    const done = jointFigures({ jointLimitDays: 5 }, [branch('2025-09-29', '2025-10-13'), branch('2025-09-30', '2025-10-10', 'REJECTED')], cal);
+    const done = jointFigures(
+      { jointLimitDays: 5 },
+      [branch('2025-09-29', '2025-10-13'), branch('2025-09-30', '2025-10-10', 'REJECTED')],
+      cal,
+    );
     expect(done).toMatchObject({ concludedOn: '2025-10-13', outcome: 'REJECTED', usedWorkingDays: 4, onTime: true });
     const late = jointFigures({ jointLimitDays: 5 }, [branch('2025-09-30', '2025-10-15')], cal);
     expect(late).toMatchObject({ usedWorkingDays: 6, onTime: false });
@@ -216,15 +261,35 @@ describe('figures with a fixed calendar', () => {
     const mk = (receipt: string, serial: number, used: number, project: string) =>
       prisma.jointApplication.create({
         data: {
-          receiptNumber: receipt, verificationCode: 'ABCDEF', serviceCode: svc.code, leadDepartmentCode: deptB, applicantName: 'x', channel: 'WINDOW',
-          jointLimitDays: 12, serialLimitDays: serial, usedWorkingDays: used, projectName: project,
-          acceptedOn: fromLocal('2024-03-01'), concludedOn: fromLocal('2024-03-20'), outcome: 'APPROVED', onTime: true,
+          receiptNumber: receipt,
+          verificationCode: 'ABCDEF',
+          serviceCode: svc.code,
+          leadDepartmentCode: deptB,
+          applicantName: 'x',
+          channel: 'WINDOW',
+          jointLimitDays: 12,
+          serialLimitDays: serial,
+          usedWorkingDays: used,
+          projectName: project,
+          acceptedOn: fromLocal('2024-03-01'),
+          concludedOn: fromLocal('2024-03-20'),
+          outcome: 'APPROVED',
+          onTime: true,
         },
       });
     await mk(`J${deptB}1`, 50, 10, 'P1');
     await mk(`J${deptB}2`, 40, 5, 'P2');
     const res = await hub.gql(JointStatisticsDocument, { from: '2024-03-01', to: '2024-03-31', department: deptB });
-    expect(res.data?.jointStatistics.overall).toEqual({ concluded: 2, projects: 2, serialDays: 90, usedDays: 15, daysSaved: 75, speedUp: 75 / 90 });
-    expect(res.data?.jointStatistics.byDepartment).toEqual([{ department: { code: deptB }, concluded: 2, serialDays: 90, usedDays: 15, daysSaved: 75, speedUp: 75 / 90 }]);
+    expect(res.data?.jointStatistics.overall).toEqual({
+      concluded: 2,
+      projects: 2,
+      serialDays: 90,
+      usedDays: 15,
+      daysSaved: 75,
+      speedUp: 75 / 90,
+    });
+    expect(res.data?.jointStatistics.byDepartment).toEqual([
+      { department: { code: deptB }, concluded: 2, serialDays: 90, usedDays: 15, daysSaved: 75, speedUp: 75 / 90 },
+    ]);
   });
 });

@@ -27,9 +27,25 @@ beforeAll(async () => {
   hub = await startTestHub();
   const prisma = hub.platform.prisma;
   await referenceData(prisma);
-  mr = (await aSystemKey(prisma, 'MR', ['licence:issue', 'licence:amend', 'licence:suspend', 'licence:revoke', 'licence:cancel'])).key;
+  mr = (
+    await aSystemKey(prisma, 'MR', [
+      'licence:issue',
+      'licence:amend',
+      'licence:suspend',
+      'licence:revoke',
+      'licence:cancel',
+    ])
+  ).key;
   mrReadOnly = (await aSystemKey(prisma, 'MR', [])).key;
-  hc = (await aSystemKey(prisma, 'HC', ['licence:issue', 'licence:amend', 'licence:suspend', 'licence:revoke', 'licence:cancel'])).key;
+  hc = (
+    await aSystemKey(prisma, 'HC', [
+      'licence:issue',
+      'licence:amend',
+      'licence:suspend',
+      'licence:revoke',
+      'licence:cancel',
+    ])
+  ).key;
   holder = (await anEnterprise(prisma)).uscc;
 }, HOOK_TIMEOUT);
 afterAll(() => hub.stop(), HOOK_TIMEOUT);
@@ -61,7 +77,14 @@ describe('issueLicence', () => {
       { name: 'businessFormat', type: 'STRING', value: '餐饮服务经营者' },
     ]);
     expect(l.history).toEqual([
-      { action: 'ISSUED', fromStatus: null, toStatus: 'VALID', reason: 'issued', actorDepartment: { code: 'MR' }, penalty: null },
+      {
+        action: 'ISSUED',
+        fromStatus: null,
+        toStatus: 'VALID',
+        reason: 'issued',
+        actorDepartment: { code: 'MR' },
+        penalty: null,
+      },
     ]);
   });
 
@@ -78,7 +101,9 @@ describe('issueLicence', () => {
     expect(unknownHolder.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const badAttributes = await hub.gql(
       IssueLicenceDocument,
-      { input: aFoodLicenceInput(holder, { attributes: [{ name: 'colour', value: 'red' }], validUntil: '2024-01-01' }) },
+      {
+        input: aFoodLicenceInput(holder, { attributes: [{ name: 'colour', value: 'red' }], validUntil: '2024-01-01' }),
+      },
       mr,
     );
     expect(badAttributes.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -109,10 +134,18 @@ describe('issueLicence', () => {
 describe('status transitions', () => {
   it('VALID → SUSPENDED → VALID → REVOKED, each with its history event', async () => {
     const l = await issue();
-    expect((await hub.gql(SuspendLicenceDocument, { id: l.id, reason: '整改期间暂停' }, mr)).data?.suspendLicence.status).toBe('SUSPENDED');
-    expect((await hub.gql(ReinstateLicenceDocument, { id: l.id, reason: '整改完成' }, mr)).data?.reinstateLicence.status).toBe('VALID');
-    expect((await hub.gql(SuspendLicenceDocument, { id: l.id, reason: '再次暂停' }, mr)).data?.suspendLicence.status).toBe('SUSPENDED');
-    expect((await hub.gql(RevokeLicenceDocument, { id: l.id, reason: '严重违法' }, mr)).data?.revokeLicence.status).toBe('REVOKED');
+    expect(
+      (await hub.gql(SuspendLicenceDocument, { id: l.id, reason: '整改期间暂停' }, mr)).data?.suspendLicence.status,
+    ).toBe('SUSPENDED');
+    expect(
+      (await hub.gql(ReinstateLicenceDocument, { id: l.id, reason: '整改完成' }, mr)).data?.reinstateLicence.status,
+    ).toBe('VALID');
+    expect(
+      (await hub.gql(SuspendLicenceDocument, { id: l.id, reason: '再次暂停' }, mr)).data?.suspendLicence.status,
+    ).toBe('SUSPENDED');
+    expect(
+      (await hub.gql(RevokeLicenceDocument, { id: l.id, reason: '严重违法' }, mr)).data?.revokeLicence.status,
+    ).toBe('REVOKED');
     const read = await hub.gql(LicenceByIdDocument, { id: l.id });
     expect(read.data?.licence?.history.map((h) => [h.action, h.fromStatus, h.toStatus, h.reason])).toEqual([
       ['ISSUED', null, 'VALID', 'issued'],
@@ -125,9 +158,13 @@ describe('status transitions', () => {
 
   it('VALID → CANCELLED, and VALID → REVOKED directly', async () => {
     const a = await issue();
-    expect((await hub.gql(CancelLicenceDocument, { id: a.id, reason: '企业申请注销' }, mr)).data?.cancelLicence.status).toBe('CANCELLED');
+    expect(
+      (await hub.gql(CancelLicenceDocument, { id: a.id, reason: '企业申请注销' }, mr)).data?.cancelLicence.status,
+    ).toBe('CANCELLED');
     const b = await issue();
-    expect((await hub.gql(RevokeLicenceDocument, { id: b.id, reason: '吊销' }, mr)).data?.revokeLicence.status).toBe('REVOKED');
+    expect((await hub.gql(RevokeLicenceDocument, { id: b.id, reason: '吊销' }, mr)).data?.revokeLicence.status).toBe(
+      'REVOKED',
+    );
   });
 
   it('refuses every transition the current status does not allow, with CONFLICT, writing nothing', async () => {
@@ -136,7 +173,16 @@ describe('status transitions', () => {
     await hub.gql(RevokeLicenceDocument, { id: revoked.id, reason: '吊销' }, mr);
     const cancelled = await issue();
     await hub.gql(CancelLicenceDocument, { id: cancelled.id, reason: '注销' }, mr);
-    const refused: [typeof SuspendLicenceDocument | typeof ReinstateLicenceDocument | typeof RevokeLicenceDocument | typeof CancelLicenceDocument, string, string][] = [
+    const refused: [
+      (
+        | typeof SuspendLicenceDocument
+        | typeof ReinstateLicenceDocument
+        | typeof RevokeLicenceDocument
+        | typeof CancelLicenceDocument
+      ),
+      string,
+      string,
+    ][] = [
       [ReinstateLicenceDocument, valid.id, 'VALID'],
       [SuspendLicenceDocument, revoked.id, 'REVOKED'],
       [ReinstateLicenceDocument, revoked.id, 'REVOKED'],
@@ -153,17 +199,28 @@ describe('status transitions', () => {
       expect(res.errors?.[0]?.extensions?.currentStatus).toBe(status);
     }
     expect(await eventCount()).toBe(events);
-    const amendRevoked = await hub.gql(AmendLicenceDocument, { id: revoked.id, input: { scope: '新范围' }, reason: '变更' }, mr);
+    const amendRevoked = await hub.gql(
+      AmendLicenceDocument,
+      { id: revoked.id, input: { scope: '新范围' }, reason: '变更' },
+      mr,
+    );
     expect(amendRevoked.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
   it('refuses another department, a missing scope, an empty reason, an unknown licence', async () => {
     const l = await issue();
-    expect((await hub.gql(SuspendLicenceDocument, { id: l.id, reason: '越权' }, hc)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await hub.gql(SuspendLicenceDocument, { id: l.id, reason: '无权限' }, mrReadOnly)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await hub.gql(SuspendLicenceDocument, { id: l.id, reason: ' ' }, mr)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(
-      (await hub.gql(SuspendLicenceDocument, { id: '00000000-0000-0000-0000-000000000000', reason: '不存在' }, mr)).errors?.[0]?.extensions?.code,
+      (await hub.gql(SuspendLicenceDocument, { id: l.id, reason: '越权' }, hc)).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await hub.gql(SuspendLicenceDocument, { id: l.id, reason: '无权限' }, mrReadOnly)).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+    expect((await hub.gql(SuspendLicenceDocument, { id: l.id, reason: ' ' }, mr)).errors?.[0]?.extensions?.code).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(
+      (await hub.gql(SuspendLicenceDocument, { id: '00000000-0000-0000-0000-000000000000', reason: '不存在' }, mr))
+        .errors?.[0]?.extensions?.code,
     ).toBe('NOT_FOUND');
     expect((await hub.gql(LicenceByIdDocument, { id: l.id })).data?.licence?.status).toBe('VALID');
   });
@@ -174,14 +231,27 @@ describe('amendLicence', () => {
     const l = await issue();
     const res = await hub.gql(
       AmendLicenceDocument,
-      { id: l.id, input: { scope: '预包装食品销售', attributes: [{ name: 'businessItems', value: '预包装食品' }], validUntil: '2029-12-31' }, reason: '经营项目变更', expectedRevision: 1 },
+      {
+        id: l.id,
+        input: {
+          scope: '预包装食品销售',
+          attributes: [{ name: 'businessItems', value: '预包装食品' }],
+          validUntil: '2029-12-31',
+        },
+        reason: '经营项目变更',
+        expectedRevision: 1,
+      },
       mr,
     );
     expect(res.errors).toBeUndefined();
     expect(res.data?.amendLicence).toMatchObject({ scope: '预包装食品销售', validUntil: '2029-12-31', revision: 2 });
     expect(res.data?.amendLicence.attributes.find((a) => a.name === 'businessItems')?.value).toBe('预包装食品');
     expect(res.data?.amendLicence.history.at(-1)).toMatchObject({ action: 'AMENDED', reason: '经营项目变更' });
-    const stale = await hub.gql(AmendLicenceDocument, { id: l.id, input: { scope: '过期修改' }, reason: '变更', expectedRevision: 1 }, mr);
+    const stale = await hub.gql(
+      AmendLicenceDocument,
+      { id: l.id, input: { scope: '过期修改' }, reason: '变更', expectedRevision: 1 },
+      mr,
+    );
     expect(stale.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect((await hub.gql(LicenceByIdDocument, { id: l.id })).data?.licence?.scope).toBe('预包装食品销售');
   });

@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { HOOK_TIMEOUT } from './helpers/runner.js';
-import { DecidePenaltyDocument, EnterprisePenaltiesDocument, IssueLicenceDocument, LicenceByIdDocument, RevokeLicenceDocument } from './generated/graphql.js';
+import {
+  DecidePenaltyDocument,
+  EnterprisePenaltiesDocument,
+  IssueLicenceDocument,
+  LicenceByIdDocument,
+  RevokeLicenceDocument,
+} from './generated/graphql.js';
 import { aFoodLicenceInput, anEnterprise, aSystemKey, referenceData, uniqueCode } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 
@@ -66,7 +72,11 @@ describe('decidePenalty', () => {
 
   it('revokes the named licence in the same transaction; the licence history names the penalty', async () => {
     const licenceId = await aLicence();
-    const input = decision({ kinds: ['FINE', 'LICENCE_REVOCATION'], fineAmount: '100000.00', licence: { id: licenceId } });
+    const input = decision({
+      kinds: ['FINE', 'LICENCE_REVOCATION'],
+      fineAmount: '100000.00',
+      licence: { id: licenceId },
+    });
     const res = await hub.gql(DecidePenaltyDocument, { input }, mrPenalties);
     expect(res.errors).toBeUndefined();
     expect(res.data?.decidePenalty.licence).toMatchObject({ id: licenceId, status: 'REVOKED' });
@@ -104,7 +114,9 @@ describe('decidePenalty', () => {
     const res = await hub.gql(DecidePenaltyDocument, { input }, mrPenalties);
     expect(res.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(await hub.platform.prisma.penalty.count()).toBe(before);
-    expect(await hub.platform.prisma.penalty.findUnique({ where: { decisionNumber: input.decisionNumber } })).toBeNull();
+    expect(
+      await hub.platform.prisma.penalty.findUnique({ where: { decisionNumber: input.decisionNumber } }),
+    ).toBeNull();
     expect(await hub.platform.prisma.licenceEvent.count({ where: { licenceId } })).toBe(events);
   });
 
@@ -112,7 +124,14 @@ describe('decidePenalty', () => {
     const before = await hub.platform.prisma.penalty.count();
     const bad = await hub.gql(
       DecidePenaltyDocument,
-      { input: decision({ facts: ' ', fineAmount: null, kinds: ['FINE', 'LICENCE_REVOCATION'], publicityUntil: '2020-01-01' }) },
+      {
+        input: decision({
+          facts: ' ',
+          fineAmount: null,
+          kinds: ['FINE', 'LICENCE_REVOCATION'],
+          publicityUntil: '2020-01-01',
+        }),
+      },
       mrPenalties,
     );
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -126,8 +145,12 @@ describe('decidePenalty', () => {
     await hub.gql(DecidePenaltyDocument, { input }, mrPenalties);
     const dup = await hub.gql(DecidePenaltyDocument, { input }, mrPenalties);
     expect(dup.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect((await hub.gql(DecidePenaltyDocument, { input: decision() }, mrIssuer)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await hub.gql(DecidePenaltyDocument, { input: decision() })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await hub.gql(DecidePenaltyDocument, { input: decision() }, mrIssuer)).errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await hub.gql(DecidePenaltyDocument, { input: decision() })).errors?.[0]?.extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
     expect(await hub.platform.prisma.penalty.count()).toBe(before + 1);
   });
 
@@ -137,6 +160,8 @@ describe('decidePenalty', () => {
     const publicView = await hub.gql(EnterprisePenaltiesDocument, { uscc: holder });
     expect(publicView.data?.enterprise?.penalties.map((p) => p.decisionNumber)).not.toContain(input.decisionNumber);
     const deciderView = await hub.gql(EnterprisePenaltiesDocument, { uscc: holder }, mrPenalties);
-    expect(deciderView.data?.enterprise?.penalties.find((p) => p.decisionNumber === input.decisionNumber)?.publicised).toBe(false);
+    expect(
+      deciderView.data?.enterprise?.penalties.find((p) => p.decisionNumber === input.decisionNumber)?.publicised,
+    ).toBe(false);
   });
 });

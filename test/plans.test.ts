@@ -60,16 +60,28 @@ describe('a plan through the API', () => {
   });
 
   it('refuses a cycle with its path, and an anonymous caller', async () => {
-    const res = await hub.gql(CreatePlanDocument, { name: '环', items: ITEMS, order: [{ item: 'HZ-MR-001', dependsOn: 'HZ-HE-001' }] }, window);
+    const res = await hub.gql(
+      CreatePlanDocument,
+      { name: '环', items: ITEMS, order: [{ item: 'HZ-MR-001', dependsOn: 'HZ-HE-001' }] },
+      window,
+    );
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(res.errors?.[0]?.message).toMatch(/cycle: HZ-JS-001 → HZ-MR-001 → HZ-JS-001|cycle: HZ-MR-001 → HZ-JS-001 → HZ-MR-001/);
+    expect(res.errors?.[0]?.message).toMatch(
+      /cycle: HZ-JS-001 → HZ-MR-001 → HZ-JS-001|cycle: HZ-MR-001 → HZ-JS-001 → HZ-MR-001/,
+    );
     const anonymous = await hub.gql(CreatePlanDocument, { name: 'x', items: ITEMS });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
 
 describe('scheduling with a fixed calendar', () => {
-  const it3 = (code: string, days: number, dependsOn: string[] = []): PlanItem => ({ code, name: code, departmentCode: 'D', committedLimitDays: days, dependsOn });
+  const it3 = (code: string, days: number, dependsOn: string[] = []): PlanItem => ({
+    code,
+    name: code,
+    departmentCode: 'D',
+    committedLimitDays: days,
+    dependsOn,
+  });
 
   it('starts a stage when the last stage before it finishes, counting working days over the holidays', () => {
     const stages = planStages([it3('A-001', 2), it3('B-001', 5), it3('C-001', 1, ['A-001', 'B-001'])], [], []);
@@ -82,12 +94,25 @@ describe('scheduling with a fixed calendar', () => {
 
   it('uses the concluded day of a finished case', () => {
     const stages = planStages([it3('A-001', 2), it3('C-001', 1, ['A-001'])], [], []);
-    const g = schedule(stages, new Map([['A-001', { state: 'CONCLUDED', acceptedOn: '2025-09-29', deadline: '2025-09-30', concludedOn: '2025-09-29' }]]), '2025-09-29', cal);
+    const g = schedule(
+      stages,
+      new Map([
+        ['A-001', { state: 'CONCLUDED', acceptedOn: '2025-09-29', deadline: '2025-09-30', concludedOn: '2025-09-29' }],
+      ]),
+      '2025-09-29',
+      cal,
+    );
     expect(g.expectedFinish).toBe('2025-09-30');
   });
 
   it('lays out 30 stages without overlapping boxes', () => {
-    const items = Array.from({ length: 30 }, (_, i) => it3(`N-${String(i).padStart(3, '0')}`, 1 + (i % 5), i === 0 ? [] : [`N-${String(Math.floor((i - 1) / 2)).padStart(3, '0')}`]));
+    const items = Array.from({ length: 30 }, (_, i) =>
+      it3(
+        `N-${String(i).padStart(3, '0')}`,
+        1 + (i % 5),
+        i === 0 ? [] : [`N-${String(Math.floor((i - 1) / 2)).padStart(3, '0')}`],
+      ),
+    );
     const g = schedule(planStages(items, [], []), new Map(), '2025-09-29', cal);
     const { svg, boxes } = planSvg(g, new Map(), '三十个环节');
     expect(boxes).toHaveLength(30);

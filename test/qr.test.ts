@@ -56,7 +56,11 @@ describe('licence QR codes', () => {
     expect(l.url).toMatch(/^https:\/\/hub\.haizhu\.example\/q\/[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(tokenOf(l.url)).toBe(l.token);
     const res = await hub.gql(QrLookupDocument, { token: l.token });
-    expect(res.data?.qrLookup).toMatchObject({ target: 'LICENCE', licence: { id: l.id, status: 'VALID' }, enterprise: { uscc: holder.uscc } });
+    expect(res.data?.qrLookup).toMatchObject({
+      target: 'LICENCE',
+      licence: { id: l.id, status: 'VALID' },
+      enterprise: { uscc: holder.uscc },
+    });
     // Stable: the same licence gives the same code (signed over its creation time).
     expect((await hub.gql(LicenceQrDocument, { id: l.id })).data?.licence?.qr.token).toBe(l.token);
   });
@@ -65,7 +69,8 @@ describe('licence QR codes', () => {
     const l = await licenceWithQr();
     const { status, html } = await page(l.token);
     expect(status).toBe(200);
-    for (const text of [holder.name, l.number, '食品经营许可证', '海珠区市场监督管理局', '有效', 'VALID', '2025-01-10']) expect(html).toContain(text);
+    for (const text of [holder.name, l.number, '食品经营许可证', '海珠区市场监督管理局', '有效', 'VALID', '2025-01-10'])
+      expect(html).toContain(text);
     expect(html).not.toContain(holder.legalRepresentativeIdNumber);
     expect(html).not.toContain(holder.contactPhone ?? '@@');
     expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
@@ -75,7 +80,8 @@ describe('licence QR codes', () => {
     const l = await licenceWithQr();
     expect((await hub.gql(QrLookupDocument, { token: l.token })).data?.qrLookup?.licence?.status).toBe('VALID');
     // Cache-first: a scan of a cached licence costs no SQL at all.
-    const scan = 'query($t: String!) { qrLookup(token: $t) { licence { number status validUntil } enterprise { name } } }';
+    const scan =
+      'query($t: String!) { qrLookup(token: $t) { licence { number status validUntil } enterprise { name } } }';
     await hub.gql(scan, { t: l.token });
     const before = hub.platform.db.statementCount();
     const cached = await hub.gql<{ qrLookup: { licence: { status: string } } }, { t: string }>(scan, { t: l.token });
@@ -92,7 +98,13 @@ describe('licence QR codes', () => {
   it('say SUSPENDED and EXPIRED unmistakably', async () => {
     const expired = await hub.gql(
       IssueLicenceDocument,
-      { input: aFoodLicenceInput(holder.uscc, { issuedOn: '2015-01-01', validFrom: '2015-01-01', validUntil: '2019-12-31' }) },
+      {
+        input: aFoodLicenceInput(holder.uscc, {
+          issuedOn: '2015-01-01',
+          validFrom: '2015-01-01',
+          validUntil: '2019-12-31',
+        }),
+      },
       mr,
     );
     const expiredQr = (await hub.gql(LicenceQrDocument, { id: expired.data!.issueLicence.id })).data!.licence!.qr;
@@ -121,7 +133,9 @@ describe('licence QR codes', () => {
     const l = await licenceWithQr();
     const png = await fetch(l.pngUrl.replace('https://hub.haizhu.example', hub.url));
     expect(png.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await png.arrayBuffer()).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(Buffer.from(await png.arrayBuffer()).subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
     const svg = await fetch(l.svgUrl.replace('https://hub.haizhu.example', hub.url));
     expect(await svg.text()).toContain('<svg');
   });
@@ -134,8 +148,14 @@ describe('enterprise QR codes', () => {
     const publicView = await hub.gql(QrLookupDocument, { token });
     expect(publicView.data?.qrLookup?.target).toBe('ENTERPRISE');
     expect(publicView.data?.qrLookup?.enterprise?.legalRepresentativeIdNumber).toMatch(/\*{4}/);
-    const system = await hub.gql(QrLookupDocument, { token }, approvalPlatform, { 'x-purpose': 'licence check at the window' });
-    expect(system.data?.qrLookup?.enterprise).toMatchObject({ uscc: holder.uscc, name: holder.name, legalRepresentativeIdNumber: holder.legalRepresentativeIdNumber });
+    const system = await hub.gql(QrLookupDocument, { token }, approvalPlatform, {
+      'x-purpose': 'licence check at the window',
+    });
+    expect(system.data?.qrLookup?.enterprise).toMatchObject({
+      uscc: holder.uscc,
+      name: holder.name,
+      legalRepresentativeIdNumber: holder.legalRepresentativeIdNumber,
+    });
     expect(system.data?.qrLookup?.enterprise?.licences.length).toBeGreaterThan(0);
     const { html } = await page(token);
     expect(html).toContain(holder.name);
@@ -189,7 +209,9 @@ describe('key rotation and JWKS', () => {
       expect(res.data?.qrLookup).toMatchObject({ keyId: oldKid, licence: { id: l.id } });
       const fresh = (await rotated.gql(LicenceQrDocument, { id: l.id })).data!.licence!.qr.token;
       expect(decodeProtectedHeader(fresh).kid).toBe(newKid);
-      const jwks = (await (await fetch(`${rotated.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string; d?: string }[] };
+      const jwks = (await (await fetch(`${rotated.url}/.well-known/jwks.json`)).json()) as {
+        keys: { kid: string; d?: string }[];
+      };
       expect(jwks.keys.map((k) => k.kid).sort()).toEqual([oldKid, newKid].sort());
       expect(jwks.keys.every((k) => k.d === undefined)).toBe(true);
       // An offline verifier checks both tokens with nothing but the published JWKS.

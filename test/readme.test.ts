@@ -39,7 +39,12 @@ export interface Example {
 
 /** The directives written in `#` comment lines. */
 function directives(comments: string[]): Pick<Example, 'key' | 'headers' | 'variables' | 'expect'> {
-  const d: Pick<Example, 'key' | 'headers' | 'variables' | 'expect'> = { key: null, headers: {}, variables: {}, expect: null };
+  const d: Pick<Example, 'key' | 'headers' | 'variables' | 'expect'> = {
+    key: null,
+    headers: {},
+    variables: {},
+    expect: null,
+  };
   for (const c of comments) {
     const key = /^#\s*key:\s*([\w-]+)/.exec(c);
     const header = /^#\s*header\s+([\w-]+):\s*(.+)$/.exec(c);
@@ -75,7 +80,12 @@ export function readmeExamples(markdown: string): Example[] {
           if (!l.startsWith('#')) break;
           comments.unshift(l);
         }
-        out.push({ kind: 'graphql', line: line + body.slice(0, def.loc.start).split('\n').length, text: print(def), ...directives(comments) });
+        out.push({
+          kind: 'graphql',
+          line: line + body.slice(0, def.loc.start).split('\n').length,
+          text: print(def),
+          ...directives(comments),
+        });
         from = def.loc.end;
       }
     } else if (lang === 'sh') {
@@ -117,7 +127,9 @@ beforeAll(async () => {
   // earlier run against the same database left, so the examples run as on fresh demo data.
   const uscc = '91440105MA5ABCDE1F';
   await prisma.$transaction([
-    prisma.licenceEvent.deleteMany({ where: { OR: [{ licence: { holderUscc: uscc } }, { penalty: { enterpriseUscc: uscc } }] } }),
+    prisma.licenceEvent.deleteMany({
+      where: { OR: [{ licence: { holderUscc: uscc } }, { penalty: { enterpriseUscc: uscc } }] },
+    }),
     prisma.penalty.deleteMany({ where: { enterpriseUscc: uscc } }),
     prisma.licence.deleteMany({ where: { holderUscc: uscc } }),
     prisma.enterprise.deleteMany({ where: { uscc } }),
@@ -144,7 +156,10 @@ function variablesOf(ex: Example, op: OperationDefinitionNode): Record<string, u
     const name = v.variable.name.value;
     const source = ex.variables[name];
     if (!source) continue;
-    const found = [...answers].reverse().map((a) => pick(a, source)).find((x) => x !== undefined && x !== null);
+    const found = [...answers]
+      .reverse()
+      .map((a) => pick(a, source))
+      .find((x) => x !== undefined && x !== null);
     if (found === undefined) throw new Error(`README line ${ex.line}: no earlier answer has ${source} for $${name}`);
     vars[name] = found;
   }
@@ -164,10 +179,14 @@ describe('README examples, in order, against the demo data', () => {
       const key = ex.key ? keys.get(ex.key) : undefined;
       if (ex.key && !key) throw new Error(`README line ${ex.line}: no demo system is named ${ex.key}`);
       if (ex.kind === 'curl') {
-        const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', ex.text.replaceAll('http://127.0.0.1:4000', hub.url)], {
-          cwd: path.join(import.meta.dirname, '..'),
-          env: { ...process.env, HUB_KEY: key ?? '' },
-        });
+        const { stdout } = await run(
+          'bash',
+          ['-euo', 'pipefail', '-c', ex.text.replaceAll('http://127.0.0.1:4000', hub.url)],
+          {
+            cwd: path.join(import.meta.dirname, '..'),
+            env: { ...process.env, HUB_KEY: key ?? '' },
+          },
+        );
         const body: unknown = JSON.parse(stdout);
         expect(pick(body, 'errors')).toBeUndefined();
         expect(pick(body, 'error')).toBeUndefined();
@@ -186,7 +205,10 @@ describe('README examples, in order, against the demo data', () => {
         },
         body: JSON.stringify({ query: ex.text, variables: variablesOf(ex, op) }),
       });
-      const body = (await res.json()) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+      const body = (await res.json()) as {
+        data?: unknown;
+        errors?: { message: string; extensions?: { code?: string } }[];
+      };
       if (ex.expect) {
         expect(body.errors?.map((e) => e.extensions?.code)).toContain(ex.expect);
       } else {

@@ -18,7 +18,14 @@ import {
   RegisterEnterpriseDocument,
   ViewerDocument,
 } from './generated/graphql.js';
-import { aDepartment, aFoodLicenceInput, anEnterprise, anEnterpriseInput, aSystemKey, referenceData } from './helpers/builders.js';
+import {
+  aDepartment,
+  aFoodLicenceInput,
+  anEnterprise,
+  anEnterpriseInput,
+  aSystemKey,
+  referenceData,
+} from './helpers/builders.js';
 import { startTestHub, testConfig, type TestHub } from './helpers/hub.js';
 
 const SECRET = 'test-internal-secret-0123456789abcdef0123456789';
@@ -60,11 +67,17 @@ describe('remote subgraphs', () => {
     const { key } = await aSystemKey(prisma, dept.code, ['enterprise:register']);
     const { key: reader } = await aSystemKey(prisma, dept.code, []);
     const input = anEnterpriseInput(dept.code);
-    expect((await gateway.gql(RegisterEnterpriseDocument, { input }, reader)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await gateway.gql(RegisterEnterpriseDocument, { input }, reader)).errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     const created = await gateway.gql(RegisterEnterpriseDocument, { input }, key);
     expect(created.errors).toBeUndefined();
     const read = await gateway.gql(EnterpriseByUsccDocument, { uscc: input.uscc });
-    expect(read.data?.enterprise?.registrationAuthority).toEqual({ code: dept.code, name: dept.name, kind: 'MARKET_REGULATION' });
+    expect(read.data?.enterprise?.registrationAuthority).toEqual({
+      code: dept.code,
+      name: dept.name,
+      kind: 'MARKET_REGULATION',
+    });
     const me = await gateway.gql(ViewerDocument, {}, key);
     expect(me.data?.viewer.department?.code).toBe(dept.code);
   });
@@ -78,7 +91,17 @@ describe('remote subgraphs', () => {
     expect(issued.errors).toBeUndefined();
     const decided = await gateway.gql(
       DecidePenaltyDocument,
-      { input: { decisionNumber: `REMOTE-${holder.uscc}`, enterprise: holder.uscc, facts: '远程测试', legalBasis: '《食品安全法》', kinds: ['WARNING'], decidedOn: '2025-06-01', publicityUntil: '2099-01-01' } },
+      {
+        input: {
+          decisionNumber: `REMOTE-${holder.uscc}`,
+          enterprise: holder.uscc,
+          facts: '远程测试',
+          legalBasis: '《食品安全法》',
+          kinds: ['WARNING'],
+          decidedOn: '2025-06-01',
+          publicityUntil: '2099-01-01',
+        },
+      },
       issuer,
     );
     expect(decided.errors).toBeUndefined();

@@ -49,17 +49,32 @@ describe('after a conclusion', () => {
     const a = `TS-${dept}-001`;
     const b = `TS-${dept}-002`;
     const admin = (await aSystemKey(prisma, 'GSC', ['catalogue:admin'])).key;
-    await gqlOk(`mutation($y: String!) { importCatalogue(yaml: $y) { ok } }`, { y: `items:\n${item(a, dept)}${item(b, dept, `[${a}]`)}` }, admin);
+    await gqlOk(
+      `mutation($y: String!) { importCatalogue(yaml: $y) { ok } }`,
+      { y: `items:\n${item(a, dept)}${item(b, dept, `[${a}]`)}` },
+      admin,
+    );
     const window = (await aSystemKey(prisma, 'GSC', ['case:accept'])).key;
     const handler = (await aSystemKey(prisma, dept, ['case:handle'])).key;
     const holder = await anEnterprise(prisma);
     const sub = await gqlOk<{ submitCase: { case: { id: string } } }>(
       `mutation($i: SubmitCaseInput!) { submitCase(input: $i) { case { id } } }`,
-      { i: { item: a, channel: 'WINDOW', acceptancePlace: 'DISTRICT_CENTRE', applicantUscc: holder.uscc, applicantName: holder.name, applicantPhone: '13900139000', materials: [{ code: 'M01' }] } },
+      {
+        i: {
+          item: a,
+          channel: 'WINDOW',
+          acceptancePlace: 'DISTRICT_CENTRE',
+          applicantUscc: holder.uscc,
+          applicantName: holder.name,
+          applicantPhone: '13900139000',
+          materials: [{ code: 'M01' }],
+        },
+      },
       window,
     );
     const id = sub.submitCase.case.id;
-    for (const m of ['reviewCase', 'approveCase', 'concludeCase']) await gqlOk(`mutation($id: ID!) { ${m}(id: $id) { __typename } }`, { id }, handler);
+    for (const m of ['reviewCase', 'approveCase', 'concludeCase'])
+      await gqlOk(`mutation($id: ID!) { ${m}(id: $id) { __typename } }`, { id }, handler);
 
     const push = await prisma.targetedPush.findUniqueOrThrow({ where: { caseId: id } });
     expect(push.itemCodes).toEqual([b]);
@@ -69,13 +84,24 @@ describe('after a conclusion', () => {
 
     const supervisor = (await aSystemKey(prisma, 'GSC', ['supervision:read', 'supervision:write'])).key;
     const reader = (await aSystemKey(prisma, 'GSC', ['supervision:read'])).key;
-    const pending = await gqlOk<{ pendingCallbacks: { id: string; caseId: string }[] }>(`{ pendingCallbacks { id caseId } }`, {}, reader);
+    const pending = await gqlOk<{ pendingCallbacks: { id: string; caseId: string }[] }>(
+      `{ pendingCallbacks { id caseId } }`,
+      {},
+      reader,
+    );
     const task = pending.pendingCallbacks.find((c) => c.caseId === id);
     expect(task).toBeDefined();
-    const denied = await hub.gql(`mutation($id: ID!) { recordCallback(id: $id, satisfied: true, result: "满意") { status } }`, { id: task!.id }, reader);
+    const denied = await hub.gql(
+      `mutation($id: ID!) { recordCallback(id: $id, satisfied: true, result: "满意") { status } }`,
+      { id: task!.id },
+      reader,
+    );
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const done = await gqlOk<{ recordCallback: { status: string; satisfied: boolean } }>(
-      `mutation($id: ID!) { recordCallback(id: $id, satisfied: true, result: "满意") { status satisfied } }`, { id: task!.id }, supervisor);
+      `mutation($id: ID!) { recordCallback(id: $id, satisfied: true, result: "满意") { status satisfied } }`,
+      { id: task!.id },
+      supervisor,
+    );
     expect(done.recordCallback).toEqual({ status: 'DONE', satisfied: true });
     const anonymous = await hub.gql(`{ redCases { receiptNumber } }`, {});
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -90,27 +116,70 @@ describe('admonitions and reports', () => {
     const admin = (await aSystemKey(prisma, 'GSC', ['catalogue:admin'])).key;
     await gqlOk(`mutation($y: String!) { importCatalogue(yaml: $y) { ok } }`, { y: yaml }, admin);
     let n = 0;
-    const row = (dept: string, c: { acceptedOn: string; concludedOn?: string; usedWorkingDays?: number; onTime?: boolean; channel?: 'WINDOW' | 'ONLINE'; deadline: string }): Prisma.CaseCreateManyInput => {
+    const row = (
+      dept: string,
+      c: {
+        acceptedOn: string;
+        concludedOn?: string;
+        usedWorkingDays?: number;
+        onTime?: boolean;
+        channel?: 'WINDOW' | 'ONLINE';
+        deadline: string;
+      },
+    ): Prisma.CaseCreateManyInput => {
       n += 1;
       return {
-        receiptNumber: `SV${dept}${n}`, verificationCode: 'ABCDEF', itemCode: `TR-${dept}-001`, departmentCode: dept, channel: c.channel ?? 'WINDOW', acceptancePlace: 'DISTRICT_CENTRE',
-        applicantName: '某公司', state: c.concludedOn ? 'CONCLUDED' : 'UNDERTAKEN', outcome: c.concludedOn ? 'APPROVED' : null, limitDays: 5,
-        acceptedOn: fromLocal(c.acceptedOn), deadline: fromLocal(c.deadline), concludedOn: c.concludedOn ? fromLocal(c.concludedOn) : null,
-        usedWorkingDays: c.usedWorkingDays ?? null, onTime: c.onTime ?? null,
+        receiptNumber: `SV${dept}${n}`,
+        verificationCode: 'ABCDEF',
+        itemCode: `TR-${dept}-001`,
+        departmentCode: dept,
+        channel: c.channel ?? 'WINDOW',
+        acceptancePlace: 'DISTRICT_CENTRE',
+        applicantName: '某公司',
+        state: c.concludedOn ? 'CONCLUDED' : 'UNDERTAKEN',
+        outcome: c.concludedOn ? 'APPROVED' : null,
+        limitDays: 5,
+        acceptedOn: fromLocal(c.acceptedOn),
+        deadline: fromLocal(c.deadline),
+        concludedOn: c.concludedOn ? fromLocal(c.concludedOn) : null,
+        usedWorkingDays: c.usedWorkingDays ?? null,
+        onTime: c.onTime ?? null,
       };
     };
     await prisma.case.createMany({
       data: [
-        row(depts[0]!, { acceptedOn: '2024-04-02', concludedOn: '2024-04-08', usedWorkingDays: 4, onTime: true, channel: 'ONLINE', deadline: '2024-04-09' }),
-        row(depts[0]!, { acceptedOn: '2024-05-06', concludedOn: '2024-05-20', usedWorkingDays: 10, onTime: false, deadline: '2024-05-13' }),
+        row(depts[0]!, {
+          acceptedOn: '2024-04-02',
+          concludedOn: '2024-04-08',
+          usedWorkingDays: 4,
+          onTime: true,
+          channel: 'ONLINE',
+          deadline: '2024-04-09',
+        }),
+        row(depts[0]!, {
+          acceptedOn: '2024-05-06',
+          concludedOn: '2024-05-20',
+          usedWorkingDays: 10,
+          onTime: false,
+          deadline: '2024-05-13',
+        }),
         row(depts[0]!, { acceptedOn: '2024-06-03', deadline: '2024-06-11' }),
-        row(depts[1]!, { acceptedOn: '2024-04-10', concludedOn: '2024-04-12', usedWorkingDays: 2, onTime: true, channel: 'ONLINE', deadline: '2024-04-17' }),
+        row(depts[1]!, {
+          acceptedOn: '2024-04-10',
+          concludedOn: '2024-04-12',
+          usedWorkingDays: 2,
+          onTime: true,
+          channel: 'ONLINE',
+          deadline: '2024-04-17',
+        }),
       ],
     });
     expect(await runAdmonitions(prisma, '2024-07-01')).toBeGreaterThanOrEqual(1);
     expect(await prisma.admonition.count({ where: { departmentCode: depts[0]! } })).toBe(1);
     expect(await runAdmonitions(prisma, '2024-07-02')).toBe(0);
-    const admonition = await prisma.notification.findFirstOrThrow({ where: { kind: 'ADMONITION', recipient: depts[0]! } });
+    const admonition = await prisma.notification.findFirstOrThrow({
+      where: { kind: 'ADMONITION', recipient: depts[0]! },
+    });
     expect(admonition.audience).toBe('DEPARTMENT');
 
     const before = hub.platform.db.statementCount();
@@ -123,10 +192,18 @@ describe('admonitions and reports', () => {
       const { from: _f, to: _t, ...figures } = stats;
       expect(line).toMatchObject(figures);
     }
-    expect(report.departments.find((r) => r.departmentCode === depts[0])).toMatchObject({ accepted: 3, concluded: 2, overdue: 2, onlineRate: 1 / 3, admonitions: 0 });
+    expect(report.departments.find((r) => r.departmentCode === depts[0])).toMatchObject({
+      accepted: 3,
+      concluded: 2,
+      overdue: 2,
+      onlineRate: 1 / 3,
+      admonitions: 0,
+    });
 
     const key = (await aSystemKey(prisma, 'GSC', ['supervision:read'])).key;
-    const csv = await fetch(`${hub.url}/supervision/report.csv?period=QUARTER&year=2024&number=2`, { headers: { authorization: `Bearer ${key}` } });
+    const csv = await fetch(`${hub.url}/supervision/report.csv?period=QUARTER&year=2024&number=2`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(csv.status).toBe(200);
     const text = await csv.text();
     expect(text).toContain(`${depts[0]},`);

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from '@jest/globals';
-import { describeUsccProblem, isValidUscc, makeUscc, USCC_CHARSET, usccCheckCharacter, usccProblem } from '../src/platform/uscc.js';
+import {
+  describeUsccProblem,
+  isValidUscc,
+  makeUscc,
+  USCC_CHARSET,
+  usccCheckCharacter,
+  usccProblem,
+} from '../src/platform/uscc.js';
 
 const charsetChar = fc.constantFrom(...USCC_CHARSET.split(''));
 const body17 = fc.array(charsetChar, { minLength: 17, maxLength: 17 }).map((a) => a.join(''));
@@ -15,7 +22,10 @@ describe('USCC (GB 32100-2015)', () => {
   });
 
   it('every code built by the rule passes', () => {
-    fc.assert(fc.property(validUscc, (code) => isValidUscc(code)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(validUscc, (code) => isValidUscc(code)),
+      { numRuns: 2000 },
+    );
   });
 
   it('every single-character change of a valid code fails', () => {

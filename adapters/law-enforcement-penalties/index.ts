@@ -3,12 +3,7 @@
  * (`<penalties><penalty recordId version>...`), mapped onto PenaltyDecision.
  */
 import { z } from 'zod';
-import {
-  LICENCE_TYPES,
-  type LicenceTypeCode,
-  type PenaltyDecision,
-  type PenaltyKindCode,
-} from '../canonical.js';
+import { LICENCE_TYPES, type LicenceTypeCode, type PenaltyDecision, type PenaltyKindCode } from '../canonical.js';
 import {
   cleanText,
   code,

@@ -210,7 +210,12 @@ describe('law-enforcement-penalties: unusable files', () => {
 
   it.each([
     ['an external entity', '<!DOCTYPE p [<!ENTITY e SYSTEM "file:///etc/passwd">]>', '&e;', 'DOCTYPE'],
-    ['nested entities (billion laughs)', '<!DOCTYPE p [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>', '&b;', 'DOCTYPE'],
+    [
+      'nested entities (billion laughs)',
+      '<!DOCTYPE p [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>',
+      '&b;',
+      'DOCTYPE',
+    ],
     ['a bare ENTITY declaration', '<!ENTITY e "x">', 'x', 'ENTITY'],
   ])('quarantines a record declaring %s and reads the others', (_what, declaration, facts, named) => {
     const rec = (id: string, extra = '', f = '事实') =>

@@ -10,16 +10,26 @@ import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { importCatalogueText } from '../../src/modules/approvals/index.js';
 import { generateCases } from './generate-cases.js';
 
-export const SAMPLE_CATALOGUE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'catalogue', 'haizhu-catalogue.yaml');
+export const SAMPLE_CATALOGUE = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'catalogue',
+  'haizhu-catalogue.yaml',
+);
 
 /** Imports the sample catalogue (upsert, so it is safe to repeat). */
 export async function seedCatalogue(prisma: PrismaClient): Promise<number> {
   const r = await importCatalogueText(prisma, fs.readFileSync(SAMPLE_CATALOGUE, 'utf8'), SAMPLE_CATALOGUE);
-  if (!r.ok) throw new Error(`sample catalogue has problems: ${r.problems.map((p) => `${p.item ?? ''} ${p.path}: ${p.message}`).join('; ')}`);
+  if (!r.ok)
+    throw new Error(
+      `sample catalogue has problems: ${r.problems.map((p) => `${p.item ?? ''} ${p.path}: ${p.message}`).join('; ')}`,
+    );
   return r.items;
 }
 
-export async function seedApprovalWorkflow(prisma: PrismaClient, demoCases = 2000): Promise<{ serviceItems: number; cases: number }> {
+export async function seedApprovalWorkflow(
+  prisma: PrismaClient,
+  demoCases = 2000,
+): Promise<{ serviceItems: number; cases: number }> {
   const serviceItems = await seedCatalogue(prisma);
   // Idempotent: demo cases are generated only into an empty case table.
   if ((await prisma.case.count()) > 0) return { serviceItems, cases: 0 };

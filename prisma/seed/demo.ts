@@ -47,20 +47,50 @@ export const DEMO_SYSTEMS: { department: string; name: string; scopes: Scope[] }
   {
     department: 'HC',
     name: 'construction-approvals',
-    scopes: ['licence:issue', 'licence:amend', 'licence:suspend', 'licence:revoke', 'licence:cancel', 'ingest:write', 'ingest:read', 'case:handle', 'case:read'],
+    scopes: [
+      'licence:issue',
+      'licence:amend',
+      'licence:suspend',
+      'licence:revoke',
+      'licence:cancel',
+      'ingest:write',
+      'ingest:read',
+      'case:handle',
+      'case:read',
+    ],
   },
   {
     department: 'LE',
     name: 'law-enforcement',
-    scopes: ['penalty:decide', 'penalty:credit-repair', 'penalty:read', 'ingest:write', 'ingest:read', 'case:handle', 'case:read'],
+    scopes: [
+      'penalty:decide',
+      'penalty:credit-repair',
+      'penalty:read',
+      'ingest:write',
+      'ingest:read',
+      'case:handle',
+      'case:read',
+    ],
   },
   // Case handling in every department that owns catalogue items, so each item can be walked end to end.
-  { department: 'EE', name: 'environment-approvals', scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'] },
+  {
+    department: 'EE',
+    name: 'environment-approvals',
+    scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'],
+  },
   { department: 'FR', name: 'fire-approvals', scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'] },
-  { department: 'HE', name: 'health-approvals', scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'] },
+  {
+    department: 'HE',
+    name: 'health-approvals',
+    scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'],
+  },
   { department: 'ST-JNZ', name: 'jiangnanzhong-window', scopes: ['case:accept', 'case:handle', 'case:read'] },
   { department: 'ST-BJ', name: 'binjiang-window', scopes: ['case:accept', 'case:handle', 'case:read'] },
-  { department: 'GSC', name: 'approval-platform', scopes: ['enterprise:read-personal', 'directory:read', 'penalty:read'] },
+  {
+    department: 'GSC',
+    name: 'approval-platform',
+    scopes: ['enterprise:read-personal', 'directory:read', 'penalty:read'],
+  },
   { department: 'ST-JNZ', name: 'community-platform', scopes: ['feed:read', 'feed:webhooks'] },
   { department: 'GSC', name: 'supervision', scopes: ['audit:read', 'directory:read'] },
   {
@@ -72,8 +102,42 @@ export const DEMO_SYSTEMS: { department: string; name: string; scopes: Scope[] }
   { department: 'GSC', name: 'supervision', scopes: ['supervision:read', 'supervision:write'] },
 ];
 
-const STREETS = ['赤岗街道', '新港街道', '昌岗街道', '江南中街道', '滨江街道', '素社街道', '海幢街道', '南华西街道', '琶洲街道', '南洲街道', '华洲街道', '官洲街道'];
-const NAMES = ['珠江', '琶洲', '南华', '海幢', '宝岗', '晓港', '瑞宝', '新港', '赤岗', '龙凤', '凤阳', '江海', '沙园', '工业大道', '广纸', '滨江', '昌岗', '素社', '南石头', '官洲'];
+const STREETS = [
+  '赤岗街道',
+  '新港街道',
+  '昌岗街道',
+  '江南中街道',
+  '滨江街道',
+  '素社街道',
+  '海幢街道',
+  '南华西街道',
+  '琶洲街道',
+  '南洲街道',
+  '华洲街道',
+  '官洲街道',
+];
+const NAMES = [
+  '珠江',
+  '琶洲',
+  '南华',
+  '海幢',
+  '宝岗',
+  '晓港',
+  '瑞宝',
+  '新港',
+  '赤岗',
+  '龙凤',
+  '凤阳',
+  '江海',
+  '沙园',
+  '工业大道',
+  '广纸',
+  '滨江',
+  '昌岗',
+  '素社',
+  '南石头',
+  '官洲',
+];
 const TRADES = [
   ['科技', '软件开发；信息技术咨询服务；数据处理服务'],
   ['餐饮管理', '餐饮服务；食品销售；餐饮管理'],
@@ -84,7 +148,14 @@ const TRADES = [
   ['文化传媒', '广告设计、代理；会议及展览服务；文艺创作'],
   ['纺织服装', '服装制造；服饰批发；面料销售'],
 ] as const;
-const TYPES: EnterpriseType[] = ['LIMITED_LIABILITY_COMPANY', 'LIMITED_LIABILITY_COMPANY', 'JOINT_STOCK_COMPANY', 'SOLE_PROPRIETORSHIP', 'PARTNERSHIP', 'INDIVIDUAL_BUSINESS'];
+const TYPES: EnterpriseType[] = [
+  'LIMITED_LIABILITY_COMPANY',
+  'LIMITED_LIABILITY_COMPANY',
+  'JOINT_STOCK_COMPANY',
+  'SOLE_PROPRIETORSHIP',
+  'PARTNERSHIP',
+  'INDIVIDUAL_BUSINESS',
+];
 const SURNAMES = ['陈', '李', '黄', '张', '梁', '林', '刘', '吴', '何', '郭'];
 const GIVEN = ['伟', '芳', '敏', '静', '强', '磊', '洋', '艳', '杰', '娟'];
 
@@ -98,7 +169,9 @@ function rng(seed: number): () => number {
 }
 
 function residentId(rand: () => number): string {
-  const birth = new Date(Date.UTC(1960 + Math.floor(rand() * 40), Math.floor(rand() * 12), 1 + Math.floor(rand() * 28)));
+  const birth = new Date(
+    Date.UTC(1960 + Math.floor(rand() * 40), Math.floor(rand() * 12), 1 + Math.floor(rand() * 28)),
+  );
   const body = `440105${birth.toISOString().slice(0, 10).replaceAll('-', '')}${String(Math.floor(rand() * 999)).padStart(3, '0')}`;
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = w.reduce((acc, x, i) => acc + x * Number(body[i]), 0);
@@ -139,7 +212,9 @@ export function demoEnterprise(i: number): DemoEnterprise {
     legalRepresentative: SURNAMES[i % SURNAMES.length]! + GIVEN[Math.floor(rand() * GIVEN.length)]!,
     legalRepresentativeIdNumber: residentId(rand),
     registeredCapital: `${(1 + Math.floor(rand() * 500)) * 10000}.00`,
-    establishedOn: new Date(Date.UTC(2000 + Math.floor(rand() * 25), Math.floor(rand() * 12), 1 + Math.floor(rand() * 28))),
+    establishedOn: new Date(
+      Date.UTC(2000 + Math.floor(rand() * 25), Math.floor(rand() * 12), 1 + Math.floor(rand() * 28)),
+    ),
     registrationAuthorityCode: 'MR',
     address: `广州市海珠区${street.replace('街道', '')}路${1 + Math.floor(rand() * 300)}号`,
     street,
@@ -154,11 +229,17 @@ export function demoEnterprise(i: number): DemoEnterprise {
  * without issuing them: the powers transferred to it under Guangdong's relatively concentrated
  * administrative penalty power (相对集中行政处罚权) reform. Other departments act only on their own types.
  */
-export const DEMO_ENFORCEMENT_DELEGATIONS: { department: string; licenceType: string; basis: string; validFrom: Date }[] = [
+export const DEMO_ENFORCEMENT_DELEGATIONS: {
+  department: string;
+  licenceType: string;
+  basis: string;
+  validFrom: Date;
+}[] = [
   {
     department: 'LE',
     licenceType: 'CONSTRUCTION_PERMIT',
-    basis: '《广东省人民政府关于乡镇街道综合行政执法的公告》（粤府函〔2020〕136号）；住房城乡建设领域行政处罚权划转目录',
+    basis:
+      '《广东省人民政府关于乡镇街道综合行政执法的公告》（粤府函〔2020〕136号）；住房城乡建设领域行政处罚权划转目录',
     validFrom: new Date(Date.UTC(2020, 7, 1)),
   },
   {
@@ -233,7 +314,10 @@ export async function seedDemo(prisma: PrismaClient, enterpriseCount = 40): Prom
     sourceVersion: 1,
   }));
   const created = await prisma.enterprise.createMany({ data: rows, skipDuplicates: true });
-  const approvals = await seedApprovals(prisma, rows.map((r) => r.uscc));
+  const approvals = await seedApprovals(
+    prisma,
+    rows.map((r) => r.uscc),
+  );
   await seedEnforcementDelegations(prisma);
   const workflow = await seedApprovalWorkflow(prisma);
   return { departments: DEMO_DEPARTMENTS.length, enterprises: created.count, keys, ...approvals, ...workflow };

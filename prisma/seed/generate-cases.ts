@@ -130,11 +130,21 @@ function timelineOf(g: Generation, id: string, item: ServiceItem, acceptedOn: Lo
     const start = calendar.addWorkingDays(acceptedOn, 1 + Math.floor(rand() * (limit - 1)));
     const end = calendar.addWorkingDays(start, 2 + Math.floor(rand() * 8));
     casePauses.push({ from: start, to: end });
-    pauses.push({ caseId: id, kind: stage, fromDate: fromLocal(start), toDate: fromLocal(end), reason: '特殊环节（演示数据）' });
+    pauses.push({
+      caseId: id,
+      kind: stage,
+      fromDate: fromLocal(start),
+      toDate: fromLocal(end),
+      reason: '特殊环节（演示数据）',
+    });
   }
   // Working days actually used: usually about two thirds of the limit, sometimes late.
   const late = rand() < LATE_SHARE;
-  const used = late ? limit + 1 + Math.floor(rand() * 5) : limit === 0 ? 0 : Math.max(0, Math.min(limit, Math.round(limit * (0.35 + rand() * 0.6))));
+  const used = late
+    ? limit + 1 + Math.floor(rand() * 5)
+    : limit === 0
+      ? 0
+      : Math.max(0, Math.min(limit, Math.round(limit * (0.35 + rand() * 0.6))));
   let deadline = calendar.deadline({ acceptedOn, limit, pauses: casePauses });
   const concludedOn = calendar.deadline({ acceptedOn, limit: used, pauses: casePauses });
   const stuck = rand() < STUCK_OPEN_SHARE;
@@ -150,11 +160,13 @@ function timelineOf(g: Generation, id: string, item: ServiceItem, acceptedOn: Lo
 /** The applicant: a registered enterprise now and then, otherwise a made-up business or person. */
 function applicantOf(g: Generation, item: ServiceItem) {
   const { rand, enterprises } = g;
-  const enterprise = item.audience === 'ENTERPRISE' && enterprises.length > 0 && rand() < 0.3 ? pick(enterprises, rand) : null;
+  const enterprise =
+    item.audience === 'ENTERPRISE' && enterprises.length > 0 && rand() < 0.3 ? pick(enterprises, rand) : null;
   const person = `${pick(SURNAMES, rand)}${pick(GIVEN, rand)}${rand() < 0.5 ? pick(GIVEN, rand) : ''}`;
   const uscc =
     item.audience === 'ENTERPRISE'
-      ? (enterprise?.uscc ?? makeUscc(`92440105${Array.from({ length: 9 }, () => USCC_CHARSET[Math.floor(rand() * 31)]).join('')}`))
+      ? (enterprise?.uscc ??
+        makeUscc(`92440105${Array.from({ length: 9 }, () => USCC_CHARSET[Math.floor(rand() * 31)]).join('')}`))
       : null;
   return { uscc, name: enterprise?.name ?? (item.audience === 'ENTERPRISE' ? `广州市海珠区${person}商行` : person) };
 }
@@ -173,13 +185,17 @@ function generateCase(g: Generation, i: number): Generated {
   const openState: CaseState = pick(handlingPath(item.steps), rand);
   const state: CaseState = t.concluded ? 'CONCLUDED' : openState;
   const hour = 1 + Math.floor(rand() * 8); // 09:00–17:00 Shanghai = 01:00–09:00 UTC
-  const submittedAt = new Date(`${acceptedOn}T${String(hour).padStart(2, '0')}:${String(Math.floor(rand() * 60)).padStart(2, '0')}:00.000Z`);
+  const submittedAt = new Date(
+    `${acceptedOn}T${String(hour).padStart(2, '0')}:${String(Math.floor(rand() * 60)).padStart(2, '0')}:00.000Z`,
+  );
   const applicant = applicantOf(g, item);
   const concludedAt = t.concluded ? new Date(`${t.concludedOn}T08:30:00.000Z`) : null;
   const row: Prisma.CaseCreateManyInput = {
     id,
     receiptNumber: `HZ${acceptedOn.replaceAll('-', '')}D${g.run}${String(i).padStart(7, '0')}`,
-    verificationCode: Array.from({ length: 6 }, () => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[Math.floor(rand() * 32)]).join(''),
+    verificationCode: Array.from({ length: 6 }, () => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[Math.floor(rand() * 32)]).join(
+      '',
+    ),
     itemCode: item.code,
     departmentCode: item.departmentCode,
     channel,
@@ -205,16 +221,40 @@ function generateCase(g: Generation, i: number): Generated {
   };
   const events: Prisma.CaseEventCreateManyInput[] = [];
   if (g.events) {
-    events.push({ caseId: id, action: 'SUBMITTED', toState: 'SUBMITTED', actorDepartmentCode: 'GSC', occurredAt: submittedAt, reason: `channel ${channel}` });
-    events.push({ caseId: id, action: 'ACCEPTED', fromState: 'SUBMITTED', toState: 'ACCEPTED', actorDepartmentCode: 'GSC', occurredAt: submittedAt });
+    events.push({
+      caseId: id,
+      action: 'SUBMITTED',
+      toState: 'SUBMITTED',
+      actorDepartmentCode: 'GSC',
+      occurredAt: submittedAt,
+      reason: `channel ${channel}`,
+    });
+    events.push({
+      caseId: id,
+      action: 'ACCEPTED',
+      fromState: 'SUBMITTED',
+      toState: 'ACCEPTED',
+      actorDepartmentCode: 'GSC',
+      occurredAt: submittedAt,
+    });
     if (concludedAt) {
-      events.push({ caseId: id, action: 'CONCLUDE', fromState: rejected ? 'REJECTED' : 'APPROVED', toState: 'CONCLUDED', actorDepartmentCode: item.departmentCode, occurredAt: concludedAt });
+      events.push({
+        caseId: id,
+        action: 'CONCLUDE',
+        fromState: rejected ? 'REJECTED' : 'APPROVED',
+        toState: 'CONCLUDED',
+        actorDepartmentCode: item.departmentCode,
+        occurredAt: concludedAt,
+      });
     }
   }
   return { case: row, pauses: t.pauses, events };
 }
 
-export async function generateCases(prisma: PrismaClient, o: GenerateOptions): Promise<{ cases: number; from: LocalDate; to: LocalDate }> {
+export async function generateCases(
+  prisma: PrismaClient,
+  o: GenerateOptions,
+): Promise<{ cases: number; from: LocalDate; to: LocalDate }> {
   const { g, from } = await prepare(prisma, o);
   const chunk = o.chunkSize ?? 1000;
   let done = 0;

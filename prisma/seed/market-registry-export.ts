@@ -28,7 +28,10 @@ export interface GeneratedRow {
 }
 
 /** Row i of a generated export (deterministic; `offset` keeps generated sets apart). */
-export function marketRegistryRow(i: number, opts: { offset?: number; version?: number; nameSuffix?: string } = {}): GeneratedRow {
+export function marketRegistryRow(
+  i: number,
+  opts: { offset?: number; version?: number; nameSuffix?: string } = {},
+): GeneratedRow {
   const n = (opts.offset ?? 1_000_000) + i;
   const e = demoEnterprise(n);
   const name = `${e.name.replace(/（\d+）$/, '')}（${n}）${opts.nameSuffix ?? ''}`;
@@ -53,7 +56,10 @@ export function marketRegistryRow(i: number, opts: { offset?: number; version?: 
   return { uscc: e.uscc, name, line: fields.map(quote).join(',') };
 }
 
-export function marketRegistryCsv(count: number, opts: { offset?: number; version?: number; nameSuffix?: string } = {}): { csv: string; rows: GeneratedRow[] } {
+export function marketRegistryCsv(
+  count: number,
+  opts: { offset?: number; version?: number; nameSuffix?: string } = {},
+): { csv: string; rows: GeneratedRow[] } {
   const rows = Array.from({ length: count }, (_, i) => marketRegistryRow(i, opts));
   return { csv: [MARKET_REGISTRY_HEADER, ...rows.map((r) => r.line)].join('\n') + '\n', rows };
 }

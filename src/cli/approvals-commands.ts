@@ -18,7 +18,9 @@ export function registerApprovalCommands(program: Command): void {
   catalogue
     .command('import')
     .argument('<file>', 'catalogue file (YAML), e.g. prisma/seed/catalogue/haizhu-catalogue.yaml')
-    .description('check a catalogue file against the departments and licence types, then upsert its items; a file with problems imports nothing')
+    .description(
+      'check a catalogue file against the departments and licence types, then upsert its items; a file with problems imports nothing',
+    )
     .action(async (file: string) => {
       if (!fs.existsSync(file)) throw new InvalidArgumentError(`no such file: ${file}`);
       const text = fs.readFileSync(file, 'utf8');
@@ -26,7 +28,9 @@ export function registerApprovalCommands(program: Command): void {
         const r = await importCatalogueText(p.prisma, text, file);
         if (!r.ok) {
           for (const pr of r.problems) {
-            process.stderr.write(`${pr.file}${pr.line ? `:${pr.line}` : ''}  ${pr.item ?? ''} ${pr.path}: ${pr.message}\n`);
+            process.stderr.write(
+              `${pr.file}${pr.line ? `:${pr.line}` : ''}  ${pr.item ?? ''} ${pr.path}: ${pr.message}\n`,
+            );
           }
           process.stderr.write(`${r.problems.length} problem(s); nothing imported\n`);
           process.exitCode = 1;
@@ -53,7 +57,9 @@ export function registerApprovalCommands(program: Command): void {
           onProgress: (done, total) => process.stderr.write(`\rcases: ${done}/${total}`),
         });
         process.stderr.write('\n');
-        process.stdout.write(`generated ${r.cases} cases accepted ${r.from} to ${r.to} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        process.stdout.write(
+          `generated ${r.cases} cases accepted ${r.from} to ${r.to} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
       });
     });
 }

@@ -9,7 +9,9 @@ export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('the read audit of personal data');
   audit
     .command('verify')
-    .description('check the hash chain of the read audit; names the first edited, inserted or deleted entry and exits 1')
+    .description(
+      'check the hash chain of the read audit; names the first edited, inserted or deleted entry and exits 1',
+    )
     .action(async () => {
       await withPlatform(
         async (p) => {
@@ -18,7 +20,9 @@ export function registerAuditCommands(program: Command): void {
             process.stdout.write(`audit chain intact: ${r.entries} entries, head ${r.head}\n`);
             return;
           }
-          process.stderr.write(`audit chain broken at entry ${r.brokenSeq}: ${r.reason} (${r.entries} entries before it are intact)\n`);
+          process.stderr.write(
+            `audit chain broken at entry ${r.brokenSeq}: ${r.reason} (${r.entries} entries before it are intact)\n`,
+          );
           process.exitCode = 1;
         },
         { quiet: true },

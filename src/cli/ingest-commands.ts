@@ -41,7 +41,9 @@ export function registerIngestCommands(program: Command): void {
     .argument('<path>', 'a file, or a folder whose files are ingested in name order')
     .option('--system <name>', 'the department system the records come from (default: the adapter name)')
     .option('--batch <n>', 'records per transaction', (v) => Number(v), 500)
-    .description('ingest department export files once: created, updated, unchanged, conflicting and rejected records are reported')
+    .description(
+      'ingest department export files once: created, updated, unchanged, conflicting and rejected records are reported',
+    )
     .action(async (name: string, target: string, opts: { system?: string; batch: number }) => {
       const adapter = adapterNamed(name);
       const files = filesOf(target, adapter.format);
@@ -52,7 +54,13 @@ export function registerIngestCommands(program: Command): void {
           const bytes = fs.readFileSync(file);
           const estimate = adapter.format === 'csv' ? Math.max(bytes.filter((b) => b === 10).length - 1, 1) : 0;
           const bar = new SingleBar(
-            { format: `${path.basename(file)} |{bar}| {value}/{total} records`, hideCursor: true, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000 },
+            {
+              format: `${path.basename(file)} |{bar}| {value}/{total} records`,
+              hideCursor: true,
+              stream: process.stderr,
+              noTTYOutput: true,
+              notTTYSchedule: 5000,
+            },
             Presets.shades_classic,
           );
           bar.start(estimate, 0);
@@ -79,7 +87,10 @@ export function registerIngestCommands(program: Command): void {
           printReport(report);
           rejected += report.rejected;
         }
-        if (rejected > 0) process.stdout.write(`${rejected} rejected records are in quarantine: \`hub quarantine list --adapter ${name}\`\n`);
+        if (rejected > 0)
+          process.stdout.write(
+            `${rejected} rejected records are in quarantine: \`hub quarantine list --adapter ${name}\`\n`,
+          );
       });
     });
 
@@ -96,22 +107,33 @@ export function registerIngestCommands(program: Command): void {
           take: 1000,
         });
         for (const r of rows) {
-          const problems = (r.problems as { field: string | null; reason: string }[]).map((x) => `${x.field ?? '(record)'}: ${x.reason}`).join('; ');
-          process.stdout.write(`${r.id} ${r.status} ${r.adapter} ${path.basename(r.file)} ${r.location} ${r.sourceRecordId ?? ''}\n    ${problems}\n`);
+          const problems = (r.problems as { field: string | null; reason: string }[])
+            .map((x) => `${x.field ?? '(record)'}: ${x.reason}`)
+            .join('; ');
+          process.stdout.write(
+            `${r.id} ${r.status} ${r.adapter} ${path.basename(r.file)} ${r.location} ${r.sourceRecordId ?? ''}\n    ${problems}\n`,
+          );
         }
         process.stdout.write(`${rows.length} record(s)\n`);
       });
     });
   q.command('resubmit')
     .argument('<id>')
-    .option('--raw <file>', 'a JSON file with the corrected raw record (same field names as the source); default: the stored one')
+    .option(
+      '--raw <file>',
+      'a JSON file with the corrected raw record (same field names as the source); default: the stored one',
+    )
     .description('re-submit a quarantined record after correction')
     .action(async (id: string, opts: { raw?: string }) => {
       await quietly(async (p) => {
         const raw = opts.raw ? (JSON.parse(fs.readFileSync(opts.raw, 'utf8')) as Record<string, unknown>) : null;
         const { report, resolved } = await resubmitQuarantined(p, id, raw);
         printReport(report);
-        process.stdout.write(resolved ? 'resolved: the record was applied\n' : 'still rejected: see `hub quarantine list` for the new reasons\n');
+        process.stdout.write(
+          resolved
+            ? 'resolved: the record was applied\n'
+            : 'still rejected: see `hub quarantine list` for the new reasons\n',
+        );
         if (!resolved) process.exitCode = 1;
       });
     });

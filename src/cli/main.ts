@@ -64,7 +64,12 @@ async function seedIfWanted(platform: RunningPlatform): Promise<boolean> {
   if (!wanted) return false;
   const result = await seedDemo(platform.prisma);
   platform.logger.info(
-    { departments: result.departments, enterprises: result.enterprises, licences: result.licences, penalties: result.penalties },
+    {
+      departments: result.departments,
+      enterprises: result.enterprises,
+      licences: result.licences,
+      penalties: result.penalties,
+    },
     'demo data seeded',
   );
   for (const k of result.keys) {
@@ -82,7 +87,12 @@ async function seedIfWanted(platform: RunningPlatform): Promise<boolean> {
   for (const status of ['VALID', 'REVOKED'] as const) {
     const l = await platform.prisma.licence.findFirst({ where: { status }, orderBy: { number: 'asc' } });
     if (!l) continue;
-    const { url } = await qrCodeLink(platform.qr, platform.config.publicUrl, { type: 'licence', id: l.id }, l.createdAt);
+    const { url } = await qrCodeLink(
+      platform.qr,
+      platform.config.publicUrl,
+      { type: 'licence', id: l.id },
+      l.createdAt,
+    );
     process.stdout.write(`scan a ${status.toLowerCase()} licence's QR code: ${url}\n`);
   }
   return true;
@@ -105,7 +115,9 @@ program
       await server.stop();
       await platform.close();
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-      throw new ConfigError(`port ${config.port} on ${config.host} is already in use (another hub?): stop it, or set PORT`);
+      throw new ConfigError(
+        `port ${config.port} on ${config.host} is already in use (another hub?): stop it, or set PORT`,
+      );
     }
     platform.logger.info(
       { url: `${url}/graphql`, database: platform.databaseKind, cache: platform.cache.kind },
@@ -136,7 +148,12 @@ program
     const platform = await startPlatform(config, { embedded: { command: `subgraph ${name}`, serving: true } });
     const { serveSubgraph } = await import('../gateway/subgraph-server.js');
     const { subgraphs } = await import('../gateway/subgraphs.js');
-    const served = await serveSubgraph(platform, subgraphs[name as SubgraphName], opts.port ?? config.port, config.host);
+    const served = await serveSubgraph(
+      platform,
+      subgraphs[name as SubgraphName],
+      opts.port ?? config.port,
+      config.host,
+    );
     platform.logger.info({ subgraph: name, url: served.url }, 'subgraph listening');
     onShutdown(async () => {
       await served.stop();
@@ -163,7 +180,9 @@ migrate
 migrate
   .command('dev')
   .requiredOption('--name <name>', 'name of the new migration')
-  .description('create a migration from schema changes (needs DATABASE_URL on a real PostgreSQL: uses a shadow database)')
+  .description(
+    'create a migration from schema changes (needs DATABASE_URL on a real PostgreSQL: uses a shadow database)',
+  )
   .action(async (opts: { name: string }) => {
     const config = loadConfig();
     if (!config.databaseUrl) throw new ConfigError('migrate dev needs DATABASE_URL of a real PostgreSQL server');
@@ -192,23 +211,33 @@ keys
   .option('--scopes <list>', `comma-separated scopes: ${ALL_SCOPES.join(', ')}`, '')
   .description('create a key for a department system and print it once (only its hash is stored)')
   .action(async (opts: { department: string; system: string; scopes: string }) => {
-    const scopes = opts.scopes.split(',').map((s) => s.trim()).filter(Boolean);
+    const scopes = opts.scopes
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = scopes.filter((s) => !isScope(s));
     if (unknown.length > 0) {
       throw new InvalidArgumentError(
-        `unknown scope(s) ${unknown.join(', ')}; known scopes:\n${Object.entries(SCOPES).map(([s, d]) => `  ${s}: ${d}`).join('\n')}`,
+        `unknown scope(s) ${unknown.join(', ')}; known scopes:\n${Object.entries(SCOPES)
+          .map(([s, d]) => `  ${s}: ${d}`)
+          .join('\n')}`,
       );
     }
     await withPlatform(async (p) => {
       const dept = await p.prisma.department.findUnique({ where: { code: opts.department } });
-      if (!dept) throw new InvalidArgumentError(`no department has the code "${opts.department}" (see \`query { departments { code name } }\`)`);
+      if (!dept)
+        throw new InvalidArgumentError(
+          `no department has the code "${opts.department}" (see \`query { departments { code name } }\`)`,
+        );
       const system = await p.prisma.departmentSystem.upsert({
         where: { departmentCode_name: { departmentCode: dept.code, name: opts.system } },
         create: { departmentCode: dept.code, name: opts.system, scopes },
         update: { scopes, active: true },
       });
       const key = await createApiKey(p.prisma, system.id);
-      process.stdout.write(`system: ${dept.name} / ${system.name}\nscopes: ${scopes.join(', ') || '(none: public read only)'}\n`);
+      process.stdout.write(
+        `system: ${dept.name} / ${system.name}\nscopes: ${scopes.join(', ') || '(none: public read only)'}\n`,
+      );
       process.stdout.write(`key (shown once, store it now):\n${key}\n`);
     });
   });
@@ -218,27 +247,36 @@ keys
   .description('revoke a key; it stops working within seconds')
   .action(async (keyId: string) => {
     await withPlatform(async (p) => {
-      const r = await p.prisma.apiKey.updateMany({ where: { id: keyId, revokedAt: null }, data: { revokedAt: new Date() } });
+      const r = await p.prisma.apiKey.updateMany({
+        where: { id: keyId, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
       if (r.count === 0) throw new InvalidArgumentError(`no active key has the id "${keyId}"`);
       process.stdout.write(`revoked ${keyId}\n`);
     });
   });
 
-const qr = program.command('qr').description('QR signing keys (kept in DATA_DIR/qr-keys.json unless QR_SIGNING_KEYS is set)');
+const qr = program
+  .command('qr')
+  .description('QR signing keys (kept in DATA_DIR/qr-keys.json unless QR_SIGNING_KEYS is set)');
 qr.command('rotate')
   .description('add a new signing key; codes signed by older keys stay valid while those keys are listed')
   .action(async () => {
     const config = loadConfig();
-    if (config.qrSigningKeys) throw new ConfigError('QR_SIGNING_KEYS is set: rotate keys in that configuration instead');
+    if (config.qrSigningKeys)
+      throw new ConfigError('QR_SIGNING_KEYS is set: rotate keys in that configuration instead');
     const { rotateKeyRingInDir } = await import('../platform/qr/keys.js');
-    process.stdout.write(`new active key: ${await rotateKeyRingInDir(config.dataDir)}\nrestart the hub to sign with it\n`);
+    process.stdout.write(
+      `new active key: ${await rotateKeyRingInDir(config.dataDir)}\nrestart the hub to sign with it\n`,
+    );
   });
 qr.command('retire')
   .argument('<kid>', 'id of a key that is no longer active')
   .description('stop accepting codes signed by a retired key')
   .action(async (kid: string) => {
     const config = loadConfig();
-    if (config.qrSigningKeys) throw new ConfigError('QR_SIGNING_KEYS is set: remove the key from that configuration instead');
+    if (config.qrSigningKeys)
+      throw new ConfigError('QR_SIGNING_KEYS is set: remove the key from that configuration instead');
     const { retireKey } = await import('../platform/qr/keys.js');
     await retireKey(config.dataDir, kid);
     process.stdout.write(`retired ${kid}; restart the hub\n`);

@@ -7,11 +7,19 @@ import { loadConfig } from '../config/index.js';
 import { startPlatform, type RunningPlatform } from '../platform/bootstrap.js';
 
 /** `quiet` keeps info-level logs off a command's own output (progress bars, reports). */
-export async function withPlatform<T>(fn: (p: RunningPlatform) => Promise<T>, opts: { quiet?: boolean } = {}): Promise<T> {
+export async function withPlatform<T>(
+  fn: (p: RunningPlatform) => Promise<T>,
+  opts: { quiet?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
   const logLevel = opts.quiet && config.logLevel === 'info' ? 'warn' : config.logLevel;
   // The command's words (`keys create`), recorded in the lock file while it holds the folder.
-  const command = process.argv.slice(2).filter((a) => !a.startsWith('-')).slice(0, 2).join(' ') || 'hub';
+  const command =
+    process.argv
+      .slice(2)
+      .filter((a) => !a.startsWith('-'))
+      .slice(0, 2)
+      .join(' ') || 'hub';
   const platform = await startPlatform({ ...config, logLevel }, { embedded: { command, attach: true } });
   try {
     return await fn(platform);

@@ -4,7 +4,17 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const SUBGRAPH_NAMES = ['subjects', 'directory', 'licences', 'penalties', 'approvals', 'feed', 'ingestion', 'hall', 'supervision'] as const;
+const SUBGRAPH_NAMES = [
+  'subjects',
+  'directory',
+  'licences',
+  'penalties',
+  'approvals',
+  'feed',
+  'ingestion',
+  'hall',
+  'supervision',
+] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 export const subgraphNames: readonly SubgraphName[] = SUBGRAPH_NAMES;
 
@@ -31,7 +41,14 @@ const envSchema = z.object({
   GRAPHQL_MAX_DIRECTIVES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(50)),
   GRAPHQL_MAX_TOKENS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(2000)),
   GRAPHQL_MAX_COST: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(20000)),
-  GRAPHQL_MAX_BODY_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(512 * 1024)),
+  GRAPHQL_MAX_BODY_BYTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(512 * 1024),
+  ),
   GRAPHQL_INTROSPECTION: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).optional()),
   NODE_ENV: z.preprocess(emptyToUndefined, z.string().optional()),
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10).default(0)),
@@ -64,7 +81,14 @@ const envSchema = z.object({
   FEED_KEY_RECHECK_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10000).default(5000)),
   OUTBOUND_ALLOW_PRIVATE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   OUTBOUND_ALLOW_HOSTS: z.preprocess(emptyToUndefined, z.string().optional()),
-  INGEST_MAX_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(200 * 1024 * 1024)),
+  INGEST_MAX_BYTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(200 * 1024 * 1024),
+  ),
   HALL_SESSION_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(12)),
   HALL_COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
   HALL_SMS_PER_NUMBER_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(5)),
@@ -186,14 +210,15 @@ export class ConfigError extends Error {
 function parseSubgraphUrls(raw: string | undefined): Partial<Record<SubgraphName, string>> {
   const out: Partial<Record<SubgraphName, string>> = {};
   if (!raw) return out;
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const name = part.slice(0, eq).trim();
     const url = part.slice(eq + 1).trim();
     if (eq < 1 || !(SUBGRAPH_NAMES as readonly string[]).includes(name)) {
-      throw new ConfigError(
-        `SUBGRAPH_URLS: "${part}" is not name=url with name one of ${SUBGRAPH_NAMES.join(', ')}`,
-      );
+      throw new ConfigError(`SUBGRAPH_URLS: "${part}" is not name=url with name one of ${SUBGRAPH_NAMES.join(', ')}`);
     }
     if (!z.string().url().safeParse(url).success) {
       throw new ConfigError(`SUBGRAPH_URLS: "${url}" for ${name} is not a URL`);
@@ -218,12 +243,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     );
   }
   if (e.NOTIFIER_DRIVER === 'webhook' && !e.NOTIFIER_WEBHOOK_URL) {
-    throw new ConfigError('NOTIFIER_DRIVER=webhook needs NOTIFIER_WEBHOOK_URL (the URL messages are POSTed to as JSON)');
+    throw new ConfigError(
+      'NOTIFIER_DRIVER=webhook needs NOTIFIER_WEBHOOK_URL (the URL messages are POSTed to as JSON)',
+    );
   }
   if (e.NOTIFIER_DRIVER === 'sms' && !e.SMS_GATEWAY_URL) {
-    throw new ConfigError('NOTIFIER_DRIVER=sms needs SMS_GATEWAY_URL (the SMS gateway endpoint messages are POSTed to)');
+    throw new ConfigError(
+      'NOTIFIER_DRIVER=sms needs SMS_GATEWAY_URL (the SMS gateway endpoint messages are POSTed to)',
+    );
   }
-  const uploadTypes = e.HALL_UPLOAD_TYPES.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const uploadTypes = e.HALL_UPLOAD_TYPES.split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
   const badType = uploadTypes.find((t) => !['pdf', 'jpeg', 'png'].includes(t));
   if (badType) throw new ConfigError(`HALL_UPLOAD_TYPES: "${badType}" is not one of pdf, jpeg, png`);
   const publicUrl = (e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -294,7 +325,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     ingestMaxBytes: e.INGEST_MAX_BYTES,
     hall: {
       sessionHours: e.HALL_SESSION_HOURS,
-      secureCookies: e.HALL_COOKIE_SECURE === 'on' || (e.HALL_COOKIE_SECURE === 'auto' && publicUrl.startsWith('https:')),
+      secureCookies:
+        e.HALL_COOKIE_SECURE === 'on' || (e.HALL_COOKIE_SECURE === 'auto' && publicUrl.startsWith('https:')),
       smsPerNumberHour: e.HALL_SMS_PER_NUMBER_HOUR,
       smsPerAddressHour: e.HALL_SMS_PER_ADDRESS_HOUR,
       uploadMaxBytes: Math.round(e.HALL_UPLOAD_MAX_MB * 1024 * 1024),

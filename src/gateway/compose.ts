@@ -25,7 +25,9 @@ export function composeSupergraph(modules: readonly SubgraphModule[]): Compositi
   });
   const result = composeServices(services);
   if (result.errors) {
-    throw new CompositionError(`Supergraph composition failed:\n${result.errors.map((e) => `  ${e.message}`).join('\n')}`);
+    throw new CompositionError(
+      `Supergraph composition failed:\n${result.errors.map((e) => `  ${e.message}`).join('\n')}`,
+    );
   }
   return {
     supergraphSdl: result.supergraphSdl,

@@ -86,7 +86,10 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
 
 /** Calls a subgraph served by `hub subgraph <name>`, proving the call came through the gateway. */
 export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly secret: string) {
+  constructor(
+    url: string,
+    private readonly secret: string,
+  ) {
     super({ url });
   }
 
@@ -100,13 +103,21 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
    * Apollo's default turns them into a generic error carrying the subgraph's URL and raw body; the
    * hub passes on the subgraph's own first error and code instead, and never the URL.
    */
-  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+  override async errorFromResponse(
+    response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0],
+  ): Promise<GraphQLError> {
     const body: unknown = await this.parseBody(response);
     const first = (body as { errors?: unknown } | null)?.errors;
-    const error = Array.isArray(first) ? (first[0] as { message?: unknown; extensions?: { code?: unknown } } | undefined) : undefined;
-    const fallback = response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : 'INTERNAL_SERVER_ERROR';
+    const error = Array.isArray(first)
+      ? (first[0] as { message?: unknown; extensions?: { code?: unknown } } | undefined)
+      : undefined;
+    const fallback =
+      response.status === 401 ? 'UNAUTHENTICATED' : response.status === 403 ? 'FORBIDDEN' : 'INTERNAL_SERVER_ERROR';
     const code = typeof error?.extensions?.code === 'string' ? error.extensions.code : fallback;
-    const message = typeof error?.message === 'string' && code !== 'INTERNAL_SERVER_ERROR' ? error.message : 'A subgraph could not answer';
+    const message =
+      typeof error?.message === 'string' && code !== 'INTERNAL_SERVER_ERROR'
+        ? error.message
+        : 'A subgraph could not answer';
     return new GraphQLError(message, { extensions: { code } });
   }
 }

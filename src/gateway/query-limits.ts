@@ -43,10 +43,20 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
   const common = { propagateOnRejection: false, exposeLimits: true } as const;
   return [
     // flattenFragments: a spread does not add a level; only fields do (as the README documents).
-    maxDepthRule({ ...common, n: limits.maxDepth, flattenFragments: true, onReject: [reject('depth', limits.maxDepth)] }),
+    maxDepthRule({
+      ...common,
+      n: limits.maxDepth,
+      flattenFragments: true,
+      onReject: [reject('depth', limits.maxDepth)],
+    }),
     maxAliasesRule({ ...common, n: limits.maxAliases, onReject: [reject('aliases', limits.maxAliases)] }),
     maxDirectivesRule({ ...common, n: limits.maxDirectives, onReject: [reject('directives', limits.maxDirectives)] }),
-    costLimitRule({ ...common, maxCost: limits.maxCost, flattenFragments: true, onReject: [reject('cost', limits.maxCost)] }),
+    costLimitRule({
+      ...common,
+      maxCost: limits.maxCost,
+      flattenFragments: true,
+      onReject: [reject('cost', limits.maxCost)],
+    }),
   ];
 }
 
@@ -85,7 +95,11 @@ export function prefersLegacyJson(accept: string | undefined): boolean {
     const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
     const qParam = params.find((p) => p.startsWith('q='));
     const q = qParam ? Number(qParam.slice(2)) : 1;
-    const known = type === 'application/json' || type === 'application/graphql-response+json' || type === '*/*' || type === 'application/*';
+    const known =
+      type === 'application/json' ||
+      type === 'application/graphql-response+json' ||
+      type === '*/*' ||
+      type === 'application/*';
     if (known && q > 0 && (!best || q > best.q)) best = { type, q };
   }
   return best?.type !== 'application/graphql-response+json';

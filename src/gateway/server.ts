@@ -68,7 +68,9 @@ function forClient(formatted: GraphQLFormattedError, error: unknown, logger: Log
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   }
-  const extensions = Object.fromEntries(Object.entries(formatted.extensions ?? {}).filter(([k]) => !INTERNAL_EXTENSIONS.has(k)));
+  const extensions = Object.fromEntries(
+    Object.entries(formatted.extensions ?? {}).filter(([k]) => !INTERNAL_EXTENSIONS.has(k)),
+  );
   return { ...formatted, extensions };
 }
 
@@ -134,7 +136,12 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   app.use(graphiqlAssets());
-  const host: RouteHost = { platform, apollo, verifier, publicContext: () => createGatewayContext(platform, PUBLIC_CALLER) };
+  const host: RouteHost = {
+    platform,
+    apollo,
+    verifier,
+    publicContext: () => createGatewayContext(platform, PUBLIC_CALLER),
+  };
   // Ingestion accepts API keys too: the same quotas and failed-authentication throttle apply.
   app.use('/ingest', admit.middleware);
   for (const m of Object.values(modules)) if (m.routes) app.use(m.routes(host));

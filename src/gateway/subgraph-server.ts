@@ -7,7 +7,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError } from 'graphql';
@@ -25,7 +28,8 @@ export async function serveSubgraph(
   host: string,
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const secret = platform.config.internalSecret;
-  if (!secret) throw new Error('HUB_INTERNAL_SECRET must be set to serve a subgraph on its own (the gateway signs calls with it)');
+  if (!secret)
+    throw new Error('HUB_INTERNAL_SECRET must be set to serve a subgraph on its own (the gateway signs calls with it)');
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);

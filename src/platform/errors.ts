@@ -5,12 +5,7 @@
 import { GraphQLError } from 'graphql';
 
 export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'INTERNAL_SERVER_ERROR';
+  'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'INTERNAL_SERVER_ERROR';
 
 export function hubError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...details } });
@@ -18,10 +13,8 @@ export function hubError(code: ErrorCode, message: string, details: Record<strin
 
 export const badInput = (message: string, details?: Record<string, unknown>) =>
   hubError('BAD_USER_INPUT', message, details);
-export const notFound = (message: string, details?: Record<string, unknown>) =>
-  hubError('NOT_FOUND', message, details);
-export const conflict = (message: string, details?: Record<string, unknown>) =>
-  hubError('CONFLICT', message, details);
+export const notFound = (message: string, details?: Record<string, unknown>) => hubError('NOT_FOUND', message, details);
+export const conflict = (message: string, details?: Record<string, unknown>) => hubError('CONFLICT', message, details);
 export const unauthenticated = (message: string) => hubError('UNAUTHENTICATED', message);
 export const forbidden = (message: string, details?: Record<string, unknown>) =>
   hubError('FORBIDDEN', message, details);
@@ -30,7 +23,6 @@ export const forbidden = (message: string, details?: Record<string, unknown>) =>
 export function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
 }
-
 
 // SQLSTATE class 22 (data exception): the value sent cannot be stored or compared, which is the
 // client's input (a NUL byte, bad UTF-8, a number or string out of range), never a server fault.

@@ -27,7 +27,8 @@ export function usccProblem(code: string): UsccProblem | null {
   const chars = [...code];
   if (chars.length !== 18) return { reason: 'LENGTH', length: chars.length };
   for (let i = 0; i < 18; i++) {
-    if (!USCC_CHARSET.includes(chars[i]!)) return { reason: 'ILLEGAL_CHARACTER', position: i + 1, character: chars[i]! };
+    if (!USCC_CHARSET.includes(chars[i]!))
+      return { reason: 'ILLEGAL_CHARACTER', position: i + 1, character: chars[i]! };
   }
   const expected = usccCheckCharacter(code.slice(0, 17));
   if (expected !== chars[17]) return { reason: 'CHECK_CHARACTER', expected, actual: chars[17]! };

@@ -16,7 +16,10 @@ const MESSAGES: Record<number, { code: string; message: string }> = {
 };
 
 function send(res: Response, status: number, code: string, message: string): void {
-  res.status(status).type('application/json').json({ errors: [{ message, extensions: { code } }] });
+  res
+    .status(status)
+    .type('application/json')
+    .json({ errors: [{ message, extensions: { code } }] });
 }
 
 /** Answers 404 in JSON; mount it after every route. */
@@ -42,7 +45,8 @@ export function jsonErrors(logger: Logger): ErrorRequestHandler {
     }
     const status = statusOf(err);
     const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
-    if (status >= 500) logger.error({ err, method: req.method, path: req.path }, 'unexpected error while serving a request');
+    if (status >= 500)
+      logger.error({ err, method: req.method, path: req.path }, 'unexpected error while serving a request');
     else logger.debug({ status, type, method: req.method, path: req.path }, 'request refused');
     if (type === 'entity.parse.failed') {
       send(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');

@@ -49,7 +49,10 @@ async function signIn(page: Page, phone: string): Promise<void> {
   await page.waitForURL(`${hub.url}/hall`);
 }
 
-describeSkipIf(!hasBrowser, 'no Chromium at /usr/bin/chromium: install it with apt-get install chromium fonts-noto-cjk')('online hall in a browser', () => {
+describeSkipIf(
+  !hasBrowser,
+  'no Chromium at /usr/bin/chromium: install it with apt-get install chromium fonts-noto-cjk',
+)('online hall in a browser', () => {
   beforeAll(async () => {
     fs.mkdirSync(OUT, { recursive: true });
     inbox = await smsInbox();
@@ -60,7 +63,16 @@ describeSkipIf(!hasBrowser, 'no Chromium at /usr/bin/chromium: install it with a
     // launch() gives every run a fresh temporary profile (user-data-dir) and removes it on close.
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-quic',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -77,7 +89,11 @@ describeSkipIf(!hasBrowser, 'no Chromium at /usr/bin/chromium: install it with a
     const cal = await loadWorkingCalendar(prisma);
     let day = addDays(shanghaiToday(), 1);
     while (!cal.isWorkingDay(day)) day = addDays(day, 1);
-    const slots = await hub.gql('mutation($i: String!, $d: Date!) { setBookingSlots(itemCode: $i, place: DISTRICT_CENTRE, from: $d, to: $d, slots: [{ time: "09:00-10:00", capacity: 3 }]) { slots } }', { i: bookable.code, d: day }, deptKey);
+    const slots = await hub.gql(
+      'mutation($i: String!, $d: Date!) { setBookingSlots(itemCode: $i, place: DISTRICT_CENTRE, from: $d, to: $d, slots: [{ time: "09:00-10:00", capacity: 3 }]) { slots } }',
+      { i: bookable.code, d: day },
+      deptKey,
+    );
     expect(slots.errors).toBeUndefined();
 
     const page = await newPage();
@@ -113,8 +129,13 @@ describeSkipIf(!hasBrowser, 'no Chromium at /usr/bin/chromium: install it with a
     const draft = await prisma.hallDraft.findFirstOrThrow({ where: { itemCode: item.code } });
     expect(draft.state).toBe('PENDING_REVIEW');
 
-    const review = 'mutation($id: ID!, $pass: Boolean!, $fixes: [DraftFixInput!]) { preReviewDraft(id: $id, pass: $pass, fixes: $fixes) { state caseId } }';
-    await hub.gql(review, { id: draft.id, pass: false, fixes: [{ materialCode: 'ID', note: '请上传身份证复印件（正反面）' }] }, deptKey);
+    const review =
+      'mutation($id: ID!, $pass: Boolean!, $fixes: [DraftFixInput!]) { preReviewDraft(id: $id, pass: $pass, fixes: $fixes) { state caseId } }';
+    await hub.gql(
+      review,
+      { id: draft.id, pass: false, fixes: [{ materialCode: 'ID', note: '请上传身份证复印件（正反面）' }] },
+      deptKey,
+    );
     await page.reload();
     await expect(page.locator('.fixes').textContent()).resolves.toContain('请上传身份证复印件');
     await shot(page, '07-returned');
@@ -124,13 +145,22 @@ describeSkipIf(!hasBrowser, 'no Chromium at /usr/bin/chromium: install it with a
     await page.getByRole('link', { name: '身份证.pdf' }).waitFor();
     await page.getByRole('button', { name: '提交预审' }).click();
     await page.locator('.notice', { hasText: '已提交预审' }).waitFor();
-    const passed = await hub.gql<{ preReviewDraft: { caseId: string } }, unknown>(review, { id: draft.id, pass: true }, deptKey);
+    const passed = await hub.gql<{ preReviewDraft: { caseId: string } }, unknown>(
+      review,
+      { id: draft.id, pass: true },
+      deptKey,
+    );
     const caseId = passed.data!.preReviewDraft.caseId;
     await page.goto(`${hub.url}/hall/cases/${caseId}`);
     await expect(page.locator('main').textContent()).resolves.toContain('已受理');
     await shot(page, '08-case-accepted');
 
-    for (const m of ['undertakeCase(id: $id) { state }', 'reviewCase(id: $id) { state }', 'approveCase(id: $id) { state }', 'concludeCase(id: $id) { case { state } }']) {
+    for (const m of [
+      'undertakeCase(id: $id) { state }',
+      'reviewCase(id: $id) { state }',
+      'approveCase(id: $id) { state }',
+      'concludeCase(id: $id) { case { state } }',
+    ]) {
       expect((await hub.gql(`mutation($id: ID!) { ${m} }`, { id: caseId }, deptKey)).errors).toBeUndefined();
     }
     await page.reload();
@@ -155,8 +185,14 @@ describeSkipIf(!hasBrowser, 'no Chromium at /usr/bin/chromium: install it with a
     await page.getByLabel('内容').fill('上午排队两个小时才办理。');
     await shot(page, '11-complaint');
     await page.getByRole('button', { name: '提交' }).click();
-    const ticket = await hub.platform.prisma.hallTicket.findFirstOrThrow({ where: { departmentCode: deptCode, subject: '窗口排队时间过长' } });
-    const answered = await hub.gql('mutation($id: ID!) { answerTicket(id: $id, answer: "已增加窗口，感谢反馈。") { id } }', { id: ticket.id }, deptKey);
+    const ticket = await hub.platform.prisma.hallTicket.findFirstOrThrow({
+      where: { departmentCode: deptCode, subject: '窗口排队时间过长' },
+    });
+    const answered = await hub.gql(
+      'mutation($id: ID!) { answerTicket(id: $id, answer: "已增加窗口，感谢反馈。") { id } }',
+      { id: ticket.id },
+      deptKey,
+    );
     expect(answered.errors).toBeUndefined();
     await page.reload();
     await expect(page.locator('main').textContent()).resolves.toContain('已增加窗口');

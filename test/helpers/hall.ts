@@ -28,7 +28,11 @@ export async function smsInbox(): Promise<SmsInbox> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/sms`, codeFor: (p) => codes.get(p), close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/sms`,
+    codeFor: (p) => codes.get(p),
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 let phoneSeq = 0;
@@ -37,7 +41,11 @@ export function aMobile(): string {
   return `139${String(Date.now() % 1e5).padStart(5, '0')}${String(phoneSeq % 1000).padStart(3, '0')}`;
 }
 
-export async function aHallItem(prisma: PrismaClient, departmentCode: string, online: 'PRE_REVIEW' | 'FULLY_ONLINE' | 'BOOKING' = 'PRE_REVIEW') {
+export async function aHallItem(
+  prisma: PrismaClient,
+  departmentCode: string,
+  online: 'PRE_REVIEW' | 'FULLY_ONLINE' | 'BOOKING' = 'PRE_REVIEW',
+) {
   return prisma.serviceItem.create({
     data: {
       code: uniqueCode('HI'),
@@ -69,7 +77,12 @@ export async function signInOverHttp(url: string, inbox: SmsInbox, phone: string
   if (sent.status !== 200) throw new Error(`code not sent: ${sent.status}`);
   const code = inbox.codeFor(phone);
   if (!code) throw new Error('no code received');
-  const res = await fetch(`${url}/hall/login`, { method: 'POST', headers, body: new URLSearchParams({ phone, code }), redirect: 'manual' });
+  const res = await fetch(`${url}/hall/login`, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams({ phone, code }),
+    redirect: 'manual',
+  });
   const cookie = res.headers.get('set-cookie') ?? '';
   const m = /hall_session=([^;]+)/.exec(cookie);
   if (res.status !== 303 || !m) throw new Error(`sign-in failed: ${res.status}`);
@@ -77,7 +90,19 @@ export async function signInOverHttp(url: string, inbox: SmsInbox, phone: string
 }
 
 /** GraphQL as the signed-in applicant (cookie + the hub's Origin). */
-export async function applicantGql<T>(url: string, cookie: string, query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, origin: url }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string; reason?: string } }[] };
+export async function applicantGql<T>(
+  url: string,
+  cookie: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, origin: url },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as {
+    data?: T;
+    errors?: { message: string; extensions?: { code?: string; reason?: string } }[];
+  };
 }

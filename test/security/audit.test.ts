@@ -64,7 +64,10 @@ describe('unmasked reads of personal data', () => {
 
   it('with a purpose, answer unmasked and record who, what, why, when and which request, before answering', async () => {
     const uscc = usccs[1]!;
-    const res = await hub.gql<Read, { uscc: string }>(READ, { uscc }, personal, { 'x-purpose': encodeURIComponent('办件 GSC-2025-0001 核验法定代表人'), 'x-request-id': REQ1 });
+    const res = await hub.gql<Read, { uscc: string }>(READ, { uscc }, personal, {
+      'x-purpose': encodeURIComponent('办件 GSC-2025-0001 核验法定代表人'),
+      'x-request-id': REQ1,
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data?.enterprise?.legalRepresentativeIdNumber).not.toContain('*');
     // The response has arrived: the entry is already committed.
@@ -84,9 +87,15 @@ describe('unmasked reads of personal data', () => {
 
   it('batch the reads of one request into one write: one entry per record, consecutive, one timestamp', async () => {
     const query = `{ a: enterprise(uscc: "${usccs[0]}") { legalRepresentativeIdNumber } b: enterprise(uscc: "${usccs[2]}") { legalRepresentativeIdNumber contactPhone } }`;
-    const res = await hub.gql(query, {}, personal, { 'x-purpose': encodeURIComponent('批量核验'), 'x-request-id': REQ_BATCH });
+    const res = await hub.gql(query, {}, personal, {
+      'x-purpose': encodeURIComponent('批量核验'),
+      'x-request-id': REQ_BATCH,
+    });
     expect(res.errors).toBeUndefined();
-    const rows = await hub.platform.prisma.auditEntry.findMany({ where: { requestId: REQ_BATCH }, orderBy: { seq: 'asc' } });
+    const rows = await hub.platform.prisma.auditEntry.findMany({
+      where: { requestId: REQ_BATCH },
+      orderBy: { seq: 'asc' },
+    });
     expect(rows.map((r) => r.entityId).sort()).toEqual([usccs[0], usccs[2]].sort());
     expect(rows[1]!.seq - rows[0]!.seq).toBe(1n);
     expect(rows[1]!.prevHash).toBe(rows[0]!.hash);
@@ -98,10 +107,29 @@ describe('unmasked reads of personal data', () => {
     const query = `query ($id: String) { auditTrail(filter: { entityType: "ENTERPRISE", entityId: $id }, first: 10) { entries { seq entityId fields purpose requestId system { id } department { code } hash } hasNextPage endCursor } }`;
     const refused = await hub.gql(query, { id: uscc }, personal);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const res = await hub.gql<{ auditTrail: { entries: { entityId: string; purpose: string; requestId: string; system: { id: string }; department: { code: string } }[]; hasNextPage: boolean } }, { id: string }>(query, { id: uscc }, auditor);
+    const res = await hub.gql<
+      {
+        auditTrail: {
+          entries: {
+            entityId: string;
+            purpose: string;
+            requestId: string;
+            system: { id: string };
+            department: { code: string };
+          }[];
+          hasNextPage: boolean;
+        };
+      },
+      { id: string }
+    >(query, { id: uscc }, auditor);
     expect(res.errors).toBeUndefined();
     expect(res.data?.auditTrail.entries).toEqual([
-      expect.objectContaining({ entityId: uscc, requestId: REQ1, system: { id: personalSystemId }, department: { code: 'GSC' } }),
+      expect.objectContaining({
+        entityId: uscc,
+        requestId: REQ1,
+        system: { id: personalSystemId },
+        department: { code: 'GSC' },
+      }),
     ]);
     expect(res.data?.auditTrail.hasNextPage).toBe(false);
   });
@@ -133,7 +161,11 @@ describe('the audit chain', () => {
 
     // Edited: the purpose of one entry is rewritten.
     await prisma.$executeRaw`UPDATE "AuditEntry" SET "purpose" = 'routine' WHERE "seq" = ${victim.seq}`;
-    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: false, brokenSeq: victim.seq, reason: expect.stringMatching(/edited/) });
+    expect(await verifyAuditChain(prisma)).toMatchObject({
+      ok: false,
+      brokenSeq: victim.seq,
+      reason: expect.stringMatching(/edited/),
+    });
     const byCli = await cli();
     expect(byCli.code).toBe(1);
     expect(byCli.out).toContain(`broken at entry ${victim.seq}`);
@@ -142,7 +174,11 @@ describe('the audit chain', () => {
 
     // Deleted: the entry after it no longer links.
     await prisma.auditEntry.delete({ where: { seq: victim.seq } });
-    expect(await verifyAuditChain(prisma)).toMatchObject({ ok: false, brokenSeq: rows[2]!.seq, reason: expect.stringMatching(/deleted/) });
+    expect(await verifyAuditChain(prisma)).toMatchObject({
+      ok: false,
+      brokenSeq: rows[2]!.seq,
+      reason: expect.stringMatching(/deleted/),
+    });
     await prisma.auditEntry.create({ data: victim });
     expect(await verifyAuditChain(prisma)).toMatchObject({ ok: true });
 
@@ -161,7 +197,10 @@ describe('remote subgraphs', () => {
   let served: { url: string; stop(): Promise<void> };
   let gateway: TestHub;
   beforeAll(async () => {
-    subgraphPlatform = await startPlatform(testConfig({ HUB_INTERNAL_SECRET: SECRET }), { migrate: false, logger: createLogger('silent') });
+    subgraphPlatform = await startPlatform(testConfig({ HUB_INTERNAL_SECRET: SECRET }), {
+      migrate: false,
+      logger: createLogger('silent'),
+    });
     served = await serveSubgraph(subgraphPlatform, subgraphs.subjects, 0, '127.0.0.1');
     gateway = await startTestHub({ HUB_INTERNAL_SECRET: SECRET, SUBGRAPH_URLS: `subjects=${served.url}` });
   });
@@ -175,10 +214,15 @@ describe('remote subgraphs', () => {
     const uscc = usccs[0]!;
     const refused = await gateway.gql<Read, { uscc: string }>(READ, { uscc }, personal);
     expect(refused.errors?.[0]?.extensions?.reason).toBe('PURPOSE_REQUIRED');
-    const res = await gateway.gql<Read, { uscc: string }>(READ, { uscc }, personal, { 'x-purpose': encodeURIComponent('远程核验'), 'x-request-id': REQ_REMOTE });
+    const res = await gateway.gql<Read, { uscc: string }>(READ, { uscc }, personal, {
+      'x-purpose': encodeURIComponent('远程核验'),
+      'x-request-id': REQ_REMOTE,
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data?.enterprise?.legalRepresentativeIdNumber).not.toContain('*');
     const rows = await hub.platform.prisma.auditEntry.findMany({ where: { requestId: REQ_REMOTE } });
-    expect(rows).toEqual([expect.objectContaining({ entityId: uscc, purpose: '远程核验', systemId: personalSystemId })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ entityId: uscc, purpose: '远程核验', systemId: personalSystemId }),
+    ]);
   });
 });

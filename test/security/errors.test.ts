@@ -32,9 +32,14 @@ async function expectJsonError(res: Response, status: number, code: string): Pro
 
 describe('HTTP errors', () => {
   it('answer malformed JSON, too large bodies, unknown routes and static refusals in JSON', async () => {
-    const post = (body: string) => fetch(`${hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (body: string) =>
+      fetch(`${hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     await expectJsonError(await post('{"query": '), 400, 'BAD_REQUEST');
-    await expectJsonError(await post(JSON.stringify({ query: `{ viewer { authenticated } } #${'x'.repeat(600 * 1024)}` })), 413, 'PAYLOAD_TOO_LARGE');
+    await expectJsonError(
+      await post(JSON.stringify({ query: `{ viewer { authenticated } } #${'x'.repeat(600 * 1024)}` })),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     await expectJsonError(await fetch(`${hub.url}/no/such/route`), 404, 'NOT_FOUND');
     await expectJsonError(await fetch(`${hub.url}/assets/graphiql/graphiql/no-such-file.js`), 404, 'NOT_FOUND');
     // express.static refuses a path that climbs out of its folder with 403.

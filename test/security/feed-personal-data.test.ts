@@ -53,9 +53,11 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 });
 afterAll(async () => {
-  await Promise.all(clients.map(async (c) => {
-    await c.dispose();
-  }));
+  await Promise.all(
+    clients.map(async (c) => {
+      await c.dispose();
+    }),
+  );
   await new Promise<void>((r) => receiver.close(() => r()));
   await hub.stop();
 });
@@ -89,7 +91,10 @@ function subscribe(key: string, after: string) {
   let onClosed: (code: number) => void = () => {};
   const closed = new Promise<number>((r) => (onClosed = r));
   client.subscribe<{ changeEvents: { entityId: string; changes: string } }>(
-    { query: 'subscription ($after: String) { changeEvents(types: [ENTERPRISE], after: $after) { entityId changes } }', variables: { after } },
+    {
+      query: 'subscription ($after: String) { changeEvents(types: [ENTERPRISE], after: $after) { entityId changes } }',
+      variables: { after },
+    },
     {
       next: (r) => {
         if (r.data) events.push(r.data.changeEvents);
@@ -124,8 +129,16 @@ describe('personal data on the change feed', () => {
     const masked = subscribe(community.key, after);
     const full = subscribe(personal, after);
     const uscc = await registerEnterprise();
-    await poll(() => masked.events.some((e) => e.entityId === uscc), (v) => expect(v).toBe(true), { timeout: 15_000 });
-    await poll(() => full.events.some((e) => e.entityId === uscc), (v) => expect(v).toBe(true), { timeout: 15_000 });
+    await poll(
+      () => masked.events.some((e) => e.entityId === uscc),
+      (v) => expect(v).toBe(true),
+      { timeout: 15_000 },
+    );
+    await poll(
+      () => full.events.some((e) => e.entityId === uscc),
+      (v) => expect(v).toBe(true),
+      { timeout: 15_000 },
+    );
     const seen = changesOf(masked.events.find((e) => e.entityId === uscc)!.changes);
     expect(seen).toMatchObject(MASKED);
     expect(JSON.stringify(seen)).not.toContain(ID);
@@ -139,7 +152,11 @@ describe('personal data on the change feed', () => {
     const reg = await hub.gql(RegisterWebhookDocument, { url: receiverUrl, types: ['ENTERPRISE'] }, community.key);
     expect(reg.errors).toBeUndefined();
     const delivered = async (uscc: string) => {
-      await poll(() => bodies.some((b) => b.includes(uscc)), (v) => expect(v).toBe(true), { timeout: 20_000, interval: 100 });
+      await poll(
+        () => bodies.some((b) => b.includes(uscc)),
+        (v) => expect(v).toBe(true),
+        { timeout: 20_000, interval: 100 },
+      );
       return (JSON.parse(bodies.find((b) => b.includes(uscc))!) as { changes: Record<string, unknown> }).changes;
     };
     const first = await delivered(await registerEnterprise());
@@ -165,7 +182,11 @@ describe('revoked keys', () => {
     const { system, key } = await aSystemKey(hub.platform.prisma, 'HC', ['feed:read']);
     const sub = subscribe(key, await headCursor());
     const uscc = await registerEnterprise();
-    await poll(() => sub.events.some((e) => e.entityId === uscc), (v) => expect(v).toBe(true), { timeout: 15_000 });
+    await poll(
+      () => sub.events.some((e) => e.entityId === uscc),
+      (v) => expect(v).toBe(true),
+      { timeout: 15_000 },
+    );
     // As `hub keys revoke` does.
     const revokedAt = Date.now();
     await hub.platform.prisma.apiKey.updateMany({ where: { systemId: system.id }, data: { revokedAt: new Date() } });

@@ -53,7 +53,9 @@ describe('authentication comes before the body', () => {
   it('answers 401 to a request that announced 100 MB but sent none of it', async () => {
     const answer = await Promise.race([
       send('/ingest/market-registry', { 'content-length': String(100 * 1024 * 1024) }, null),
-      new Promise<never>((_r, reject) => setTimeout(() => reject(new Error('no answer without the body: it waited for it')), 5000)),
+      new Promise<never>((_r, reject) =>
+        setTimeout(() => reject(new Error('no answer without the body: it waited for it')), 5000),
+      ),
     ]);
     expect(answer.status).toBe(401);
     expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
@@ -65,7 +67,11 @@ describe('authentication comes before the body', () => {
     const runs = await hub.platform.prisma.ingestionRun.count();
     const anon = await send('/ingest/market-registry', { 'content-encoding': 'gzip' }, bomb);
     expect(anon.status).toBe(401);
-    const other = await send('/ingest/law-enforcement-penalties', { 'content-encoding': 'gzip', ...bearer(registry) }, bomb);
+    const other = await send(
+      '/ingest/law-enforcement-penalties',
+      { 'content-encoding': 'gzip', ...bearer(registry) },
+      bomb,
+    );
     expect(other.status).toBe(403);
     expect(await hub.platform.prisma.ingestionRun.count()).toBe(runs);
   });
@@ -84,13 +90,21 @@ describe('the body is limited after decompression', () => {
   it('refuses a declared length beyond the limit at once, and an unknown encoding with 415', async () => {
     const big = await send('/ingest/market-registry', { 'content-length': String(MAX + 1), ...bearer(registry) }, null);
     expect(big.status).toBe(413);
-    const br = await send('/ingest/market-registry', { 'content-encoding': 'br', ...bearer(registry) }, Buffer.from('x'));
+    const br = await send(
+      '/ingest/market-registry',
+      { 'content-encoding': 'br', ...bearer(registry) },
+      Buffer.from('x'),
+    );
     expect(br.status).toBe(415);
   });
 
   it('reads a gzip body within the limit like the plain file', async () => {
     const csv = Buffer.from('not,a,registry,export\n1,2,3,4\n');
-    const res = await send('/ingest/market-registry', { 'content-encoding': 'gzip', ...bearer(registry) }, zlib.gzipSync(csv));
+    const res = await send(
+      '/ingest/market-registry',
+      { 'content-encoding': 'gzip', ...bearer(registry) },
+      zlib.gzipSync(csv),
+    );
     // The adapter saw the decompressed text: it names the missing columns (400), not "binary".
     expect(res.status).toBe(400);
     expect(res.body).not.toMatch(/binary/);
@@ -158,7 +172,11 @@ describe('XML declarations are refused record by record', () => {
       `<penalty recordId="${id}" version="1">${extra}<decisionNo>D-${id}</decisionNo><uscc>${uscc}</uscc><facts>${facts}</facts><legalBasis>《条例》第二十二条</legalBasis><kinds><kind>警告</kind></kinds><decidedOn>2025-04-10</decidedOn></penalty>`;
     const ids = [`SEC-${stamp}-A`, `SEC-${stamp}-B`, `SEC-${stamp}-C`];
     const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<penalties>\n${rec(ids[0]!)}\n${rec(ids[1]!, '<!DOCTYPE p [<!ENTITY e SYSTEM "file:///etc/passwd">]>', '&e;')}\n${rec(ids[2]!)}\n</penalties>\n`;
-    const res = await send('/ingest/law-enforcement-penalties', { 'x-file-name': `sec-${stamp}.xml`, ...bearer(enforcement) }, Buffer.from(xml));
+    const res = await send(
+      '/ingest/law-enforcement-penalties',
+      { 'x-file-name': `sec-${stamp}.xml`, ...bearer(enforcement) },
+      Buffer.from(xml),
+    );
     expect(res.status).toBe(200);
     const report = JSON.parse(res.body) as { total: number; rejected: number };
     expect(report).toMatchObject({ total: 3, rejected: 1 });

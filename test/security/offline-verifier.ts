@@ -7,7 +7,12 @@ import { compactVerify, createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 
 
 export type OfflineVerdict = 'valid' | 'suspended' | 'revoked' | 'cancelled' | 'unknown-status';
 
-export async function checkLicenceOffline(jwks: JSONWebKeySet, statusListJwt: string, token: string, now: Date): Promise<OfflineVerdict> {
+export async function checkLicenceOffline(
+  jwks: JSONWebKeySet,
+  statusListJwt: string,
+  token: string,
+  now: Date,
+): Promise<OfflineVerdict> {
   const keys = createLocalJWKSet(jwks);
   // The token: signed by a published key; names the licence and its status-list index.
   const { payload } = await compactVerify(token, keys, { algorithms: ['EdDSA'] });
@@ -16,8 +21,14 @@ export async function checkLicenceOffline(jwks: JSONWebKeySet, statusListJwt: st
   if (claims.idx === undefined) return 'unknown-status';
   // The list: signed by a published key, and not past its exp (jwtVerify checks exp against currentDate).
   const { payload: list } = await jwtVerify(statusListJwt, keys, { algorithms: ['EdDSA'], currentDate: now });
-  const subject = list.credentialSubject as { statusPurpose: string; statusSize: number; encodedList: string; statusMessage: { status: string; message: string }[] };
-  if (subject.statusPurpose !== 'message' || !subject.encodedList.startsWith('u')) throw new Error('unexpected status list');
+  const subject = list.credentialSubject as {
+    statusPurpose: string;
+    statusSize: number;
+    encodedList: string;
+    statusMessage: { status: string; message: string }[];
+  };
+  if (subject.statusPurpose !== 'message' || !subject.encodedList.startsWith('u'))
+    throw new Error('unexpected status list');
   const bits = gunzipSync(Buffer.from(subject.encodedList.slice(1), 'base64url'));
   const size = subject.statusSize;
   const bit = claims.idx * size;
@@ -25,6 +36,7 @@ export async function checkLicenceOffline(jwks: JSONWebKeySet, statusListJwt: st
   if (byte === undefined) throw new Error('index outside the list');
   const value = (byte >> (8 - size - (bit % 8))) & ((1 << size) - 1);
   const message = subject.statusMessage.find((m) => Number(m.status) === value)?.message;
-  if (message === 'valid' || message === 'suspended' || message === 'revoked' || message === 'cancelled') return message;
+  if (message === 'valid' || message === 'suspended' || message === 'revoked' || message === 'cancelled')
+    return message;
   throw new Error(`unknown status ${value}`);
 }

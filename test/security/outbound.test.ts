@@ -58,7 +58,12 @@ beforeAll(async () => {
   await new Promise<void>((r) => allowed.listen(0, '127.0.0.2', r));
   allowedUrl = `http://127.0.0.2:${(allowed.address() as AddressInfo).port}`;
 
-  hub = await startTestHub({ FEED_POLL_MS: '50', WEBHOOK_INTERVAL_MS: '100', WEBHOOK_BACKOFF_MS: '60000', OUTBOUND_ALLOW_HOSTS: '127.0.0.2' });
+  hub = await startTestHub({
+    FEED_POLL_MS: '50',
+    WEBHOOK_INTERVAL_MS: '100',
+    WEBHOOK_BACKOFF_MS: '60000',
+    OUTBOUND_ALLOW_HOSTS: '127.0.0.2',
+  });
   const prisma = hub.platform.prisma;
   await referenceData(prisma);
   const c = await aSystemKey(prisma, 'HC', ['feed:read', 'feed:webhooks']);
@@ -106,12 +111,24 @@ describe('registration', () => {
 
 describe('delivery', () => {
   it('re-checks after resolution, and shows the registrant a status or a reason, never the reply', async () => {
-    const [head] = await hub.platform.prisma.$queryRaw<{ head: bigint }[]>`SELECT COALESCE(max(seq), 0)::bigint AS head FROM "ChangeEvent"`;
+    const [head] = await hub.platform.prisma.$queryRaw<
+      { head: bigint }[]
+    >`SELECT COALESCE(max(seq), 0)::bigint AS head FROM "ChangeEvent"`;
     // Rows as if the names had resolved elsewhere at registration (DNS rebinding).
     const internalHook = await hub.platform.prisma.webhook.create({
-      data: { systemId: community.systemId, url: `http://localhost:${internalPort}/`, secret: 'whsec_x', entityTypes: ['LICENCE'], cursor: head!.head },
+      data: {
+        systemId: community.systemId,
+        url: `http://localhost:${internalPort}/`,
+        secret: 'whsec_x',
+        entityTypes: ['LICENCE'],
+        cursor: head!.head,
+      },
     });
-    const reg = await hub.gql(RegisterWebhookDocument, { url: `${allowedUrl}/fails`, types: ['LICENCE'] }, community.key);
+    const reg = await hub.gql(
+      RegisterWebhookDocument,
+      { url: `${allowedUrl}/fails`, types: ['LICENCE'] },
+      community.key,
+    );
     expect(reg.errors).toBeUndefined();
     const res = await hub.gql(IssueLicenceDocument, { input: aFoodLicenceInput(holder) }, issuer);
     expect(res.errors).toBeUndefined();
@@ -135,11 +152,21 @@ describe('delivery', () => {
     const huge = await postOutbound(policy, { url: `${allowedUrl}/huge`, headers: {}, body: '{}', timeoutMs: 10_000 });
     expect(huge.status).toBe(200);
     expect(huge.body.length).toBe(MAX_REPLY_BYTES);
-    const redirect = await postOutbound(policy, { url: `${allowedUrl}/redirect`, headers: {}, body: '{}', timeoutMs: 10_000 });
+    const redirect = await postOutbound(policy, {
+      url: `${allowedUrl}/redirect`,
+      headers: {},
+      body: '{}',
+      timeoutMs: 10_000,
+    });
     expect(redirect.status).toBe(302);
     expect(internalHits).toBe(0);
     await expect(
-      postOutbound(STRICT_POLICY, { url: `http://127.0.0.1:${internalPort}/`, headers: {}, body: '{}', timeoutMs: 10_000 }),
+      postOutbound(STRICT_POLICY, {
+        url: `http://127.0.0.1:${internalPort}/`,
+        headers: {},
+        body: '{}',
+        timeoutMs: 10_000,
+      }),
     ).rejects.toMatchObject({ reason: 'refused: loopback address' });
   });
 });

@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { afterAll, beforeAll } from '../helpers/runner.js';
-import { CancelLicenceDocument, DecidePenaltyDocument, RevokeLicenceDocument, SuspendLicenceDocument } from '../generated/graphql.js';
+import {
+  CancelLicenceDocument,
+  DecidePenaltyDocument,
+  RevokeLicenceDocument,
+  SuspendLicenceDocument,
+} from '../generated/graphql.js';
 import { anEnterprise, aSystemKey, referenceData, uniqueCode } from '../helpers/builders.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { seedEnforcementDelegations } from '../../prisma/seed/demo.js';
@@ -23,7 +28,8 @@ beforeAll(async () => {
   await seedEnforcementDelegations(prisma);
   mrPenalties = (await aSystemKey(prisma, 'MR', ['penalty:decide'])).key;
   lePenalties = (await aSystemKey(prisma, 'LE', ['penalty:decide'])).key;
-  hcIssuer = (await aSystemKey(prisma, 'HC', ['licence:revoke', 'licence:suspend', 'licence:cancel', 'penalty:decide'])).key;
+  hcIssuer = (await aSystemKey(prisma, 'HC', ['licence:revoke', 'licence:suspend', 'licence:cancel', 'penalty:decide']))
+    .key;
   holder = (await anEnterprise(prisma)).uscc;
 });
 afterAll(() => hub.stop());
@@ -65,11 +71,15 @@ async function unchanged(licenceId: string, decisionNumber: string) {
 }
 
 describe('penalty authority over licences', () => {
-  it("refuses a department that neither issues the type nor holds a delegation (market regulation revoking a construction permit): FORBIDDEN, nothing written", async () => {
+  it('refuses a department that neither issues the type nor holds a delegation (market regulation revoking a construction permit): FORBIDDEN, nothing written', async () => {
     const permit = await aLicence('CONSTRUCTION_PERMIT', 'HC');
     const input = revocation(permit.id);
     const res = await hub.gql(DecidePenaltyDocument, { input }, mrPenalties);
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', issuingDepartment: 'HC', licenceType: 'CONSTRUCTION_PERMIT' });
+    expect(res.errors?.[0]?.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      issuingDepartment: 'HC',
+      licenceType: 'CONSTRUCTION_PERMIT',
+    });
     expect(await unchanged(permit.id, input.decisionNumber)).toBe('VALID');
   });
 
@@ -91,19 +101,39 @@ describe('penalty authority over licences', () => {
     const dept = uniqueCode('ENF');
     await prisma.department.create({ data: { code: dept, name: '临时执法队', kind: 'LAW_ENFORCEMENT' } });
     await prisma.enforcementDelegation.create({
-      data: { departmentCode: dept, licenceTypeCode: 'DISCHARGE_PERMIT', basis: '试点授权', validFrom: new Date('2023-01-01'), validUntil: new Date('2024-12-31') },
+      data: {
+        departmentCode: dept,
+        licenceTypeCode: 'DISCHARGE_PERMIT',
+        basis: '试点授权',
+        validFrom: new Date('2023-01-01'),
+        validUntil: new Date('2024-12-31'),
+      },
     });
     const key = (await aSystemKey(prisma, dept, ['penalty:decide'])).key;
     const permit = await aLicence('DISCHARGE_PERMIT', 'EE');
     const late = revocation(permit.id); // decided 2025-09-01, after the delegation ended
-    expect((await hub.gql(DecidePenaltyDocument, { input: late }, key)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await hub.gql(DecidePenaltyDocument, { input: late }, key)).errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect(await unchanged(permit.id, late.decisionNumber)).toBe('VALID');
     const inTime = { ...revocation(permit.id), decidedOn: '2024-06-30' };
     expect((await hub.gql(DecidePenaltyDocument, { input: inTime }, key)).errors).toBeUndefined();
   });
 
   it('publishes delegations read-only on the department', async () => {
-    const res = await hub.gql<{ department: { enforcementDelegations: { licenceTypeCode: string; basis: string; validFrom: string; validUntil: string | null }[] } }, { code: string }>(
+    const res = await hub.gql<
+      {
+        department: {
+          enforcementDelegations: {
+            licenceTypeCode: string;
+            basis: string;
+            validFrom: string;
+            validUntil: string | null;
+          }[];
+        };
+      },
+      { code: string }
+    >(
       'query ($code: String!) { department(code: $code) { enforcementDelegations { licenceTypeCode basis validFrom validUntil } } }',
       { code: 'LE' },
     );
@@ -132,7 +162,9 @@ describe('no revocation of an expired, revoked or cancelled licence', () => {
     const expired = await aLicence('CONSTRUCTION_PERMIT', 'HC', new Date(Date.now() - 10 * DAY));
     const res = await hub.gql(CancelLicenceDocument, { id: expired.id, reason: '有效期届满未延续' }, hcIssuer);
     expect(res.errors).toBeUndefined();
-    expect((await hub.platform.prisma.licence.findUniqueOrThrow({ where: { id: expired.id } })).status).toBe('CANCELLED');
+    expect((await hub.platform.prisma.licence.findUniqueOrThrow({ where: { id: expired.id } })).status).toBe(
+      'CANCELLED',
+    );
   });
 
   it('refuses a penalty revoking a REVOKED or CANCELLED licence with CONFLICT; nothing written', async () => {

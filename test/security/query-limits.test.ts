@@ -19,7 +19,8 @@ function exponentialFragments(levels = 21): string {
   return `query { ...F0 } ${defs.join(' ')} fragment F${levels - 1} on Query { departments { code } }`;
 }
 
-const aliases = (n: number) => `query { ${Array.from({ length: n }, (_, i) => `a${i}: departments { code }`).join(' ')} }`;
+const aliases = (n: number) =>
+  `query { ${Array.from({ length: n }, (_, i) => `a${i}: departments { code }`).join(' ')} }`;
 
 /**
  * Wall time and the CPU time this process spent (the hub runs in it): CPU time is the work a
@@ -35,7 +36,12 @@ async function timed(query: string): Promise<{ ms: number; cpuMs: number; status
   });
   const body = (await res.json()) as { errors?: { extensions?: { code?: unknown } }[] };
   const used = process.cpuUsage(cpu);
-  return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, status: res.status, codes: (body.errors ?? []).map((e) => e.extensions?.code) };
+  return {
+    ms: performance.now() - started,
+    cpuMs: (used.user + used.system) / 1000,
+    status: res.status,
+    codes: (body.errors ?? []).map((e) => e.extensions?.code),
+  };
 }
 
 const PROBES: [string, string, string][] = [
@@ -70,7 +76,9 @@ describe('query limits', () => {
   it('refuse a whole body of aliases by the token limit', async () => {
     for (let i = 0; i < 3; i++) await timed(WHOLE_BODY);
     const r = await timed(WHOLE_BODY);
-    console.log(`probe "18,000 aliases (${(WHOLE_BODY.length / 1024).toFixed(0)} KB)": ${r.cpuMs.toFixed(1)} ms CPU, ${r.ms.toFixed(1)} ms wall`);
+    console.log(
+      `probe "18,000 aliases (${(WHOLE_BODY.length / 1024).toFixed(0)} KB)": ${r.cpuMs.toFixed(1)} ms CPU, ${r.ms.toFixed(1)} ms wall`,
+    );
     expect((await timed(aliases(20_000))).codes).toEqual(['PAYLOAD_TOO_LARGE']);
     expect(r.codes).toEqual(['TOO_MANY_TOKENS']);
     expect(r.cpuMs).toBeLessThan(200);
@@ -102,7 +110,8 @@ describe('query limits', () => {
     let running = true;
     const probes = (async () => {
       // Bounded: a few rounds of every probe, run together.
-      for (let round = 0; round < 5; round++) await Promise.all([...PROBES.map(([, q]) => timed(q)), timed(WHOLE_BODY)]);
+      for (let round = 0; round < 5; round++)
+        await Promise.all([...PROBES.map(([, q]) => timed(q)), timed(WHOLE_BODY)]);
       running = false;
     })();
     const during: number[] = [];

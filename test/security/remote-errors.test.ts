@@ -18,11 +18,17 @@ let gateway: TestHub;
 let local: TestHub;
 
 beforeAll(async () => {
-  subgraphPlatform = await startPlatform(testConfig({ HUB_INTERNAL_SECRET: SECRET }), { migrate: false, logger: createLogger('silent') });
+  subgraphPlatform = await startPlatform(testConfig({ HUB_INTERNAL_SECRET: SECRET }), {
+    migrate: false,
+    logger: createLogger('silent'),
+  });
   const names = Object.keys(subgraphs) as (keyof typeof subgraphs)[];
   served = [];
   for (const name of names) served.push(await serveSubgraph(subgraphPlatform, subgraphs[name], 0, '127.0.0.1'));
-  gateway = await startTestHub({ HUB_INTERNAL_SECRET: SECRET, SUBGRAPH_URLS: names.map((n, i) => `${n}=${served[i]!.url}`).join(',') });
+  gateway = await startTestHub({
+    HUB_INTERNAL_SECRET: SECRET,
+    SUBGRAPH_URLS: names.map((n, i) => `${n}=${served[i]!.url}`).join(','),
+  });
   local = await startTestHub();
 });
 afterAll(async () => {
@@ -50,7 +56,11 @@ describe('remote subgraph errors', () => {
   });
 
   it('answer JSON, not an HTML page, for malformed bodies sent to a subgraph', async () => {
-    const res = await fetch(served[0]!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const res = await fetch(served[0]!.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).not.toMatch(/<html|node_modules|\/src\//i);
   });

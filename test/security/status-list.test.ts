@@ -6,7 +6,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { afterAll, beforeAll } from '../helpers/runner.js';
 import type { JSONWebKeySet } from 'jose';
-import { IssueLicenceDocument, LicenceQrDocument, QrLookupDocument, RevokeLicenceDocument, SuspendLicenceDocument } from '../generated/graphql.js';
+import {
+  IssueLicenceDocument,
+  LicenceQrDocument,
+  QrLookupDocument,
+  RevokeLicenceDocument,
+  SuspendLicenceDocument,
+} from '../generated/graphql.js';
 import { aFoodLicenceInput, anEnterprise, aSystemKey, referenceData } from '../helpers/builders.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { signQrToken } from '../../src/platform/qr/tokens.js';
@@ -65,10 +71,17 @@ describe('licence status list', () => {
     expect(res.headers.get('cache-control')).toContain('max-age=');
     const etag = res.headers.get('etag');
     expect(etag).toBeTruthy();
-    const [header, payload] = list.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>);
+    const [header, payload] = list
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>);
     expect(header).toMatchObject({ alg: 'EdDSA', kid: hub.platform.qr.active.kid });
     expect(Number(payload!.exp) - Number(payload!.iat)).toBe(TTL);
-    expect(payload!.credentialSubject).toMatchObject({ type: 'BitstringStatusList', statusPurpose: 'message', statusSize: 2 });
+    expect(payload!.credentialSubject).toMatchObject({
+      type: 'BitstringStatusList',
+      statusPurpose: 'message',
+      statusSize: 2,
+    });
     const again = await fetch(`${hub.url}/status/licences.jwt`, { headers: { 'if-none-match': etag! } });
     expect(again.status).toBe(304);
   });

@@ -24,7 +24,10 @@ export function createApprovalsContext(base: BaseContext): ApprovalsContext {
   return {
     ...base,
     loaders: {
-      itemByCode: uniqueLoader((codes) => prisma.serviceItem.findMany({ where: { code: { in: [...codes] } } }), (i) => i.code),
+      itemByCode: uniqueLoader(
+        (codes) => prisma.serviceItem.findMany({ where: { code: { in: [...codes] } } }),
+        (i) => i.code,
+      ),
       pausesByCase: groupLoader(
         (ids) => prisma.casePause.findMany({ where: { caseId: { in: ids } }, orderBy: { createdAt: 'asc' } }),
         (p) => p.caseId,

@@ -11,8 +11,10 @@ import { startApprovalWorkers } from './workers.js';
 
 export const approvalsModule: HubModule = {
   subgraph: approvalsSubgraph,
-  routes: (host) => express.Router().use(planRoutes(host.platform), approvalsRoutes(host.platform, host.apollo, host.publicContext)),
-  workers: (platform) => (platform.config.notifier.workers ? [{ name: 'approvals', ...startApprovalWorkers(platform) }] : []),
+  routes: (host) =>
+    express.Router().use(planRoutes(host.platform), approvalsRoutes(host.platform, host.apollo, host.publicContext)),
+  workers: (platform) =>
+    platform.config.notifier.workers ? [{ name: 'approvals', ...startApprovalWorkers(platform) }] : [],
 };
 
 export { importCatalogueText } from './catalogue/catalogue.js';

@@ -11,7 +11,17 @@ export const feedModule: HubModule = {
   attach: (platform, httpServer) => startFeed(platform, httpServer),
   workers: (platform) =>
     platform.config.feed.webhooks.enabled
-      ? [{ name: 'webhooks', ...startWebhookWorker(platform.prisma, platform.logger, platform.config.feed.webhooks, platform.config.outbound) }]
+      ? [
+          {
+            name: 'webhooks',
+            ...startWebhookWorker(
+              platform.prisma,
+              platform.logger,
+              platform.config.feed.webhooks,
+              platform.config.outbound,
+            ),
+          },
+        ]
       : [],
 };
 

@@ -47,7 +47,8 @@ export async function validateWebhookUrl(raw: string, policy: OutboundPolicy): P
   try {
     url = await checkDestination(raw, policy);
   } catch (err) {
-    if (err instanceof OutboundRefused) throw badInput(`The webhook URL is ${err.message}`, { field: 'url', reason: err.reason });
+    if (err instanceof OutboundRefused)
+      throw badInput(`The webhook URL is ${err.message}`, { field: 'url', reason: err.reason });
     throw err;
   }
   if (url.href.length > 2000) throw badInput('The webhook URL is too long (2000 characters at most)', { field: 'url' });
@@ -171,7 +172,9 @@ export async function sendDueDeliveries(prisma: PrismaClient, opts: DeliveryOpti
   // Masking follows the registering system's scopes now, not when it registered.
   const systems = new Map(
     (
-      await prisma.departmentSystem.findMany({ where: { id: { in: [...new Set([...hooks.values()].map((h) => h.systemId))] } } })
+      await prisma.departmentSystem.findMany({
+        where: { id: { in: [...new Set([...hooks.values()].map((h) => h.systemId))] } },
+      })
     ).map((s) => [s.id, s]),
   );
   await Promise.all(

@@ -115,7 +115,13 @@ async function recheckKeys(
     const caller = c.context.caller;
     const row = caller.kind === 'system' ? rows.get(caller.keyId) : undefined;
     const scopes = row?.system.scopes.filter(isScope) ?? [];
-    if (caller.kind !== 'system' || !row || row.revokedAt !== null || !row.system.active || !scopes.includes('feed:read')) {
+    if (
+      caller.kind !== 'system' ||
+      !row ||
+      row.revokedAt !== null ||
+      !row.system.active ||
+      !scopes.includes('feed:read')
+    ) {
       connections.delete(ctx);
       c.socket.close(4403, 'Forbidden: the API key was revoked or may no longer read the feed');
       continue;

@@ -14,11 +14,19 @@ export function assertApplicant(caller: Caller): asserts caller is ApplicantCall
 
 /** The enterprises (USCCs) the account acts for. */
 export async function enterprisesOf(ctx: Pick<BaseContext, 'prisma'>, accountId: string): Promise<string[]> {
-  const links = await ctx.prisma.hallEnterpriseLink.findMany({ where: { accountId }, select: { uscc: true }, orderBy: { createdAt: 'asc' } });
+  const links = await ctx.prisma.hallEnterpriseLink.findMany({
+    where: { accountId },
+    select: { uscc: true },
+    orderBy: { createdAt: 'asc' },
+  });
   return links.map((l) => l.uscc);
 }
 
 /** Whether a record owned by `accountId` (and possibly an enterprise) is the applicant's to see. */
-export function ownsOrActsFor(caller: ApplicantCaller, usccs: readonly string[], record: { accountId: string | null; uscc?: string | null }): boolean {
+export function ownsOrActsFor(
+  caller: ApplicantCaller,
+  usccs: readonly string[],
+  record: { accountId: string | null; uscc?: string | null },
+): boolean {
   return record.accountId === caller.accountId || (record.uscc != null && usccs.includes(record.uscc));
 }

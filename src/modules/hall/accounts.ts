@@ -40,16 +40,25 @@ function codeMatches(stored: string, phone: string, code: string): boolean {
 
 export function checkMobile(phone: string): string {
   const p = phone.trim();
-  if (!MOBILE.test(p)) throw badInput('请输入11位手机号码 (a mainland mobile number, e.g. 13800138000)', { field: 'phone' });
+  if (!MOBILE.test(p))
+    throw badInput('请输入11位手机号码 (a mainland mobile number, e.g. 13800138000)', { field: 'phone' });
   return p;
 }
 
 function tooMany(message: string, retryAfterMs: number) {
-  return hubError('BAD_USER_INPUT', message, { reason: 'RATE_LIMITED', retryAfterSeconds: Math.ceil(retryAfterMs / 1000) });
+  return hubError('BAD_USER_INPUT', message, {
+    reason: 'RATE_LIMITED',
+    retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
+  });
 }
 
 /** Sends a sign-in code to the number, limited per number and per client address. */
-export async function requestCode(platform: Platform, phoneInput: string, address: string, now = new Date()): Promise<void> {
+export async function requestCode(
+  platform: Platform,
+  phoneInput: string,
+  address: string,
+  now = new Date(),
+): Promise<void> {
   const phone = checkMobile(phoneInput);
   const { limits, notifier } = hallServices(platform);
   try {
@@ -60,7 +69,9 @@ export async function requestCode(platform: Platform, phoneInput: string, addres
     throw err;
   }
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  await platform.prisma.hallSmsCode.create({ data: { phone, codeHash: hashCode(phone, code), expiresAt: new Date(now.getTime() + CODE_TTL_MS) } });
+  await platform.prisma.hallSmsCode.create({
+    data: { phone, codeHash: hashCode(phone, code), expiresAt: new Date(now.getTime() + CODE_TTL_MS) },
+  });
   await notifier.send({
     id: randomUUID(),
     kind: 'SIGN_IN_CODE',
@@ -78,15 +89,29 @@ export async function requestCode(platform: Platform, phoneInput: string, addres
  * raised before comparing, in one conditional UPDATE, so parallel guesses cannot exceed it).
  * Success creates the account if new and returns a session token (only its hash is stored).
  */
-export async function signIn(platform: Platform, phoneInput: string, code: string, now = new Date()): Promise<{ token: string; accountId: string; expiresAt: Date }> {
+export async function signIn(
+  platform: Platform,
+  phoneInput: string,
+  code: string,
+  now = new Date(),
+): Promise<{ token: string; accountId: string; expiresAt: Date }> {
   const phone = checkMobile(phoneInput);
   const wrong = () => badInput('验证码错误或已过期，请重新获取', { field: 'code' });
-  const latest = await platform.prisma.hallSmsCode.findFirst({ where: { phone, usedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: 'desc' } });
+  const latest = await platform.prisma.hallSmsCode.findFirst({
+    where: { phone, usedAt: null, expiresAt: { gt: now } },
+    orderBy: { createdAt: 'desc' },
+  });
   if (!latest) throw wrong();
-  const claimed = await platform.prisma.hallSmsCode.updateMany({ where: { id: latest.id, usedAt: null, attempts: { lt: CODE_ATTEMPTS } }, data: { attempts: { increment: 1 } } });
+  const claimed = await platform.prisma.hallSmsCode.updateMany({
+    where: { id: latest.id, usedAt: null, attempts: { lt: CODE_ATTEMPTS } },
+    data: { attempts: { increment: 1 } },
+  });
   if (claimed.count === 0) throw wrong();
   if (!/^\d{6}$/.test(code.trim()) || !codeMatches(latest.codeHash, phone, code.trim())) throw wrong();
-  const used = await platform.prisma.hallSmsCode.updateMany({ where: { id: latest.id, usedAt: null }, data: { usedAt: now } });
+  const used = await platform.prisma.hallSmsCode.updateMany({
+    where: { id: latest.id, usedAt: null },
+    data: { usedAt: now },
+  });
   if (used.count === 0) throw wrong();
   const account = await platform.prisma.hallAccount.upsert({ where: { phone }, create: { phone }, update: {} });
   const token = randomBytes(32).toString('base64url');
@@ -97,7 +122,10 @@ export async function signIn(platform: Platform, phoneInput: string, code: strin
 }
 
 export async function signOut(platform: Platform, token: string, now = new Date()): Promise<void> {
-  await platform.prisma.hallSession.updateMany({ where: { tokenHash: sha256(token), endedAt: null }, data: { endedAt: now } });
+  await platform.prisma.hallSession.updateMany({
+    where: { tokenHash: sha256(token), endedAt: null },
+    data: { endedAt: now },
+  });
 }
 
 /** The session cookie's value from a Cookie header. */
@@ -114,7 +142,11 @@ export function sessionToken(cookieHeader: string | undefined): string | null {
 }
 
 /** The applicant behind a session token, or null for none, an ended or an expired session. */
-export async function sessionCaller(platform: Pick<Platform, 'prisma'>, token: string | null, now = new Date()): Promise<Extract<Caller, { kind: 'applicant' }> | null> {
+export async function sessionCaller(
+  platform: Pick<Platform, 'prisma'>,
+  token: string | null,
+  now = new Date(),
+): Promise<Extract<Caller, { kind: 'applicant' }> | null> {
   if (!token) return null;
   const s = await platform.prisma.hallSession.findUnique({ where: { tokenHash: sha256(token) } });
   if (!s || s.endedAt || s.expiresAt <= now) return null;
@@ -137,7 +169,9 @@ export async function linkAsLegalRepresentative(ctx: BaseContext, usccInput: str
   }
   const e = await ctx.prisma.enterprise.findUnique({ where: { uscc }, select: { legalRepresentativeIdNumber: true } });
   // The same answer for an unknown enterprise and a wrong ID number: no probing which USCCs exist.
-  const ok = e !== null && sameHash(sha256(e.legalRepresentativeIdNumber.trim().toUpperCase()), sha256(idNumber.trim().toUpperCase()));
+  const ok =
+    e !== null &&
+    sameHash(sha256(e.legalRepresentativeIdNumber.trim().toUpperCase()), sha256(idNumber.trim().toUpperCase()));
   if (!ok) throw forbidden('法定代表人身份证号码与企业登记信息不一致', { field: 'legalRepresentativeIdNumber' });
   await ctx.prisma.hallEnterpriseLink.upsert({
     where: { accountId_uscc: { accountId: ctx.caller.accountId, uscc } },
@@ -151,7 +185,9 @@ export async function authoriseAccount(ctx: BaseContext, usccInput: string, phon
   assertApplicant(ctx.caller);
   const uscc = usccInput.trim().toUpperCase();
   const phone = checkMobile(phoneInput);
-  const own = await ctx.prisma.hallEnterpriseLink.findUnique({ where: { accountId_uscc: { accountId: ctx.caller.accountId, uscc } } });
+  const own = await ctx.prisma.hallEnterpriseLink.findUnique({
+    where: { accountId_uscc: { accountId: ctx.caller.accountId, uscc } },
+  });
   if (!own || own.via !== 'LEGAL_REPRESENTATIVE') throw forbidden('只有经法定代表人身份核验的账号可以授权他人代办');
   const other = await ctx.prisma.hallAccount.findUnique({ where: { phone } });
   if (!other) throw notFound('该手机号尚未注册网上办事大厅', { field: 'phone' });

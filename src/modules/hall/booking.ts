@@ -33,15 +33,20 @@ export interface SetSlotsInput {
  * Creates or resizes the slots of an item at a place on every working day from `from` to `to`
  * (booking:admin of the item's department). A slot is never made smaller than what is booked.
  */
-export async function setSlots(ctx: BaseContext, input: SetSlotsInput): Promise<{ days: LocalDate[]; slots: number; kept: { day: LocalDate; time: string; booked: number }[] }> {
+export async function setSlots(
+  ctx: BaseContext,
+  input: SetSlotsInput,
+): Promise<{ days: LocalDate[]; slots: number; kept: { day: LocalDate; time: string; booked: number }[] }> {
   assertScope(ctx.caller, 'booking:admin');
   const item = await ctx.prisma.serviceItem.findUnique({ where: { code: input.itemCode } });
   if (!item) throw notFound(`No catalogue item has the code "${input.itemCode}"`, { field: 'itemCode' });
   if (item.departmentCode !== ctx.caller.departmentCode) throw forbidden(`${item.name} belongs to another department`);
-  if (!item.acceptedAt.includes(input.place)) throw badInput(`${item.name} is accepted at ${item.acceptedAt.join(', ')}, not ${input.place}`, { field: 'place' });
+  if (!item.acceptedAt.includes(input.place))
+    throw badInput(`${item.name} is accepted at ${item.acceptedAt.join(', ')}, not ${input.place}`, { field: 'place' });
   for (const [i, s] of input.slots.entries()) {
     if (!SLOT_TIME.test(s.time)) throw badInput('a slot time is "HH:MM-HH:MM"', { field: `slots[${i}].time` });
-    if (!Number.isInteger(s.capacity) || s.capacity < 0 || s.capacity > 1000) throw badInput('capacity is 0 to 1000', { field: `slots[${i}].capacity` });
+    if (!Number.isInteger(s.capacity) || s.capacity < 0 || s.capacity > 1000)
+      throw badInput('capacity is 0 to 1000', { field: `slots[${i}].capacity` });
   }
   if (input.to < input.from) throw badInput('"to" is before "from"', { field: 'to' });
   const calendar = await loadWorkingCalendar(ctx.prisma);
@@ -57,7 +62,10 @@ export async function setSlots(ctx: BaseContext, input: SetSlotsInput): Promise<
       const key = { place: input.place, itemCode: item.code, day: fromLocal(day), slot: s.time };
       // Resizing only where the new capacity still holds what is booked; the row lock of the
       // UPDATE orders it against concurrent bookings.
-      const resized = await ctx.prisma.bookingSlot.updateMany({ where: { ...key, booked: { lte: s.capacity } }, data: { capacity: s.capacity } });
+      const resized = await ctx.prisma.bookingSlot.updateMany({
+        where: { ...key, booked: { lte: s.capacity } },
+        data: { capacity: s.capacity },
+      });
       if (resized.count > 0) {
         count += 1;
         continue;
@@ -65,17 +73,29 @@ export async function setSlots(ctx: BaseContext, input: SetSlotsInput): Promise<
       const existing = await ctx.prisma.bookingSlot.findUnique({ where: { place_itemCode_day_slot: key } });
       if (existing) kept.push({ day, time: s.time, booked: existing.booked });
       else {
-        await ctx.prisma.bookingSlot.upsert({ where: { place_itemCode_day_slot: key }, create: { ...key, capacity: s.capacity }, update: {} });
+        await ctx.prisma.bookingSlot.upsert({
+          where: { place_itemCode_day_slot: key },
+          create: { ...key, capacity: s.capacity },
+          update: {},
+        });
         count += 1;
       }
     }
   }
-  ctx.logger.info({ item: item.code, place: input.place, days: days.length, slots: count, kept: kept.length }, 'booking slots set');
+  ctx.logger.info(
+    { item: item.code, place: input.place, days: days.length, slots: count, kept: kept.length },
+    'booking slots set',
+  );
   return { days, slots: count, kept };
 }
 
 /** Open slots of an item from today on (capacity left), by day and time. */
-export async function openSlots(ctx: Pick<BaseContext, 'prisma'>, itemCode: string, days = 14, now = new Date()): Promise<BookingSlot[]> {
+export async function openSlots(
+  ctx: Pick<BaseContext, 'prisma'>,
+  itemCode: string,
+  days = 14,
+  now = new Date(),
+): Promise<BookingSlot[]> {
   const today = shanghaiToday(now);
   return ctx.prisma.bookingSlot.findMany({
     where: { itemCode, day: { gte: fromLocal(today), lte: fromLocal(addDays(today, days)) }, capacity: { gt: 0 } },
@@ -84,8 +104,13 @@ export async function openSlots(ctx: Pick<BaseContext, 'prisma'>, itemCode: stri
 }
 
 /** Raises `booked` by one if the slot has room and is not in the past; false when full. */
-async function takeSeat(tx: Pick<BaseContext['prisma'], '$executeRaw'>, slotId: string, today: LocalDate): Promise<boolean> {
-  const n = await tx.$executeRaw`UPDATE "BookingSlot" SET "booked" = "booked" + 1 WHERE "id" = ${slotId}::uuid AND "booked" < "capacity" AND "day" >= ${today}::date`;
+async function takeSeat(
+  tx: Pick<BaseContext['prisma'], '$executeRaw'>,
+  slotId: string,
+  today: LocalDate,
+): Promise<boolean> {
+  const n =
+    await tx.$executeRaw`UPDATE "BookingSlot" SET "booked" = "booked" + 1 WHERE "id" = ${slotId}::uuid AND "booked" < "capacity" AND "day" >= ${today}::date`;
   return n === 1;
 }
 
@@ -93,11 +118,17 @@ async function releaseSeat(tx: Pick<BaseContext['prisma'], '$executeRaw'>, slotI
   await tx.$executeRaw`UPDATE "BookingSlot" SET "booked" = "booked" - 1 WHERE "id" = ${slotId}::uuid AND "booked" > 0`;
 }
 
-export async function book(ctx: BaseContext, slotId: string, uscc: string | null = null, now = new Date()): Promise<Booking> {
+export async function book(
+  ctx: BaseContext,
+  slotId: string,
+  uscc: string | null = null,
+  now = new Date(),
+): Promise<Booking> {
   assertApplicant(ctx.caller);
   const accountId = ctx.caller.accountId;
   if (!isUuid(slotId)) throw notFound('没有这个预约时段', { field: 'slotId' });
-  if (uscc && !(await enterprisesOf(ctx, accountId)).includes(uscc)) throw forbidden('您尚未获得该企业的授权', { field: 'uscc' });
+  if (uscc && !(await enterprisesOf(ctx, accountId)).includes(uscc))
+    throw forbidden('您尚未获得该企业的授权', { field: 'uscc' });
   const slot = await ctx.prisma.bookingSlot.findUnique({ where: { id: slotId } });
   if (!slot) throw notFound('没有这个预约时段', { field: 'slotId' });
   const twice = await ctx.prisma.booking.findFirst({ where: { accountId, slotId, status: 'BOOKED' } });
@@ -115,14 +146,18 @@ export async function book(ctx: BaseContext, slotId: string, uscc: string | null
 async function ownBooking(ctx: BaseContext, id: string): Promise<Booking & { slot: BookingSlot }> {
   assertApplicant(ctx.caller);
   const b = isUuid(id) ? await ctx.prisma.booking.findUnique({ where: { id }, include: { slot: true } }) : null;
-  if (!b || !ownsOrActsFor(ctx.caller, await enterprisesOf(ctx, ctx.caller.accountId), b)) throw notFound('没有这个预约', { bookingId: id });
+  if (!b || !ownsOrActsFor(ctx.caller, await enterprisesOf(ctx, ctx.caller.accountId), b))
+    throw notFound('没有这个预约', { bookingId: id });
   return b;
 }
 
 export async function cancelBooking(ctx: BaseContext, id: string, now = new Date()): Promise<Booking> {
   const b = await ownBooking(ctx, id);
   const done = await ctx.prisma.$transaction(async (tx) => {
-    const n = await tx.booking.updateMany({ where: { id, status: 'BOOKED' }, data: { status: 'CANCELLED', cancelledAt: now } });
+    const n = await tx.booking.updateMany({
+      where: { id, status: 'BOOKED' },
+      data: { status: 'CANCELLED', cancelledAt: now },
+    });
     if (n.count === 0) return false;
     await releaseSeat(tx, b.slotId);
     return true;
@@ -132,7 +167,12 @@ export async function cancelBooking(ctx: BaseContext, id: string, now = new Date
 }
 
 /** Moves a booking to another slot of the same item: the new seat is taken before the old one is given back. */
-export async function rescheduleBooking(ctx: BaseContext, id: string, slotId: string, now = new Date()): Promise<Booking> {
+export async function rescheduleBooking(
+  ctx: BaseContext,
+  id: string,
+  slotId: string,
+  now = new Date(),
+): Promise<Booking> {
   const b = await ownBooking(ctx, id);
   if (b.status !== 'BOOKED') throw conflict('该预约已取消或已办理', { reason: 'NOT_BOOKED' });
   const target = isUuid(slotId) ? await ctx.prisma.bookingSlot.findUnique({ where: { id: slotId } }) : null;
@@ -142,7 +182,8 @@ export async function rescheduleBooking(ctx: BaseContext, id: string, slotId: st
   const moved = await ctx.prisma.$transaction(async (tx) => {
     const n = await tx.booking.updateMany({ where: { id, status: 'BOOKED', slotId: b.slotId }, data: { slotId } });
     if (n.count === 0) return 'changed' as const;
-    if (!(await takeSeat(tx, slotId, today))) throw conflict('该时段已约满或已过期，请选择其他时段', { reason: 'SLOT_FULL' });
+    if (!(await takeSeat(tx, slotId, today)))
+      throw conflict('该时段已约满或已过期，请选择其他时段', { reason: 'SLOT_FULL' });
     await releaseSeat(tx, b.slotId);
     return 'moved' as const;
   });
@@ -151,14 +192,27 @@ export async function rescheduleBooking(ctx: BaseContext, id: string, slotId: st
 }
 
 /** The window records whether the applicant came (booking:admin of the item's department). */
-export async function recordAttendance(ctx: BaseContext, id: string, kept: boolean, now = new Date()): Promise<Booking> {
+export async function recordAttendance(
+  ctx: BaseContext,
+  id: string,
+  kept: boolean,
+  now = new Date(),
+): Promise<Booking> {
   assertScope(ctx.caller, 'booking:admin');
   const b = isUuid(id) ? await ctx.prisma.booking.findUnique({ where: { id }, include: { slot: true } }) : null;
   if (!b) throw notFound('No booking has this id', { bookingId: id });
-  const item = await ctx.prisma.serviceItem.findUnique({ where: { code: b.slot.itemCode }, select: { departmentCode: true } });
-  if (item?.departmentCode !== ctx.caller.departmentCode) throw forbidden('The booking is for another department’s item');
-  const n = await ctx.prisma.booking.updateMany({ where: { id, status: 'BOOKED' }, data: { status: kept ? 'KEPT' : 'MISSED', attendedAt: now } });
-  if (n.count === 0) throw conflict('The booking is not open (cancelled or already recorded)', { reason: 'NOT_BOOKED' });
+  const item = await ctx.prisma.serviceItem.findUnique({
+    where: { code: b.slot.itemCode },
+    select: { departmentCode: true },
+  });
+  if (item?.departmentCode !== ctx.caller.departmentCode)
+    throw forbidden('The booking is for another department’s item');
+  const n = await ctx.prisma.booking.updateMany({
+    where: { id, status: 'BOOKED' },
+    data: { status: kept ? 'KEPT' : 'MISSED', attendedAt: now },
+  });
+  if (n.count === 0)
+    throw conflict('The booking is not open (cancelled or already recorded)', { reason: 'NOT_BOOKED' });
   return ctx.prisma.booking.findUniqueOrThrow({ where: { id } });
 }
 
@@ -166,7 +220,10 @@ export async function recordAttendance(ctx: BaseContext, id: string, kept: boole
  * The day-before reminder: every open booking of tomorrow not yet reminded gets one SMS through
  * the notification outbox. Claimed with a conditional UPDATE, so two workers never remind twice.
  */
-export async function remindTomorrowsBookings(ctx: Pick<BaseContext, 'prisma' | 'logger'>, now = new Date()): Promise<number> {
+export async function remindTomorrowsBookings(
+  ctx: Pick<BaseContext, 'prisma' | 'logger'>,
+  now = new Date(),
+): Promise<number> {
   const tomorrow = addDays(shanghaiToday(now), 1);
   const due = await ctx.prisma.booking.findMany({
     where: { status: 'BOOKED', remindedAt: null, slot: { day: fromLocal(tomorrow) } },
@@ -184,7 +241,10 @@ export async function remindTomorrowsBookings(ctx: Pick<BaseContext, 'prisma' | 
           kind: 'BOOKING_REMINDER',
           audience: 'APPLICANT',
           recipient: b.account.phone,
-          payload: { text: `【网上办事大厅】您预约了明天（${toLocal(b.slot.day)}）${b.slot.slot}办理“${item?.name ?? b.slot.itemCode}”，请携带材料准时到场。`, bookingId: b.id },
+          payload: {
+            text: `【网上办事大厅】您预约了明天（${toLocal(b.slot.day)}）${b.slot.slot}办理“${item?.name ?? b.slot.itemCode}”，请携带材料准时到场。`,
+            bookingId: b.id,
+          },
         },
       });
       sent += 1;

@@ -20,11 +20,17 @@ export function sniff(bytes: Buffer): FileKind | null {
 export function checkUpload(config: HallConfig, bytes: Buffer): string {
   if (bytes.length === 0) throw badInput('文件为空', { field: 'file' });
   if (bytes.length > config.uploadMaxBytes) {
-    throw badInput(`文件超过${(config.uploadMaxBytes / 1024 / 1024).toFixed(0)}MB`, { field: 'file', maxBytes: config.uploadMaxBytes });
+    throw badInput(`文件超过${(config.uploadMaxBytes / 1024 / 1024).toFixed(0)}MB`, {
+      field: 'file',
+      maxBytes: config.uploadMaxBytes,
+    });
   }
   const kind = sniff(bytes);
   if (!kind || !config.uploadTypes.includes(kind)) {
-    throw badInput(`只接受${config.uploadTypes.map((t) => t.toUpperCase()).join('、')}文件`, { field: 'file', accepted: config.uploadTypes });
+    throw badInput(`只接受${config.uploadTypes.map((t) => t.toUpperCase()).join('、')}文件`, {
+      field: 'file',
+      accepted: config.uploadTypes,
+    });
   }
   return CONTENT_TYPES[kind];
 }

@@ -29,13 +29,28 @@ const HOUR = 3600;
 
 function limiters(config: HubConfig, logger: Logger): { limits: HallLimits; close: () => Promise<void> } {
   const specs = {
-    smsPerNumber: { points: config.hall.smsPerNumberHour, duration: HOUR, keyPrefix: `${config.cachePrefix}hall:sms:n` },
-    smsPerAddress: { points: config.hall.smsPerAddressHour, duration: HOUR, keyPrefix: `${config.cachePrefix}hall:sms:a` },
+    smsPerNumber: {
+      points: config.hall.smsPerNumberHour,
+      duration: HOUR,
+      keyPrefix: `${config.cachePrefix}hall:sms:n`,
+    },
+    smsPerAddress: {
+      points: config.hall.smsPerAddressHour,
+      duration: HOUR,
+      keyPrefix: `${config.cachePrefix}hall:sms:a`,
+    },
     enterpriseProof: { points: 10, duration: HOUR, keyPrefix: `${config.cachePrefix}hall:proof` },
   };
   const memory = (k: keyof typeof specs) => new RateLimiterMemory(specs[k]);
   if (!config.redisUrl) {
-    return { limits: { smsPerNumber: memory('smsPerNumber'), smsPerAddress: memory('smsPerAddress'), enterpriseProof: memory('enterpriseProof') }, close: () => Promise.resolve() };
+    return {
+      limits: {
+        smsPerNumber: memory('smsPerNumber'),
+        smsPerAddress: memory('smsPerAddress'),
+        enterpriseProof: memory('enterpriseProof'),
+      },
+      close: () => Promise.resolve(),
+    };
   }
   // Shared across hub processes through Redis; while Redis is down each process falls back to
   // its own memory counters (the insurance limiter) instead of refusing every code.
@@ -45,7 +60,11 @@ function limiters(config: HubConfig, logger: Logger): { limits: HallLimits; clos
   const redis = (k: keyof typeof specs) =>
     new RateLimiterRedis({ ...specs[k], storeClient: client, useRedisPackage: true, insuranceLimiter: memory(k) });
   return {
-    limits: { smsPerNumber: redis('smsPerNumber'), smsPerAddress: redis('smsPerAddress'), enterpriseProof: redis('enterpriseProof') },
+    limits: {
+      smsPerNumber: redis('smsPerNumber'),
+      smsPerAddress: redis('smsPerAddress'),
+      enterpriseProof: redis('enterpriseProof'),
+    },
     async close() {
       if (client.isOpen) await client.close().catch(() => undefined);
       else client.destroy();
@@ -59,7 +78,12 @@ export function hallServices(platform: Platform): HallServices {
   let s = byPlatform.get(platform.prisma);
   if (!s) {
     const l = limiters(platform.config, platform.logger);
-    s = { notifier: createNotifier(platform.config, platform.logger), storage: createFileStorage(platform.config.dataDir), limits: l.limits, close: l.close };
+    s = {
+      notifier: createNotifier(platform.config, platform.logger),
+      storage: createFileStorage(platform.config.dataDir),
+      limits: l.limits,
+      close: l.close,
+    };
     byPlatform.set(platform.prisma, s);
   }
   return s;

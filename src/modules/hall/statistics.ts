@@ -25,16 +25,42 @@ export interface HallStatistics {
 
 const rate = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10000) / 10000);
 
-export async function hallStatistics(ctx: Pick<BaseContext, 'prisma'>, from: LocalDate, to: LocalDate, departmentCode: string | null, now = new Date()): Promise<HallStatistics> {
+export async function hallStatistics(
+  ctx: Pick<BaseContext, 'prisma'>,
+  from: LocalDate,
+  to: LocalDate,
+  departmentCode: string | null,
+  now = new Date(),
+): Promise<HallStatistics> {
   const p = ctx.prisma;
   const start = fromLocal(from);
   // `to` inclusive: up to the start of the next day in UTC terms of the stored instants.
   const end = new Date(fromLocal(to).getTime() + 86_400_000);
   const dept = departmentCode ? { departmentCode } : {};
-  const evals = await p.evaluation.findMany({ where: { ...dept, createdAt: { gte: start, lt: end } }, select: { stars: true, followUp: true, followUpClosedAt: true } });
-  const tickets = await p.hallTicket.findMany({ where: { ...dept, createdAt: { gte: start, lt: end } }, select: { kind: true, answeredOn: true, dueOn: true } });
-  const slotWhere = { day: { gte: start, lte: fromLocal(to) }, ...(departmentCode ? { itemCode: { in: (await p.serviceItem.findMany({ where: { departmentCode }, select: { code: true } })).map((i) => i.code) } } : {}) };
-  const bookings = await p.booking.findMany({ where: { slot: slotWhere }, select: { status: true, slot: { select: { day: true } } } });
+  const evals = await p.evaluation.findMany({
+    where: { ...dept, createdAt: { gte: start, lt: end } },
+    select: { stars: true, followUp: true, followUpClosedAt: true },
+  });
+  const tickets = await p.hallTicket.findMany({
+    where: { ...dept, createdAt: { gte: start, lt: end } },
+    select: { kind: true, answeredOn: true, dueOn: true },
+  });
+  const slotWhere = {
+    day: { gte: start, lte: fromLocal(to) },
+    ...(departmentCode
+      ? {
+          itemCode: {
+            in: (await p.serviceItem.findMany({ where: { departmentCode }, select: { code: true } })).map(
+              (i) => i.code,
+            ),
+          },
+        }
+      : {}),
+  };
+  const bookings = await p.booking.findMany({
+    where: { slot: slotWhere },
+    select: { status: true, slot: { select: { day: true } } },
+  });
   const today = fromLocal(shanghaiToday(now));
   const complaints = tickets.filter((t) => t.kind === 'COMPLAINT');
   const answered = complaints.filter((t) => t.answeredOn);

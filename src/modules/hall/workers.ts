@@ -7,8 +7,14 @@ import type { Worker } from '../../platform/module.js';
 import { remindTomorrowsBookings } from './booking.js';
 import { escalateLateTickets } from './feedback.js';
 
-export async function hallRound(platform: Pick<Platform, 'prisma' | 'logger'>, now = new Date()): Promise<{ reminded: number; escalated: number }> {
-  return { reminded: await remindTomorrowsBookings(platform, now), escalated: await escalateLateTickets(platform, now) };
+export async function hallRound(
+  platform: Pick<Platform, 'prisma' | 'logger'>,
+  now = new Date(),
+): Promise<{ reminded: number; escalated: number }> {
+  return {
+    reminded: await remindTomorrowsBookings(platform, now),
+    escalated: await escalateLateTickets(platform, now),
+  };
 }
 
 export function startHallWorker(platform: Platform): Worker {

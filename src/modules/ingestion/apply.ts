@@ -6,7 +6,12 @@
  * the batch accumulates is written at its end (batch.ts).
  */
 import type { ParsedRecord } from '../../../adapters/adapter.js';
-import type { CanonicalRecord, EnterpriseRegistration, LicenceIssue, PenaltyDecision } from '../../../adapters/canonical.js';
+import type {
+  CanonicalRecord,
+  EnterpriseRegistration,
+  LicenceIssue,
+  PenaltyDecision,
+} from '../../../adapters/canonical.js';
 import { flushState, loadBatchState, type ApplyContext, type Result, type Tx } from './batch.js';
 import { applyEnterprises } from './enterprises.js';
 import { applyLicence } from './licences.js';
@@ -22,11 +27,22 @@ interface Input {
 export async function applyBatch(tx: Tx, ctx: ApplyContext, inputs: Input[]): Promise<Result[]> {
   ctx.touched = { enterprises: new Set(), licences: new Set() };
   if (inputs.length === 0) return [];
-  const state = await loadBatchState(tx, ctx, inputs.map((i) => i.record.sourceRecordId));
+  const state = await loadBatchState(
+    tx,
+    ctx,
+    inputs.map((i) => i.record.sourceRecordId),
+  );
   const results: Result[] = [];
   switch (ctx.adapter.kind) {
     case 'enterprise':
-      results.push(...(await applyEnterprises(tx, ctx, inputs.map((i) => i.record as EnterpriseRegistration), state)));
+      results.push(
+        ...(await applyEnterprises(
+          tx,
+          ctx,
+          inputs.map((i) => i.record as EnterpriseRegistration),
+          state,
+        )),
+      );
       break;
     case 'licence':
       for (const i of inputs) results.push(await applyLicence(tx, ctx, i.record as LicenceIssue, state));

@@ -44,7 +44,13 @@ export interface BatchState {
   prev: Map<string, SourceState>;
   sources: Map<string, { entityType: ChangeEntity; entityId: string; version: number; hash: string }>;
   changes: ChangeInput[];
-  provenance: { entityType: ChangeEntity; entityId: string; field: string; sourceRecordId: string; sourceVersion: number }[];
+  provenance: {
+    entityType: ChangeEntity;
+    entityId: string;
+    field: string;
+    sourceRecordId: string;
+    sourceVersion: number;
+  }[];
   conflicts: Prisma.FieldConflictCreateManyInput[];
 }
 
@@ -77,7 +83,12 @@ export function versionCheck(state: BatchState, r: CanonicalRecord): Result | nu
   if (prev.version === r.sourceVersion) {
     return prev.hash === contentHash(r)
       ? outcome('unchanged')
-      : rejected([{ field: 'sourceVersion', reason: `version ${r.sourceVersion} was already applied with different content; send it as a new version` }]);
+      : rejected([
+          {
+            field: 'sourceVersion',
+            reason: `version ${r.sourceVersion} was already applied with different content; send it as a new version`,
+          },
+        ]);
   }
   return null;
 }
@@ -90,11 +101,28 @@ export function remember(state: BatchState, r: CanonicalRecord, entityType: Chan
 
 /** Queues a change-feed event; ingested events name their adapter and file. */
 export function change(state: BatchState, ctx: ApplyContext, c: Omit<ChangeInput, 'actor'>): void {
-  state.changes.push({ ...c, actor: ctx.source, changes: { ...c.changes, source: { adapter: ctx.adapter.name, file: ctx.file } } });
+  state.changes.push({
+    ...c,
+    actor: ctx.source,
+    changes: { ...c.changes, source: { adapter: ctx.adapter.name, file: ctx.file } },
+  });
 }
 
-export function provenance(state: BatchState, r: CanonicalRecord, entityType: ChangeEntity, entityId: string, fields: readonly string[]): void {
-  for (const field of fields) state.provenance.push({ entityType, entityId, field, sourceRecordId: r.sourceRecordId, sourceVersion: r.sourceVersion });
+export function provenance(
+  state: BatchState,
+  r: CanonicalRecord,
+  entityType: ChangeEntity,
+  entityId: string,
+  fields: readonly string[],
+): void {
+  for (const field of fields)
+    state.provenance.push({
+      entityType,
+      entityId,
+      field,
+      sourceRecordId: r.sourceRecordId,
+      sourceVersion: r.sourceVersion,
+    });
 }
 
 export function conflict(

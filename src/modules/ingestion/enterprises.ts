@@ -6,7 +6,23 @@
 import type { Enterprise } from '../../generated/prisma/client.js';
 import type { EnterpriseRegistration, FieldProblem } from '../../../adapters/canonical.js';
 import { enterpriseChange, enterpriseRow, validateRegistration, type EnterpriseFields } from '../subjects/index.js';
-import { asReasons, change, conflict, day, iso, money, outcome, provenance, rejected, remember, versionCheck, type ApplyContext, type BatchState, type Result, type Tx } from './batch.js';
+import {
+  asReasons,
+  change,
+  conflict,
+  day,
+  iso,
+  money,
+  outcome,
+  provenance,
+  rejected,
+  remember,
+  versionCheck,
+  type ApplyContext,
+  type BatchState,
+  type Result,
+  type Tx,
+} from './batch.js';
 import { ENTERPRISE_FIELDS } from './ownership.js';
 
 type Field = (typeof ENTERPRISE_FIELDS)[number];
@@ -14,7 +30,11 @@ type Field = (typeof ENTERPRISE_FIELDS)[number];
 type EnterpriseValues = Record<Field, string | null>;
 type Current = EnterpriseValues & { revision: number };
 
-function enterpriseValues(e: Pick<Enterprise, Exclude<Field, 'registeredCapital'>> & { registeredCapital: { toFixed(n: number): string } | string }): EnterpriseValues {
+function enterpriseValues(
+  e: Pick<Enterprise, Exclude<Field, 'registeredCapital'>> & {
+    registeredCapital: { toFixed(n: number): string } | string;
+  },
+): EnterpriseValues {
   return {
     name: e.name,
     type: e.type,
@@ -32,12 +52,23 @@ function enterpriseValues(e: Pick<Enterprise, Exclude<Field, 'registeredCapital'
 }
 
 /** The registration's fields, checked by the same rules as the registerEnterprise mutation. */
-function validate(r: EnterpriseRegistration, departments: Set<string>): { fields: EnterpriseFields } | { problems: FieldProblem[] } {
+function validate(
+  r: EnterpriseRegistration,
+  departments: Set<string>,
+): { fields: EnterpriseFields } | { problems: FieldProblem[] } {
   // The source reference is the record's, not a field of the enterprise (and the USCC was checked by the adapter).
-  const valid = validateRegistration({ ...r, sourceRecordId: undefined, sourceVersion: undefined, establishedOn: day(r.establishedOn) });
+  const valid = validateRegistration({
+    ...r,
+    sourceRecordId: undefined,
+    sourceVersion: undefined,
+    establishedOn: day(r.establishedOn),
+  });
   const problems = valid.ok ? [] : asReasons(valid.problems);
   if (!departments.has(r.registrationAuthorityCode)) {
-    problems.push({ field: 'registrationAuthorityCode', reason: `no department has the code "${r.registrationAuthorityCode}"` });
+    problems.push({
+      field: 'registrationAuthorityCode',
+      reason: `no department has the code "${r.registrationAuthorityCode}"`,
+    });
   }
   return valid.ok && problems.length === 0 ? { fields: valid.value } : { problems };
 }
@@ -50,13 +81,20 @@ interface Plan {
   updates: Map<string, Partial<EnterpriseFields>>;
 }
 
-export async function applyEnterprises(tx: Tx, ctx: ApplyContext, records: EnterpriseRegistration[], state: BatchState): Promise<Result[]> {
+export async function applyEnterprises(
+  tx: Tx,
+  ctx: ApplyContext,
+  records: EnterpriseRegistration[],
+  state: BatchState,
+): Promise<Result[]> {
   const usccs = [...new Set(records.map((r) => r.uscc))];
   const rows = await tx.$queryRaw<Enterprise[]>`SELECT * FROM "Enterprise" WHERE "uscc" = ANY(${usccs}::text[])`;
   const codes = [...new Set(records.map((r) => r.registrationAuthorityCode))];
   const plan: Plan = {
     current: new Map(rows.map((e) => [e.uscc, { ...enterpriseValues(e), revision: e.revision }])),
-    departments: new Set((await tx.department.findMany({ where: { code: { in: codes } }, select: { code: true } })).map((d) => d.code)),
+    departments: new Set(
+      (await tx.department.findMany({ where: { code: { in: codes } }, select: { code: true } })).map((d) => d.code),
+    ),
     creates: new Map(),
     updates: new Map(),
   };
@@ -83,13 +121,27 @@ function planRecord(ctx: ApplyContext, r: EnterpriseRegistration, state: BatchSt
   return planUpdate(ctx, r, valid.fields, { existing, owner }, state, plan);
 }
 
-function planCreate(ctx: ApplyContext, r: EnterpriseRegistration, fields: EnterpriseFields, owner: string, state: BatchState, plan: Plan): Result {
+function planCreate(
+  ctx: ApplyContext,
+  r: EnterpriseRegistration,
+  fields: EnterpriseFields,
+  owner: string,
+  state: BatchState,
+  plan: Plan,
+): Result {
   const incoming = enterpriseValues({ ...fields, contactPhone: fields.contactPhone ?? null });
   if (owner !== ctx.source.departmentCode) {
     conflict(state, ctx, r, { entityType: 'ENTERPRISE', entityId: r.uscc, field: '*', owner }, null, incoming);
     return outcome('conflicting');
   }
-  plan.creates.set(r.uscc, enterpriseRow(r.uscc, fields, { systemId: ctx.source.systemId, recordId: r.sourceRecordId, version: r.sourceVersion }));
+  plan.creates.set(
+    r.uscc,
+    enterpriseRow(r.uscc, fields, {
+      systemId: ctx.source.systemId,
+      recordId: r.sourceRecordId,
+      version: r.sourceVersion,
+    }),
+  );
   plan.current.set(r.uscc, { ...incoming, revision: 1 });
   provenance(state, r, 'ENTERPRISE', r.uscc, ['*']);
   change(state, ctx, enterpriseChange('CREATED', r.uscc, 1, incoming, null));
@@ -107,7 +159,15 @@ function planUpdate(
   const incoming = enterpriseValues({ ...fields, contactPhone: fields.contactPhone ?? null });
   const differing = ENTERPRISE_FIELDS.filter((f) => incoming[f] !== existing[f]);
   if (owner !== ctx.source.departmentCode) {
-    for (const f of differing) conflict(state, ctx, r, { entityType: 'ENTERPRISE', entityId: r.uscc, field: f, owner }, existing[f], incoming[f]);
+    for (const f of differing)
+      conflict(
+        state,
+        ctx,
+        r,
+        { entityType: 'ENTERPRISE', entityId: r.uscc, field: f, owner },
+        existing[f],
+        incoming[f],
+      );
     return outcome(differing.length ? 'conflicting' : 'unchanged');
   }
   if (differing.length === 0) return outcome('unchanged');

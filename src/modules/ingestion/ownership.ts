@@ -19,7 +19,15 @@ export const ENTERPRISE_FIELDS = [
   'contactPhone',
 ] as const;
 
-export const LICENCE_FIELDS = ['holderUscc', 'issuedOn', 'validFrom', 'validUntil', 'scope', 'attributes', 'status'] as const;
+export const LICENCE_FIELDS = [
+  'holderUscc',
+  'issuedOn',
+  'validFrom',
+  'validUntil',
+  'scope',
+  'attributes',
+  'status',
+] as const;
 
 export const PENALTY_FIELDS = [
   'enterpriseUscc',

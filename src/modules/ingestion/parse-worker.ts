@@ -49,7 +49,10 @@ function runInWorker(port: NonNullable<typeof parentPort>): void {
       const adapter = adapters[req.adapter];
       if (!adapter) throw new Error(`no adapter is named "${req.adapter}"`);
       let batch: ParsedRecord[] = [];
-      for (const r of adapter.parse(Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength), req.file)) {
+      for (const r of adapter.parse(
+        Buffer.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength),
+        req.file,
+      )) {
         batch.push(bounded(r));
         if (batch.length === BATCH) {
           post({ type: 'records', records: batch });
@@ -104,7 +107,12 @@ function release(worker: Worker): void {
  * rejects with the adapter's AdapterFileError (or an Error for anything unexpected, or when
  * `signal` aborts, which terminates the worker).
  */
-export function parseInWorker(adapter: string, file: string, bytes: Buffer, signal?: AbortSignal): Promise<ParsedRecord[]> {
+export function parseInWorker(
+  adapter: string,
+  file: string,
+  bytes: Buffer,
+  signal?: AbortSignal,
+): Promise<ParsedRecord[]> {
   const worker = idle ?? startWorker();
   idle = null;
   worker.removeAllListeners();

@@ -8,10 +8,37 @@ import { Prisma, type Licence, type Penalty } from '../../generated/prisma/clien
 import type { PenaltyDecision } from '../../../adapters/canonical.js';
 import { applyTransition, TRANSITIONS, visibleStatus } from '../licences/index.js';
 import { decisionProblems, hasEnforcementAuthority, licenceActionOf } from '../penalties/index.js';
-import { asReasons, change, conflict, day, iso, money, outcome, provenance, rejected, remember, versionCheck, type ApplyContext, type BatchState, type Result, type Tx } from './batch.js';
+import {
+  asReasons,
+  change,
+  conflict,
+  day,
+  iso,
+  money,
+  outcome,
+  provenance,
+  rejected,
+  remember,
+  versionCheck,
+  type ApplyContext,
+  type BatchState,
+  type Result,
+  type Tx,
+} from './batch.js';
 import { PENALTY_FIELDS } from './ownership.js';
 
-type Stored = Pick<Penalty, 'enterpriseUscc' | 'facts' | 'legalBasis' | 'kinds' | 'fineAmount' | 'confiscatedAmount' | 'decidedOn' | 'publicityUntil' | 'suspensionUntil'>;
+type Stored = Pick<
+  Penalty,
+  | 'enterpriseUscc'
+  | 'facts'
+  | 'legalBasis'
+  | 'kinds'
+  | 'fineAmount'
+  | 'confiscatedAmount'
+  | 'decidedOn'
+  | 'publicityUntil'
+  | 'suspensionUntil'
+>;
 
 function penaltyValues(p: Stored): Record<(typeof PENALTY_FIELDS)[number], string | null> {
   return {
@@ -44,13 +71,23 @@ const decimal = (v: string | null) => (v === null ? null : new Prisma.Decimal(v)
 
 /** The decidePenalty checks, then the enterprise and the licence the decision names. */
 async function check(tx: Tx, r: PenaltyDecision): Promise<{ licence: Licence | null } | { problems: Result }> {
-  const dates = { decidedOn: day(r.decidedOn)!, publicityUntil: day(r.publicityUntil), suspensionUntil: day(r.suspensionUntil) };
+  const dates = {
+    decidedOn: day(r.decidedOn)!,
+    publicityUntil: day(r.publicityUntil),
+    suspensionUntil: day(r.suspensionUntil),
+  };
   const problems = asReasons(decisionProblems({ ...r, ...dates }));
   const enterprise = await tx.enterprise.findUnique({ where: { uscc: r.enterpriseUscc }, select: { uscc: true } });
   if (!enterprise) problems.push({ field: 'enterpriseUscc', reason: `no enterprise has the USCC ${r.enterpriseUscc}` });
-  const licence = r.licence ? await tx.licence.findUnique({ where: { typeCode_number: { typeCode: r.licence.typeCode, number: r.licence.number } } }) : null;
-  if (r.licence && !licence) problems.push({ field: 'licence', reason: `no ${r.licence.typeCode} licence numbered ${r.licence.number}` });
-  if (licence && licence.holderUscc !== r.enterpriseUscc) problems.push({ field: 'licence', reason: `the licence is held by ${licence.holderUscc}` });
+  const licence = r.licence
+    ? await tx.licence.findUnique({
+        where: { typeCode_number: { typeCode: r.licence.typeCode, number: r.licence.number } },
+      })
+    : null;
+  if (r.licence && !licence)
+    problems.push({ field: 'licence', reason: `no ${r.licence.typeCode} licence numbered ${r.licence.number}` });
+  if (licence && licence.holderUscc !== r.enterpriseUscc)
+    problems.push({ field: 'licence', reason: `the licence is held by ${licence.holderUscc}` });
   return problems.length ? { problems: rejected(problems) } : { licence };
 }
 
@@ -67,27 +104,63 @@ export async function applyPenalty(tx: Tx, ctx: ApplyContext, r: PenaltyDecision
 const incomingValues = (r: PenaltyDecision) =>
   penaltyValues({ ...columns(r), fineAmount: decimal(r.fineAmount), confiscatedAmount: decimal(r.confiscatedAmount) });
 
-async function createPenalty(tx: Tx, ctx: ApplyContext, r: PenaltyDecision, licence: Licence | null, state: BatchState): Promise<Result> {
+async function createPenalty(
+  tx: Tx,
+  ctx: ApplyContext,
+  r: PenaltyDecision,
+  licence: Licence | null,
+  state: BatchState,
+): Promise<Result> {
   const licenceAction = licenceActionOf(r.kinds);
   if (licenceAction && licence) {
     // The same authority rule as decidePenalty: the issuer of the type or a recorded delegation.
     if (!(await hasEnforcementAuthority(tx, ctx.source.departmentCode, licence, day(r.decidedOn) ?? new Date()))) {
-      return rejected([{ field: 'licence', reason: `department ${ctx.source.departmentCode} neither issues ${licence.typeCode} licences nor holds an enforcement delegation for them` }]);
+      return rejected([
+        {
+          field: 'licence',
+          reason: `department ${ctx.source.departmentCode} neither issues ${licence.typeCode} licences nor holds an enforcement delegation for them`,
+        },
+      ]);
     }
     const seen = visibleStatus(licence);
     if (!(TRANSITIONS[licenceAction].from as string[]).includes(seen)) {
-      return rejected([{ field: 'licence', reason: `the licence is ${seen}; it cannot be ${licenceAction.toLowerCase()}` }]);
+      return rejected([
+        { field: 'licence', reason: `the licence is ${seen}; it cannot be ${licenceAction.toLowerCase()}` },
+      ]);
     }
   }
   const id = randomUUID();
-  const source = { sourceSystemId: ctx.source.systemId, sourceRecordId: r.sourceRecordId, sourceVersion: r.sourceVersion };
+  const source = {
+    sourceSystemId: ctx.source.systemId,
+    sourceRecordId: r.sourceRecordId,
+    sourceVersion: r.sourceVersion,
+  };
   const created = await tx.penalty.create({
-    data: { id, decisionNumber: r.decisionNumber, decidingDepartmentCode: ctx.source.departmentCode, licenceId: licence?.id ?? null, ...columns(r), ...source },
+    data: {
+      id,
+      decisionNumber: r.decisionNumber,
+      decidingDepartmentCode: ctx.source.departmentCode,
+      licenceId: licence?.id ?? null,
+      ...columns(r),
+      ...source,
+    },
   });
-  change(state, ctx, { entityType: 'PENALTY', entityId: id, action: 'CREATED', revision: created.revision, changes: { decisionNumber: r.decisionNumber, ...incomingValues(r) } });
+  change(state, ctx, {
+    entityType: 'PENALTY',
+    entityId: id,
+    action: 'CREATED',
+    revision: created.revision,
+    changes: { decisionNumber: r.decisionNumber, ...incomingValues(r) },
+  });
   if (licenceAction && licence) {
     // The same transition as a penalty decided through the API: history event and change feed.
-    await applyTransition(tx, { licenceId: licence.id, action: licenceAction, reason: `行政处罚决定 ${r.decisionNumber}`, actor: ctx.source, penaltyId: id });
+    await applyTransition(tx, {
+      licenceId: licence.id,
+      action: licenceAction,
+      reason: `行政处罚决定 ${r.decisionNumber}`,
+      actor: ctx.source,
+      penaltyId: id,
+    });
     ctx.touched!.licences.add(licence.id);
   }
   provenance(state, r, 'PENALTY', id, ['*']);
@@ -95,19 +168,42 @@ async function createPenalty(tx: Tx, ctx: ApplyContext, r: PenaltyDecision, lice
   return outcome('created');
 }
 
-async function updatePenalty(tx: Tx, ctx: ApplyContext, r: PenaltyDecision, existing: Penalty, state: BatchState): Promise<Result> {
+async function updatePenalty(
+  tx: Tx,
+  ctx: ApplyContext,
+  r: PenaltyDecision,
+  existing: Penalty,
+  state: BatchState,
+): Promise<Result> {
   const before = penaltyValues(existing);
   const incoming = incomingValues(r);
   const changed = PENALTY_FIELDS.filter((f) => before[f] !== incoming[f]);
   remember(state, r, 'PENALTY', existing.id);
   const owner = existing.decidingDepartmentCode;
   if (owner !== ctx.source.departmentCode) {
-    for (const f of changed) conflict(state, ctx, r, { entityType: 'PENALTY', entityId: existing.id, field: f, owner }, before[f], incoming[f]);
+    for (const f of changed)
+      conflict(
+        state,
+        ctx,
+        r,
+        { entityType: 'PENALTY', entityId: existing.id, field: f, owner },
+        before[f],
+        incoming[f],
+      );
     return outcome(changed.length ? 'conflicting' : 'unchanged');
   }
   if (changed.length === 0) return outcome('unchanged');
-  const updated = await tx.penalty.update({ where: { id: existing.id }, data: { ...columns(r), revision: { increment: 1 } } });
+  const updated = await tx.penalty.update({
+    where: { id: existing.id },
+    data: { ...columns(r), revision: { increment: 1 } },
+  });
   provenance(state, r, 'PENALTY', existing.id, changed);
-  change(state, ctx, { entityType: 'PENALTY', entityId: existing.id, action: 'UPDATED', revision: updated.revision, changes: Object.fromEntries(changed.map((f) => [f, incoming[f]])) });
+  change(state, ctx, {
+    entityType: 'PENALTY',
+    entityId: existing.id,
+    action: 'UPDATED',
+    revision: updated.revision,
+    changes: Object.fromEntries(changed.map((f) => [f, incoming[f]])),
+  });
   return outcome('updated');
 }

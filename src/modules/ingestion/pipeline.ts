@@ -51,7 +51,8 @@ export class IngestError extends Error {
   }
 }
 
-const locationOf = (r: ParsedRecord) => (r.location.line !== undefined ? `line ${r.location.line}` : (r.location.path ?? '?'));
+const locationOf = (r: ParsedRecord) =>
+  r.location.line !== undefined ? `line ${r.location.line}` : (r.location.path ?? '?');
 
 interface Item {
   parsed: ParsedRecord;
@@ -82,7 +83,9 @@ export async function ingestFile(
     where: { adapter: adapter.name, fileSha256, status: 'RUNNING' },
     data: { status: 'FAILED', error: 'interrupted before it finished', finishedAt: new Date() },
   });
-  const run = await prisma.ingestionRun.create({ data: { adapter: adapter.name, systemId: source.systemId, file, fileSha256 } });
+  const run = await prisma.ingestionRun.create({
+    data: { adapter: adapter.name, systemId: source.systemId, file, fileSha256 },
+  });
   const counts = { total: 0, created: 0, updated: 0, unchanged: 0, conflicting: 0, rejected: 0 };
   const ctx: ApplyContext = { prisma, platform, adapter, source, runId: run.id, file, fileSha256, logger: opts.logger };
   const batchSize = opts.batchSize ?? 500;
@@ -98,15 +101,23 @@ export async function ingestFile(
       opts.onProgress?.(counts.total);
     };
     for (const parsed of adapter.parse(bytes, file)) {
-      const mapped = parsed.problems.length > 0 ? { ok: false as const, problems: parsed.problems } : adapter.map(parsed);
-      batch.push(mapped.ok ? { parsed, record: mapped.record, problems: [] } : { parsed, record: null, problems: mapped.problems });
+      const mapped =
+        parsed.problems.length > 0 ? { ok: false as const, problems: parsed.problems } : adapter.map(parsed);
+      batch.push(
+        mapped.ok
+          ? { parsed, record: mapped.record, problems: [] }
+          : { parsed, record: null, problems: mapped.problems },
+      );
       if (batch.length >= batchSize) await flush();
     }
     await flush();
     await prisma.ingestionRun.update({ where: { id: run.id }, data: { status: 'COMPLETED', finishedAt: new Date() } });
   } catch (err) {
     const message = err instanceof AdapterFileError ? err.reason : err instanceof Error ? err.message : String(err);
-    await prisma.ingestionRun.update({ where: { id: run.id }, data: { status: 'FAILED', error: message, finishedAt: new Date() } });
+    await prisma.ingestionRun.update({
+      where: { id: run.id },
+      data: { status: 'FAILED', error: message, finishedAt: new Date() },
+    });
     if (err instanceof AdapterFileError) throw new IngestError(`${file}: ${err.reason}`, 'BAD_USER_INPUT');
     throw err;
   }
@@ -123,7 +134,9 @@ async function applyWithIsolation(ctx: ApplyContext, items: Item[]): Promise<Out
     return await applyItems(ctx, items);
   } catch (err) {
     if (items.length === 1) {
-      await quarantine(ctx.prisma, ctx, items[0]!, [{ field: null, reason: `the database refused the record: ${dbReason(err)}` }]);
+      await quarantine(ctx.prisma, ctx, items[0]!, [
+        { field: null, reason: `the database refused the record: ${dbReason(err)}` },
+      ]);
       return ['rejected'];
     }
     ctx.logger?.warn({ err: dbReason(err), size: items.length }, 'batch failed; applying its records one by one');
@@ -134,8 +147,9 @@ async function applyWithIsolation(ctx: ApplyContext, items: Item[]): Promise<Out
 }
 
 function dbReason(err: unknown): string {
-  if (err instanceof Prisma.PrismaClientKnownRequestError) return `${err.code} ${err.message.split('\n').at(-1) ?? ''}`.trim();
-  return err instanceof Error ? err.message.split('\n').at(-1) ?? err.message : String(err);
+  if (err instanceof Prisma.PrismaClientKnownRequestError)
+    return `${err.code} ${err.message.split('\n').at(-1) ?? ''}`.trim();
+  return err instanceof Error ? (err.message.split('\n').at(-1) ?? err.message) : String(err);
 }
 
 /** After a batch commits: the shared cache holds the new rows (never a stale one). */
@@ -144,10 +158,12 @@ async function refreshCache(ctx: ApplyContext): Promise<void> {
   if (!touched || !ctx.platform) return;
   const { prisma, platform } = ctx;
   if (touched.enterprises.size) {
-    for (const e of await prisma.enterprise.findMany({ where: { uscc: { in: [...touched.enterprises] } } })) await cacheEnterprise(platform, e);
+    for (const e of await prisma.enterprise.findMany({ where: { uscc: { in: [...touched.enterprises] } } }))
+      await cacheEnterprise(platform, e);
   }
   if (touched.licences.size) {
-    for (const l of await prisma.licence.findMany({ where: { id: { in: [...touched.licences] } } })) await cacheLicence(platform, l);
+    for (const l of await prisma.licence.findMany({ where: { id: { in: [...touched.licences] } } }))
+      await cacheLicence(platform, l);
   }
 }
 
@@ -159,7 +175,11 @@ async function applyItems(ctx: ApplyContext, items: Item[]): Promise<Outcome[]> 
   });
   await ctx.prisma.$transaction(
     async (tx) => {
-      const results = await applyBatch(tx, ctx, valid.map((v) => ({ record: v.record, parsed: v.parsed })));
+      const results = await applyBatch(
+        tx,
+        ctx,
+        valid.map((v) => ({ record: v.record, parsed: v.parsed })),
+      );
       results.forEach((r, i) => {
         const v = valid[i]!;
         if (r.outcome === 'rejected') items[v.index]!.problems = r.problems;
@@ -182,7 +202,11 @@ async function applyItems(ctx: ApplyContext, items: Item[]): Promise<Outcome[]> 
   return outcomes;
 }
 
-function quarantineRow(ctx: ApplyContext, item: Item, problems: FieldProblem[]): Prisma.QuarantinedRecordCreateManyInput {
+function quarantineRow(
+  ctx: ApplyContext,
+  item: Item,
+  problems: FieldProblem[],
+): Prisma.QuarantinedRecordCreateManyInput {
   return {
     runId: ctx.runId,
     adapter: ctx.adapter.name,
@@ -196,6 +220,11 @@ function quarantineRow(ctx: ApplyContext, item: Item, problems: FieldProblem[]):
   };
 }
 
-async function quarantine(prisma: PrismaClient, ctx: ApplyContext, item: Item, problems: FieldProblem[]): Promise<void> {
+async function quarantine(
+  prisma: PrismaClient,
+  ctx: ApplyContext,
+  item: Item,
+  problems: FieldProblem[],
+): Promise<void> {
   await prisma.quarantinedRecord.createMany({ data: [quarantineRow(ctx, item, problems)], skipDuplicates: true });
 }

@@ -54,10 +54,16 @@ const DECOMPRESSORS: Readonly<Record<string, (() => zlib.Gunzip | zlib.Inflate) 
 async function readBody(req: express.Request, maxBytes: number): Promise<{ bytes: Buffer; sha256: string }> {
   const encoding = (req.header('content-encoding') ?? 'identity').trim().toLowerCase() || 'identity';
   if (!Object.hasOwn(DECOMPRESSORS, encoding)) {
-    throw new BodyError('UNSUPPORTED_MEDIA_TYPE', `Content-Encoding "${encoding}" is not supported (send gzip, deflate or none)`);
+    throw new BodyError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Encoding "${encoding}" is not supported (send gzip, deflate or none)`,
+    );
   }
   const tooLarge = () =>
-    new BodyError('PAYLOAD_TOO_LARGE', `the file is larger than ${maxBytes} bytes (INGEST_MAX_BYTES, after decompression)`);
+    new BodyError(
+      'PAYLOAD_TOO_LARGE',
+      `the file is larger than ${maxBytes} bytes (INGEST_MAX_BYTES, after decompression)`,
+    );
   const declared = Number(req.header('content-length'));
   if (encoding === 'identity' && Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
 
@@ -105,7 +111,11 @@ function preParsed(adapter: Adapter, records: Promise<ParsedRecord[]>): Promise<
   );
 }
 
-export function ingestRoutes(platform: Platform, verifier: ApiKeyVerifier, maxBytes = platform.config.ingestMaxBytes): Router {
+export function ingestRoutes(
+  platform: Platform,
+  verifier: ApiKeyVerifier,
+  maxBytes = platform.config.ingestMaxBytes,
+): Router {
   const router = express.Router();
   // No body parser: the key is checked before a byte of the body is read.
   router.post('/ingest/:adapter', async (req, res) => {
@@ -164,13 +174,25 @@ export function ingestRoutes(platform: Platform, verifier: ApiKeyVerifier, maxBy
     if (req.socket.destroyed) abandon();
     try {
       const parsed = await preParsed(adapter, parseInWorker(adapter.name, file, body, gone.signal));
-      const report = await ingestFile(platform, parsed, { systemId: caller.systemId, departmentCode: caller.departmentCode }, file, body, { fileSha256: sha256 });
+      const report = await ingestFile(
+        platform,
+        parsed,
+        { systemId: caller.systemId, departmentCode: caller.departmentCode },
+        file,
+        body,
+        { fileSha256: sha256 },
+      );
       res.status(200).json(report);
     } catch (err) {
       if (err instanceof IngestError) fail(res, err.code, err.message);
       else {
         platform.logger.error({ err, adapter: adapter.name, file }, 'ingestion failed');
-        res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'ingestion failed; the run is marked FAILED and can be sent again' } });
+        res.status(500).json({
+          error: {
+            code: 'INTERNAL_SERVER_ERROR',
+            message: 'ingestion failed; the run is marked FAILED and can be sent again',
+          },
+        });
       }
     }
   });

@@ -10,14 +10,19 @@ import { IngestError, ingestFile, type IngestSource, type RunReport } from './pi
 
 export function adapterNamed(name: string): Adapter {
   const a = adapters[name];
-  if (!a) throw new IngestError(`no adapter is named "${name}"; known: ${Object.keys(adapters).join(', ')}`, 'NOT_FOUND');
+  if (!a)
+    throw new IngestError(`no adapter is named "${name}"; known: ${Object.keys(adapters).join(', ')}`, 'NOT_FOUND');
   return a;
 }
 
 /** The department system an operator's CLI ingestion is recorded under (created on first use). */
 export async function cliSource(prisma: PrismaClient, adapter: Adapter, systemName?: string): Promise<IngestSource> {
   const dept = await prisma.department.findUnique({ where: { code: adapter.department } });
-  if (!dept) throw new IngestError(`department ${adapter.department} of the ${adapter.name} adapter is not in the directory (run \`hub seed\`)`, 'NOT_FOUND');
+  if (!dept)
+    throw new IngestError(
+      `department ${adapter.department} of the ${adapter.name} adapter is not in the directory (run \`hub seed\`)`,
+      'NOT_FOUND',
+    );
   const name = systemName ?? adapter.name;
   const system = await prisma.departmentSystem.upsert({
     where: { departmentCode_name: { departmentCode: dept.code, name } },
@@ -54,7 +59,10 @@ export async function resubmitQuarantined(
   );
   const resolved = report.rejected === 0;
   if (resolved) {
-    await platform.prisma.quarantinedRecord.update({ where: { id }, data: { status: 'RESUBMITTED', resolvedAt: new Date() } });
+    await platform.prisma.quarantinedRecord.update({
+      where: { id },
+      data: { status: 'RESUBMITTED', resolvedAt: new Date() },
+    });
   } else {
     // Still bad: the original entry carries the new reasons; no second entry for the same record.
     const again = await platform.prisma.quarantinedRecord.findFirst({ where: { runId: report.runId } });

@@ -25,7 +25,11 @@ export function attributeProblems(
   const problems: { field: string; message: string }[] = [];
   const known = new Map(defs.map((d) => [d.name, d]));
   for (const name of Object.keys(values)) {
-    if (!known.has(name)) problems.push({ field: `attributes.${name}`, message: `not an attribute of this licence type (known: ${[...known.keys()].join(', ') || 'none'})` });
+    if (!known.has(name))
+      problems.push({
+        field: `attributes.${name}`,
+        message: `not an attribute of this licence type (known: ${[...known.keys()].join(', ') || 'none'})`,
+      });
   }
   for (const d of defs) {
     const v = values[d.name];

@@ -31,5 +31,11 @@ export function deserializeLicence(raw: string): Licence {
 
 /** After a commit: every reader of the shared cache sees the new licence. */
 export function cacheLicence(ctx: Pick<Platform, 'cache' | 'config'>, l: Licence): Promise<void> {
-  return writeThrough(ctx.cache, ctx.config.cacheTtlSeconds, licenceCacheKey(ctx.config.cachePrefix, l.id), l, serializeLicence);
+  return writeThrough(
+    ctx.cache,
+    ctx.config.cacheTtlSeconds,
+    licenceCacheKey(ctx.config.cachePrefix, l.id),
+    l,
+    serializeLicence,
+  );
 }

@@ -37,10 +37,17 @@ export function createLicencesContext(base: BaseContext): LicencesContext {
         deserialize: deserializeLicence,
       }),
       licencesByHolder: groupLoader(
-        (usccs) => prisma.licence.findMany({ where: { holderUscc: { in: usccs } }, orderBy: [{ issuedOn: 'desc' }, { number: 'asc' }] }),
+        (usccs) =>
+          prisma.licence.findMany({
+            where: { holderUscc: { in: usccs } },
+            orderBy: [{ issuedOn: 'desc' }, { number: 'asc' }],
+          }),
         (l) => l.holderUscc,
       ),
-      licenceType: uniqueLoader((codes) => prisma.licenceType.findMany({ where: { code: { in: [...codes] } } }), (t) => t.code),
+      licenceType: uniqueLoader(
+        (codes) => prisma.licenceType.findMany({ where: { code: { in: [...codes] } } }),
+        (t) => t.code,
+      ),
       history: groupLoader(
         (ids) => prisma.licenceEvent.findMany({ where: { licenceId: { in: ids } }, orderBy: { occurredAt: 'asc' } }),
         (e) => e.licenceId,

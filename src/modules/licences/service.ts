@@ -13,7 +13,15 @@ import { badInput, conflict, forbidden, isUniqueViolation, notFound } from '../.
 import { recordChange } from '../../platform/outbox.js';
 import { attributeProblems, parseAttributeSchema, type AttributeValue } from './attributes.js';
 import { cacheLicence } from './cache.js';
-import { ALLOWED_WHEN_EXPIRED, allowedFrom, AMENDABLE, shanghaiToday, TRANSITIONS, visibleStatus, type TransitionAction } from './status.js';
+import {
+  ALLOWED_WHEN_EXPIRED,
+  allowedFrom,
+  AMENDABLE,
+  shanghaiToday,
+  TRANSITIONS,
+  visibleStatus,
+  type TransitionAction,
+} from './status.js';
 import { bumpStatusListVersion } from '../../platform/qr/status-list.js';
 import { numberProblems } from './numbering.js';
 
@@ -344,7 +352,9 @@ export async function applyTransition(
     where: {
       id: args.licenceId,
       status: { in: rule.from },
-      ...(expiredAllowed ? {} : { OR: [{ status: { not: 'VALID' } }, { validUntil: null }, { validUntil: { gte: shanghaiToday() } }] }),
+      ...(expiredAllowed
+        ? {}
+        : { OR: [{ status: { not: 'VALID' } }, { validUntil: null }, { validUntil: { gte: shanghaiToday() } }] }),
     },
     data: { status: rule.to, revision: { increment: 1 } },
   });

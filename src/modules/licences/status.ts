@@ -7,7 +7,10 @@ import type { LicenceAction, LicenceStatus } from '../../generated/prisma/enums.
 export type VisibleLicenceStatus = LicenceStatus | 'EXPIRED';
 
 /** Allowed source statuses and the resulting status of each lifecycle action. */
-export const TRANSITIONS: Record<Exclude<LicenceAction, 'ISSUED' | 'AMENDED'>, { from: LicenceStatus[]; to: LicenceStatus }> = {
+export const TRANSITIONS: Record<
+  Exclude<LicenceAction, 'ISSUED' | 'AMENDED'>,
+  { from: LicenceStatus[]; to: LicenceStatus }
+> = {
   SUSPENDED: { from: ['VALID'], to: 'SUSPENDED' },
   REINSTATED: { from: ['SUSPENDED'], to: 'VALID' },
   REVOKED: { from: ['VALID', 'SUSPENDED'], to: 'REVOKED' },
@@ -17,7 +20,9 @@ export type TransitionAction = keyof typeof TRANSITIONS;
 
 /** The lifecycle action that takes a licence from one status to another, if any. */
 export function actionFor(from: LicenceStatus, to: LicenceStatus): TransitionAction | undefined {
-  return (Object.keys(TRANSITIONS) as TransitionAction[]).find((a) => TRANSITIONS[a].from.includes(from) && TRANSITIONS[a].to === to);
+  return (Object.keys(TRANSITIONS) as TransitionAction[]).find(
+    (a) => TRANSITIONS[a].from.includes(from) && TRANSITIONS[a].to === to,
+  );
 }
 
 /** The statuses a licence can move to from a status (for messages). */
@@ -49,7 +54,10 @@ export function shanghaiToday(now: Date = new Date()): Date {
 }
 
 /** What a reader sees: a VALID licence past its last valid day is EXPIRED. */
-export function visibleStatus(l: { status: LicenceStatus; validUntil: Date | null }, now: Date = new Date()): VisibleLicenceStatus {
+export function visibleStatus(
+  l: { status: LicenceStatus; validUntil: Date | null },
+  now: Date = new Date(),
+): VisibleLicenceStatus {
   if (l.status === 'VALID' && l.validUntil && l.validUntil < shanghaiToday(now)) return 'EXPIRED';
   return l.status;
 }

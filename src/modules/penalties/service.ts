@@ -62,25 +62,35 @@ export function licenceActionOf(kinds: readonly PenaltyKind[]): 'REVOKED' | 'SUS
 }
 
 /** Every field problem of a penalty decision (the enterprise and licence are checked against the database by the caller). */
-export function decisionProblems(input: Omit<DecidePenaltyInput, 'sourceRecordId' | 'sourceVersion'>): { field: string; message: string }[] {
+export function decisionProblems(
+  input: Omit<DecidePenaltyInput, 'sourceRecordId' | 'sourceVersion'>,
+): { field: string; message: string }[] {
   const problems: { field: string; message: string }[] = [];
   const kinds = [...new Set(input.kinds)];
   if (!input.decisionNumber.trim()) problems.push({ field: 'decisionNumber', message: 'must not be empty' });
   if (!input.facts.trim()) problems.push({ field: 'facts', message: 'must not be empty' });
   if (!input.legalBasis.trim()) problems.push({ field: 'legalBasis', message: 'must not be empty' });
   if (kinds.length === 0) problems.push({ field: 'kinds', message: 'name at least one kind of penalty' });
-  if (kinds.includes('FINE') && !input.fineAmount) problems.push({ field: 'fineAmount', message: 'a fine needs its amount in yuan' });
-  if (input.fineAmount && !AMOUNT.test(input.fineAmount)) problems.push({ field: 'fineAmount', message: 'an amount in yuan, e.g. "5000.00"' });
-  if (input.fineAmount && !kinds.includes('FINE')) problems.push({ field: 'fineAmount', message: 'given, but kinds has no FINE' });
-  if (input.confiscatedAmount && !AMOUNT.test(input.confiscatedAmount)) problems.push({ field: 'confiscatedAmount', message: 'an amount in yuan' });
+  if (kinds.includes('FINE') && !input.fineAmount)
+    problems.push({ field: 'fineAmount', message: 'a fine needs its amount in yuan' });
+  if (input.fineAmount && !AMOUNT.test(input.fineAmount))
+    problems.push({ field: 'fineAmount', message: 'an amount in yuan, e.g. "5000.00"' });
+  if (input.fineAmount && !kinds.includes('FINE'))
+    problems.push({ field: 'fineAmount', message: 'given, but kinds has no FINE' });
+  if (input.confiscatedAmount && !AMOUNT.test(input.confiscatedAmount))
+    problems.push({ field: 'confiscatedAmount', message: 'an amount in yuan' });
   if (input.decidedOn > shanghaiToday()) problems.push({ field: 'decidedOn', message: 'must not be in the future' });
-  if (input.publicityUntil && input.publicityUntil < input.decidedOn) problems.push({ field: 'publicityUntil', message: 'must not be before decidedOn' });
+  if (input.publicityUntil && input.publicityUntil < input.decidedOn)
+    problems.push({ field: 'publicityUntil', message: 'must not be before decidedOn' });
   const licenceAction = licenceActionOf(kinds);
   const ref = input.licence;
   const hasRef = !!ref && (!!ref.id || (!!ref.typeCode && !!ref.number));
-  if (licenceAction && !hasRef) problems.push({ field: 'licence', message: 'a licence suspension or revocation must name the licence' });
-  if (!licenceAction && hasRef) problems.push({ field: 'licence', message: 'only LICENCE_SUSPENSION or LICENCE_REVOCATION affect a licence' });
-  if (kinds.includes('LICENCE_SUSPENSION') && !input.suspensionUntil) problems.push({ field: 'suspensionUntil', message: 'a suspension needs its last day' });
+  if (licenceAction && !hasRef)
+    problems.push({ field: 'licence', message: 'a licence suspension or revocation must name the licence' });
+  if (!licenceAction && hasRef)
+    problems.push({ field: 'licence', message: 'only LICENCE_SUSPENSION or LICENCE_REVOCATION affect a licence' });
+  if (kinds.includes('LICENCE_SUSPENSION') && !input.suspensionUntil)
+    problems.push({ field: 'suspensionUntil', message: 'a suspension needs its last day' });
   return problems;
 }
 
@@ -90,17 +100,24 @@ export async function decidePenalty(ctx: BaseContext, input: DecidePenaltyInput)
   const kinds = [...new Set(input.kinds)];
   const problems = decisionProblems(input);
   if (problems.length > 0) {
-    throw badInput(`Invalid penalty decision: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
+    throw badInput(`Invalid penalty decision: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, {
+      problems,
+    });
   }
   const licenceAction = licenceActionOf(kinds);
   const ref = input.licence;
-  const enterprise = await ctx.prisma.enterprise.findUnique({ where: { uscc: input.enterpriseUscc }, select: { uscc: true } });
+  const enterprise = await ctx.prisma.enterprise.findUnique({
+    where: { uscc: input.enterpriseUscc },
+    select: { uscc: true },
+  });
   if (!enterprise) throw notFound(`No enterprise has the USCC ${input.enterpriseUscc}`, { field: 'enterpriseUscc' });
   let licenceId: string | null = null;
   if (licenceAction && ref) {
     const licence = ref.id
       ? await ctx.prisma.licence.findUnique({ where: { id: ref.id } })
-      : await ctx.prisma.licence.findUnique({ where: { typeCode_number: { typeCode: ref.typeCode!, number: ref.number! } } });
+      : await ctx.prisma.licence.findUnique({
+          where: { typeCode_number: { typeCode: ref.typeCode!, number: ref.number! } },
+        });
     if (!licence) throw notFound('The licence named by the decision does not exist', { field: 'licence' });
     if (licence.holderUscc !== input.enterpriseUscc) {
       throw badInput('The licence named by the decision is held by another enterprise', {
@@ -117,12 +134,15 @@ export async function decidePenalty(ctx: BaseContext, input: DecidePenaltyInput)
     const seen = visibleStatus(licence);
     const allowed = TRANSITIONS[licenceAction].from;
     if (!(allowed as string[]).includes(seen)) {
-      throw conflict(`A ${seen} licence cannot be ${licenceAction.toLowerCase()} by a penalty decision (allowed from ${allowed.join(' or ')})`, {
-        licenceId: licence.id,
-        currentStatus: seen,
-        allowedFrom: allowed,
-        action: licenceAction,
-      });
+      throw conflict(
+        `A ${seen} licence cannot be ${licenceAction.toLowerCase()} by a penalty decision (allowed from ${allowed.join(' or ')})`,
+        {
+          licenceId: licence.id,
+          currentStatus: seen,
+          allowedFrom: allowed,
+          action: licenceAction,
+        },
+      );
     }
     licenceId = licence.id;
   }
@@ -172,7 +192,10 @@ export async function decidePenalty(ctx: BaseContext, input: DecidePenaltyInput)
     ctx.logger.info({ penaltyId: penalty.id, kinds, licenceId, system: caller.systemName }, 'penalty decided');
     return penalty;
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(`A penalty decision numbered "${input.decisionNumber}" already exists`, { field: 'decisionNumber' });
+    if (isUniqueViolation(err))
+      throw conflict(`A penalty decision numbered "${input.decisionNumber}" already exists`, {
+        field: 'decisionNumber',
+      });
     throw err;
   }
 }
@@ -190,7 +213,10 @@ export async function recordCreditRepair(
   }
   const caller = ctx.caller;
   return ctx.prisma.$transaction(async (tx) => {
-    const updated = await tx.penalty.update({ where: { id }, data: { creditRepairStatus: status, revision: { increment: 1 } } });
+    const updated = await tx.penalty.update({
+      where: { id },
+      data: { creditRepairStatus: status, revision: { increment: 1 } },
+    });
     await recordChange(tx, {
       entityType: 'PENALTY',
       entityId: id,

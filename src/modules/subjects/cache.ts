@@ -31,5 +31,11 @@ export function deserializeEnterprise(raw: string): Enterprise {
 
 /** After a commit: every reader of the shared cache sees the new row. */
 export function cacheEnterprise(ctx: Pick<Platform, 'cache' | 'config'>, e: Enterprise): Promise<void> {
-  return writeThrough(ctx.cache, ctx.config.cacheTtlSeconds, enterpriseCacheKey(ctx.config.cachePrefix, e.uscc), e, serializeEnterprise);
+  return writeThrough(
+    ctx.cache,
+    ctx.config.cacheTtlSeconds,
+    enterpriseCacheKey(ctx.config.cachePrefix, e.uscc),
+    e,
+    serializeEnterprise,
+  );
 }

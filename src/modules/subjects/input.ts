@@ -17,21 +17,29 @@ export function identityDocumentProblem(id: string): string | null {
   }
   if (/^\d{17}x$/.test(id)) return 'use an upper-case X in resident ID numbers';
   if (/^\d{15,18}$/.test(id)) return 'a resident ID number has 18 characters';
-  return /^[A-Z0-9]{5,30}$/.test(id) ? null : 'expected an 18-character resident ID number or a passport/permit number (A-Z, 0-9)';
+  return /^[A-Z0-9]{5,30}$/.test(id)
+    ? null
+    : 'expected an 18-character resident ID number or a passport/permit number (A-Z, 0-9)';
 }
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
-const phone = z.string().trim().regex(/^\+?[\d\- ]{7,20}$/, 'not a phone number');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[\d\- ]{7,20}$/, 'not a phone number');
 const today = () => new Date(new Date().toISOString().slice(0, 10));
 
 const base = {
   name: text(200),
   type: z.nativeEnum(EnterpriseType),
   legalRepresentative: text(100),
-  legalRepresentativeIdNumber: z.string().trim().superRefine((v, c) => {
-    const p = identityDocumentProblem(v);
-    if (p) c.addIssue({ code: 'custom', message: p });
-  }),
+  legalRepresentativeIdNumber: z
+    .string()
+    .trim()
+    .superRefine((v, c) => {
+      const p = identityDocumentProblem(v);
+      if (p) c.addIssue({ code: 'custom', message: p });
+    }),
   registeredCapital: z.string().refine((v) => Number(v) >= 0, 'must not be negative'),
   establishedOn: z.date().refine((d) => d <= today(), 'must not be in the future'),
   registrationAuthorityCode: text(40),

@@ -21,7 +21,8 @@ export interface EnterpriseSource {
 }
 
 // GraphQL gives null for "not given"; the schemas take absent fields.
-const withoutNulls = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+const withoutNulls = (o: object) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 
 /** Validates a registration's fields (the USCC is checked by its own rule, usccProblem). */
 export function validateRegistration(fields: object): Validation<RegistrationData> {
@@ -57,5 +58,12 @@ export function enterpriseChange(
   changes: Record<string, unknown>,
   actor: ChangeActor | null,
 ): ChangeInput {
-  return { entityType: 'ENTERPRISE', entityId: uscc, action, revision, actor, changes: action === 'CREATED' ? { ...changes, uscc } : changes };
+  return {
+    entityType: 'ENTERPRISE',
+    entityId: uscc,
+    action,
+    revision,
+    actor,
+    changes: action === 'CREATED' ? { ...changes, uscc } : changes,
+  };
 }

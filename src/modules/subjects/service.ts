@@ -32,8 +32,7 @@ export interface RegisterEnterpriseInput {
 
 export type UpdateEnterpriseInput = {
   [K in keyof Omit<RegisterEnterpriseInput, 'uscc' | 'sourceRecordId' | 'sourceVersion'>]?:
-    | RegisterEnterpriseInput[K]
-    | null;
+    RegisterEnterpriseInput[K] | null;
 };
 
 async function assertDepartmentExists(ctx: BaseContext, code: string): Promise<void> {
@@ -53,9 +52,19 @@ export async function registerEnterprise(ctx: BaseContext, input: RegisterEnterp
     const caller = ctx.caller;
     const created = await ctx.prisma.$transaction(async (tx) => {
       const row = await tx.enterprise.create({
-        data: enterpriseRow(uscc, fields, { systemId: caller.systemId, recordId: sourceRecordId ?? uscc, version: sourceVersion ?? 1 }),
+        data: enterpriseRow(uscc, fields, {
+          systemId: caller.systemId,
+          recordId: sourceRecordId ?? uscc,
+          version: sourceVersion ?? 1,
+        }),
       });
-      await recordChange(tx, enterpriseChange('CREATED', uscc, row.revision, data, { systemId: caller.systemId, departmentCode: caller.departmentCode }));
+      await recordChange(
+        tx,
+        enterpriseChange('CREATED', uscc, row.revision, data, {
+          systemId: caller.systemId,
+          departmentCode: caller.departmentCode,
+        }),
+      );
       return row;
     });
     await cacheEnterprise(ctx, created);
@@ -86,17 +95,26 @@ export async function updateEnterprise(
     const { count } = await tx.enterprise.updateMany({ where, data: { ...data, revision: { increment: 1 } } });
     if (count > 0) {
       const { revision } = await tx.enterprise.findUniqueOrThrow({ where: { uscc }, select: { revision: true } });
-      await recordChange(tx, enterpriseChange('UPDATED', uscc, revision, data, { systemId: caller.systemId, departmentCode: caller.departmentCode }));
+      await recordChange(
+        tx,
+        enterpriseChange('UPDATED', uscc, revision, data, {
+          systemId: caller.systemId,
+          departmentCode: caller.departmentCode,
+        }),
+      );
     }
     return count;
   });
   if (count === 0) {
     const current = await ctx.prisma.enterprise.findUnique({ where: { uscc }, select: { revision: true } });
     if (!current) throw notFound(`No enterprise has the USCC ${uscc}`, { uscc });
-    throw conflict(`The enterprise ${uscc} is at revision ${current.revision}, not ${expectedRevision}; reload and retry`, {
-      uscc,
-      currentRevision: current.revision,
-    });
+    throw conflict(
+      `The enterprise ${uscc} is at revision ${current.revision}, not ${expectedRevision}; reload and retry`,
+      {
+        uscc,
+        currentRevision: current.revision,
+      },
+    );
   }
   const updated = await ctx.prisma.enterprise.findUniqueOrThrow({ where: { uscc } });
   await cacheEnterprise(ctx, updated);

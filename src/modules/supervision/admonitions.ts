@@ -60,7 +60,12 @@ export interface RedCase {
   admonishedOn: Date | null;
 }
 
-export async function redCases(prisma: PrismaClient, today: LocalDate, departmentCode: string | null, limit = 200): Promise<RedCase[]> {
+export async function redCases(
+  prisma: PrismaClient,
+  today: LocalDate,
+  departmentCode: string | null,
+  limit = 200,
+): Promise<RedCase[]> {
   const dept = departmentCode ? Prisma.sql`AND c."departmentCode" = ${departmentCode}` : Prisma.empty;
   return prisma.$queryRaw<RedCase[]>`
     SELECT c.id, c."receiptNumber", c."itemCode", s.name AS "itemName", c."departmentCode", c.deadline, a."issuedOn" AS "admonishedOn"

@@ -18,11 +18,19 @@ export function inCallbackSample(caseId: string, share: number): boolean {
 
 /** Items that usually come next after `itemCode` (they depend on it), by code. */
 async function nextItems(ctx: BaseContext, itemCode: string): Promise<{ code: string; name: string }[]> {
-  return ctx.prisma.serviceItem.findMany({ where: { dependsOn: { has: itemCode } }, select: { code: true, name: true }, orderBy: { code: 'asc' }, take: 5 });
+  return ctx.prisma.serviceItem.findMany({
+    where: { dependsOn: { has: itemCode } },
+    select: { code: true, name: true },
+    orderBy: { code: 'asc' },
+    take: 5,
+  });
 }
 
 /** The after-conclusion listener: callback task and targeted push, idempotent per case. */
-export const superviseConclusion: ConclusionListener = async function superviseConclusion(ctx: BaseContext, c: Case): Promise<void> {
+export const superviseConclusion: ConclusionListener = async function superviseConclusion(
+  ctx: BaseContext,
+  c: Case,
+): Promise<void> {
   if (!c.concludedOn) return;
   const related = c.outcome === 'APPROVED' ? await nextItems(ctx, c.itemCode) : [];
   const callback = inCallbackSample(c.id, ctx.config.supervision.callbackShare);
@@ -36,7 +44,14 @@ export const superviseConclusion: ConclusionListener = async function superviseC
     }
     if (related.length > 0 && c.applicantPhone) {
       const created = await tx.targetedPush.createMany({
-        data: [{ caseId: c.id, departmentCode: c.departmentCode, itemCodes: related.map((r) => r.code), sentOn: c.concludedOn ?? new Date() }],
+        data: [
+          {
+            caseId: c.id,
+            departmentCode: c.departmentCode,
+            itemCodes: related.map((r) => r.code),
+            sentOn: c.concludedOn ?? new Date(),
+          },
+        ],
         skipDuplicates: true,
       });
       if (created.count === 0) return;

@@ -19,10 +19,20 @@ export const supervisionModule: HubModule = {
     if (!platform.config.notifier.workers) return [];
     let running: Promise<unknown> = Promise.resolve();
     const round = () => {
-      running = runAdmonitions(platform.prisma).catch((err: unknown) => platform.logger.error({ err }, 'admonition round failed'));
+      running = runAdmonitions(platform.prisma).catch((err: unknown) =>
+        platform.logger.error({ err }, 'admonition round failed'),
+      );
     };
     const timer = setInterval(round, platform.config.notifier.reminderIntervalMs);
-    return [{ name: 'supervision', stop: async () => { clearInterval(timer); await running; } }];
+    return [
+      {
+        name: 'supervision',
+        stop: async () => {
+          clearInterval(timer);
+          await running;
+        },
+      },
+    ];
   },
 };
 

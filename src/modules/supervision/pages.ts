@@ -109,7 +109,11 @@ export function supervisionRoutes(host: RouteHost): Router {
       const period: PeriodKind = req.query.period === 'MONTH' ? 'MONTH' : 'QUARTER';
       const p = periodOf(period, Number(req.query.year), Number(req.query.number));
       const report = await supervisionReport(host.platform.prisma, p.from, p.to);
-      res.set('cache-control', 'no-store').set('content-disposition', `attachment; filename="supervision-${p.from}-${p.to}.csv"`).type('text/csv; charset=utf-8').send(reportCsv(report));
+      res
+        .set('cache-control', 'no-store')
+        .set('content-disposition', `attachment; filename="supervision-${p.from}-${p.to}.csv"`)
+        .type('text/csv; charset=utf-8')
+        .send(reportCsv(report));
     } catch (err) {
       if (err instanceof Error && 'extensions' in err) {
         res.status(400).type('text').send(`${err.message}\n`);

@@ -16,8 +16,10 @@ export type PeriodKind = 'MONTH' | 'QUARTER';
 /** First and last day of a month (1..12) or quarter (1..4). */
 export function periodOf(kind: PeriodKind, year: number, n: number): { from: LocalDate; to: LocalDate } {
   const max = kind === 'MONTH' ? 12 : 4;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw badInput(`number must be 1..${max} for a ${kind}`, { field: 'number' });
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw badInput('year must be 2000..2100', { field: 'year' });
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw badInput(`number must be 1..${max} for a ${kind}`, { field: 'number' });
+  if (!Number.isInteger(year) || year < 2000 || year > 2100)
+    throw badInput('year must be 2000..2100', { field: 'year' });
   const firstMonth = kind === 'MONTH' ? n : (n - 1) * 3 + 1;
   const lastMonth = kind === 'MONTH' ? n : firstMonth + 2;
   const pad = (m: number) => String(m).padStart(2, '0');
@@ -66,7 +68,11 @@ interface FollowRow {
 }
 
 /** The report of a period: one row per department that has cases or follow-ups in it. */
-export async function supervisionReport(prisma: PrismaClient, from: LocalDate, to: LocalDate): Promise<SupervisionReport> {
+export async function supervisionReport(
+  prisma: PrismaClient,
+  from: LocalDate,
+  to: LocalDate,
+): Promise<SupervisionReport> {
   if (to < from) throw badInput('The period ends before it starts', { field: 'to' });
   const f = fromLocal(from);
   const t = fromLocal(to);
@@ -143,9 +149,16 @@ export interface MonthFigures {
 }
 
 /** Accepted/online by acceptance month and concluded/on-time by conclusion month, for each month between from and to. One statement. */
-export async function monthlyTrend(prisma: PrismaClient, from: LocalDate, to: LocalDate, departmentCode: string | null = null): Promise<MonthFigures[]> {
+export async function monthlyTrend(
+  prisma: PrismaClient,
+  from: LocalDate,
+  to: LocalDate,
+  departmentCode: string | null = null,
+): Promise<MonthFigures[]> {
   const dept = departmentCode ? Prisma.sql`AND "departmentCode" = ${departmentCode}` : Prisma.empty;
-  const rows = await prisma.$queryRaw<{ month: string; accepted: bigint; online: bigint; concluded: bigint; on_time: bigint }[]>`
+  const rows = await prisma.$queryRaw<
+    { month: string; accepted: bigint; online: bigint; concluded: bigint; on_time: bigint }[]
+  >`
     SELECT to_char(m, 'YYYY-MM') AS month,
       (SELECT count(*) FROM "Case" WHERE "acceptedOn" >= m AND "acceptedOn" < m + interval '1 month' AND "acceptedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} ${dept}) AS accepted,
       (SELECT count(*) FROM "Case" WHERE "acceptedOn" >= m AND "acceptedOn" < m + interval '1 month' AND "acceptedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} AND channel IN ('ONLINE', 'MOBILE') ${dept}) AS online,
@@ -153,10 +166,34 @@ export async function monthlyTrend(prisma: PrismaClient, from: LocalDate, to: Lo
       (SELECT count(*) FROM "Case" WHERE "concludedOn" >= m AND "concludedOn" < m + interval '1 month' AND "concludedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} AND "onTime" ${dept}) AS on_time
     FROM generate_series(date_trunc('month', ${fromLocal(from)}::date), ${fromLocal(to)}::date, interval '1 month') AS m
     ORDER BY m`;
-  return rows.map((r) => ({ month: r.month, accepted: Number(r.accepted), online: Number(r.online), concluded: Number(r.concluded), concludedOnTime: Number(r.on_time) }));
+  return rows.map((r) => ({
+    month: r.month,
+    accepted: Number(r.accepted),
+    online: Number(r.online),
+    concluded: Number(r.concluded),
+    concludedOnTime: Number(r.on_time),
+  }));
 }
 
-const CSV_HEADER = ['部门代码', '部门', '受理', '办结', '按时办结', '按时办结率', '平均提速', '网办', '网办率', '全程网办', '超期', '并联办结', '并联节省工作日', '回访', '已回访', '精准推送', '督办'];
+const CSV_HEADER = [
+  '部门代码',
+  '部门',
+  '受理',
+  '办结',
+  '按时办结',
+  '按时办结率',
+  '平均提速',
+  '网办',
+  '网办率',
+  '全程网办',
+  '超期',
+  '并联办结',
+  '并联节省工作日',
+  '回访',
+  '已回访',
+  '精准推送',
+  '督办',
+];
 
 const pct = (v: number | null) => (v === null ? '' : (v * 100).toFixed(2));
 const cell = (v: string | number) => {
@@ -167,7 +204,25 @@ const cell = (v: string | number) => {
 /** The report as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese headers). */
 export function reportCsv(r: SupervisionReport): string {
   const lines = r.departments.map((d) =>
-    [d.departmentCode, d.departmentName, d.accepted, d.concluded, d.concludedOnTime, pct(d.onTimeRate), pct(d.averageSpeedUp), d.online, pct(d.onlineRate), d.fullyOnline, d.overdue, d.jointConcluded, d.jointDaysSaved, d.callbacks, d.callbacksDone, d.pushes, d.admonitions]
+    [
+      d.departmentCode,
+      d.departmentName,
+      d.accepted,
+      d.concluded,
+      d.concludedOnTime,
+      pct(d.onTimeRate),
+      pct(d.averageSpeedUp),
+      d.online,
+      pct(d.onlineRate),
+      d.fullyOnline,
+      d.overdue,
+      d.jointConcluded,
+      d.jointDaysSaved,
+      d.callbacks,
+      d.callbacksDone,
+      d.pushes,
+      d.admonitions,
+    ]
       .map(cell)
       .join(','),
   );

@@ -28,7 +28,11 @@ interface Pending {
  */
 const pendingByCaller = new WeakMap<object, Pending>();
 
-function entriesOf(caller: Extract<Caller, { kind: 'system' }>, purpose: string, reads: PersonalRead[]): NewAuditEntry[] {
+function entriesOf(
+  caller: Extract<Caller, { kind: 'system' }>,
+  purpose: string,
+  reads: PersonalRead[],
+): NewAuditEntry[] {
   const byEntity = new Map<string, { entityType: string; entityId: string; fields: Set<string> }>();
   for (const r of reads) {
     const key = `${r.entityType}\u0000${r.entityId}`;
@@ -54,13 +58,20 @@ function entriesOf(caller: Extract<Caller, { kind: 'system' }>, purpose: string,
  * Returns `value` once the read is recorded. Throws FORBIDDEN (reason PURPOSE_REQUIRED) when the
  * request states no purpose; call it only for callers entitled to the unmasked value.
  */
-export async function revealPersonal<T>(ctx: { caller: Caller; prisma: PrismaClient }, read: PersonalRead, value: T): Promise<T> {
+export async function revealPersonal<T>(
+  ctx: { caller: Caller; prisma: PrismaClient },
+  read: PersonalRead,
+  value: T,
+): Promise<T> {
   const caller = ctx.caller;
   if (caller.kind !== 'system' || !caller.purpose) {
-    throw forbidden(`Reading ${read.field} unmasked needs a stated purpose: send the header x-purpose (e.g. the case or file it is for)`, {
-      reason: 'PURPOSE_REQUIRED',
-      field: read.field,
-    });
+    throw forbidden(
+      `Reading ${read.field} unmasked needs a stated purpose: send the header x-purpose (e.g. the case or file it is for)`,
+      {
+        reason: 'PURPOSE_REQUIRED',
+        field: read.field,
+      },
+    );
   }
   const purpose = caller.purpose;
   let pending = pendingByCaller.get(caller);

@@ -6,8 +6,7 @@ import type { AuditEntry, PrismaClient } from '../../generated/prisma/client.js'
 import { entryHash, GENESIS_HASH } from './chain.js';
 
 export type AuditVerifyResult =
-  | { ok: true; entries: number; head: string }
-  | { ok: false; entries: number; brokenSeq: bigint; reason: string };
+  { ok: true; entries: number; head: string } | { ok: false; entries: number; brokenSeq: bigint; reason: string };
 
 export async function verifyAuditChain(prisma: PrismaClient, pageSize = 1000): Promise<AuditVerifyResult> {
   let prevHash = GENESIS_HASH;
@@ -30,7 +29,12 @@ export async function verifyAuditChain(prisma: PrismaClient, pageSize = 1000): P
       }
       const expected = entryHash(prevHash, row);
       if (row.hash !== expected) {
-        return { ok: false, entries: checked, brokenSeq: row.seq, reason: 'its content does not match its hash: the entry was edited' };
+        return {
+          ok: false,
+          entries: checked,
+          brokenSeq: row.seq,
+          reason: 'its content does not match its hash: the entry was edited',
+        };
       }
       prevHash = row.hash;
       checked += 1;

@@ -47,7 +47,10 @@ function decodePurpose(raw: string | undefined): string | undefined {
  * The caller of one request: a fresh object (the key verifier's is shared and cached) carrying
  * the request's id and stated purpose. A malformed request id is replaced, never trusted.
  */
-export function requestCaller(caller: Caller, headers: { purpose?: string | undefined; requestId?: string | undefined }): Caller {
+export function requestCaller(
+  caller: Caller,
+  headers: { purpose?: string | undefined; requestId?: string | undefined },
+): Caller {
   if (caller.kind !== 'system') return caller;
   const purpose = decodePurpose(headers.purpose)?.trim().slice(0, PURPOSE_MAX_LENGTH);
   const requestId = headers.requestId && REQUEST_ID_RE.test(headers.requestId) ? headers.requestId : randomUUID();

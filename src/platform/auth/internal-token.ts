@@ -29,7 +29,11 @@ export async function signCaller(caller: Caller, secret: string): Promise<string
 export async function verifyCaller(token: string | undefined, secret: string): Promise<Caller> {
   if (!token) throw unauthenticated('Subgraphs only answer calls that come through the hub gateway');
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), { audience: AUDIENCE, issuer: ISSUER, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, keyOf(secret), {
+      audience: AUDIENCE,
+      issuer: ISSUER,
+      algorithms: ['HS256'],
+    });
     const c = payload.caller as Caller | undefined;
     if (!c || (c.kind !== 'public' && c.kind !== 'system' && c.kind !== 'applicant')) throw new Error('no caller');
     if (c.kind === 'applicant') return { kind: 'applicant', accountId: c.accountId };

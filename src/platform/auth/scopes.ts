@@ -18,16 +18,19 @@ export const SCOPES = {
   'ingest:write': "send export files of the caller's department to POST /ingest/<adapter>",
   'ingest:read': "list quarantined records, conflicts and provenance of the caller's department",
   'penalty:credit-repair': "record credit repair of the caller's department's penalties",
-  'case:accept': "accept applications at a window for any department's items (one-window acceptance) and record supplemented materials",
+  'case:accept':
+    "accept applications at a window for any department's items (one-window acceptance) and record supplemented materials",
   'case:handle': "move cases of the caller's department's items through their steps, pauses and conclusion",
   'case:read': "read the applicant's personal data in cases of the caller's department",
   'catalogue:admin': 'import the service catalogue',
   'calendar:admin': 'correct the working-day calendar (holidays and adjusted working days)',
   'feed:read': 'read the change feed of enterprises, licences and penalties (query and subscription)',
   'booking:admin': "set the booking slots (places, days, times, capacity) of the caller's department's items",
-  'hall:answer': "answer complaints and consultations addressed to the caller's department and follow up low evaluations",
-  'hall:supervise': 'read every department\'s complaints, consultations and escalations (supervision)',
-  'supervision:read': 'read the supervision dashboard, reports, red cases, callbacks, pushes and admonitions of every department',
+  'hall:answer':
+    "answer complaints and consultations addressed to the caller's department and follow up low evaluations",
+  'hall:supervise': "read every department's complaints, consultations and escalations (supervision)",
+  'supervision:read':
+    'read the supervision dashboard, reports, red cases, callbacks, pushes and admonitions of every department',
   'supervision:write': 'record callback (回访) results and run overdue admonitions',
   'feed:webhooks': "register, list and delete the caller's own change-feed webhooks",
   'audit:read': 'read the audit trail of unmasked personal-data reads (who, what, why, when)',

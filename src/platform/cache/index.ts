@@ -14,7 +14,11 @@ export interface Cache {
    * Stores values. Readers filling the cache pass onlyIfAbsent, writers (after their commit)
    * do not: so a reader that read the old row before a commit can never overwrite the new value.
    */
-  setMany(entries: readonly (readonly [string, string])[], ttlSeconds: number, opts?: { onlyIfAbsent?: boolean }): Promise<void>;
+  setMany(
+    entries: readonly (readonly [string, string])[],
+    ttlSeconds: number,
+    opts?: { onlyIfAbsent?: boolean },
+  ): Promise<void>;
   delete(keys: readonly string[]): Promise<void>;
   /** True when the backing store answers. */
   ping(): Promise<boolean>;
@@ -141,7 +145,8 @@ export class RedisCache implements Cache {
     if (entries.length === 0) return;
     await this.guarded(undefined, async () => {
       const multi = this.client.multi();
-      for (const [k, v] of entries) multi.set(k, v, opts.onlyIfAbsent ? { EX: ttlSeconds, NX: true } : { EX: ttlSeconds });
+      for (const [k, v] of entries)
+        multi.set(k, v, opts.onlyIfAbsent ? { EX: ttlSeconds, NX: true } : { EX: ttlSeconds });
       await multi.exec();
     });
   }

@@ -90,7 +90,9 @@ class MigrationAdapterFactory extends PrismaPg {
 
 export function migrationAdapterFactory(connectionString: string): PrismaPg {
   if (!connectionString) {
-    throw new Error('DATABASE_URL must be set when the Prisma CLI runs (use `hub migrate`, which sets it for the embedded database)');
+    throw new Error(
+      'DATABASE_URL must be set when the Prisma CLI runs (use `hub migrate`, which sets it for the embedded database)',
+    );
   }
   return new MigrationAdapterFactory(connectionString);
 }

@@ -16,7 +16,10 @@ export function uniqueLoader<K extends string, V>(
 }
 
 /** A per-request loader of the rows belonging to each key (one query per batch), in key order. */
-export function groupLoader<V>(fetch: (keys: string[]) => Promise<V[]>, keyOf: (row: V) => string): DataLoader<string, V[]> {
+export function groupLoader<V>(
+  fetch: (keys: string[]) => Promise<V[]>,
+  keyOf: (row: V) => string,
+): DataLoader<string, V[]> {
   return new DataLoader<string, V[]>(async (keys) => {
     const rows = await fetch([...keys]);
     const groups = new Map<string, V[]>(keys.map((k) => [k, []]));

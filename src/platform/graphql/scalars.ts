@@ -81,10 +81,13 @@ const DECIMAL_RE = /^-?\d{1,18}(\.\d{1,2})?$/;
 function parseDecimal(value: unknown, node?: ValueNode): string {
   const s = typeof value === 'number' ? String(value) : value;
   if (typeof s !== 'string' || !DECIMAL_RE.test(s)) {
-    throw new GraphQLError(`"${String(value)}" is not an amount in yuan (up to 18 digits and 2 decimals, e.g. "1000000.00")`, {
-      nodes: node ? [node] : undefined,
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw new GraphQLError(
+      `"${String(value)}" is not an amount in yuan (up to 18 digits and 2 decimals, e.g. "1000000.00")`,
+      {
+        nodes: node ? [node] : undefined,
+        extensions: { code: 'BAD_USER_INPUT' },
+      },
+    );
   }
   return s;
 }
@@ -94,5 +97,8 @@ export const decimalScalar: ScalarDefinition<string, string> = {
   serialize: (v) => String(v),
   parseValue: (v) => parseDecimal(v),
   parseLiteral: (ast) =>
-    parseDecimal(ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : undefined, ast),
+    parseDecimal(
+      ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : undefined,
+      ast,
+    ),
 };

@@ -45,7 +45,12 @@ export function createSubgraphBuilder<C extends BaseContext>(
   const builder = new SchemaBuilder<SubgraphSchemaTypes<C>>({
     plugins: [PrismaPlugin, RelayPlugin, DirectivesPlugin, FederationPlugin],
     defaultFieldNullability: false,
-    prisma: { client: (ctx) => ctx.prisma, dmmf: getDatamodel(), onUnusedQuery: null, filterConnectionTotalCount: true },
+    prisma: {
+      client: (ctx) => ctx.prisma,
+      dmmf: getDatamodel(),
+      onUnusedQuery: null,
+      filterConnectionTotalCount: true,
+    },
     relay: {
       clientMutationId: 'omit',
       cursorType: 'String',

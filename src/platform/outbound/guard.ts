@@ -101,14 +101,21 @@ export function checkUrl(raw: string, policy: OutboundPolicy): URL {
   if (ipaddr.isValid(host)) {
     const problem = addressProblem(host, policy);
     if (problem) throw new OutboundRefused(problem);
-  } else if ((host === 'localhost' || host.endsWith('.localhost')) && !policy.allowPrivate && !inAllowList(policy, host, null)) {
+  } else if (
+    (host === 'localhost' || host.endsWith('.localhost')) &&
+    !policy.allowPrivate &&
+    !inAllowList(policy, host, null)
+  ) {
     throw new OutboundRefused('loopback address');
   }
   return url;
 }
 
 /** Resolves a host name and checks every address it has; returns them (one refused address refuses all). */
-export async function resolveChecked(host: string, policy: OutboundPolicy): Promise<{ address: string; family: number }[]> {
+export async function resolveChecked(
+  host: string,
+  policy: OutboundPolicy,
+): Promise<{ address: string; family: number }[]> {
   if (ipaddr.isValid(host)) {
     const problem = addressProblem(host, policy, host);
     if (problem) throw new OutboundRefused(problem);

@@ -65,7 +65,9 @@ function reasonOf(err: unknown): string {
     case 'ENETUNREACH':
       return 'host unreachable';
     default:
-      return code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('SSL') ? 'TLS error' : 'network error';
+      return code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('SSL')
+        ? 'TLS error'
+        : 'network error';
   }
 }
 

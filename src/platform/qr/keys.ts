@@ -134,7 +134,9 @@ function parseKeyConfig(json: string, source: string): KeyConfig {
     if (!isRecord(entry)) throw new QrKeyConfigError(`${where} must be an object {"kid", "privateJwk" | "publicJwk"}`);
     for (const field of Object.keys(entry)) {
       if (field !== 'kid' && field !== 'privateJwk' && field !== 'publicJwk') {
-        throw new QrKeyConfigError(`${where} has an unknown field "${field}" (allowed: "kid", "privateJwk", "publicJwk")`);
+        throw new QrKeyConfigError(
+          `${where} has an unknown field "${field}" (allowed: "kid", "privateJwk", "publicJwk")`,
+        );
       }
     }
     const kid = entry.kid;
@@ -142,7 +144,8 @@ function parseKeyConfig(json: string, source: string): KeyConfig {
       throw new QrKeyConfigError(`${where} "kid" must be 1-64 characters from A-Z a-z 0-9 . _ -`);
     }
     const seen = firstIndex.get(kid);
-    if (seen !== undefined) throw new QrKeyConfigError(`${source} lists kid "${kid}" twice (keys[${seen}] and keys[${i}])`);
+    if (seen !== undefined)
+      throw new QrKeyConfigError(`${source} lists kid "${kid}" twice (keys[${seen}] and keys[${i}])`);
     firstIndex.set(kid, i);
     const hasPrivate = entry.privateJwk !== undefined;
     const hasPublic = entry.publicJwk !== undefined;

@@ -17,7 +17,12 @@ export interface QrCodeLink {
  * `issuedAt` is the record's creation time, so a record's QR code stays the same (Ed25519
  * signatures are deterministic) until the signing key is rotated.
  */
-export async function qrCodeLink(ring: QrKeyRing, publicUrl: string, target: QrTarget, issuedAt: Date): Promise<QrCodeLink> {
+export async function qrCodeLink(
+  ring: QrKeyRing,
+  publicUrl: string,
+  target: QrTarget,
+  issuedAt: Date,
+): Promise<QrCodeLink> {
   const token = await signQrToken(ring, target, issuedAt);
   const url = `${publicUrl}/q/${token}`;
   return { token, url, pngUrl: `${url}/qr.png`, svgUrl: `${url}/qr.svg` };

@@ -22,7 +22,13 @@ import {
   type QrKeyRing,
 } from './keys.js';
 import { qrPng, qrSvg } from './render.js';
-import { QR_TOKEN_MAX_LENGTH, signQrToken, verifyQrToken, type QrTokenErrorCode, type QrVerifyResult } from './tokens.js';
+import {
+  QR_TOKEN_MAX_LENGTH,
+  signQrToken,
+  verifyQrToken,
+  type QrTokenErrorCode,
+  type QrVerifyResult,
+} from './tokens.js';
 
 const B64U = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const USCC = makeUscc('91330100MA2B3C4D5');

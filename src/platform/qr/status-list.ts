@@ -79,7 +79,9 @@ export class StatusListPublisher {
   async get(now: Date = new Date()): Promise<PublishedStatusList> {
     const cached = this.current;
     if (cached && cached.expiresAt.getTime() - now.getTime() > (this.ttlSeconds * 1000) / 2) {
-      const rows = await this.prisma.$queryRaw<{ version: bigint }[]>`SELECT "version" FROM "LicenceStatusListVersion" WHERE "id" = 1`;
+      const rows = await this.prisma.$queryRaw<
+        { version: bigint }[]
+      >`SELECT "version" FROM "LicenceStatusListVersion" WHERE "id" = 1`;
       if (rows[0]?.version === cached.version) return cached;
     }
     // Concurrent requests for a stale list share one rebuild.
@@ -116,7 +118,10 @@ export class StatusListPublisher {
         type: 'BitstringStatusList',
         statusPurpose: 'message',
         statusSize: STATUS_SIZE,
-        statusMessage: Object.entries(STATUS_VALUES).map(([message, value]) => ({ status: `0x${value.toString(16)}`, message: message.toLowerCase() })),
+        statusMessage: Object.entries(STATUS_VALUES).map(([message, value]) => ({
+          status: `0x${value.toString(16)}`,
+          message: message.toLowerCase(),
+        })),
         ttl: this.ttlSeconds * 1000,
         encodedList,
       },

@@ -20,8 +20,7 @@ export interface QrTarget {
 export type QrTokenErrorCode = 'MALFORMED' | 'UNKNOWN_KEY' | 'BAD_SIGNATURE' | 'INVALID_PAYLOAD';
 
 export type QrVerifyResult =
-  | { ok: true; target: QrTarget; kid: string; issuedAt: Date }
-  | { ok: false; code: QrTokenErrorCode; message: string };
+  { ok: true; target: QrTarget; kid: string; issuedAt: Date } | { ok: false; code: QrTokenErrorCode; message: string };
 
 /**
  * Longest token accepted. Real tokens are about 230 characters (300 with a 64-character kid);
@@ -55,7 +54,9 @@ export async function signQrToken(ring: QrKeyRing, target: QrTarget, now: Date =
   if (!Number.isSafeInteger(iat) || iat < 0) throw new RangeError('cannot sign a QR token: invalid issue time');
   const idx = target.statusIndex;
   if (idx !== undefined && (type !== 'licence' || !Number.isSafeInteger(idx) || idx < 0)) {
-    throw new RangeError('cannot sign a QR token: a status index is a non-negative integer, and only licences have one');
+    throw new RangeError(
+      'cannot sign a QR token: a status index is a non-negative integer, and only licences have one',
+    );
   }
   const payload = JSON.stringify({ t: TYPE_CODE[type], i: id, iat, ...(idx !== undefined ? { idx } : {}) });
   // Only alg and kid: "typ" or anything else would lengthen every QR code for no verifier's benefit.
@@ -107,7 +108,10 @@ async function verify(ring: QrKeyRing, token: unknown): Promise<QrVerifyResult> 
   // Structure first, cheaply, so garbage never reaches the key lookup or the cryptography.
   if (typeof token !== 'string' || token.length === 0) return refuse('MALFORMED', 'the token is empty');
   if (token.length > QR_TOKEN_MAX_LENGTH) {
-    return refuse('MALFORMED', `the token is ${token.length} characters long; QR tokens have at most ${QR_TOKEN_MAX_LENGTH}`);
+    return refuse(
+      'MALFORMED',
+      `the token is ${token.length} characters long; QR tokens have at most ${QR_TOKEN_MAX_LENGTH}`,
+    );
   }
   const parts = token.split('.');
   if (parts.length !== 3) {
@@ -128,7 +132,8 @@ async function verify(ring: QrKeyRing, token: unknown): Promise<QrVerifyResult> 
     return refuse('MALFORMED', 'the header must contain exactly "alg" and "kid"');
   }
   const kid = header.kid;
-  if (typeof kid !== 'string' || !KID_RE.test(kid)) return refuse('MALFORMED', 'the header "kid" is not a valid key id');
+  if (typeof kid !== 'string' || !KID_RE.test(kid))
+    return refuse('MALFORMED', 'the header "kid" is not a valid key id');
   if (!decodeCanonical(payloadPart)) return refuse('MALFORMED', 'the payload part is not valid base64url');
   const signature = decodeCanonical(signaturePart);
   if (!signature) return refuse('MALFORMED', 'the signature part is not valid base64url');
@@ -152,9 +157,13 @@ async function verify(ring: QrKeyRing, token: unknown): Promise<QrVerifyResult> 
   // Signed by us but not a shape we issue (an old format, or a bug): refuse rather than guess.
   const payload = parseJsonObject(Buffer.from(payloadBytes));
   if (!payload || !(hasExactlyKeys(payload, ['t', 'i', 'iat']) || hasExactlyKeys(payload, ['t', 'i', 'iat', 'idx']))) {
-    return refuse('INVALID_PAYLOAD', 'the payload must be a JSON object with exactly "t", "i", "iat" and, for a licence, "idx"');
+    return refuse(
+      'INVALID_PAYLOAD',
+      'the payload must be a JSON object with exactly "t", "i", "iat" and, for a licence, "idx"',
+    );
   }
-  const type = typeof payload.t === 'string' && Object.hasOwn(TYPE_OF_CODE, payload.t) ? TYPE_OF_CODE[payload.t] : undefined;
+  const type =
+    typeof payload.t === 'string' && Object.hasOwn(TYPE_OF_CODE, payload.t) ? TYPE_OF_CODE[payload.t] : undefined;
   if (!type) return refuse('INVALID_PAYLOAD', 'the payload type "t" must be "l" (licence) or "e" (enterprise)');
   const id = payload.i;
   if (typeof id !== 'string') return refuse('INVALID_PAYLOAD', 'the payload id "i" must be a string');
@@ -168,5 +177,10 @@ async function verify(ring: QrKeyRing, token: unknown): Promise<QrVerifyResult> 
   if (idx !== undefined && (type !== 'licence' || typeof idx !== 'number' || !Number.isSafeInteger(idx) || idx < 0)) {
     return refuse('INVALID_PAYLOAD', 'the payload "idx" must be a non-negative integer, and only in a licence token');
   }
-  return { ok: true, target: { type, id, ...(idx !== undefined ? { statusIndex: idx } : {}) }, kid, issuedAt: new Date(iat * 1000) };
+  return {
+    ok: true,
+    target: { type, id, ...(idx !== undefined ? { statusIndex: idx } : {}) },
+    kid,
+    issuedAt: new Date(iat * 1000),
+  };
 }

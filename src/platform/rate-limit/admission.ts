@@ -36,7 +36,12 @@ export function admission(limits: RateLimits, verifier: ApiKeyVerifier): Admissi
     if (authorization) {
       const blocked = await limits.authBlocked(address);
       if (blocked) {
-        refuse(res, blocked, 'auth-failures', `Too many failed authentications from this address; retry in ${blocked.resetSeconds} s`);
+        refuse(
+          res,
+          blocked,
+          'auth-failures',
+          `Too many failed authentications from this address; retry in ${blocked.resetSeconds} s`,
+        );
         return;
       }
       let identity;
@@ -60,7 +65,12 @@ export function admission(limits: RateLimits, verifier: ApiKeyVerifier): Admissi
     }
     if (quota) {
       if (!quota.allowed) {
-        refuse(res, quota, policy, `Rate limit of ${quota.limit} requests per ${quota.windowSeconds} s exceeded; retry in ${quota.resetSeconds} s`);
+        refuse(
+          res,
+          quota,
+          policy,
+          `Rate limit of ${quota.limit} requests per ${quota.windowSeconds} s exceeded; retry in ${quota.resetSeconds} s`,
+        );
         return;
       }
       res.set(quotaHeaders(quota, policy));

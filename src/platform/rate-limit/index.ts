@@ -59,7 +59,9 @@ export class RateLimits {
     client.on('error', (err: unknown) => logger.warn({ err }, 'rate-limit redis connection error'));
     // Not awaited: an unreachable Redis must not stop the hub from starting. Until it connects
     // (and whenever it drops) the in-memory insurance limiter counts instead.
-    client.connect().catch((err: unknown) => logger.warn({ err }, 'rate-limit redis is unreachable; counting in memory'));
+    client
+      .connect()
+      .catch((err: unknown) => logger.warn({ err }, 'rate-limit redis is unreachable; counting in memory'));
     return Promise.resolve(new RateLimits(config, client));
   }
 
@@ -71,7 +73,15 @@ export class RateLimits {
       // A store outage must not take the API down: the insurance limiter counts in memory meanwhile.
       const memory = new RateLimiterMemory({ keyPrefix, points, duration });
       limiter = this.redis
-        ? new RateLimiterRedis({ storeClient: this.redis, useRedisPackage: true, rejectIfRedisNotReady: true, keyPrefix, points, duration, insuranceLimiter: memory })
+        ? new RateLimiterRedis({
+            storeClient: this.redis,
+            useRedisPackage: true,
+            rejectIfRedisNotReady: true,
+            keyPrefix,
+            points,
+            duration,
+            insuranceLimiter: memory,
+          })
         : memory;
       this.limiters.set(id, limiter);
     }

@@ -19,7 +19,6 @@ export interface DayOverride {
   name?: string;
 }
 
-
 /**
  * A stopped clock: working days d with from < d <= to are not counted (the day the pause starts still
  * counts, the day it ends does not, as with the start day of any period). `to: null` means still running.

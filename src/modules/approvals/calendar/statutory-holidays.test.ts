@@ -99,7 +99,8 @@ describe('WorkingCalendar in a year without a published notice (2027)', () => {
   });
 
   it('skips the Spring Festival (Friday Feb 5 – Monday Feb 8)', () => {
-    for (let d = '2027-02-05'; d <= '2027-02-08'; d = addDays(d, 1)) expectWithMessage(cal.isWorkingDay(d), d).toBe(false);
+    for (let d = '2027-02-05'; d <= '2027-02-08'; d = addDays(d, 1))
+      expectWithMessage(cal.isWorkingDay(d), d).toBe(false);
     expect(cal.holidayName('2027-02-05')).toBe('春节');
     expect(cal.isWorkingDay('2027-02-04')).toBe(true);
     expect(cal.isWorkingDay('2027-02-09')).toBe(true);

@@ -7,13 +7,7 @@
 import type { PrismaClient } from '../../../generated/prisma/client.js';
 import type { BaseContext } from '../../../platform/context.js';
 import { badInput } from '../../../platform/errors.js';
-import {
-  chinaHolidaySource,
-  isLocalDate,
-  shanghaiDate,
-  WorkingCalendar,
-  type LocalDate,
-} from './calendar.js';
+import { chinaHolidaySource, isLocalDate, shanghaiDate, WorkingCalendar, type LocalDate } from './calendar.js';
 
 export type { LocalDate };
 export { shanghaiDate };
@@ -63,8 +57,8 @@ export async function calendarDays(ctx: BaseContext, from: LocalDate, to: LocalD
   if (span > 366) throw badInput('Ask for at most 366 days at a time');
   const calendar = await loadWorkingCalendar(ctx.prisma);
   const overrides = new Set(
-    (await ctx.prisma.calendarOverride.findMany({ where: { date: { gte: fromLocal(from), lte: fromLocal(to) } } })).map((o) =>
-      toLocal(o.date),
+    (await ctx.prisma.calendarOverride.findMany({ where: { date: { gte: fromLocal(from), lte: fromLocal(to) } } })).map(
+      (o) => toLocal(o.date),
     ),
   );
   const out: CalendarDay[] = [];

@@ -191,6 +191,9 @@ export async function concludeCase(
   );
   if (result.licence) await cacheLicence(ctx, result.licence);
   await runConclusionListeners(ctx, result.case);
-  ctx.logger.info({ caseId: c.id, outcome: c.outcome, licenceId: result.licence?.id, system: caller.systemName }, 'case concluded');
+  ctx.logger.info(
+    { caseId: c.id, outcome: c.outcome, licenceId: result.licence?.id, system: caller.systemName },
+    'case concluded',
+  );
   return result;
 }

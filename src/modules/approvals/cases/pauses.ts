@@ -51,12 +51,16 @@ export async function pauseCase(
   const { caller, c } = await forHandling(ctx, id);
   const why = requireReason(reason, true);
   if (SPECIAL_STAGE_KINDS.includes(kind) && !c.item.specialStages.includes(kind)) {
-    throw conflict(`${c.item.name} has no ${kind} stage in the catalogue (its special stages: ${c.item.specialStages.join(', ') || 'none'})`, {
-      caseId: c.id,
-      reason: 'STAGE_NOT_IN_CATALOGUE',
-    });
+    throw conflict(
+      `${c.item.name} has no ${kind} stage in the catalogue (its special stages: ${c.item.specialStages.join(', ') || 'none'})`,
+      {
+        caseId: c.id,
+        reason: 'STAGE_NOT_IN_CATALOGUE',
+      },
+    );
   }
-  if (expectedDays != null && (expectedDays < 1 || !Number.isInteger(expectedDays))) throw badInput('expectedDays must be a positive whole number');
+  if (expectedDays != null && (expectedDays < 1 || !Number.isInteger(expectedDays)))
+    throw badInput('expectedDays must be a positive whole number');
   return startPause(ctx, caller, c, kind, why, expectedDays ?? null);
 }
 
@@ -67,7 +71,10 @@ export async function pauseCase(
 export async function requestSupplement(ctx: BaseContext, id: string, codes: string[], reason: string): Promise<Case> {
   const { caller, c } = await forHandling(ctx, id);
   const why = requireReason(reason, true);
-  if (codes.length === 0) throw badInput('List the materials to supplement', { problems: [{ field: 'materials', message: 'must not be empty' }] });
+  if (codes.length === 0)
+    throw badInput('List the materials to supplement', {
+      problems: [{ field: 'materials', message: 'must not be empty' }],
+    });
   const notice = oneTimeNotice(c);
   const outside = codes.filter((code) => !notice.some((m) => m.code === code));
   if (outside.length > 0) {
@@ -81,15 +88,33 @@ export async function requestSupplement(ctx: BaseContext, id: string, codes: str
   return startPause(ctx, caller, c, 'SUPPLEMENTING', `${why}（补正：${names.join('、')}）`, null);
 }
 
-async function startPause(ctx: BaseContext, caller: SystemCaller, c: CaseWithItem, kind: PauseKind, reason: string, expectedDays: number | null): Promise<Case> {
+async function startPause(
+  ctx: BaseContext,
+  caller: SystemCaller,
+  c: CaseWithItem,
+  kind: PauseKind,
+  reason: string,
+  expectedDays: number | null,
+): Promise<Case> {
   if (!PAUSABLE_STATES.includes(c.state)) refused(c, 'PAUSED', PAUSABLE_STATES);
-  if (c.pausedSince) refused(c, 'PAUSED', PAUSABLE_STATES, `Case ${c.receiptNumber} is already paused (${c.pauseKind})`);
+  if (c.pausedSince)
+    refused(c, 'PAUSED', PAUSABLE_STATES, `Case ${c.receiptNumber} is already paused (${c.pauseKind})`);
   const now = new Date();
   const today = shanghaiToday(now);
   const updated = await ctx.prisma.$transaction(async (tx) => {
     const u = await updateIfUnchanged(tx, c, { pausedSince: fromLocal(today), pauseKind: kind });
     await tx.casePause.create({ data: { caseId: c.id, kind, fromDate: fromLocal(today), reason } });
-    await tx.caseEvent.create({ data: { caseId: c.id, action: 'PAUSED', fromState: c.state, toState: c.state, reason: `${kind}: ${reason}`, ...actorOf(caller), occurredAt: now } });
+    await tx.caseEvent.create({
+      data: {
+        caseId: c.id,
+        action: 'PAUSED',
+        fromState: c.state,
+        toState: c.state,
+        reason: `${kind}: ${reason}`,
+        ...actorOf(caller),
+        occurredAt: now,
+      },
+    });
     const how = expectedDays ? `，预计${expectedDays}个工作日` : '';
     await notifyApplicant(
       tx,
@@ -116,12 +141,32 @@ async function endPause(
   caller: SystemCaller,
   reason: string,
 ): Promise<Case> {
-  await tx.casePause.updateMany({ where: { caseId: c.id, toDate: null }, data: { toDate: fromLocal(shanghaiToday(now)) } });
+  await tx.casePause.updateMany({
+    where: { caseId: c.id, toDate: null },
+    data: { toDate: fromLocal(shanghaiToday(now)) },
+  });
   const pauses = pausesOf(await tx.casePause.findMany({ where: { caseId: c.id } }));
   const deadline = calendar.deadline({ acceptedOn: acceptedOnOf(c), limit: c.limitDays, pauses });
   const u = await updateIfUnchanged(tx, c, { pausedSince: null, pauseKind: null, deadline: fromLocal(deadline) });
-  await tx.caseEvent.create({ data: { caseId: c.id, action: 'RESUMED', fromState: c.state, toState: c.state, reason, ...actorOf(caller), occurredAt: now } });
-  await notifyApplicant(tx, ctx, u, 'RESUMED', `${messagePrefix(item.name)}（受理编号${c.receiptNumber}）已恢复办理，办理期限至${deadline}。`, { deadline });
+  await tx.caseEvent.create({
+    data: {
+      caseId: c.id,
+      action: 'RESUMED',
+      fromState: c.state,
+      toState: c.state,
+      reason,
+      ...actorOf(caller),
+      occurredAt: now,
+    },
+  });
+  await notifyApplicant(
+    tx,
+    ctx,
+    u,
+    'RESUMED',
+    `${messagePrefix(item.name)}（受理编号${c.receiptNumber}）已恢复办理，办理期限至${deadline}。`,
+    { deadline },
+  );
   return u;
 }
 
@@ -150,8 +195,12 @@ async function forSupplementing(ctx: BaseContext, id: string): Promise<{ caller:
 }
 
 /** The case's received materials with these added; only materials of the notice are taken. */
-function withSupplemented(c: Case, materials: { code: string; copies?: number | null }[]): { received: MaterialRef[]; outstanding: MaterialRef[] } {
-  if (materials.length === 0) throw badInput('List the materials received', { problems: [{ field: 'materials', message: 'must not be empty' }] });
+function withSupplemented(
+  c: Case,
+  materials: { code: string; copies?: number | null }[],
+): { received: MaterialRef[]; outstanding: MaterialRef[] } {
+  if (materials.length === 0)
+    throw badInput('List the materials received', { problems: [{ field: 'materials', message: 'must not be empty' }] });
   const notice = oneTimeNotice(c);
   const byCode = new Map(notice.map((m) => [m.code, m]));
   const outside = materials.filter((m) => !byCode.has(m.code)).map((m) => m.code);
@@ -178,7 +227,11 @@ function withSupplemented(c: Case, materials: { code: string; copies?: number | 
  * taken, and the case is accepted once none is outstanding. During a SUPPLEMENTING pause the
  * clock restarts when the materials arrive.
  */
-export async function supplementMaterials(ctx: BaseContext, id: string, materials: { code: string; copies?: number | null }[]): Promise<Case> {
+export async function supplementMaterials(
+  ctx: BaseContext,
+  id: string,
+  materials: { code: string; copies?: number | null }[],
+): Promise<Case> {
   const { caller, c } = await forSupplementing(ctx, id);
   const { received, outstanding } = withSupplemented(c, materials);
   const now = new Date();

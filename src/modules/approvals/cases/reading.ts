@@ -17,7 +17,9 @@ import type { ClockState } from './traffic-light.js';
 export function canSeeCase(caller: Caller, c: Pick<Case, 'departmentCode'>): boolean {
   if (caller.kind !== 'system') return false;
   if (hasScope(caller, 'case:accept')) return true;
-  return (hasScope(caller, 'case:handle') || hasScope(caller, 'case:read')) && caller.departmentCode === c.departmentCode;
+  return (
+    (hasScope(caller, 'case:handle') || hasScope(caller, 'case:read')) && caller.departmentCode === c.departmentCode
+  );
 }
 
 /** The applicant's ID number and phone: case:read of the case's department only. */
@@ -42,12 +44,18 @@ export async function departmentInbox(
   }
   const dept = departmentCode ?? caller.departmentCode;
   if (dept !== caller.departmentCode) {
-    throw forbidden(`The inbox of department ${dept} is for its own systems; the key of "${caller.systemName}" is of ${caller.departmentCode}`, {
-      requiredDepartment: dept,
-    });
+    throw forbidden(
+      `The inbox of department ${dept} is for its own systems; the key of "${caller.systemName}" is of ${caller.departmentCode}`,
+      {
+        requiredDepartment: dept,
+      },
+    );
   }
   const states: CaseState[] = opts.includeSubmitted ? ['SUBMITTED', ...OPEN_STATES] : OPEN_STATES;
-  const rows = await ctx.prisma.case.findMany({ where: { departmentCode: dept, state: { in: states } }, include: { pauses: true } });
+  const rows = await ctx.prisma.case.findMany({
+    where: { departmentCode: dept, state: { in: states } },
+    include: { pauses: true },
+  });
   const calendar = await loadWorkingCalendar(ctx.prisma);
   const today = shanghaiToday();
   const entries = rows
@@ -55,14 +63,19 @@ export async function departmentInbox(
     .filter((e) => !opts.light || e.clock?.light === opts.light)
     .sort(
       (a, b) =>
-        (a.clock?.remainingWorkingDays ?? Number.MAX_SAFE_INTEGER) - (b.clock?.remainingWorkingDays ?? Number.MAX_SAFE_INTEGER) ||
+        (a.clock?.remainingWorkingDays ?? Number.MAX_SAFE_INTEGER) -
+          (b.clock?.remainingWorkingDays ?? Number.MAX_SAFE_INTEGER) ||
         a.case.submittedAt.getTime() - b.case.submittedAt.getTime(),
     );
   return { entries: entries.slice(opts.offset, opts.offset + opts.limit), total: entries.length };
 }
 
 /** A case by receipt number and verification code, for the public; null when either is wrong. */
-export async function caseByReceiptAndCode(ctx: Pick<BaseContext, 'prisma'>, receipt: string, code: string): Promise<Case | null> {
+export async function caseByReceiptAndCode(
+  ctx: Pick<BaseContext, 'prisma'>,
+  receipt: string,
+  code: string,
+): Promise<Case | null> {
   const c = await ctx.prisma.case.findUnique({ where: { receiptNumber: receipt.trim() } });
   return c && codeMatches(c.verificationCode, code) ? c : null;
 }

@@ -19,13 +19,25 @@ export async function rescheduleOpenCases(ctx: Pick<BaseContext, 'prisma'>, from
   const calendar = await loadWorkingCalendar(ctx.prisma);
   const open = await ctx.prisma.case.findMany({
     where: { state: { in: OPEN_STATES }, acceptedOn: { not: null }, deadline: { gte: fromLocal(from) } },
-    select: { id: true, acceptedOn: true, limitDays: true, deadline: true, pausedSince: true, pauses: { select: { fromDate: true, toDate: true } } },
+    select: {
+      id: true,
+      acceptedOn: true,
+      limitDays: true,
+      deadline: true,
+      pausedSince: true,
+      pauses: { select: { fromDate: true, toDate: true } },
+    },
   });
   const today = shanghaiToday();
   let changed = 0;
   for (const c of open) {
     if (!c.acceptedOn) continue; // excluded by the query; this tells the type checker
-    const deadline = calendar.deadline({ acceptedOn: toLocal(c.acceptedOn), limit: c.limitDays, pauses: pausesOf(c.pauses), asOf: today });
+    const deadline = calendar.deadline({
+      acceptedOn: toLocal(c.acceptedOn),
+      limit: c.limitDays,
+      pauses: pausesOf(c.pauses),
+      asOf: today,
+    });
     if (c.deadline && toLocal(c.deadline) === deadline) continue;
     await ctx.prisma.case.updateMany({ where: { id: c.id }, data: { deadline: fromLocal(deadline) } });
     changed += 1;
@@ -48,9 +60,16 @@ export async function setCalendarOverride(
   if (kind === null) await ctx.prisma.calendarOverride.deleteMany({ where: { date: fromLocal(date) } });
   else {
     const data = { kind, name: name?.trim() || null };
-    await ctx.prisma.calendarOverride.upsert({ where: { date: fromLocal(date) }, create: { date: fromLocal(date), ...data }, update: data });
+    await ctx.prisma.calendarOverride.upsert({
+      where: { date: fromLocal(date) },
+      create: { date: fromLocal(date), ...data },
+      update: data,
+    });
   }
   const casesRescheduled = await rescheduleOpenCases(ctx, date);
-  ctx.logger.info({ date, kind, system: ctx.caller.kind === 'system' ? ctx.caller.systemName : null, casesRescheduled }, 'calendar override changed');
+  ctx.logger.info(
+    { date, kind, system: ctx.caller.kind === 'system' ? ctx.caller.systemName : null, casesRescheduled },
+    'calendar override changed',
+  );
   return { date, kind, name: kind === null ? null : name?.trim() || null, casesRescheduled };
 }

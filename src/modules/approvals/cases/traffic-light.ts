@@ -35,8 +35,18 @@ export function lightFor(remaining: number, used: number, limit: number, t: Ligh
 }
 
 export function clockState(calendar: WorkingCalendar, c: ClockInput, today: LocalDate, t: LightThresholds): ClockState {
-  const remaining = calendar.remainingWorkingDays({ acceptedOn: c.acceptedOn, limit: c.limitDays, pauses: c.pauses, asOf: today });
+  const remaining = calendar.remainingWorkingDays({
+    acceptedOn: c.acceptedOn,
+    limit: c.limitDays,
+    pauses: c.pauses,
+    asOf: today,
+  });
   const used = Math.max(0, c.limitDays - remaining);
   const deadline = calendar.deadline({ acceptedOn: c.acceptedOn, limit: c.limitDays, pauses: c.pauses, asOf: today });
-  return { light: lightFor(remaining, used, c.limitDays, t), remainingWorkingDays: remaining, usedWorkingDays: used, deadline };
+  return {
+    light: lightFor(remaining, used, c.limitDays, t),
+    remainingWorkingDays: remaining,
+    usedWorkingDays: used,
+    deadline,
+  };
 }

@@ -8,7 +8,12 @@ import { allowedFrom, TARGET, type CaseAction } from './lifecycle.js';
 import { actorOf, forHandling, refused, requireReason, updateIfUnchanged } from './shared.js';
 
 /** UNDERTAKE, REVIEW, APPROVE, REJECT (CONCLUDE has its own function). */
-export async function transitionCase(ctx: BaseContext, id: string, action: Exclude<CaseAction, 'CONCLUDE'>, reason?: string | null): Promise<Case> {
+export async function transitionCase(
+  ctx: BaseContext,
+  id: string,
+  action: Exclude<CaseAction, 'CONCLUDE'>,
+  reason?: string | null,
+): Promise<Case> {
   const { caller, c } = await forHandling(ctx, id);
   const why = requireReason(reason, action === 'REJECT');
   const from = allowedFrom(action, c.item.steps);
@@ -16,8 +21,13 @@ export async function transitionCase(ctx: BaseContext, id: string, action: Exclu
   if (c.pausedSince) refused(c, action, from, `Case ${c.receiptNumber} is paused (${c.pauseKind}); resume it first`);
   const to = TARGET[action];
   const updated = await ctx.prisma.$transaction(async (tx) => {
-    const u = await updateIfUnchanged(tx, c, { state: to, ...(action === 'APPROVE' || action === 'REJECT' ? { outcome: to } : {}) });
-    await tx.caseEvent.create({ data: { caseId: c.id, action, fromState: c.state, toState: to, reason: why, ...actorOf(caller) } });
+    const u = await updateIfUnchanged(tx, c, {
+      state: to,
+      ...(action === 'APPROVE' || action === 'REJECT' ? { outcome: to } : {}),
+    });
+    await tx.caseEvent.create({
+      data: { caseId: c.id, action, fromState: c.state, toState: to, reason: why, ...actorOf(caller) },
+    });
     return u;
   });
   ctx.logger.info({ caseId: c.id, action, system: caller.systemName }, 'case transition');

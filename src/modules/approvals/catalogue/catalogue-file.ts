@@ -81,7 +81,8 @@ function itemList(root: unknown, sheet: ProblemSheet): unknown[] | null {
   }
   for (const key of Object.keys(root))
     // jointServices: is checked by joint/joint-catalogue.ts once the items are valid.
-    if (key !== 'items' && key !== 'jointServices') sheet.atRoot([key], 'unknown field: the file has only `items:` and `jointServices:`');
+    if (key !== 'items' && key !== 'jointServices')
+      sheet.atRoot([key], 'unknown field: the file has only `items:` and `jointServices:`');
   if (!Array.isArray(root.items)) {
     sheet.atRoot(
       ['items'],

@@ -53,7 +53,12 @@ export async function importCatalogueText(
     knownLicenceTypes: types.map((t) => t.code),
   });
   if ('problems' in parsed) return { ok: false, problems: parsed.problems };
-  const joint = parseJointServices(text, file, parsed.items, departments.map((d) => d.code));
+  const joint = parseJointServices(
+    text,
+    file,
+    parsed.items,
+    departments.map((d) => d.code),
+  );
   if ('problems' in joint) return { ok: false, problems: joint.problems };
   const existing = new Set(
     (
@@ -65,7 +70,11 @@ export async function importCatalogueText(
   );
   await prisma.$transaction([
     ...parsed.items.map((it) =>
-      prisma.serviceItem.upsert({ where: { code: it.code }, create: { code: it.code, ...rowOf(it) }, update: rowOf(it) }),
+      prisma.serviceItem.upsert({
+        where: { code: it.code },
+        create: { code: it.code, ...rowOf(it) },
+        update: rowOf(it),
+      }),
     ),
     ...jointServiceUpserts(prisma, joint.services),
   ]);

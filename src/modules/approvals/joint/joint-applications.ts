@@ -48,7 +48,10 @@ export interface SubmitJointResult {
 type Problem = { field: string; message: string };
 
 /** Each item's materials from the joint application's union: shared ones counted for every item they stand for. */
-function branchMaterials(service: JointService, input: SubmitJointInput): Map<string, { code: string; copies?: number | null }[]> {
+function branchMaterials(
+  service: JointService,
+  input: SubmitJointInput,
+): Map<string, { code: string; copies?: number | null }[]> {
   const shared = new Map(sharedMaterialsOf(service).map((m) => [m.code, m]));
   const perItem = new Map<string, { code: string; copies?: number | null }[]>(service.itemCodes.map((c) => [c, []]));
   const problems: Problem[] = [];
@@ -56,20 +59,35 @@ function branchMaterials(service: JointService, input: SubmitJointInput): Map<st
     if (!m.itemCode) {
       const s = shared.get(m.code);
       if (!s) {
-        problems.push({ field: `materials[${i}].code`, message: `${m.code} is not a shared material of ${service.code} (known: ${[...shared.keys()].join(', ') || 'none'}); give itemCode for an item's own material` });
+        problems.push({
+          field: `materials[${i}].code`,
+          message: `${m.code} is not a shared material of ${service.code} (known: ${[...shared.keys()].join(', ') || 'none'}); give itemCode for an item's own material`,
+        });
         return;
       }
-      for (const ref of s.satisfies) perItem.get(ref.itemCode)?.push({ code: ref.materialCode, copies: m.copies ?? s.copies });
+      for (const ref of s.satisfies)
+        perItem.get(ref.itemCode)?.push({ code: ref.materialCode, copies: m.copies ?? s.copies });
       return;
     }
     const list = perItem.get(m.itemCode);
-    if (!list) problems.push({ field: `materials[${i}].itemCode`, message: `${m.itemCode} is not an item of ${service.code} (items: ${service.itemCodes.join(', ')})` });
+    if (!list)
+      problems.push({
+        field: `materials[${i}].itemCode`,
+        message: `${m.itemCode} is not an item of ${service.code} (items: ${service.itemCodes.join(', ')})`,
+      });
     else list.push({ code: m.code, copies: m.copies });
   });
   (input.conditionsApplying ?? []).forEach((c, i) => {
-    if (!perItem.has(c.itemCode)) problems.push({ field: `conditionsApplying[${i}].itemCode`, message: `${c.itemCode} is not an item of ${service.code}` });
+    if (!perItem.has(c.itemCode))
+      problems.push({
+        field: `conditionsApplying[${i}].itemCode`,
+        message: `${c.itemCode} is not an item of ${service.code}`,
+      });
   });
-  if (problems.length > 0) throw badInput(`Invalid joint application: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, { problems });
+  if (problems.length > 0)
+    throw badInput(`Invalid joint application: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, {
+      problems,
+    });
   return perItem;
 }
 
@@ -126,13 +144,26 @@ export async function submitJointApplication(ctx: BaseContext, input: SubmitJoin
       branches.push(result);
     }
   } catch (err) {
-    await undoBranches(ctx, application.id, branches.map((b) => b.case.id));
+    await undoBranches(
+      ctx,
+      application.id,
+      branches.map((b) => b.case.id),
+    );
     throw err;
   }
-  await ctx.prisma.case.updateMany({ where: { id: { in: branches.map((b) => b.case.id) } }, data: { jointApplicationId: application.id } });
+  await ctx.prisma.case.updateMany({
+    where: { id: { in: branches.map((b) => b.case.id) } },
+    data: { jointApplicationId: application.id },
+  });
   const refreshed = await refreshJointApplication(ctx.prisma, application.id, await loadWorkingCalendar(ctx.prisma));
-  ctx.logger.info({ jointId: application.id, receipt: application.receiptNumber, service: service.code, branches: branches.length }, 'joint application submitted');
-  return { application: refreshed ?? application, branches: branches.map((b) => ({ ...b, case: { ...b.case, jointApplicationId: application.id } })) };
+  ctx.logger.info(
+    { jointId: application.id, receipt: application.receiptNumber, service: service.code, branches: branches.length },
+    'joint application submitted',
+  );
+  return {
+    application: refreshed ?? application,
+    branches: branches.map((b) => ({ ...b, case: { ...b.case, jointApplicationId: application.id } })),
+  };
 }
 
 /** What the branches say about their joint application. */
@@ -154,13 +185,28 @@ export function jointFigures(
   branches: Pick<Case, 'state' | 'outcome' | 'acceptedOn' | 'concludedOn'>[],
   calendar: WorkingCalendar,
 ): JointFigures {
-  const none: JointFigures = { acceptedOn: null, deadline: null, concludedOn: null, outcome: null, usedWorkingDays: null, onTime: null };
+  const none: JointFigures = {
+    acceptedOn: null,
+    deadline: null,
+    concludedOn: null,
+    outcome: null,
+    usedWorkingDays: null,
+    onTime: null,
+  };
   if (branches.length === 0 || branches.some((b) => !b.acceptedOn)) return none;
-  const acceptedOn = branches.map((b) => toLocal(b.acceptedOn ?? new Date(0))).sort().at(-1) ?? null;
+  const acceptedOn =
+    branches
+      .map((b) => toLocal(b.acceptedOn ?? new Date(0)))
+      .sort()
+      .at(-1) ?? null;
   if (!acceptedOn) return none;
   const deadline = calendar.deadline({ acceptedOn, limit: app.jointLimitDays });
   if (branches.some((b) => b.state !== 'CONCLUDED' || !b.concludedOn)) return { ...none, acceptedOn, deadline };
-  const concludedOn = branches.map((b) => toLocal(b.concludedOn ?? new Date(0))).sort().at(-1) ?? acceptedOn;
+  const concludedOn =
+    branches
+      .map((b) => toLocal(b.concludedOn ?? new Date(0)))
+      .sort()
+      .at(-1) ?? acceptedOn;
   return {
     acceptedOn,
     deadline,
@@ -197,7 +243,11 @@ export async function refreshJointApplication(
 export async function afterBranchConcluded(ctx: BaseContext, c: Case): Promise<void> {
   if (!c.jointApplicationId) return;
   const app = await refreshJointApplication(ctx.prisma, c.jointApplicationId, await loadWorkingCalendar(ctx.prisma));
-  if (app?.concludedOn) ctx.logger.info({ jointId: app.id, outcome: app.outcome, usedWorkingDays: app.usedWorkingDays }, 'joint application concluded');
+  if (app?.concludedOn)
+    ctx.logger.info(
+      { jointId: app.id, outcome: app.outcome, usedWorkingDays: app.usedWorkingDays },
+      'joint application concluded',
+    );
 }
 
 const LIGHT_ORDER: TrafficLight[] = ['GREEN', 'YELLOW', 'RED'];
@@ -233,7 +283,11 @@ export async function jointView(
 ): Promise<JointView> {
   const [service, branches] = await Promise.all([
     ctx.prisma.jointService.findUniqueOrThrow({ where: { code: app.serviceCode } }),
-    ctx.prisma.case.findMany({ where: { jointApplicationId: app.id }, include: { item: true, pauses: true }, orderBy: { departmentCode: 'asc' } }),
+    ctx.prisma.case.findMany({
+      where: { jointApplicationId: app.id },
+      include: { item: true, pauses: true },
+      orderBy: { departmentCode: 'asc' },
+    }),
   ]);
   const figures = jointFigures(app, branches, calendar);
   const lights = branches.map((b) => caseClock(calendar, b, pausesOf(b.pauses), ctx, today)?.light ?? null);
@@ -241,7 +295,12 @@ export async function jointView(
 }
 
 /** The public view by receipt number and verification code; null when either is wrong. */
-export async function publicJointView(ctx: Pick<BaseContext, 'prisma' | 'config'>, receipt: string, code: string, calendar: WorkingCalendar): Promise<JointView | null> {
+export async function publicJointView(
+  ctx: Pick<BaseContext, 'prisma' | 'config'>,
+  receipt: string,
+  code: string,
+  calendar: WorkingCalendar,
+): Promise<JointView | null> {
   const app = await ctx.prisma.jointApplication.findUnique({ where: { receiptNumber: receipt.trim() } });
   if (!app || !codeMatches(app.verificationCode, code)) return null;
   return jointView(ctx, app, calendar);

@@ -36,13 +36,32 @@ interface Row {
   used: bigint | null;
 }
 
-function figures(departmentCode: string | null, concluded: number, projects: number, serialDays: number, usedDays: number): JointFigureRow {
+function figures(
+  departmentCode: string | null,
+  concluded: number,
+  projects: number,
+  serialDays: number,
+  usedDays: number,
+): JointFigureRow {
   const daysSaved = serialDays - usedDays;
-  return { departmentCode, concluded, projects, serialDays, usedDays, daysSaved, speedUp: serialDays > 0 ? daysSaved / serialDays : null };
+  return {
+    departmentCode,
+    concluded,
+    projects,
+    serialDays,
+    usedDays,
+    daysSaved,
+    speedUp: serialDays > 0 ? daysSaved / serialDays : null,
+  };
 }
 
 /** Joint figures of applications concluded between from and to (inclusive), per lead department and overall. */
-export async function jointStatistics(prisma: PrismaClient, from: LocalDate, to: LocalDate, departmentCode?: string | null): Promise<JointStatistics> {
+export async function jointStatistics(
+  prisma: PrismaClient,
+  from: LocalDate,
+  to: LocalDate,
+  departmentCode?: string | null,
+): Promise<JointStatistics> {
   const dept = departmentCode ? Prisma.sql`AND j."leadDepartmentCode" = ${departmentCode}` : Prisma.empty;
   const rows = await prisma.$queryRaw<Row[]>`
     SELECT j."leadDepartmentCode" AS department, count(*) AS concluded,
@@ -51,7 +70,14 @@ export async function jointStatistics(prisma: PrismaClient, from: LocalDate, to:
     FROM "JointApplication" j
     WHERE j."concludedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} ${dept}
     GROUP BY j."leadDepartmentCode" ORDER BY j."leadDepartmentCode"`;
-  const byDepartment = rows.map((r) => figures(r.department, Number(r.concluded), Number(r.projects), Number(r.serial ?? 0n), Number(r.used ?? 0n)));
+  const byDepartment = rows.map((r) =>
+    figures(r.department, Number(r.concluded), Number(r.projects), Number(r.serial ?? 0n), Number(r.used ?? 0n)),
+  );
   const sum = (k: 'concluded' | 'projects' | 'serialDays' | 'usedDays') => byDepartment.reduce((s, r) => s + r[k], 0);
-  return { from, to, overall: figures(null, sum('concluded'), sum('projects'), sum('serialDays'), sum('usedDays')), byDepartment };
+  return {
+    from,
+    to,
+    overall: figures(null, sum('concluded'), sum('projects'), sum('serialDays'), sum('usedDays')),
+    byDepartment,
+  };
 }

@@ -8,7 +8,13 @@ import { shanghaiToday, toLocal } from '../calendar/store.js';
 import { builder } from '../builder.js';
 import { CaseType } from '../types/case.js';
 import { CaseMaterialType } from '../types/case-material.js';
-import { CASE_MUTATION_ERRORS, CaseChannelEnum, CaseStateEnum, dateOf, TrafficLightEnum } from '../types/case-shared.js';
+import {
+  CASE_MUTATION_ERRORS,
+  CaseChannelEnum,
+  CaseStateEnum,
+  dateOf,
+  TrafficLightEnum,
+} from '../types/case-shared.js';
 import { DepartmentRef } from '../types/refs.js';
 import { AcceptancePlaceEnum, ServiceItemType } from '../types/service-item.js';
 import { jointView, publicJointView, submitJointApplication, type JointView } from './joint-applications.js';
@@ -21,32 +27,40 @@ const SharedMaterialType = builder.objectRef<SharedMaterial>('JointSharedMateria
     code: t.exposeString('code'),
     name: t.exposeString('name'),
     copies: t.exposeInt('copies'),
-    satisfies: t.stringList({ description: 'ITEM-CODE/MATERIAL-CODE of the item materials it stands for.', resolve: (m) => m.satisfies.map((s) => `${s.itemCode}/${s.materialCode}`) }),
+    satisfies: t.stringList({
+      description: 'ITEM-CODE/MATERIAL-CODE of the item materials it stands for.',
+      resolve: (m) => m.satisfies.map((s) => `${s.itemCode}/${s.materialCode}`),
+    }),
   }),
 });
 
 export const JointServiceType = builder.objectRef<JointService>('JointService').implement({
-  description: 'A joint service of the catalogue (并联审批): items of several departments applied for at once, handled in parallel.',
+  description:
+    'A joint service of the catalogue (并联审批): items of several departments applied for at once, handled in parallel.',
   fields: (t) => ({
     code: t.exposeString('code'),
     name: t.exposeString('name'),
     leadDepartment: t.field({ type: DepartmentRef, resolve: (s) => ({ code: s.leadDepartmentCode }) }),
     items: t.field({
       type: [ServiceItemType],
-      resolve: async (s, _a, ctx) => (await ctx.loaders.itemByCode.loadMany(s.itemCodes)).flatMap((i) => (i && !(i instanceof Error) ? [i] : [])),
+      resolve: async (s, _a, ctx) =>
+        (await ctx.loaders.itemByCode.loadMany(s.itemCodes)).flatMap((i) => (i && !(i instanceof Error) ? [i] : [])),
     }),
     sharedMaterials: t.field({ type: [SharedMaterialType], resolve: (s) => sharedMaterialsOf(s) }),
-    jointLimitDays: t.exposeInt('jointLimitDays', { description: 'Working days from acceptance for the whole application.' }),
+    jointLimitDays: t.exposeInt('jointLimitDays', {
+      description: 'Working days from acceptance for the whole application.',
+    }),
   }),
 });
 
 const JointStateEnum = builder.enumType('JointState', {
-  description: 'SUBMITTED: a branch awaits materials; IN_PROGRESS: every branch accepted, some open; CONCLUDED: every branch concluded.',
+  description:
+    'SUBMITTED: a branch awaits materials; IN_PROGRESS: every branch accepted, some open; CONCLUDED: every branch concluded.',
   values: ['SUBMITTED', 'IN_PROGRESS', 'CONCLUDED'] as const,
 });
 
-const stateOf = (v: JointView) => (v.figures.concludedOn ? 'CONCLUDED' : v.figures.acceptedOn ? 'IN_PROGRESS' : 'SUBMITTED');
-
+const stateOf = (v: JointView) =>
+  v.figures.concludedOn ? 'CONCLUDED' : v.figures.acceptedOn ? 'IN_PROGRESS' : 'SUBMITTED';
 
 const JointBranchType = builder.objectRef<JointView['branches'][number]>('JointBranch').implement({
   description: 'One branch of a joint application as the public sees it.',
@@ -61,21 +75,30 @@ const JointBranchType = builder.objectRef<JointView['branches'][number]>('JointB
     limitDays: t.exposeInt('limitDays'),
     deadline: t.field({ type: 'Date', nullable: true, resolve: (b) => b.deadline }),
     concludedOn: t.field({ type: 'Date', nullable: true, resolve: (b) => b.concludedOn }),
-    outstandingMaterials: t.field({ type: [CaseMaterialType], resolve: (b) => (b.state === 'SUBMITTED' ? readMissing(b.missingMaterials) : []) }),
+    outstandingMaterials: t.field({
+      type: [CaseMaterialType],
+      resolve: (b) => (b.state === 'SUBMITTED' ? readMissing(b.missingMaterials) : []),
+    }),
   }),
 });
 
 function readMissing(json: unknown): { code: string; name: string; copies: number }[] {
   if (!Array.isArray(json)) return [];
   return json.flatMap((m: unknown) =>
-    typeof m === 'object' && m !== null && 'code' in m && 'name' in m && typeof m.code === 'string' && typeof m.name === 'string'
+    typeof m === 'object' &&
+    m !== null &&
+    'code' in m &&
+    'name' in m &&
+    typeof m.code === 'string' &&
+    typeof m.name === 'string'
       ? [{ code: m.code, name: m.name, copies: 'copies' in m && typeof m.copies === 'number' ? m.copies : 1 }]
       : [],
   );
 }
 
 const JointProgressType = builder.objectRef<JointView>('JointProgress').implement({
-  description: 'A joint application (并联审批): one receipt, one branch per item, a combined light. Public by receipt number and verification code; no personal data.',
+  description:
+    'A joint application (并联审批): one receipt, one branch per item, a combined light. Public by receipt number and verification code; no personal data.',
   fields: (t) => ({
     receiptNumber: t.string({ resolve: (v) => v.app.receiptNumber }),
     service: t.field({ type: JointServiceType, resolve: (v) => v.service }),
@@ -83,19 +106,40 @@ const JointProgressType = builder.objectRef<JointView>('JointProgress').implemen
     state: t.field({ type: JointStateEnum, resolve: stateOf }),
     outcome: t.field({ type: CaseStateEnum, nullable: true, resolve: (v) => v.figures.outcome }),
     submittedOn: t.field({ type: 'Date', resolve: (v) => dateOf(shanghaiToday(v.app.submittedAt)) }),
-    acceptedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => (v.figures.acceptedOn ? dateOf(v.figures.acceptedOn) : null) }),
+    acceptedOn: t.field({
+      type: 'Date',
+      nullable: true,
+      resolve: (v) => (v.figures.acceptedOn ? dateOf(v.figures.acceptedOn) : null),
+    }),
     jointLimitDays: t.int({ resolve: (v) => v.app.jointLimitDays }),
-    deadline: t.field({ type: 'Date', nullable: true, description: 'Acceptance + the joint limit (working days).', resolve: (v) => (v.figures.deadline ? dateOf(v.figures.deadline) : null) }),
+    deadline: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'Acceptance + the joint limit (working days).',
+      resolve: (v) => (v.figures.deadline ? dateOf(v.figures.deadline) : null),
+    }),
     trafficLight: t.field({
       type: TrafficLightEnum,
       nullable: true,
-      description: 'The worst open branch; RED once the joint deadline has passed; null when concluded or not yet accepted.',
+      description:
+        'The worst open branch; RED once the joint deadline has passed; null when concluded or not yet accepted.',
       resolve: (v) => v.light,
     }),
-    concludedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => (v.figures.concludedOn ? dateOf(v.figures.concludedOn) : null) }),
+    concludedOn: t.field({
+      type: 'Date',
+      nullable: true,
+      resolve: (v) => (v.figures.concludedOn ? dateOf(v.figures.concludedOn) : null),
+    }),
     usedWorkingDays: t.int({ nullable: true, resolve: (v) => v.figures.usedWorkingDays }),
-    serialLimitDays: t.int({ description: "Sum of the branches' statutory limits (serial handling).", resolve: (v) => v.app.serialLimitDays }),
-    daysSaved: t.int({ nullable: true, description: 'serialLimitDays − usedWorkingDays, once concluded.', resolve: (v) => (v.figures.usedWorkingDays === null ? null : v.app.serialLimitDays - v.figures.usedWorkingDays) }),
+    serialLimitDays: t.int({
+      description: "Sum of the branches' statutory limits (serial handling).",
+      resolve: (v) => v.app.serialLimitDays,
+    }),
+    daysSaved: t.int({
+      nullable: true,
+      description: 'serialLimitDays − usedWorkingDays, once concluded.',
+      resolve: (v) => (v.figures.usedWorkingDays === null ? null : v.app.serialLimitDays - v.figures.usedWorkingDays),
+    }),
     branches: t.field({ type: [JointBranchType], resolve: (v) => v.branches }),
   }),
 });
@@ -103,7 +147,10 @@ const JointProgressType = builder.objectRef<JointView>('JointProgress').implemen
 const JointMaterialInput = builder.inputType('JointMaterialInput', {
   fields: (t) => ({
     code: t.string({ required: true, description: 'A shared material code (S01), or a material code of `item`.' }),
-    item: t.string({ required: false, description: 'The item whose own material this is; absent for a shared material.' }),
+    item: t.string({
+      required: false,
+      description: 'The item whose own material this is; absent for a shared material.',
+    }),
     copies: t.int({ required: false }),
   }),
 });
@@ -120,23 +167,37 @@ const SubmitJointInput = builder.inputType('SubmitJointApplicationInput', {
     applicantName: t.string({ required: true }),
     applicantIdNumber: t.string({ required: false }),
     applicantPhone: t.string({ required: true }),
-    materials: t.field({ type: [JointMaterialInput], required: true, description: 'The union of the items\' materials; a shared material once.' }),
+    materials: t.field({
+      type: [JointMaterialInput],
+      required: true,
+      description: "The union of the items' materials; a shared material once.",
+    }),
     conditionsApplying: t.field({ type: [JointConditionInput], required: false }),
     projectName: t.string({ required: false, description: 'The key project (重点项目) it belongs to.' }),
   }),
 });
 
-const SubmitJointPayload = builder.objectRef<{ view: JointView; verificationCode: string }>('SubmitJointApplicationPayload').implement({
-  fields: (t) => ({
-    application: t.field({ type: JointProgressType, resolve: (p) => p.view }),
-    verificationCode: t.string({ description: 'Printed on the one receipt; with the receipt number it unlocks jointProgress.', resolve: (p) => p.verificationCode }),
-    cases: t.field({ type: [CaseType], resolve: (p) => p.view.branches }),
-  }),
-});
+const SubmitJointPayload = builder
+  .objectRef<{ view: JointView; verificationCode: string }>('SubmitJointApplicationPayload')
+  .implement({
+    fields: (t) => ({
+      application: t.field({ type: JointProgressType, resolve: (p) => p.view }),
+      verificationCode: t.string({
+        description: 'Printed on the one receipt; with the receipt number it unlocks jointProgress.',
+        resolve: (p) => p.verificationCode,
+      }),
+      cases: t.field({ type: [CaseType], resolve: (p) => p.view.branches }),
+    }),
+  });
 
 const JointFigureRowType = builder.objectRef<JointFigureRow>('JointFigures').implement({
   fields: (t) => ({
-    department: t.field({ type: DepartmentRef, nullable: true, description: 'Lead department; null for the overall row.', resolve: (r) => (r.departmentCode ? { code: r.departmentCode } : null) }),
+    department: t.field({
+      type: DepartmentRef,
+      nullable: true,
+      description: 'Lead department; null for the overall row.',
+      resolve: (r) => (r.departmentCode ? { code: r.departmentCode } : null),
+    }),
     concluded: t.exposeInt('concluded', { description: 'Joint applications concluded in the period.' }),
     projects: t.exposeInt('projects', { description: 'Distinct key projects among them.' }),
     serialDays: t.exposeInt('serialDays', { description: "Sum of the branches' statutory limits." }),
@@ -164,14 +225,21 @@ builder.queryFields((t) => ({
   jointProgress: t.field({
     type: JointProgressType,
     nullable: true,
-    description: 'Public progress of a joint application by receipt number and verification code; null when either is wrong.',
+    description:
+      'Public progress of a joint application by receipt number and verification code; null when either is wrong.',
     args: { receiptNumber: t.arg.string({ required: true }), verificationCode: t.arg.string({ required: true }) },
-    resolve: async (_r, args, ctx) => publicJointView(ctx, args.receiptNumber, args.verificationCode, await ctx.calendar()),
+    resolve: async (_r, args, ctx) =>
+      publicJointView(ctx, args.receiptNumber, args.verificationCode, await ctx.calendar()),
   }),
   jointStatistics: t.field({
     type: JointStatisticsType,
-    description: 'Joint approval figures over applications concluded in the period: working days saved against serial handling, and speed-up, per lead department and overall.',
-    args: { from: t.arg({ type: 'Date', required: true }), to: t.arg({ type: 'Date', required: true }), department: t.arg.string({ required: false }) },
+    description:
+      'Joint approval figures over applications concluded in the period: working days saved against serial handling, and speed-up, per lead department and overall.',
+    args: {
+      from: t.arg({ type: 'Date', required: true }),
+      to: t.arg({ type: 'Date', required: true }),
+      department: t.arg.string({ required: false }),
+    },
     resolve: (_r, args, ctx) => jointStatistics(ctx.prisma, toLocal(args.from), toLocal(args.to), args.department),
   }),
 }));
@@ -195,7 +263,10 @@ builder.mutationFields((t) => ({
         conditionsApplying: (input.conditionsApplying ?? []).map((c) => ({ itemCode: c.item, code: c.code })),
         projectName: input.projectName ?? null,
       });
-      return { view: await jointView(ctx, application, await ctx.calendar()), verificationCode: application.verificationCode };
+      return {
+        view: await jointView(ctx, application, await ctx.calendar()),
+        verificationCode: application.verificationCode,
+      };
     },
   }),
 }));

@@ -21,7 +21,10 @@ export class LogNotifier implements Notifier {
   send(m: OutgoingMessage): Promise<void> {
     // Logs are not a place for applicants' phone numbers.
     const recipient = m.audience === 'APPLICANT' ? maskPhone(m.recipient) : m.recipient;
-    this.logger.info({ notification: m.id, kind: m.kind, audience: m.audience, recipient, text: m.text }, 'notification');
+    this.logger.info(
+      { notification: m.id, kind: m.kind, audience: m.audience, recipient, text: m.text },
+      'notification',
+    );
     return Promise.resolve();
   }
 }

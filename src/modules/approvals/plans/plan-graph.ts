@@ -51,7 +51,11 @@ export interface PlanGraph {
 }
 
 /** Stages of the plan, refusing a cycle (with its path) among them. */
-export function planStages(items: PlanItem[], joints: PlanJoint[], extraOrder: { itemCode: string; dependsOn: string }[]): Omit<Stage, 'start' | 'finish' | 'critical'>[] {
+export function planStages(
+  items: PlanItem[],
+  joints: PlanJoint[],
+  extraOrder: { itemCode: string; dependsOn: string }[],
+): Omit<Stage, 'start' | 'finish' | 'critical'>[] {
   const inPlan = new Set(items.map((i) => i.code));
   const stageOf = new Map<string, string>();
   const stages: Omit<Stage, 'start' | 'finish' | 'critical' | 'after'>[] = [];
@@ -71,18 +75,26 @@ export function planStages(items: PlanItem[], joints: PlanJoint[], extraOrder: {
     const a = stageOf.get(from);
     const b = stageOf.get(dependsOn);
     if (a && b && a !== b) edges.get(a)?.add(b);
-    if (a && b && a === b && a !== from) throw badInput(`Plan cycle: ${dependsOn} → ${from} are in the same joint stage ${a} but one depends on the other`, { field: 'items' });
+    if (a && b && a === b && a !== from)
+      throw badInput(
+        `Plan cycle: ${dependsOn} → ${from} are in the same joint stage ${a} but one depends on the other`,
+        { field: 'items' },
+      );
   };
   for (const i of items) for (const d of i.dependsOn) link(i.code, d);
   extraOrder.forEach((o, k) => {
-    if (!inPlan.has(o.itemCode) || !inPlan.has(o.dependsOn)) throw badInput(`order[${k}] names an item outside the plan`, { field: `order[${k}]` });
+    if (!inPlan.has(o.itemCode) || !inPlan.has(o.dependsOn))
+      throw badInput(`order[${k}] names an item outside the plan`, { field: `order[${k}]` });
     link(o.itemCode, o.dependsOn);
   });
   const graph = new Map([...edges].map(([k, v]) => [k, [...v]]));
   const cycles = dependencyCycles(graph);
   if (cycles.length > 0) {
     const paths = cycles.map((c) => c.path.join(' → '));
-    throw badInput(`The plan's order has a cycle: ${paths.join('; ')} (these stages could never start)`, { field: 'order', cycles: paths });
+    throw badInput(`The plan's order has a cycle: ${paths.join('; ')} (these stages could never start)`, {
+      field: 'order',
+      cycles: paths,
+    });
   }
   return stages.map((s) => ({ ...s, after: [...(edges.get(s.id) ?? [])].sort() }));
 }
@@ -115,10 +127,15 @@ export function schedule(
     }
     const members = s.itemCodes.map((c) => cases.get(c));
     let finish: LocalDate;
-    if (members.every((m) => m?.concludedOn)) finish = members.map((m) => m?.concludedOn ?? start).sort().at(-1) ?? start;
+    if (members.every((m) => m?.concludedOn))
+      finish =
+        members
+          .map((m) => m?.concludedOn ?? start)
+          .sort()
+          .at(-1) ?? start;
     else {
       const planned = calendar.addWorkingDays(start, s.days);
-      const deadlines = members.map((m) => (m?.concludedOn ?? m?.deadline ?? planned));
+      const deadlines = members.map((m) => m?.concludedOn ?? m?.deadline ?? planned);
       finish = [planned, ...deadlines].sort().at(-1) ?? planned;
       if (members.every((m) => m?.acceptedOn)) finish = deadlines.sort().at(-1) ?? planned;
     }
@@ -128,12 +145,18 @@ export function schedule(
   };
   stages.forEach((s) => visit(s.id));
   let last = stages[0]?.id ?? null;
-  for (const s of stages) if (last === null || (done.get(s.id)?.finish ?? '') > (done.get(last)?.finish ?? '')) last = s.id;
+  for (const s of stages)
+    if (last === null || (done.get(s.id)?.finish ?? '') > (done.get(last)?.finish ?? '')) last = s.id;
   const critical: string[] = [];
   for (let id = last; id !== null; id = done.get(id)?.via ?? null) critical.unshift(id);
   const onPath = new Set(critical);
   return {
-    stages: stages.map((s) => ({ ...s, start: done.get(s.id)?.start ?? startOn, finish: done.get(s.id)?.finish ?? startOn, critical: onPath.has(s.id) })),
+    stages: stages.map((s) => ({
+      ...s,
+      start: done.get(s.id)?.start ?? startOn,
+      finish: done.get(s.id)?.finish ?? startOn,
+      critical: onPath.has(s.id),
+    })),
     criticalPath: critical,
     expectedFinish: last ? (done.get(last)?.finish ?? startOn) : startOn,
   };

@@ -34,7 +34,11 @@ function fillOf(states: string[]): string {
 }
 
 /** Lays the stages out and writes the SVG; also returns the boxes (for tests). */
-export function planSvg(graph: PlanGraph, states: Map<string, string[]>, title: string): { svg: string; boxes: StageBox[] } {
+export function planSvg(
+  graph: PlanGraph,
+  states: Map<string, string[]>,
+  title: string,
+): { svg: string; boxes: StageBox[] } {
   const g = new dagre.graphlib.Graph<GraphLabel, NodeLabel, EdgeLabel>();
   g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 60, marginx: 20, marginy: 40 });
   g.setDefaultEdgeLabel(() => ({}));
@@ -53,14 +57,21 @@ export function planSvg(graph: PlanGraph, states: Map<string, string[]>, title: 
   const edges = g.edges().map((e) => {
     const pts = g.edge(e).points ?? [];
     const d = pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
-    const critical = graph.stages.find((s) => s.id === e.w)?.critical && graph.stages.find((s) => s.id === e.v)?.critical;
+    const critical =
+      graph.stages.find((s) => s.id === e.w)?.critical && graph.stages.find((s) => s.id === e.v)?.critical;
     return `<path d="${d}" fill="none" stroke="${critical ? '#c0392b' : '#888'}" stroke-width="${critical ? 3 : 1.5}" marker-end="url(#arrow)"/>`;
   });
   const nodes = graph.stages.map((s, i) => {
     const b = boxes[i];
     if (!b) return '';
-    const text = [...lines(s.label), s.itemCodes.length > 1 ? `并联 ${s.itemCodes.length} 项 · ${s.days} 工作日` : `${s.id} · ${s.days} 工作日`, `${s.start} → ${s.finish}`];
-    const tspans = text.map((t, k) => `<tspan x="${(b.x + 8).toFixed(1)}" y="${(b.y + 18 + k * LINE).toFixed(1)}">${esc(t)}</tspan>`).join('');
+    const text = [
+      ...lines(s.label),
+      s.itemCodes.length > 1 ? `并联 ${s.itemCodes.length} 项 · ${s.days} 工作日` : `${s.id} · ${s.days} 工作日`,
+      `${s.start} → ${s.finish}`,
+    ];
+    const tspans = text
+      .map((t, k) => `<tspan x="${(b.x + 8).toFixed(1)}" y="${(b.y + 18 + k * LINE).toFixed(1)}">${esc(t)}</tspan>`)
+      .join('');
     return `<g class="stage" data-id="${esc(s.id)}"><rect x="${b.x.toFixed(1)}" y="${b.y.toFixed(1)}" width="${b.width}" height="${b.height}" rx="6" fill="${fillOf(states.get(s.id) ?? [])}" stroke="${s.critical ? '#c0392b' : '#555'}" stroke-width="${s.critical ? 2.5 : 1}"/><text font-size="12" font-family="sans-serif">${tspans}</text></g>`;
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}">

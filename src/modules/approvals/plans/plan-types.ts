@@ -14,9 +14,17 @@ const PlanNodeType = builder.objectRef<{ code: string; view: PlanView }>('PlanNo
   description: 'An item of the plan and the state of its case (the latest of the plan enterprise), if any.',
   fields: (t) => ({
     itemCode: t.string({ resolve: (n) => n.code }),
-    item: t.field({ type: 'String', description: 'Item name.', resolve: async (n, _a, ctx) => (await ctx.loaders.itemByCode.load(n.code))?.name ?? n.code }),
+    item: t.field({
+      type: 'String',
+      description: 'Item name.',
+      resolve: async (n, _a, ctx) => (await ctx.loaders.itemByCode.load(n.code))?.name ?? n.code,
+    }),
     caseReceiptNumber: t.string({ nullable: true, resolve: (n) => n.view.cases.get(n.code)?.receiptNumber ?? null }),
-    caseState: t.field({ type: CaseStateEnum, nullable: true, resolve: (n) => n.view.cases.get(n.code)?.state ?? null }),
+    caseState: t.field({
+      type: CaseStateEnum,
+      nullable: true,
+      resolve: (n) => n.view.cases.get(n.code)?.state ?? null,
+    }),
   }),
 });
 
@@ -29,21 +37,30 @@ const PlanStageType = builder.objectRef<StageView>('PlanStage').implement({
     days: t.int({ description: 'Working days: the joint limit or the committed limit.', resolve: (s) => s.stage.days }),
     after: t.stringList({ description: 'Stages that must finish first.', resolve: (s) => s.stage.after }),
     start: t.field({ type: 'Date', resolve: (s) => dateOf(s.stage.start) }),
-    finish: t.field({ type: 'Date', description: 'Actual (concluded), deadline (accepted) or expected finish.', resolve: (s) => dateOf(s.stage.finish) }),
+    finish: t.field({
+      type: 'Date',
+      description: 'Actual (concluded), deadline (accepted) or expected finish.',
+      resolve: (s) => dateOf(s.stage.finish),
+    }),
     critical: t.boolean({ resolve: (s) => s.stage.critical }),
     nodes: t.field({ type: [PlanNodeType], resolve: (s) => s.stage.itemCodes.map((code) => ({ code, view: s.view })) }),
   }),
 });
 
 const PlanType = builder.objectRef<PlanView>('Plan').implement({
-  description: 'An order-style service plan (订单式服务) for a key project or enterprise: a flowchart of its approvals.',
+  description:
+    'An order-style service plan (订单式服务) for a key project or enterprise: a flowchart of its approvals.',
   fields: (t) => ({
     id: t.id({ resolve: (v) => v.plan.id }),
     name: t.string({ resolve: (v) => v.plan.name }),
     startOn: t.field({ type: 'Date', resolve: (v) => v.plan.startOn }),
     stages: t.field({ type: [PlanStageType], resolve: (v) => v.graph.stages.map((stage) => ({ stage, view: v })) }),
     criticalPath: t.stringList({ description: 'Stage ids, first to last.', resolve: (v) => v.graph.criticalPath }),
-    expectedFinish: t.field({ type: 'Date', description: 'Finish of the last stage, in working days from the start.', resolve: (v) => dateOf(v.graph.expectedFinish) }),
+    expectedFinish: t.field({
+      type: 'Date',
+      description: 'Finish of the last stage, in working days from the start.',
+      resolve: (v) => dateOf(v.graph.expectedFinish),
+    }),
     svg: t.string({ description: 'The flowchart as SVG (also at /plans/<id>).', resolve: (v) => v.svg }),
   }),
 });
@@ -64,12 +81,17 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   createPlan: t.field({
     type: PlanType,
-    description: "Creates an order-style plan (case:accept). Errors: BAD_USER_INPUT (unknown items; a cycle in the order, with its path), UNAUTHENTICATED.",
+    description:
+      'Creates an order-style plan (case:accept). Errors: BAD_USER_INPUT (unknown items; a cycle in the order, with its path), UNAUTHENTICATED.',
     args: {
       name: t.arg.string({ required: true }),
       applicantUscc: t.arg({ type: 'USCC', required: false }),
       items: t.arg.stringList({ required: true }),
-      order: t.arg({ type: [PlanOrderInput], required: false, description: 'Ordering beyond the catalogue dependencies.' }),
+      order: t.arg({
+        type: [PlanOrderInput],
+        required: false,
+        description: 'Ordering beyond the catalogue dependencies.',
+      }),
       startOn: t.arg({ type: 'Date', required: false }),
     },
     resolve: async (_r, args, ctx) => {

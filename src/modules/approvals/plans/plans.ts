@@ -48,7 +48,11 @@ async function graphOf(
 }
 
 /** Creates a plan (case:accept: the window that serves the key project); a cycle in its order is refused with the path. */
-export async function createPlan(ctx: BaseContext, input: CreatePlanInput, calendar: WorkingCalendar): Promise<ServicePlan> {
+export async function createPlan(
+  ctx: BaseContext,
+  input: CreatePlanInput,
+  calendar: WorkingCalendar,
+): Promise<ServicePlan> {
   assertScope(ctx.caller, 'case:accept');
   const name = input.name.trim();
   if (!name || name.length > 200) throw badInput('name must be 1 to 200 characters', { field: 'name' });
@@ -60,9 +64,18 @@ export async function createPlan(ctx: BaseContext, input: CreatePlanInput, calen
   const startOn = input.startOn ?? shanghaiToday();
   await graphOf(ctx.prisma, { itemCodes, order, startOn }, new Map(), calendar);
   const plan = await ctx.prisma.servicePlan.create({
-    data: { name, applicantUscc: uscc, itemCodes, extraOrder: order.map((o) => ({ ...o })), startOn: fromLocal(startOn) },
+    data: {
+      name,
+      applicantUscc: uscc,
+      itemCodes,
+      extraOrder: order.map((o) => ({ ...o })),
+      startOn: fromLocal(startOn),
+    },
   });
-  ctx.logger.info({ planId: plan.id, items: itemCodes.length, system: ctx.caller.kind === 'system' ? ctx.caller.systemName : null }, 'plan created');
+  ctx.logger.info(
+    { planId: plan.id, items: itemCodes.length, system: ctx.caller.kind === 'system' ? ctx.caller.systemName : null },
+    'plan created',
+  );
   return plan;
 }
 
@@ -85,17 +98,32 @@ async function casesOf(prisma: BaseContext['prisma'], plan: ServicePlan): Promis
 }
 
 /** Loads a plan's view; NOT_FOUND when there is no such plan. */
-export async function planView(ctx: Pick<BaseContext, 'prisma'>, id: string, calendar: WorkingCalendar, today: LocalDate = shanghaiToday()): Promise<PlanView> {
+export async function planView(
+  ctx: Pick<BaseContext, 'prisma'>,
+  id: string,
+  calendar: WorkingCalendar,
+  today: LocalDate = shanghaiToday(),
+): Promise<PlanView> {
   const plan = z.uuid().safeParse(id).success ? await ctx.prisma.servicePlan.findUnique({ where: { id } }) : null;
   if (!plan) throw notFound(`No plan has the id ${id}`, { field: 'id' });
   const cases = await casesOf(ctx.prisma, plan);
   const nodeCases = new Map<string, NodeCase>(
     [...cases].map(([code, c]) => [
       code,
-      { state: c.state, acceptedOn: c.acceptedOn ? toLocal(c.acceptedOn) : null, deadline: c.deadline ? toLocal(c.deadline) : null, concludedOn: c.concludedOn ? toLocal(c.concludedOn) : null },
+      {
+        state: c.state,
+        acceptedOn: c.acceptedOn ? toLocal(c.acceptedOn) : null,
+        deadline: c.deadline ? toLocal(c.deadline) : null,
+        concludedOn: c.concludedOn ? toLocal(c.concludedOn) : null,
+      },
     ]),
   );
-  const graph = await graphOf(ctx.prisma, { itemCodes: plan.itemCodes, order: orderOf(plan), startOn: toLocal(plan.startOn) }, nodeCases, calendar);
+  const graph = await graphOf(
+    ctx.prisma,
+    { itemCodes: plan.itemCodes, order: orderOf(plan), startOn: toLocal(plan.startOn) },
+    nodeCases,
+    calendar,
+  );
   const states = new Map(
     graph.stages.map((s) => [
       s.id,

@@ -8,17 +8,26 @@ import { builder } from '../builder.js';
 import { EnterpriseRef } from './refs.js';
 
 export const ApplicantType = builder.objectRef<{ c: Case; personal: boolean }>('CaseApplicant').implement({
-  description: 'The applicant. ID number and phone are masked unless the caller has case:read in the case department; unmasked only with a stated purpose (header x-purpose, else FORBIDDEN with reason PURPOSE_REQUIRED), and every unmasked read is audited.',
+  description:
+    'The applicant. ID number and phone are masked unless the caller has case:read in the case department; unmasked only with a stated purpose (header x-purpose, else FORBIDDEN with reason PURPOSE_REQUIRED), and every unmasked read is audited.',
   fields: (t) => ({
     name: t.string({ resolve: ({ c }) => c.applicantName }),
-    enterprise: t.field({ type: EnterpriseRef, nullable: true, resolve: ({ c }) => (c.applicantUscc ? { uscc: c.applicantUscc } : null) }),
+    enterprise: t.field({
+      type: EnterpriseRef,
+      nullable: true,
+      resolve: ({ c }) => (c.applicantUscc ? { uscc: c.applicantUscc } : null),
+    }),
     uscc: t.field({ type: 'USCC', nullable: true, resolve: ({ c }) => c.applicantUscc }),
     idNumber: t.string({
       nullable: true,
       resolve: ({ c, personal }, _a, ctx) =>
         c.applicantIdNumber
           ? personal
-            ? revealPersonal(ctx, { entityType: 'CASE', entityId: c.id, field: 'applicant.idNumber' }, c.applicantIdNumber)
+            ? revealPersonal(
+                ctx,
+                { entityType: 'CASE', entityId: c.id, field: 'applicant.idNumber' },
+                c.applicantIdNumber,
+              )
             : maskIdNumber(c.applicantIdNumber)
           : null,
     }),

@@ -12,7 +12,11 @@ export const CaseEventType = builder.prismaObject('CaseEvent', {
     fromState: t.expose('fromState', { type: CaseStateEnum, nullable: true }),
     toState: t.expose('toState', { type: CaseStateEnum }),
     reason: t.exposeString('reason', { nullable: true }),
-    actorDepartment: t.field({ type: DepartmentRef, nullable: true, resolve: (e) => (e.actorDepartmentCode ? { code: e.actorDepartmentCode } : null) }),
+    actorDepartment: t.field({
+      type: DepartmentRef,
+      nullable: true,
+      resolve: (e) => (e.actorDepartmentCode ? { code: e.actorDepartmentCode } : null),
+    }),
     actorSystemId: t.exposeID('actorSystemId', { nullable: true }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
   }),

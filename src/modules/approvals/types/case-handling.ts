@@ -55,7 +55,11 @@ builder.mutationFields((t) => ({
   requestSupplement: t.field({
     type: CaseType,
     description: `Asks for materials of the one-time notice again (补正, case:handle); the clock stops. A material not on the notice is refused with CONFLICT (reason NOT_IN_ONE_TIME_NOTICE). ${ERRORS}`,
-    args: { id: t.arg.id({ required: true }), materials: t.arg.stringList({ required: true }), reason: t.arg.string({ required: true }) },
+    args: {
+      id: t.arg.id({ required: true }),
+      materials: t.arg.stringList({ required: true }),
+      reason: t.arg.string({ required: true }),
+    },
     resolve: (_r, args, ctx) => requestSupplement(ctx, String(args.id), args.materials, args.reason),
   }),
   resumeCase: t.field({

@@ -17,9 +17,13 @@ const InboxType = builder.objectRef<{ total: number; cases: Case[] }>('CaseInbox
 builder.queryFields((t) => ({
   caseInbox: t.field({
     type: InboxType,
-    description: "The caller's department's open cases, most urgent first (red, then fewest working days left). case:handle or case:read.",
+    description:
+      "The caller's department's open cases, most urgent first (red, then fewest working days left). case:handle or case:read.",
     args: {
-      department: t.arg.string({ required: false, description: "Defaults to the caller's department (the only one allowed)." }),
+      department: t.arg.string({
+        required: false,
+        description: "Defaults to the caller's department (the only one allowed).",
+      }),
       light: t.arg({ type: TrafficLightEnum, required: false }),
       includeSubmitted: t.arg.boolean({ required: false, description: 'Also list cases waiting for materials.' }),
       limit: t.arg.int({ required: false, defaultValue: 50 }),

@@ -13,7 +13,8 @@ import { publicCase, type PublicCase } from './public-case.js';
 import { DepartmentRef } from './refs.js';
 
 const CaseProgressType = builder.objectRef<PublicCase>('CaseProgress').implement({
-  description: 'Public progress of a case by receipt number and verification code. Holds no personal data: no applicant, no actors, no reasons.',
+  description:
+    'Public progress of a case by receipt number and verification code. Holds no personal data: no applicant, no actors, no reasons.',
   fields: (t) => ({
     receiptNumber: t.string({ resolve: ({ c }) => c.receiptNumber }),
     itemCode: t.string({ resolve: ({ item }) => item.code }),
@@ -25,7 +26,11 @@ const CaseProgressType = builder.objectRef<PublicCase>('CaseProgress').implement
     acceptedOn: t.field({ type: 'Date', nullable: true, resolve: ({ c }) => c.acceptedOn }),
     limitDays: t.int({ resolve: ({ c }) => c.limitDays }),
     deadline: t.field({ type: 'Date', nullable: true, resolve: ({ c }, _a, ctx) => deadlineOf(c, ctx) }),
-    trafficLight: t.field({ type: TrafficLightEnum, nullable: true, resolve: async ({ c }, _a, ctx) => (await clockOf(c, ctx))?.light ?? null }),
+    trafficLight: t.field({
+      type: TrafficLightEnum,
+      nullable: true,
+      resolve: async ({ c }, _a, ctx) => (await clockOf(c, ctx))?.light ?? null,
+    }),
     paused: t.boolean({ resolve: ({ c }) => c.pausedSince !== null }),
     pauseKind: t.field({ type: PauseKindEnum, nullable: true, resolve: ({ c }) => c.pauseKind }),
     pauses: t.field({ type: [ProgressPauseType], resolve: ({ c }, _a, ctx) => ctx.loaders.pausesByCase.load(c.id) }),
@@ -40,7 +45,8 @@ builder.queryFields((t) => ({
   caseProgress: t.field({
     type: CaseProgressType,
     nullable: true,
-    description: 'Public progress by receipt number and the verification code printed on the receipt; null when either is wrong.',
+    description:
+      'Public progress by receipt number and the verification code printed on the receipt; null when either is wrong.',
     args: { receiptNumber: t.arg.string({ required: true }), verificationCode: t.arg.string({ required: true }) },
     resolve: (_r, args, ctx) => publicCase(ctx, args.receiptNumber, args.verificationCode),
   }),

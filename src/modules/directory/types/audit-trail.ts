@@ -12,7 +12,8 @@ import { DepartmentSystemType } from './department-system.js';
 const MAX_PAGE = 200;
 
 const AuditEntryType = builder.objectRef<AuditEntry>('AuditEntry').implement({
-  description: 'One unmasked read of personal data. Entries are hash-chained: `hub audit verify` detects edited, inserted or deleted ones.',
+  description:
+    'One unmasked read of personal data. Entries are hash-chained: `hub audit verify` detects edited, inserted or deleted ones.',
   fields: (t) => ({
     seq: t.string({ description: 'Position in the chain; also the cursor.', resolve: (e) => e.seq.toString() }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
@@ -25,7 +26,8 @@ const AuditEntryType = builder.objectRef<AuditEntry>('AuditEntry').implement({
       type: DepartmentSystemType,
       nullable: true,
       // findUnique calls of one tick are batched by Prisma into one query.
-      resolve: (query, e, _a, ctx) => (e.systemId ? ctx.prisma.departmentSystem.findUnique({ ...query, where: { id: e.systemId } }) : null),
+      resolve: (query, e, _a, ctx) =>
+        e.systemId ? ctx.prisma.departmentSystem.findUnique({ ...query, where: { id: e.systemId } }) : null,
     }),
     keyId: t.exposeString('keyId', { nullable: true, description: 'The API key used (its public id).' }),
     entityType: t.exposeString('entityType', { description: 'ENTERPRISE or CASE.' }),
@@ -42,7 +44,11 @@ const AuditTrailPage = builder.objectRef<{ entries: AuditEntry[]; hasNextPage: b
   fields: (t) => ({
     entries: t.field({ type: [AuditEntryType], resolve: (p) => p.entries }),
     hasNextPage: t.exposeBoolean('hasNextPage'),
-    endCursor: t.string({ nullable: true, description: 'Pass as `after` for the next page.', resolve: (p) => p.entries.at(-1)?.seq.toString() ?? null }),
+    endCursor: t.string({
+      nullable: true,
+      description: 'Pass as `after` for the next page.',
+      resolve: (p) => p.entries.at(-1)?.seq.toString() ?? null,
+    }),
   }),
 });
 
@@ -69,15 +75,21 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx) => {
       assertScope(ctx.caller, 'audit:read');
       const first = args.first ?? 50;
-      if (first < 1 || first > MAX_PAGE) throw badInput(`first must be 1 to ${MAX_PAGE}`, { problems: [{ field: 'first', message: `1 to ${MAX_PAGE}` }] });
-      if (args.after && !/^\d{1,19}$/.test(args.after)) throw badInput('after must be an endCursor', { problems: [{ field: 'after', message: 'not a cursor' }] });
+      if (first < 1 || first > MAX_PAGE)
+        throw badInput(`first must be 1 to ${MAX_PAGE}`, {
+          problems: [{ field: 'first', message: `1 to ${MAX_PAGE}` }],
+        });
+      if (args.after && !/^\d{1,19}$/.test(args.after))
+        throw badInput('after must be an endCursor', { problems: [{ field: 'after', message: 'not a cursor' }] });
       const f = args.filter;
       const where: Prisma.AuditEntryWhereInput = {
         ...(f?.departmentCode ? { departmentCode: f.departmentCode } : {}),
         ...(f?.systemId ? { systemId: String(f.systemId) } : {}),
         ...(f?.entityType ? { entityType: f.entityType } : {}),
         ...(f?.entityId ? { entityId: f.entityId } : {}),
-        ...(f?.since || f?.until ? { occurredAt: { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lt: f.until } : {}) } } : {}),
+        ...(f?.since || f?.until
+          ? { occurredAt: { ...(f.since ? { gte: f.since } : {}), ...(f.until ? { lt: f.until } : {}) } }
+          : {}),
         ...(args.after ? { seq: { lt: BigInt(args.after) } } : {}),
       };
       const rows = await ctx.prisma.auditEntry.findMany({ where, orderBy: { seq: 'desc' }, take: first + 1 });

@@ -23,7 +23,11 @@ builder.objectField(DepartmentType, 'systems', (t) =>
     description: "The department's systems. Needs the scope directory:read.",
     resolve: (query, dept, _args, ctx) => {
       assertScope(ctx.caller, 'directory:read');
-      return ctx.prisma.departmentSystem.findMany({ ...query, where: { departmentCode: dept.code }, orderBy: { name: 'asc' } });
+      return ctx.prisma.departmentSystem.findMany({
+        ...query,
+        where: { departmentCode: dept.code },
+        orderBy: { name: 'asc' },
+      });
     },
   }),
 );

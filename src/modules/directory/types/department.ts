@@ -38,6 +38,10 @@ builder.queryFields((t) => ({
     description: 'All departments, optionally of one kind, ordered by code.',
     args: { kind: t.arg({ type: DepartmentKindEnum, required: false }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.department.findMany({ ...query, where: args.kind ? { kind: args.kind } : {}, orderBy: { code: 'asc' } }),
+      ctx.prisma.department.findMany({
+        ...query,
+        where: args.kind ? { kind: args.kind } : {},
+        orderBy: { code: 'asc' },
+      }),
   }),
 }));

@@ -13,7 +13,11 @@ export const EnforcementDelegationType = builder.prismaObject('EnforcementDelega
     licenceTypeCode: t.exposeString('licenceTypeCode'),
     basis: t.exposeString('basis', { description: 'The act or decision that grants the power.' }),
     validFrom: t.expose('validFrom', { type: 'Date' }),
-    validUntil: t.expose('validUntil', { type: 'Date', nullable: true, description: 'Last day (inclusive); null: until revoked.' }),
+    validUntil: t.expose('validUntil', {
+      type: 'Date',
+      nullable: true,
+      description: 'Last day (inclusive); null: until revoked.',
+    }),
   }),
 });
 

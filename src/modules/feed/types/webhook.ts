@@ -23,7 +23,8 @@ const WebhookDeliveryType = builder.objectRef<WebhookDelivery>('WebhookDelivery'
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime' }),
     lastError: t.exposeString('lastError', {
       nullable: true,
-      description: 'Why the last attempt failed: "HTTP 500", "timeout", "refused: private address", ... (never the reply body).',
+      description:
+        'Why the last attempt failed: "HTTP 500", "timeout", "refused: private address", ... (never the reply body).',
     }),
     deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
   }),

@@ -30,7 +30,9 @@ export function page(o: PageOptions, body: string): string {
   const nav = o.signedIn
     ? `<nav class="main" aria-label="主导航">${NAV.map(([href, label]) => `<a href="${href}"${o.current === href ? ' aria-current="page"' : ''}>${label}</a>`).join('')}</nav>`
     : '';
-  const signOut = o.signedIn ? `<form method="post" action="/hall/logout"><button class="secondary" type="submit">退出登录</button></form>` : '';
+  const signOut = o.signedIn
+    ? `<form method="post" action="/hall/logout"><button class="secondary" type="submit">退出登录</button></form>`
+    : '';
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(o.title)} - 网上办事大厅</title><link rel="stylesheet" href="/hall/assets/hall.css"><script src="/hall/assets/hall.js" defer></script></head>
@@ -58,7 +60,11 @@ export const STATE_NAMES: Record<string, string> = {
   MISSED: '未到场',
 };
 
-export const PLACE_NAMES: Record<string, string> = { DISTRICT_CENTRE: '区政务服务中心', STREET_CENTRE: '街道便民服务中心', COMMUNITY_STATION: '社区服务站' };
+export const PLACE_NAMES: Record<string, string> = {
+  DISTRICT_CENTRE: '区政务服务中心',
+  STREET_CENTRE: '街道便民服务中心',
+  COMMUNITY_STATION: '社区服务站',
+};
 
 export const LIGHT_NAMES: Record<string, string> = { GREEN: '绿灯', YELLOW: '黄灯', RED: '红灯' };
 

@@ -29,7 +29,10 @@ export function sameOrigin(platform: Pick<Platform, 'config'>, req: Request): bo
 }
 
 /** The applicant of the request's session, or null (no cookie, ended session, or a foreign origin). */
-export async function sessionCallerOf(platform: Pick<Platform, 'prisma' | 'config'>, req: Request): Promise<Extract<Caller, { kind: 'applicant' }> | null> {
+export async function sessionCallerOf(
+  platform: Pick<Platform, 'prisma' | 'config'>,
+  req: Request,
+): Promise<Extract<Caller, { kind: 'applicant' }> | null> {
   const token = sessionToken(req.headers.cookie);
   if (!token || !sameOrigin(platform, req)) return null;
   return sessionCaller(platform, token);

@@ -9,7 +9,10 @@ import { assertApplicant, enterprisesOf } from '../access.js';
 import { builder } from '../builder.js';
 
 export const AcceptancePlaceEnum = builder.enumType(AcceptancePlace, { name: 'AcceptancePlace' });
-const BookingStatusEnum = builder.enumType(BookingStatus, { name: 'BookingStatus', description: 'BOOKED, CANCELLED, KEPT (the applicant came), MISSED.' });
+const BookingStatusEnum = builder.enumType(BookingStatus, {
+  name: 'BookingStatus',
+  description: 'BOOKED, CANCELLED, KEPT (the applicant came), MISSED.',
+});
 
 export const BookingSlotType = builder.prismaObject('BookingSlot', {
   name: 'BookingSlot',
@@ -33,23 +36,36 @@ export const BookingType = builder.prismaObject('Booking', {
     id: t.exposeID('id'),
     status: t.expose('status', { type: BookingStatusEnum }),
     uscc: t.expose('uscc', { type: 'USCC', nullable: true }),
-    slot: t.field({ type: BookingSlotType, resolve: (b, _a, ctx) => ctx.prisma.bookingSlot.findUniqueOrThrow({ where: { id: b.slotId } }) }),
+    slot: t.field({
+      type: BookingSlotType,
+      resolve: (b, _a, ctx) => ctx.prisma.bookingSlot.findUniqueOrThrow({ where: { id: b.slotId } }),
+    }),
     remindedAt: t.expose('remindedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
 
 const SlotInput = builder.inputType('BookingSlotInput', {
-  fields: (t) => ({ time: t.string({ required: true, description: '"HH:MM-HH:MM"' }), capacity: t.int({ required: true }) }),
-});
-
-const SetSlotsResult = builder.objectRef<{ days: Date[]; slots: number; unchangedBusy: number }>('SetBookingSlotsResult').implement({
   fields: (t) => ({
-    days: t.expose('days', { type: ['Date'], description: 'The working days the slots were set on (non-working days are skipped).' }),
-    slots: t.exposeInt('slots', { description: 'Slots created or resized.' }),
-    unchangedBusy: t.exposeInt('unchangedBusy', { description: 'Slots left as they were because more is booked than the new capacity.' }),
+    time: t.string({ required: true, description: '"HH:MM-HH:MM"' }),
+    capacity: t.int({ required: true }),
   }),
 });
+
+const SetSlotsResult = builder
+  .objectRef<{ days: Date[]; slots: number; unchangedBusy: number }>('SetBookingSlotsResult')
+  .implement({
+    fields: (t) => ({
+      days: t.expose('days', {
+        type: ['Date'],
+        description: 'The working days the slots were set on (non-working days are skipped).',
+      }),
+      slots: t.exposeInt('slots', { description: 'Slots created or resized.' }),
+      unchangedBusy: t.exposeInt('unchangedBusy', {
+        description: 'Slots left as they were because more is booked than the new capacity.',
+      }),
+    }),
+  });
 
 builder.queryField('bookingSlots', (t) =>
   t.field({
@@ -67,7 +83,11 @@ builder.queryField('myBookings', (t) =>
     resolve: async (_r, _a, ctx) => {
       assertApplicant(ctx.caller);
       const usccs = await enterprisesOf(ctx, ctx.caller.accountId);
-      return ctx.prisma.booking.findMany({ where: { OR: [{ accountId: ctx.caller.accountId }, { uscc: { in: usccs } }] }, orderBy: { createdAt: 'desc' }, take: 200 });
+      return ctx.prisma.booking.findMany({
+        where: { OR: [{ accountId: ctx.caller.accountId }, { uscc: { in: usccs } }] },
+        orderBy: { createdAt: 'desc' },
+        take: 200,
+      });
     },
   }),
 );
@@ -75,10 +95,23 @@ builder.queryField('myBookings', (t) =>
 builder.mutationField('setBookingSlots', (t) =>
   t.field({
     type: SetSlotsResult,
-    description: 'Creates or resizes the slots of an item of the caller’s department at a place on every working day from..to (booking:admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
-    args: { itemCode: t.arg.string({ required: true }), place: t.arg({ type: AcceptancePlaceEnum, required: true }), from: t.arg({ type: 'Date', required: true }), to: t.arg({ type: 'Date', required: true }), slots: t.arg({ type: [SlotInput], required: true }) },
+    description:
+      'Creates or resizes the slots of an item of the caller’s department at a place on every working day from..to (booking:admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+    args: {
+      itemCode: t.arg.string({ required: true }),
+      place: t.arg({ type: AcceptancePlaceEnum, required: true }),
+      from: t.arg({ type: 'Date', required: true }),
+      to: t.arg({ type: 'Date', required: true }),
+      slots: t.arg({ type: [SlotInput], required: true }),
+    },
     resolve: async (_r, a, ctx) => {
-      const r = await setSlots(ctx, { itemCode: a.itemCode, place: a.place, from: toLocal(a.from), to: toLocal(a.to), slots: a.slots });
+      const r = await setSlots(ctx, {
+        itemCode: a.itemCode,
+        place: a.place,
+        from: toLocal(a.from),
+        to: toLocal(a.to),
+        slots: a.slots,
+      });
       return { days: r.days.map((d) => new Date(`${d}T00:00:00Z`)), slots: r.slots, unchangedBusy: r.kept.length };
     },
   }),
@@ -87,14 +120,20 @@ builder.mutationField('setBookingSlots', (t) =>
 builder.mutationField('bookSlot', (t) =>
   t.field({
     type: BookingType,
-    description: 'Books a slot (signed-in applicant), optionally for an enterprise the account acts for. Errors: CONFLICT (SLOT_FULL, ALREADY_BOOKED), NOT_FOUND, FORBIDDEN, UNAUTHENTICATED.',
+    description:
+      'Books a slot (signed-in applicant), optionally for an enterprise the account acts for. Errors: CONFLICT (SLOT_FULL, ALREADY_BOOKED), NOT_FOUND, FORBIDDEN, UNAUTHENTICATED.',
     args: { slotId: t.arg.id({ required: true }), uscc: t.arg({ type: 'USCC', required: false }) },
     resolve: (_r, a, ctx) => book(ctx, String(a.slotId), a.uscc ?? null),
   }),
 );
 
 builder.mutationField('cancelBooking', (t) =>
-  t.field({ type: BookingType, description: 'Cancels an open booking; the seat is freed.', args: { id: t.arg.id({ required: true }) }, resolve: (_r, a, ctx) => cancelBooking(ctx, String(a.id)) }),
+  t.field({
+    type: BookingType,
+    description: 'Cancels an open booking; the seat is freed.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, a, ctx) => cancelBooking(ctx, String(a.id)),
+  }),
 );
 
 builder.mutationField('rescheduleBooking', (t) =>
@@ -109,7 +148,8 @@ builder.mutationField('rescheduleBooking', (t) =>
 builder.mutationField('recordBookingAttendance', (t) =>
   t.field({
     type: BookingType,
-    description: 'The window records whether the applicant came: KEPT or MISSED (booking:admin of the item’s department). Feeds bookingSuccessRate.',
+    description:
+      'The window records whether the applicant came: KEPT or MISSED (booking:admin of the item’s department). Feeds bookingSuccessRate.',
     args: { id: t.arg.id({ required: true }), kept: t.arg.boolean({ required: true }) },
     resolve: (_r, a, ctx) => recordAttendance(ctx, String(a.id), a.kept),
   }),

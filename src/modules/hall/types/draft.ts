@@ -5,11 +5,20 @@
 import { DraftState } from '../../../generated/prisma/enums.js';
 import { assertApplicant, enterprisesOf } from '../access.js';
 import { builder } from '../builder.js';
-import { createDraft, draftsForReview, passDraft, readableDraft, returnDraft, returnedItems, submitDraft } from '../drafts.js';
+import {
+  createDraft,
+  draftsForReview,
+  passDraft,
+  readableDraft,
+  returnDraft,
+  returnedItems,
+  submitDraft,
+} from '../drafts.js';
 
 const DraftStateEnum = builder.enumType(DraftState, {
   name: 'DraftState',
-  description: 'EDITING (the applicant fills it), PENDING_REVIEW (with the department), RETURNED (once, with the list to fix), PASSED (a case was created).',
+  description:
+    'EDITING (the applicant fills it), PENDING_REVIEW (with the department), RETURNED (once, with the list to fix), PASSED (a case was created).',
 });
 
 const FixItemType = builder.objectRef<{ materialCode: string | null; note: string }>('DraftFixItem').implement({
@@ -18,7 +27,8 @@ const FixItemType = builder.objectRef<{ materialCode: string | null; note: strin
 
 const HallFileType = builder.prismaObject('HallFile', {
   name: 'HallFile',
-  description: 'An uploaded material; its bytes are at /hall/files/<id> for the applicant and the item’s department only.',
+  description:
+    'An uploaded material; its bytes are at /hall/files/<id> for the applicant and the item’s department only.',
   fields: (t) => ({
     id: t.exposeID('id'),
     materialCode: t.exposeString('materialCode'),
@@ -39,8 +49,16 @@ export const DraftType = builder.prismaObject('HallDraft', {
     applicantName: t.exposeString('applicantName'),
     applicantUscc: t.expose('applicantUscc', { type: 'USCC', nullable: true }),
     state: t.expose('state', { type: DraftStateEnum }),
-    fixes: t.field({ type: [FixItemType], description: 'The one-time list of everything to fix (when returned).', resolve: (d) => returnedItems(d).map((f) => ({ materialCode: f.materialCode ?? null, note: f.note })) }),
-    files: t.field({ type: [HallFileType], resolve: (d, _a, ctx) => ctx.prisma.hallFile.findMany({ where: { draftId: d.id }, orderBy: { createdAt: 'asc' } }) }),
+    fixes: t.field({
+      type: [FixItemType],
+      description: 'The one-time list of everything to fix (when returned).',
+      resolve: (d) => returnedItems(d).map((f) => ({ materialCode: f.materialCode ?? null, note: f.note })),
+    }),
+    files: t.field({
+      type: [HallFileType],
+      resolve: (d, _a, ctx) =>
+        ctx.prisma.hallFile.findMany({ where: { draftId: d.id }, orderBy: { createdAt: 'asc' } }),
+    }),
     caseId: t.exposeID('caseId', { nullable: true, description: 'The case the passed draft became.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
@@ -57,7 +75,11 @@ builder.queryField('myDrafts', (t) =>
     resolve: async (_r, _a, ctx) => {
       assertApplicant(ctx.caller);
       const usccs = await enterprisesOf(ctx, ctx.caller.accountId);
-      return ctx.prisma.hallDraft.findMany({ where: { OR: [{ accountId: ctx.caller.accountId }, { applicantUscc: { in: usccs } }] }, orderBy: { createdAt: 'desc' }, take: 200 });
+      return ctx.prisma.hallDraft.findMany({
+        where: { OR: [{ accountId: ctx.caller.accountId }, { applicantUscc: { in: usccs } }] },
+        orderBy: { createdAt: 'desc' },
+        take: 200,
+      });
     },
   }),
 );
@@ -72,20 +94,35 @@ builder.queryField('hallDraft', (t) =>
 );
 
 builder.queryField('draftsForPreReview', (t) =>
-  t.field({ type: [DraftType], description: 'Drafts waiting for the caller’s department’s pre-review (case:handle).', resolve: (_r, _a, ctx) => draftsForReview(ctx) }),
+  t.field({
+    type: [DraftType],
+    description: 'Drafts waiting for the caller’s department’s pre-review (case:handle).',
+    resolve: (_r, _a, ctx) => draftsForReview(ctx),
+  }),
 );
 
 builder.mutationField('createDraft', (t) =>
   t.field({
     type: DraftType,
-    description: 'Starts an online application for a PRE_REVIEW or FULLY_ONLINE item (signed-in applicant). Upload materials with POST /hall/drafts/<id>/files.',
-    args: { itemCode: t.arg.string({ required: true }), applicantName: t.arg.string({ required: true }), applicantUscc: t.arg({ type: 'USCC', required: false }), applicantIdNumber: t.arg.string({ required: false }) },
+    description:
+      'Starts an online application for a PRE_REVIEW or FULLY_ONLINE item (signed-in applicant). Upload materials with POST /hall/drafts/<id>/files.',
+    args: {
+      itemCode: t.arg.string({ required: true }),
+      applicantName: t.arg.string({ required: true }),
+      applicantUscc: t.arg({ type: 'USCC', required: false }),
+      applicantIdNumber: t.arg.string({ required: false }),
+    },
     resolve: (_r, a, ctx) => createDraft(ctx, a),
   }),
 );
 
 builder.mutationField('submitDraft', (t) =>
-  t.field({ type: DraftType, description: 'Sends the draft to pre-review. Errors: CONFLICT (not editable), BAD_USER_INPUT (no files).', args: { id: t.arg.id({ required: true }) }, resolve: (_r, a, ctx) => submitDraft(ctx, String(a.id)) }),
+  t.field({
+    type: DraftType,
+    description: 'Sends the draft to pre-review. Errors: CONFLICT (not editable), BAD_USER_INPUT (no files).',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, a, ctx) => submitDraft(ctx, String(a.id)),
+  }),
 );
 
 builder.mutationField('preReviewDraft', (t) =>
@@ -93,7 +130,11 @@ builder.mutationField('preReviewDraft', (t) =>
     type: DraftType,
     description:
       'Pre-review by the item’s department (case:handle): pass (the draft becomes an ONLINE case with a receipt, accepted when complete) or return it once with every item to fix (一次性告知; a second return is CONFLICT ALREADY_RETURNED).',
-    args: { id: t.arg.id({ required: true }), pass: t.arg.boolean({ required: true }), fixes: t.arg({ type: [FixInput], required: false }) },
+    args: {
+      id: t.arg.id({ required: true }),
+      pass: t.arg.boolean({ required: true }),
+      fixes: t.arg({ type: [FixInput], required: false }),
+    },
     resolve: (_r, a, ctx) => (a.pass ? passDraft(ctx, String(a.id)) : returnDraft(ctx, String(a.id), a.fixes ?? [])),
   }),
 );

@@ -17,10 +17,14 @@ import {
   ticketsOfApplicant,
 } from '../feedback.js';
 
-const TicketKindEnum = builder.enumType(TicketKind, { name: 'HallTicketKind', description: 'COMPLAINT 投诉, CONSULTATION 咨询.' });
+const TicketKindEnum = builder.enumType(TicketKind, {
+  name: 'HallTicketKind',
+  description: 'COMPLAINT 投诉, CONSULTATION 咨询.',
+});
 const LightEnum = builder.enumType('HallTicketLight', {
   values: ['GREEN', 'YELLOW', 'RED'] as const,
-  description: 'GREEN: more than one working day left (or answered on time); YELLOW: the last working day; RED: late (or answered late).',
+  description:
+    'GREEN: more than one working day left (or answered on time); YELLOW: the last working day; RED: late (or answered late).',
 });
 
 const EvaluationType = builder.prismaObject('Evaluation', {
@@ -32,7 +36,9 @@ const EvaluationType = builder.prismaObject('Evaluation', {
     stars: t.exposeInt('stars'),
     tags: t.exposeStringList('tags'),
     comment: t.exposeString('comment', { nullable: true }),
-    channel: t.exposeString('channel', { description: 'HALL (signed in) or RECEIPT (receipt number and verification code).' }),
+    channel: t.exposeString('channel', {
+      description: 'HALL (signed in) or RECEIPT (receipt number and verification code).',
+    }),
     followUp: t.exposeBoolean('followUp', { description: 'A low score (≤ 2 stars): the department follows up.' }),
     followUpClosedAt: t.expose('followUpClosedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -53,8 +59,14 @@ const TicketType = builder.prismaObject('HallTicket', {
     answer: t.exposeString('answer', { nullable: true }),
     answeredAt: t.expose('answeredAt', { type: 'DateTime', nullable: true }),
     dueOn: t.expose('dueOn', { type: 'Date' }),
-    light: t.field({ type: LightEnum, resolve: async (tk, _a, ctx) => ticketLight(tk, await loadWorkingCalendar(ctx.prisma), shanghaiToday()) }),
-    escalated: t.boolean({ description: 'Late and reported to supervision.', resolve: (tk) => tk.escalatedAt !== null }),
+    light: t.field({
+      type: LightEnum,
+      resolve: async (tk, _a, ctx) => ticketLight(tk, await loadWorkingCalendar(ctx.prisma), shanghaiToday()),
+    }),
+    escalated: t.boolean({
+      description: 'Late and reported to supervision.',
+      resolve: (tk) => tk.escalatedAt !== null,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -67,18 +79,31 @@ const EvaluationInput = builder.inputType('EvaluationInput', {
   }),
 });
 
-builder.queryField('evaluationTags', (t) => t.stringList({ description: 'The tags an evaluation may carry.', resolve: () => [...EVALUATION_TAGS] }));
-
-builder.queryField('myTickets', (t) =>
-  t.field({ type: [TicketType], description: 'The signed-in applicant’s complaints and consultations with their answers.', resolve: (_r, _a, ctx) => ticketsOfApplicant(ctx) }),
+builder.queryField('evaluationTags', (t) =>
+  t.stringList({ description: 'The tags an evaluation may carry.', resolve: () => [...EVALUATION_TAGS] }),
 );
 
-builder.queryField('myTicket', (t) => t.field({ type: TicketType, args: { id: t.arg.id({ required: true }) }, resolve: (_r, a, ctx) => ticketOfApplicant(ctx, String(a.id)) }));
+builder.queryField('myTickets', (t) =>
+  t.field({
+    type: [TicketType],
+    description: 'The signed-in applicant’s complaints and consultations with their answers.',
+    resolve: (_r, _a, ctx) => ticketsOfApplicant(ctx),
+  }),
+);
+
+builder.queryField('myTicket', (t) =>
+  t.field({
+    type: TicketType,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, a, ctx) => ticketOfApplicant(ctx, String(a.id)),
+  }),
+);
 
 builder.queryField('hallTickets', (t) =>
   t.field({
     type: [TicketType],
-    description: 'Complaints and consultations addressed to the caller’s department (hall:answer) or all of them (hall:supervise), oldest due first.',
+    description:
+      'Complaints and consultations addressed to the caller’s department (hall:answer) or all of them (hall:supervise), oldest due first.',
     args: { openOnly: t.arg.boolean({ required: false }) },
     resolve: (_r, a, ctx) => ticketsForDepartment(ctx, a.openOnly ?? false),
   }),
@@ -87,7 +112,8 @@ builder.queryField('hallTickets', (t) =>
 builder.mutationField('evaluateCase', (t) =>
   t.field({
     type: EvaluationType,
-    description: 'Evaluates a concluded case of the signed-in applicant, once (一事一评). ≤ 2 stars opens a follow-up for the department. Errors: CONFLICT (NOT_CONCLUDED, ALREADY_EVALUATED).',
+    description:
+      'Evaluates a concluded case of the signed-in applicant, once (一事一评). ≤ 2 stars opens a follow-up for the department. Errors: CONFLICT (NOT_CONCLUDED, ALREADY_EVALUATED).',
     args: { caseId: t.arg.id({ required: true }), input: t.arg({ type: EvaluationInput, required: true }) },
     resolve: (_r, a, ctx) => evaluateCase(ctx, String(a.caseId), a.input),
   }),
@@ -96,20 +122,31 @@ builder.mutationField('evaluateCase', (t) =>
 builder.mutationField('evaluateByReceipt', (t) =>
   t.field({
     type: EvaluationType,
-    description: 'Evaluates a concluded case without an account (kiosk, window): the receipt number and its verification code.',
-    args: { receiptNumber: t.arg.string({ required: true }), verificationCode: t.arg.string({ required: true }), input: t.arg({ type: EvaluationInput, required: true }) },
+    description:
+      'Evaluates a concluded case without an account (kiosk, window): the receipt number and its verification code.',
+    args: {
+      receiptNumber: t.arg.string({ required: true }),
+      verificationCode: t.arg.string({ required: true }),
+      input: t.arg({ type: EvaluationInput, required: true }),
+    },
     resolve: (_r, a, ctx) => evaluateByReceipt(ctx, a.receiptNumber, a.verificationCode, a.input),
   }),
 );
 
 builder.mutationField('closeEvaluationFollowUp', (t) =>
-  t.field({ type: EvaluationType, description: 'Records the follow-up of a low evaluation (hall:answer of its department).', args: { id: t.arg.id({ required: true }), note: t.arg.string({ required: true }) }, resolve: (_r, a, ctx) => closeFollowUp(ctx, String(a.id), a.note) }),
+  t.field({
+    type: EvaluationType,
+    description: 'Records the follow-up of a low evaluation (hall:answer of its department).',
+    args: { id: t.arg.id({ required: true }), note: t.arg.string({ required: true }) },
+    resolve: (_r, a, ctx) => closeFollowUp(ctx, String(a.id), a.note),
+  }),
 );
 
 builder.mutationField('openTicket', (t) =>
   t.field({
     type: TicketType,
-    description: 'A complaint or consultation about one of the applicant’s cases, an item or a department; routed to that department.',
+    description:
+      'A complaint or consultation about one of the applicant’s cases, an item or a department; routed to that department.',
     args: {
       kind: t.arg({ type: TicketKindEnum, required: true }),
       subject: t.arg.string({ required: true }),
@@ -123,5 +160,10 @@ builder.mutationField('openTicket', (t) =>
 );
 
 builder.mutationField('answerTicket', (t) =>
-  t.field({ type: TicketType, description: 'Answers a complaint or consultation of the caller’s department (hall:answer); the applicant is told.', args: { id: t.arg.id({ required: true }), answer: t.arg.string({ required: true }) }, resolve: (_r, a, ctx) => answerTicket(ctx, String(a.id), a.answer) }),
+  t.field({
+    type: TicketType,
+    description: 'Answers a complaint or consultation of the caller’s department (hall:answer); the applicant is told.',
+    args: { id: t.arg.id({ required: true }), answer: t.arg.string({ required: true }) },
+    resolve: (_r, a, ctx) => answerTicket(ctx, String(a.id), a.answer),
+  }),
 );

@@ -3,7 +3,12 @@
  * re-submitted after correction), conflicts for the owning department, and field provenance.
  */
 import { adapters } from '../../../../adapters/registry.js';
-import type { FieldConflict, FieldProvenance, IngestionRun, QuarantinedRecord } from '../../../generated/prisma/client.js';
+import type {
+  FieldConflict,
+  FieldProvenance,
+  IngestionRun,
+  QuarantinedRecord,
+} from '../../../generated/prisma/client.js';
 import { IngestError } from '../pipeline.js';
 import { resubmitQuarantined } from '../sources.js';
 import { assertScope, type Caller } from '../../../platform/auth/caller.js';
@@ -28,7 +33,9 @@ const RunType = builder.objectRef<IngestionRun>('IngestionRun').implement({
     id: t.exposeID('id'),
     adapter: t.exposeString('adapter'),
     file: t.exposeString('file'),
-    status: t.exposeString('status', { description: 'RUNNING, COMPLETED or FAILED (an interrupted run is FAILED when the file is sent again).' }),
+    status: t.exposeString('status', {
+      description: 'RUNNING, COMPLETED or FAILED (an interrupted run is FAILED when the file is sent again).',
+    }),
     total: t.exposeInt('total'),
     created: t.exposeInt('created'),
     updated: t.exposeInt('updated'),
@@ -43,7 +50,10 @@ const RunType = builder.objectRef<IngestionRun>('IngestionRun').implement({
 
 const ProblemType = builder.objectRef<{ field: string | null; reason: string }>('RecordProblem').implement({
   fields: (t) => ({
-    field: t.exposeString('field', { nullable: true, description: "The source's own field name; null for the whole record." }),
+    field: t.exposeString('field', {
+      nullable: true,
+      description: "The source's own field name; null for the whole record.",
+    }),
     reason: t.exposeString('reason'),
   }),
 });
@@ -54,10 +64,15 @@ const QuarantinedType = builder.objectRef<QuarantinedRecord>('QuarantinedRecord'
     id: t.exposeID('id'),
     adapter: t.exposeString('adapter'),
     file: t.exposeString('file'),
-    location: t.exposeString('location', { description: '"line N" (CSV) or a path such as $.permits[3] or /penalties/penalty[2].' }),
+    location: t.exposeString('location', {
+      description: '"line N" (CSV) or a path such as $.permits[3] or /penalties/penalty[2].',
+    }),
     sourceRecordId: t.exposeString('sourceRecordId', { nullable: true }),
     raw: t.string({ description: 'The record as the source wrote it (JSON).', resolve: (q) => JSON.stringify(q.raw) }),
-    problems: t.field({ type: [ProblemType], resolve: (q) => q.problems as { field: string | null; reason: string }[] }),
+    problems: t.field({
+      type: [ProblemType],
+      resolve: (q) => q.problems as { field: string | null; reason: string }[],
+    }),
     status: t.exposeString('status', { description: 'OPEN, RESUBMITTED or DISCARDED.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -72,8 +87,14 @@ const ConflictType = builder.objectRef<FieldConflict>('FieldConflict').implement
     field: t.exposeString('field'),
     owner: t.field({ type: DepartmentRef, resolve: (c) => ({ code: c.ownerDepartmentCode }) }),
     attemptedBy: t.field({ type: DepartmentRef, resolve: (c) => ({ code: c.departmentCode }) }),
-    currentValue: t.string({ nullable: true, resolve: (c) => (c.currentValue === null ? null : JSON.stringify(c.currentValue)) }),
-    attemptedValue: t.string({ nullable: true, resolve: (c) => (c.attemptedValue === null ? null : JSON.stringify(c.attemptedValue)) }),
+    currentValue: t.string({
+      nullable: true,
+      resolve: (c) => (c.currentValue === null ? null : JSON.stringify(c.currentValue)),
+    }),
+    attemptedValue: t.string({
+      nullable: true,
+      resolve: (c) => (c.attemptedValue === null ? null : JSON.stringify(c.attemptedValue)),
+    }),
     sourceRecordId: t.exposeString('sourceRecordId', { nullable: true }),
     sourceVersion: t.exposeInt('sourceVersion', { nullable: true }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
@@ -81,7 +102,8 @@ const ConflictType = builder.objectRef<FieldConflict>('FieldConflict').implement
 });
 
 const FieldSourceType = builder.objectRef<FieldProvenance>('FieldSource').implement({
-  description: 'Which system set a field, when, and from which source record. Field "*" covers every field set when the record was created.',
+  description:
+    'Which system set a field, when, and from which source record. Field "*" covers every field set when the record was created.',
   fields: (t) => ({
     field: t.exposeString('field'),
     department: t.field({ type: DepartmentRef, resolve: (p) => ({ code: p.departmentCode }) }),
@@ -96,33 +118,37 @@ function assertSystem(caller: Caller): asserts caller is Extract<Caller, { kind:
   if (caller.kind !== 'system') throw unauthenticated('Provenance is for department systems: send an API key');
 }
 
-builder.externalRef('Enterprise', builder.selection<{ uscc: string }>('uscc'), (ref) => ref).implement({
-  fields: (t) => ({
-    uscc: t.expose('uscc', { type: 'USCC' }),
-    provenance: t.field({
-      type: [FieldSourceType],
-      description: 'Which system set each field of this enterprise (department systems only).',
-      resolve: (e, _a, ctx) => {
-        assertSystem(ctx.caller);
-        return ctx.loaders.provenance.load(provenanceKey('ENTERPRISE', e.uscc));
-      },
+builder
+  .externalRef('Enterprise', builder.selection<{ uscc: string }>('uscc'), (ref) => ref)
+  .implement({
+    fields: (t) => ({
+      uscc: t.expose('uscc', { type: 'USCC' }),
+      provenance: t.field({
+        type: [FieldSourceType],
+        description: 'Which system set each field of this enterprise (department systems only).',
+        resolve: (e, _a, ctx) => {
+          assertSystem(ctx.caller);
+          return ctx.loaders.provenance.load(provenanceKey('ENTERPRISE', e.uscc));
+        },
+      }),
     }),
-  }),
-});
+  });
 
-builder.externalRef('Licence', builder.selection<{ id: string }>('id'), (ref) => ref).implement({
-  fields: (t) => ({
-    id: t.exposeID('id'),
-    provenance: t.field({
-      type: [FieldSourceType],
-      description: 'Which system set each field of this licence (department systems only).',
-      resolve: (l, _a, ctx) => {
-        assertSystem(ctx.caller);
-        return ctx.loaders.provenance.load(provenanceKey('LICENCE', String(l.id)));
-      },
+builder
+  .externalRef('Licence', builder.selection<{ id: string }>('id'), (ref) => ref)
+  .implement({
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      provenance: t.field({
+        type: [FieldSourceType],
+        description: 'Which system set each field of this licence (department systems only).',
+        resolve: (l, _a, ctx) => {
+          assertSystem(ctx.caller);
+          return ctx.loaders.provenance.load(provenanceKey('LICENCE', String(l.id)));
+        },
+      }),
     }),
-  }),
-});
+  });
 
 builder.queryFields((t) => ({
   ingestionRuns: t.field({
@@ -151,7 +177,8 @@ builder.queryFields((t) => ({
       assertScope(ctx.caller, 'ingest:read');
       const own = ownAdapters(ctx.caller);
       const status = (args.status ?? 'OPEN') as QuarantinedRecord['status'];
-      if (!['OPEN', 'RESUBMITTED', 'DISCARDED'].includes(status)) throw badInput('status is OPEN, RESUBMITTED or DISCARDED');
+      if (!['OPEN', 'RESUBMITTED', 'DISCARDED'].includes(status))
+        throw badInput('status is OPEN, RESUBMITTED or DISCARDED');
       return ctx.prisma.quarantinedRecord.findMany({
         where: { status, adapter: args.adapter ? { in: own.filter((a) => a === args.adapter) } : { in: own } },
         orderBy: { createdAt: 'asc' },
@@ -161,7 +188,8 @@ builder.queryFields((t) => ({
   }),
   fieldConflicts: t.field({
     type: [ConflictType],
-    description: "Writes of fields owned by the caller's department that were not applied, newest first. Needs ingest:read.",
+    description:
+      "Writes of fields owned by the caller's department that were not applied, newest first. Needs ingest:read.",
     args: { first: t.arg.int({ required: false }) },
     resolve: (_r, args, ctx) => {
       assertScope(ctx.caller, 'ingest:read');
@@ -174,23 +202,29 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const ResubmitResult = builder.objectRef<{ resolved: boolean; run: IngestionRun; record: QuarantinedRecord }>('ResubmitResult').implement({
-  fields: (t) => ({
-    resolved: t.exposeBoolean('resolved', { description: 'True when the corrected record was applied; else `record.problems` has the new reasons.' }),
-    run: t.field({ type: RunType, resolve: (r) => r.run }),
-    record: t.field({ type: QuarantinedType, resolve: (r) => r.record }),
-  }),
-});
+const ResubmitResult = builder
+  .objectRef<{ resolved: boolean; run: IngestionRun; record: QuarantinedRecord }>('ResubmitResult')
+  .implement({
+    fields: (t) => ({
+      resolved: t.exposeBoolean('resolved', {
+        description: 'True when the corrected record was applied; else `record.problems` has the new reasons.',
+      }),
+      run: t.field({ type: RunType, resolve: (r) => r.run }),
+      record: t.field({ type: QuarantinedType, resolve: (r) => r.record }),
+    }),
+  });
 
 builder.mutationFields((t) => ({
   resubmitQuarantined: t.field({
     type: ResubmitResult,
-    description: "Re-submits a quarantined record of the caller's department, corrected (`raw`: the record as JSON with the source's field names) or as stored. Needs ingest:write.",
+    description:
+      "Re-submits a quarantined record of the caller's department, corrected (`raw`: the record as JSON with the source's field names) or as stored. Needs ingest:write.",
     args: { id: t.arg.id({ required: true }), raw: t.arg.string({ required: false }) },
     resolve: async (_r, args, ctx) => {
       assertScope(ctx.caller, 'ingest:write');
       const q = await ctx.prisma.quarantinedRecord.findUnique({ where: { id: String(args.id) } });
-      if (!q || !ownAdapters(ctx.caller).includes(q.adapter)) throw notFound(`No quarantined record of your department has the id ${String(args.id)}`);
+      if (!q || !ownAdapters(ctx.caller).includes(q.adapter))
+        throw notFound(`No quarantined record of your department has the id ${String(args.id)}`);
       let raw: Record<string, unknown> | null = null;
       if (args.raw) {
         try {

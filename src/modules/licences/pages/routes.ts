@@ -11,7 +11,14 @@ import { qrPng, qrSvg } from '../../../platform/qr/render.js';
 import { STATUS_LIST_MEDIA_TYPE, STATUS_LIST_PATH, StatusListPublisher } from '../../../platform/qr/status-list.js';
 import { verifyQrToken } from '../../../platform/qr/tokens.js';
 import { publicErrorHandler } from '../../../web/errors.js';
-import { enterprisePage, licencePage, refusalText, refusedPage, type VerifiedEnterprise, type VerifiedLicence } from './verify-page.js';
+import {
+  enterprisePage,
+  licencePage,
+  refusalText,
+  refusedPage,
+  type VerifiedEnterprise,
+  type VerifiedLicence,
+} from './verify-page.js';
 
 const LOOKUP = `query VerifyQr($token: String!) {
   qrLookup(token: $token) {
@@ -22,7 +29,11 @@ const LOOKUP = `query VerifyQr($token: String!) {
 }`;
 
 interface LookupData {
-  qrLookup: { target: 'LICENCE' | 'ENTERPRISE'; licence: VerifiedLicence | null; enterprise: VerifiedEnterprise | null } | null;
+  qrLookup: {
+    target: 'LICENCE' | 'ENTERPRISE';
+    licence: VerifiedLicence | null;
+    enterprise: VerifiedEnterprise | null;
+  } | null;
 }
 
 export function qrRoutes(
@@ -36,13 +47,22 @@ export function qrRoutes(
     res.set('cache-control', 'public, max-age=300').json(platform.qr.jwks());
   });
 
-  const statusList = new StatusListPublisher(platform.prisma, platform.qr, platform.config.publicUrl, platform.config.statusListTtlSeconds);
+  const statusList = new StatusListPublisher(
+    platform.prisma,
+    platform.qr,
+    platform.config.publicUrl,
+    platform.config.statusListTtlSeconds,
+  );
   router.get(STATUS_LIST_PATH, async (req, res) => {
     const list = await statusList.get();
     const etag = `"${list.version}-${list.issuedAt.getTime()}"`;
     // Short shared caching: a revocation reaches verifiers within a minute, yet a crowd of
     // verifiers costs one build; the JWT's own exp says how long an offline copy may be trusted.
-    res.set({ 'cache-control': 'public, max-age=60, must-revalidate', etag, 'last-modified': list.issuedAt.toUTCString() });
+    res.set({
+      'cache-control': 'public, max-age=60, must-revalidate',
+      etag,
+      'last-modified': list.issuedAt.toUTCString(),
+    });
     if (req.header('if-none-match') === etag) {
       res.status(304).end();
       return;
@@ -54,7 +74,10 @@ export function qrRoutes(
     const { token, format } = req.params;
     const verified = await verifyQrToken(platform.qr, token);
     if (!verified.ok) {
-      res.status(400).type('text/plain; charset=utf-8').send(`二维码无效，无法生成图片：${refusalText(verified.code)}`);
+      res
+        .status(400)
+        .type('text/plain; charset=utf-8')
+        .send(`二维码无效，无法生成图片：${refusalText(verified.code)}`);
       return;
     }
     const url = `${platform.config.publicUrl}/q/${token}`;
@@ -79,13 +102,18 @@ export function qrRoutes(
       const status = code === 'BAD_USER_INPUT' ? 400 : code === 'NOT_FOUND' || !found ? 404 : 500;
       const reason = error?.extensions?.reason;
       if (status >= 500) platform.logger.error({ code, message: error?.message }, 'QR verification page failed');
-      res.status(status).type('html').send(refusedPage(status, typeof reason === 'string' ? reason : code));
+      res
+        .status(status)
+        .type('html')
+        .send(refusedPage(status, typeof reason === 'string' ? reason : code));
       return;
     }
     if (found.target === 'LICENCE' && found.licence) res.type('html').send(licencePage(found.licence, new Date()));
     else if (found.enterprise) res.type('html').send(enterprisePage(found.enterprise, new Date()));
     else res.status(404).type('html').send(refusedPage(404, 'NOT_FOUND'));
   });
-  router.use(publicErrorHandler(platform.logger, (status) => refusedPage(status, status >= 500 ? 'ERROR' : 'BAD_REQUEST')));
+  router.use(
+    publicErrorHandler(platform.logger, (status) => refusedPage(status, status >= 500 ? 'ERROR' : 'BAD_REQUEST')),
+  );
   return router;
 }

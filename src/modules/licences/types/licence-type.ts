@@ -30,7 +30,10 @@ export const LicenceTypeType = builder.prismaObject('LicenceType', {
     name: t.exposeString('name'),
     description: t.exposeString('description', { nullable: true }),
     issuingDepartment: t.field({ type: DepartmentRef, resolve: (lt) => ({ code: lt.issuingDepartmentCode }) }),
-    validityMonths: t.exposeInt('validityMonths', { nullable: true, description: 'Default validity; null: no expiry.' }),
+    validityMonths: t.exposeInt('validityMonths', {
+      nullable: true,
+      description: 'Default validity; null: no expiry.',
+    }),
     attributes: t.field({
       type: [AttributeDefinitionType],
       resolve: (lt) => parseAttributeSchema(lt.attributeSchema),

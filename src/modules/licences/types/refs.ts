@@ -12,4 +12,8 @@ export const PenaltyRef = builder
   .externalRef('Penalty', builder.keyDirective(builder.selection<{ id: string }>('id'), false))
   .implement({ fields: (t) => ({ id: t.exposeID('id') }) });
 
-export const EnterpriseRef = builder.externalRef('Enterprise', builder.selection<{ uscc: string }>('uscc'), (ref) => ref);
+export const EnterpriseRef = builder.externalRef(
+  'Enterprise',
+  builder.selection<{ uscc: string }>('uscc'),
+  (ref) => ref,
+);

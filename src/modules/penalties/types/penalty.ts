@@ -22,7 +22,8 @@ const EnterpriseRef = builder.externalRef('Enterprise', builder.selection<{ uscc
 
 const PenaltyKindEnum = builder.enumType(PenaltyKind, {
   name: 'PenaltyKind',
-  description: 'WARNING 警告, FINE 罚款, CONFISCATION 没收, SUSPENSION_OF_BUSINESS 责令停产停业, LICENCE_SUSPENSION 暂扣许可证件, LICENCE_REVOCATION 吊销许可证件, DETENTION 行政拘留.',
+  description:
+    'WARNING 警告, FINE 罚款, CONFISCATION 没收, SUSPENSION_OF_BUSINESS 责令停产停业, LICENCE_SUSPENSION 暂扣许可证件, LICENCE_REVOCATION 吊销许可证件, DETENTION 行政拘留.',
 });
 const CreditRepairEnum = builder.enumType(CreditRepairStatus, { name: 'CreditRepairStatus' });
 
@@ -49,11 +50,23 @@ export const PenaltyType = builder.prismaObject('Penalty', {
     facts: t.exposeString('facts', { description: 'Facts of the violation (违法事实).' }),
     legalBasis: t.exposeString('legalBasis', { description: 'Legal basis (处罚依据).' }),
     kinds: t.field({ type: [PenaltyKindEnum], resolve: (p) => p.kinds }),
-    fineAmount: t.field({ type: 'Decimal', nullable: true, description: 'Fine in yuan.', resolve: (p) => p.fineAmount?.toFixed(2) ?? null }),
-    confiscatedAmount: t.field({ type: 'Decimal', nullable: true, resolve: (p) => p.confiscatedAmount?.toFixed(2) ?? null }),
+    fineAmount: t.field({
+      type: 'Decimal',
+      nullable: true,
+      description: 'Fine in yuan.',
+      resolve: (p) => p.fineAmount?.toFixed(2) ?? null,
+    }),
+    confiscatedAmount: t.field({
+      type: 'Decimal',
+      nullable: true,
+      resolve: (p) => p.confiscatedAmount?.toFixed(2) ?? null,
+    }),
     decidedOn: t.expose('decidedOn', { type: 'Date' }),
     publicityUntil: t.expose('publicityUntil', { type: 'Date', nullable: true }),
-    publicised: t.boolean({ description: 'Within its publicity period and not credit-repaired.', resolve: (p) => isPublicised(p) }),
+    publicised: t.boolean({
+      description: 'Within its publicity period and not credit-repaired.',
+      resolve: (p) => isPublicised(p),
+    }),
     creditRepairStatus: t.expose('creditRepairStatus', { type: CreditRepairEnum }),
     licence: t.field({
       type: LicenceRef,
@@ -171,7 +184,11 @@ const DecidePenaltyInput = builder.inputType('DecidePenaltyInput', {
     confiscatedAmount: t.field({ type: 'Decimal', required: false }),
     decidedOn: t.field({ type: 'Date', required: true }),
     publicityUntil: t.field({ type: 'Date', required: false }),
-    licence: t.field({ type: LicenceRefInput, required: false, description: 'Required for LICENCE_SUSPENSION / LICENCE_REVOCATION.' }),
+    licence: t.field({
+      type: LicenceRefInput,
+      required: false,
+      description: 'Required for LICENCE_SUSPENSION / LICENCE_REVOCATION.',
+    }),
     suspensionUntil: t.field({ type: 'Date', required: false }),
     sourceRecordId: t.string({ required: false }),
     sourceVersion: t.int({ required: false }),
@@ -188,12 +205,19 @@ builder.mutationFields((t) => ({
       decidePenalty(ctx, {
         ...input,
         enterpriseUscc: input.enterprise,
-        licence: input.licence ? { id: input.licence.id ? String(input.licence.id) : null, typeCode: input.licence.type, number: input.licence.number } : null,
+        licence: input.licence
+          ? {
+              id: input.licence.id ? String(input.licence.id) : null,
+              typeCode: input.licence.type,
+              number: input.licence.number,
+            }
+          : null,
       }),
   }),
   recordCreditRepair: t.field({
     type: PenaltyType,
-    description: 'Records the credit-repair status (信用修复) of a penalty (penalty:credit-repair, deciding department only).',
+    description:
+      'Records the credit-repair status (信用修复) of a penalty (penalty:credit-repair, deciding department only).',
     args: { id: t.arg.id({ required: true }), status: t.arg({ type: CreditRepairEnum, required: true }) },
     resolve: (_r, args, ctx) => recordCreditRepair(ctx, String(args.id), args.status),
   }),

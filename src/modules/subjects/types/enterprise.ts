@@ -8,7 +8,11 @@ import { hasScope } from '../../../platform/auth/caller.js';
 import { maskIdNumber, maskPhone } from '../../../platform/graphql/masking.js';
 import { revealPersonal } from '../../../platform/audit/reveal.js';
 import { qrCodeLink } from '../../../platform/qr/link.js';
-import { defineQrCodeType, defineRecordSourceType, recordSourceOf } from '../../../platform/graphql/subgraph-builder.js';
+import {
+  defineQrCodeType,
+  defineRecordSourceType,
+  recordSourceOf,
+} from '../../../platform/graphql/subgraph-builder.js';
 import { builder } from '../builder.js';
 import { registerEnterprise, updateEnterprise } from '../service.js';
 import { DepartmentRef } from './department.js';
@@ -33,7 +37,11 @@ export const EnterpriseType_ = builder.prismaObject('Enterprise', {
       description: `ID number of the legal representative. Personal data: MASKED (e.g. 440106********123X) unless the caller has the scope ${PERSONAL}; unmasked only with a stated purpose (header x-purpose, else FORBIDDEN with reason PURPOSE_REQUIRED), and every unmasked read is audited.`,
       resolve: (e, _a, ctx) =>
         hasScope(ctx.caller, PERSONAL)
-          ? revealPersonal(ctx, { entityType: 'ENTERPRISE', entityId: e.uscc, field: 'legalRepresentativeIdNumber' }, e.legalRepresentativeIdNumber)
+          ? revealPersonal(
+              ctx,
+              { entityType: 'ENTERPRISE', entityId: e.uscc, field: 'legalRepresentativeIdNumber' },
+              e.legalRepresentativeIdNumber,
+            )
           : maskIdNumber(e.legalRepresentativeIdNumber),
     }),
     registeredCapital: t.field({
@@ -61,13 +69,17 @@ export const EnterpriseType_ = builder.prismaObject('Enterprise', {
             ? revealPersonal(ctx, { entityType: 'ENTERPRISE', entityId: e.uscc, field: 'contactPhone' }, e.contactPhone)
             : maskPhone(e.contactPhone),
     }),
-    revision: t.exposeInt('revision', { description: 'Incremented on every change; pass it as expectedRevision to update safely.' }),
+    revision: t.exposeInt('revision', {
+      description: 'Incremented on every change; pass it as expectedRevision to update safely.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     qr: t.field({
       type: QrCodeType,
-      description: "The enterprise's QR code: scanning it lets a department system read the enterprise, its licences and penalties without re-typing them.",
-      resolve: (e, _a, ctx) => qrCodeLink(ctx.qr, ctx.config.publicUrl, { type: 'enterprise', id: e.uscc }, e.createdAt),
+      description:
+        "The enterprise's QR code: scanning it lets a department system read the enterprise, its licences and penalties without re-typing them.",
+      resolve: (e, _a, ctx) =>
+        qrCodeLink(ctx.qr, ctx.config.publicUrl, { type: 'enterprise', id: e.uscc }, e.createdAt),
     }),
     source: t.field({
       type: SourceType,
@@ -119,7 +131,8 @@ builder.queryFields((t) => ({
       cursor: 'uscc',
       maxSize: 100,
       defaultSize: 20,
-      description: 'Enterprises ordered by USCC, filtered by name, street, status or registration authority (at most 100 a page).',
+      description:
+        'Enterprises ordered by USCC, filtered by name, street, status or registration authority (at most 100 a page).',
       args: { filter: t.arg({ type: EnterpriseFilter, required: false }) },
       resolve: (query, _root, args, ctx) => ctx.prisma.enterprise.findMany({ ...query, where: whereOf(args.filter) }),
       totalCount: (_root, args, ctx) => ctx.prisma.enterprise.count({ where: whereOf(args.filter) }),
@@ -144,7 +157,10 @@ const RegisterEnterpriseInput = builder.inputType('RegisterEnterpriseInput', {
     businessScope: t.string({ required: true }),
     status: t.field({ type: EnterpriseStatusEnum, required: false }),
     contactPhone: t.string({ required: false }),
-    sourceRecordId: t.string({ required: false, description: "The record's id in the calling system (default: the USCC)." }),
+    sourceRecordId: t.string({
+      required: false,
+      description: "The record's id in the calling system (default: the USCC).",
+    }),
     sourceVersion: t.int({ required: false, description: "The record's version in the calling system (default 1)." }),
   }),
 });

@@ -7,14 +7,25 @@ import { notFound } from '../../../platform/errors.js';
 import { shanghaiToday, toLocal } from '../../approvals/index.js';
 import { redCases, runAdmonitions, type RedCase } from '../admonitions.js';
 import { builder } from '../builder.js';
-import { monthlyTrend, periodOf, supervisionReport, type DepartmentFigures, type MonthFigures, type SupervisionReport } from '../reports.js';
+import {
+  monthlyTrend,
+  periodOf,
+  supervisionReport,
+  type DepartmentFigures,
+  type MonthFigures,
+  type SupervisionReport,
+} from '../reports.js';
 
 const dateOf = (d: string) => new Date(`${d}T00:00:00.000Z`);
 
-const PeriodKindEnum = builder.enumType('ReportPeriod', { values: ['MONTH', 'QUARTER'] as const, description: 'A calendar month (1..12) or quarter (1..4).' });
+const PeriodKindEnum = builder.enumType('ReportPeriod', {
+  values: ['MONTH', 'QUARTER'] as const,
+  description: 'A calendar month (1..12) or quarter (1..4).',
+});
 
 const DepartmentFiguresType = builder.objectRef<DepartmentFigures>('DepartmentFigures').implement({
-  description: 'One department in a period; case figures as defined by caseStatistics. Satisfaction and complaints are added when an online-hall module exists.',
+  description:
+    'One department in a period; case figures as defined by caseStatistics. Satisfaction and complaints are added when an online-hall module exists.',
   fields: (t) => ({
     departmentCode: t.exposeString('departmentCode'),
     departmentName: t.exposeString('departmentName'),
@@ -27,7 +38,9 @@ const DepartmentFiguresType = builder.objectRef<DepartmentFigures>('DepartmentFi
     onlineRate: t.exposeFloat('onlineRate', { nullable: true }),
     fullyOnline: t.exposeInt('fullyOnline'),
     overdue: t.exposeInt('overdue'),
-    jointConcluded: t.exposeInt('jointConcluded', { description: 'Joint applications led by the department, concluded in the period.' }),
+    jointConcluded: t.exposeInt('jointConcluded', {
+      description: 'Joint applications led by the department, concluded in the period.',
+    }),
     jointDaysSaved: t.exposeInt('jointDaysSaved'),
     callbacks: t.exposeInt('callbacks', { description: 'Callback tasks (回访) for cases concluded in the period.' }),
     callbacksDone: t.exposeInt('callbacksDone'),
@@ -84,7 +97,11 @@ builder.queryFields((t) => ({
   supervisionReport: t.field({
     type: ReportType,
     description: 'The monthly or quarterly report per department (supervision:read).',
-    args: { period: t.arg({ type: PeriodKindEnum, required: true }), year: t.arg.int({ required: true }), number: t.arg.int({ required: true }) },
+    args: {
+      period: t.arg({ type: PeriodKindEnum, required: true }),
+      year: t.arg.int({ required: true }),
+      number: t.arg.int({ required: true }),
+    },
     resolve: (_r, a, ctx) => {
       assertScope(ctx.caller, 'supervision:read');
       const p = periodOf(a.period, a.year, a.number);
@@ -94,7 +111,11 @@ builder.queryFields((t) => ({
   supervisionTrend: t.field({
     type: [MonthType],
     description: 'Monthly figures between two days (supervision:read).',
-    args: { from: t.arg({ type: 'Date', required: true }), to: t.arg({ type: 'Date', required: true }), department: t.arg.string({ required: false }) },
+    args: {
+      from: t.arg({ type: 'Date', required: true }),
+      to: t.arg({ type: 'Date', required: true }),
+      department: t.arg.string({ required: false }),
+    },
     resolve: (_r, a, ctx) => {
       assertScope(ctx.caller, 'supervision:read');
       return monthlyTrend(ctx.prisma, toLocal(a.from), toLocal(a.to), a.department ?? null);
@@ -114,7 +135,12 @@ builder.queryFields((t) => ({
     description: 'Callback tasks not yet done, oldest first, at most 100 (supervision:read).',
     resolve: (query, _r, _a, ctx) => {
       assertScope(ctx.caller, 'supervision:read');
-      return ctx.prisma.caseCallback.findMany({ ...query, where: { status: 'PENDING' }, orderBy: { concludedOn: 'asc' }, take: 100 });
+      return ctx.prisma.caseCallback.findMany({
+        ...query,
+        where: { status: 'PENDING' },
+        orderBy: { concludedOn: 'asc' },
+        take: 100,
+      });
     },
   }),
 }));
@@ -123,7 +149,11 @@ builder.mutationFields((t) => ({
   recordCallback: t.prismaField({
     type: CallbackType,
     description: 'Records the result of a callback (supervision:write). Errors: NOT_FOUND, UNAUTHENTICATED.',
-    args: { id: t.arg.id({ required: true }), satisfied: t.arg.boolean({ required: true }), result: t.arg.string({ required: true }) },
+    args: {
+      id: t.arg.id({ required: true }),
+      satisfied: t.arg.boolean({ required: true }),
+      result: t.arg.string({ required: true }),
+    },
     resolve: async (query, _r, a, ctx) => {
       assertScope(ctx.caller, 'supervision:write');
       const found = await ctx.prisma.caseCallback.findFirst({ where: { id: String(a.id) } }).catch(() => null);
@@ -131,12 +161,19 @@ builder.mutationFields((t) => ({
       return ctx.prisma.caseCallback.update({
         ...query,
         where: { id: found.id },
-        data: { status: 'DONE', satisfied: a.satisfied, result: a.result.trim().slice(0, 1000), recordedAt: new Date(), recordedBy: ctx.caller.systemName },
+        data: {
+          status: 'DONE',
+          satisfied: a.satisfied,
+          result: a.result.trim().slice(0, 1000),
+          recordedAt: new Date(),
+          recordedBy: ctx.caller.systemName,
+        },
       });
     },
   }),
   runAdmonitions: t.int({
-    description: 'Issues the overdue admonitions due today now (the worker also does); returns how many were new (supervision:write).',
+    description:
+      'Issues the overdue admonitions due today now (the worker also does); returns how many were new (supervision:write).',
     resolve: (_r, _a, ctx) => {
       assertScope(ctx.caller, 'supervision:write');
       return runAdmonitions(ctx.prisma);
