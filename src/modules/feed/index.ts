@@ -1,6 +1,7 @@
 /**
  * The change feed's public surface: its subgraph, the graphql-ws endpoint and the webhook worker.
  */
+import { createDatabase } from '../../platform/db/client.js';
 import type { HubModule } from '../../platform/module.js';
 import { feedSubgraph } from './schema.js';
 import { startWebhookWorker } from './webhooks.js';
@@ -9,20 +10,27 @@ import { startFeed } from './ws.js';
 export const feedModule: HubModule = {
   subgraph: feedSubgraph,
   attach: (platform, httpServer) => startFeed(platform, httpServer),
-  workers: (platform) =>
-    platform.config.feed.webhooks.enabled
-      ? [
-          {
-            name: 'webhooks',
-            ...startWebhookWorker(
-              platform.prisma,
-              platform.logger,
-              platform.config.feed.webhooks,
-              platform.config.outbound,
-            ),
-          },
-        ]
-      : [],
+  workers: (platform) => {
+    if (!platform.config.feed.webhooks.enabled) return [];
+    // Delivery rounds poll on a small pool of their own, never taking connections (or statement
+    // counts) from request handling.
+    const db = createDatabase(platform.databaseUrl, 2);
+    const worker = startWebhookWorker(
+      db.prisma,
+      platform.logger,
+      platform.config.feed.webhooks,
+      platform.config.outbound,
+    );
+    return [
+      {
+        name: 'webhooks',
+        async stop() {
+          await worker.stop();
+          await db.close();
+        },
+      },
+    ];
+  },
 };
 
 export { FEED_WS_PATH } from './ws.js';
