@@ -61,6 +61,16 @@ const post = (url: string, headers: Record<string, string> = {}) =>
   });
 
 describe('remote subgraphs', () => {
+  it('answer the probes deploy/ points an orchestrator at: /healthz and /readyz (database and Redis up)', async () => {
+    for (const s of served) {
+      expect((await fetch(new URL('/healthz', s.url))).status).toBe(200);
+      const ready = await fetch(new URL('/readyz', s.url));
+      const body = (await ready.json()) as { status: string; checks: Record<string, boolean> };
+      expect({ status: ready.status, body }).toMatchObject({ status: 200, body: { status: 'ready' } });
+      expect(body.checks.database).toBe(true);
+    }
+  });
+
   it('answer through the gateway, with the caller and its scopes carried across', async () => {
     const prisma = gateway.platform.prisma;
     const dept = await aDepartment(prisma);

@@ -5,16 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import { importCatalogueText } from '../../src/modules/approvals/index.js';
+import { projectRoot } from '../../src/platform/db/migrate.js';
 import { generateCases } from './generate-cases.js';
 
-export const SAMPLE_CATALOGUE = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  'catalogue',
-  'haizhu-catalogue.yaml',
-);
+// Found from the project root, so the compiled seed (dist/prisma/seed) reads the same file.
+export const SAMPLE_CATALOGUE = path.join(projectRoot, 'prisma', 'seed', 'catalogue', 'haizhu-catalogue.yaml');
 
 /** Imports the sample catalogue (upsert, so it is safe to repeat). */
 export async function seedCatalogue(prisma: PrismaClient): Promise<number> {

@@ -17,6 +17,9 @@ import { registerAuditCommands } from './audit-commands.js';
 import { registerIngestCommands } from './ingest-commands.js';
 import { withPlatform } from './platform.js';
 
+/** `compiled` when this is the build in dist/ (npm run build), `sources` when TypeScript runs through tsx. */
+const RUNNING_CODE = import.meta.url.endsWith('.js') ? 'compiled' : 'sources';
+
 const program = new Command();
 program.name('hub').description('Data-Sharing Hub: one platform, two libraries');
 
@@ -120,7 +123,7 @@ program
       );
     }
     platform.logger.info(
-      { url: `${url}/graphql`, database: platform.databaseKind, cache: platform.cache.kind },
+      { url: `${url}/graphql`, database: platform.databaseKind, cache: platform.cache.kind, code: RUNNING_CODE },
       'hub listening',
     );
     if (!seeded) await printKeyHint(platform);

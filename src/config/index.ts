@@ -98,6 +98,9 @@ const envSchema = z.object({
   HALL_ANSWER_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(60).default(5)),
 });
 
+/** Every environment variable the hub reads (README's configuration tables document each one). */
+export const settingNames: readonly string[] = Object.keys(envSchema.shape);
+
 export interface HubConfig {
   port: number;
   host: string;
@@ -334,6 +337,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
       answerDays: e.HALL_ANSWER_DAYS,
     },
   };
+}
+
+/**
+ * @apollo/gateway (2.14) sends usage metrics to Apollo's servers and, to describe the machine, asks
+ * the cloud metadata addresses (169.254.169.254 …) of AWS, GCP, Azure and Alibaba, unless
+ * APOLLO_TELEMETRY_DISABLED is set when a gateway is made. The hub never calls out on its own:
+ * the gateway code turns it off before making one (a deployment cannot forget to).
+ */
+export function disableVendorTelemetry(env: NodeJS.ProcessEnv = process.env): void {
+  env.APOLLO_TELEMETRY_DISABLED = 'true';
 }
 
 /** Environment for child processes (e.g. the Prisma CLI) that must see a given database. */

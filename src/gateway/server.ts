@@ -11,7 +11,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type Request } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import type { SubgraphName } from '../config/index.js';
+import { disableVendorTelemetry, type SubgraphName } from '../config/index.js';
 import { ApiKeyVerifier } from '../platform/auth/api-keys.js';
 import type { RunningPlatform } from '../platform/bootstrap.js';
 import type { Logger } from '../platform/logger.js';
@@ -20,6 +20,7 @@ import { jsonErrors, jsonNotFound } from '../web/http-errors.js';
 import type { RouteHost, ServerAttachment, Worker } from '../platform/module.js';
 import { PUBLIC_CALLER, PURPOSE_HEADER, REQUEST_ID_HEADER, requestCaller } from '../platform/auth/caller.js';
 import { RateLimits } from '../platform/rate-limit/index.js';
+import { readyzHandler } from '../platform/readiness.js';
 import { admission } from '../platform/rate-limit/admission.js';
 import { composeSupergraph } from './compose.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
@@ -77,6 +78,7 @@ function forClient(formatted: GraphQLFormattedError, error: unknown, logger: Log
 export async function createHubServer(platform: RunningPlatform): Promise<HubServer> {
   const { config, logger } = platform;
   const { supergraphSdl } = composeSupergraph(Object.values(subgraphs));
+  disableVendorTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
@@ -123,18 +125,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
-    const checks: Record<string, boolean> = {};
-    try {
-      await platform.prisma.$queryRaw`SELECT 1`;
-      checks.database = true;
-    } catch {
-      checks.database = false;
-    }
-    if (platform.cache.kind === 'redis') checks.redis = await platform.cache.ping();
-    const ready = Object.values(checks).every(Boolean);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
-  });
+  app.get('/readyz', readyzHandler(platform));
   app.use(graphiqlAssets());
   const host: RouteHost = {
     platform,

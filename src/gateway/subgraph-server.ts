@@ -16,6 +16,7 @@ import express from 'express';
 import { GraphQLError } from 'graphql';
 import { INTERNAL_HEADER, verifyCaller } from '../platform/auth/internal-token.js';
 import type { RunningPlatform } from '../platform/bootstrap.js';
+import { readyzHandler } from '../platform/readiness.js';
 import type { BaseContext, SubgraphModule } from '../platform/context.js';
 import { jsonErrors, jsonNotFound } from '../web/http-errors.js';
 import { formatSubgraphError } from './datasources.js';
@@ -68,6 +69,7 @@ export async function serveSubgraph(
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', subgraph: module.name });
   });
+  app.get('/readyz', readyzHandler(platform));
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),

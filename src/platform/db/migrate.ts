@@ -8,7 +8,18 @@ import path from 'node:path';
 import pg from 'pg';
 
 const require = createRequire(import.meta.url);
-export const projectRoot = path.resolve(import.meta.dirname, '../../..');
+/**
+ * The folder of package.json, prisma/ and schema/: three levels up from this file's folder when it
+ * runs as TypeScript (src/platform/db), four from the compiled copy (dist/src/platform/db).
+ */
+export const projectRoot = findProjectRoot(import.meta.dirname);
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '../../..');
+  }
+}
 const migrationsDir = path.join(projectRoot, 'prisma', 'migrations');
 const prismaConfig = path.join(projectRoot, 'prisma', 'prisma.config.ts');
 
