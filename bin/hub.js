@@ -29,7 +29,8 @@ function newestSource() {
     for (const e of entries) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
+        newest = Math.max(newest, fs.statSync(p).mtimeMs);
     }
   };
   for (const dir of ['src', 'adapters', path.join('prisma', 'seed')]) walk(path.join(root, dir));

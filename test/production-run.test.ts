@@ -97,8 +97,8 @@ async function npmStart(cwd: string): Promise<Started> {
   });
   const npm = spawn('npm', ['start'], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  npm.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  npm.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  npm.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  npm.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const s = { npm, port, output: () => out };
   started.push(s);
   const deadline = Date.now() + 150_000;
