@@ -91,11 +91,7 @@ export function isConnectionLoss(err: unknown): boolean {
     if (typeof o.kind === 'string' && CONNECTION_KINDS.has(o.kind)) return true;
     if (typeof o.message === 'string' && CONNECTION_MESSAGE.test(o.message)) return true;
     const meta = o.meta as Record<string, unknown> | undefined;
-    return (
-      visit(o.cause, depth + 1) ||
-      visit(meta?.driverAdapterError, depth + 1) ||
-      visit(o.originalError, depth + 1)
-    );
+    return visit(o.cause, depth + 1) || visit(meta?.driverAdapterError, depth + 1) || visit(o.originalError, depth + 1);
   };
   return visit(err, 0);
 }

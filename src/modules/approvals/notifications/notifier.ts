@@ -55,7 +55,10 @@ export class WebhookNotifier implements Notifier {
     private readonly policy: OutboundPolicy,
   ) {}
   send(m: OutgoingMessage): Promise<void> {
-    return postJson(this.policy, this.url, m, this.timeoutMs, { 'x-hub-notification-id': m.id, 'idempotency-key': m.id });
+    return postJson(this.policy, this.url, m, this.timeoutMs, {
+      'x-hub-notification-id': m.id,
+      'idempotency-key': m.id,
+    });
   }
 }
 
