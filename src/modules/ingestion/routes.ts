@@ -35,6 +35,17 @@ function fail(res: express.Response, code: Code, message: string): void {
   res.status(STATUS[code]).json({ error: { code, message } });
 }
 
+/** The database connection was lost: every batch is one transaction and records are once-only, so sending again is safe. */
+function retryLater(res: express.Response): void {
+  res.status(503).json({
+    error: {
+      code: 'SERVICE_UNAVAILABLE',
+      retryable: true,
+      message: 'the database connection was lost; the batches applied so far are whole, send the file again',
+    },
+  });
+}
+
 class BodyError extends Error {
   constructor(
     readonly code: Code,
@@ -124,7 +135,8 @@ export function ingestRoutes(
     try {
       caller = await verifier.verify(req.headers.authorization);
     } catch (err) {
-      fail(res, 'UNAUTHENTICATED', err instanceof GraphQLError ? err.message : 'invalid API key');
+      if (isConnectionLoss(err)) retryLater(res);
+      else fail(res, 'UNAUTHENTICATED', err instanceof GraphQLError ? err.message : 'invalid API key');
       return;
     }
     try {
@@ -189,13 +201,7 @@ export function ingestRoutes(
       else if (isConnectionLoss(err)) {
         // Every batch is one transaction and records are once-only: sending the file again is safe.
         platform.logger.warn({ err, adapter: adapter.name, file }, 'ingestion stopped: database connection lost');
-        res.status(503).json({
-          error: {
-            code: 'SERVICE_UNAVAILABLE',
-            retryable: true,
-            message: 'the database connection was lost; the batches applied so far are whole, send the file again',
-          },
-        });
+        retryLater(res);
       } else {
         platform.logger.error({ err, adapter: adapter.name, file }, 'ingestion failed');
         res.status(500).json({

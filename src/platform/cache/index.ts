@@ -131,6 +131,8 @@ export class RedisCache implements Cache {
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     const misses = keys.map(() => null);
     if (keys.length === 0) return [];
+    // Purges owed after a timeout (Redis slow, not disconnected) are retried by the next reader.
+    if (this.pendingPurges.size > 0 && !this.flushing) void this.flushPendingPurges();
     return this.guarded<(string | null)[]>(misses, async () => {
       const values = await this.client.mGet([...keys]);
       // A key whose purge is still owed may hold a value older than the database's: a miss.
@@ -171,12 +173,18 @@ export class RedisCache implements Cache {
   }
 
   private readonly pendingPurges = new Set<string>();
+  private flushing = false;
 
   /** Deletes purges that failed while Redis was unreachable. */
   async flushPendingPurges(): Promise<void> {
-    if (this.pendingPurges.size === 0 || !this.client.isReady) return;
-    // delete() takes the keys off the list only once Redis confirmed it; until then they read as misses.
-    await this.delete([...this.pendingPurges]);
+    if (this.pendingPurges.size === 0 || !this.client.isReady || this.flushing) return;
+    this.flushing = true;
+    try {
+      // delete() takes the keys off the list only once Redis confirmed it; until then they read as misses.
+      await this.delete([...this.pendingPurges]);
+    } finally {
+      this.flushing = false;
+    }
   }
 
   async ping(): Promise<boolean> {
