@@ -7,7 +7,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { INTERNAL_HEADER, signCaller } from '../platform/auth/internal-token.js';
 import type { SubgraphModule } from '../platform/context.js';
-import { databaseInputError } from '../platform/errors.js';
+import { databaseInputError, isConnectionLoss, serviceUnavailable } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { GatewayContext } from './context.js';
 
@@ -27,6 +27,11 @@ export function formatSubgraphError(e: GraphQLError, logger: Logger): GraphQLFor
   if (input) {
     logger.info({ err: original, path: e.path }, 'the database refused a value of the input');
     return { ...formatted, message: input.message, extensions: { ...input.extensions } };
+  }
+  if (original && !(original instanceof GraphQLError) && isConnectionLoss(original)) {
+    logger.warn({ err: original, path: e.path }, 'database connection lost during an operation');
+    const retry = serviceUnavailable();
+    return { ...formatted, message: retry.message, extensions: { ...retry.extensions } };
   }
   const originalExtensions = (original as { extensions?: Record<string, unknown> } | undefined)?.extensions;
   const code = formatted.extensions?.code ?? originalExtensions?.code;
@@ -89,8 +94,25 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
   constructor(
     url: string,
     private readonly secret: string,
+    private readonly subgraph = 'a',
   ) {
     super({ url });
+  }
+
+  /**
+   * A subgraph that cannot be reached (down, refusing connections) costs only the fields it
+   * serves: the other subgraphs' fields are answered, with one error naming the missing part,
+   * never its URL or the network error's text.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      return await super.process(options);
+    } catch (err) {
+      if (err instanceof GraphQLError) throw err;
+      throw new GraphQLError(`The ${this.subgraph} subgraph is unavailable; its fields are missing from this answer`, {
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: this.subgraph, retryable: true },
+      });
+    }
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
@@ -120,4 +142,24 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
         : 'A subgraph could not answer';
     return new GraphQLError(message, { extensions: { code } });
   }
+}
+
+/** Whether each remote subgraph answers its /healthz within `timeoutMs`, by name (for /readyz). */
+export async function probeSubgraphs(
+  urls: Partial<Record<string, string>>,
+  timeoutMs = 1000,
+): Promise<Record<string, boolean>> {
+  const entries = await Promise.all(
+    Object.entries(urls).map(async ([name, url]): Promise<[string, boolean]> => {
+      if (!url) return [name, true];
+      try {
+        const res = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(timeoutMs) });
+        await res.body?.cancel();
+        return [name, res.ok];
+      } catch {
+        return [name, false];
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
 }

@@ -15,6 +15,7 @@ import { disableVendorTelemetry, type SubgraphName } from '../config/index.js';
 import { ApiKeyVerifier } from '../platform/auth/api-keys.js';
 import type { RunningPlatform } from '../platform/bootstrap.js';
 import type { Logger } from '../platform/logger.js';
+import { isConnectionLoss, serviceUnavailable } from '../platform/errors.js';
 import { graphiqlAssets, graphiqlPage } from '../web/graphiql.js';
 import { jsonErrors, jsonNotFound } from '../web/http-errors.js';
 import type { RouteHost, ServerAttachment, Worker } from '../platform/module.js';
@@ -24,7 +25,7 @@ import { readyzHandler } from '../platform/readiness.js';
 import { admission } from '../platform/rate-limit/admission.js';
 import { composeSupergraph } from './compose.js';
 import { createGatewayContext, type GatewayContext } from './context.js';
-import { InProcessDataSource, SignedRemoteDataSource } from './datasources.js';
+import { InProcessDataSource, probeSubgraphs, SignedRemoteDataSource } from './datasources.js';
 import { codeTokenLimit, legacyJsonStatusPlugin, limitCodeOf, queryLimitRules } from './query-limits.js';
 import { modules, subgraphs } from './subgraphs.js';
 import { sessionCallerOf } from '../modules/hall/index.js';
@@ -47,6 +48,11 @@ function withStatus(err: unknown): GraphQLError {
     const code = err.extensions.code;
     const status = code === 'UNAUTHENTICATED' ? 401 : code === 'FORBIDDEN' ? 403 : 500;
     return new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status } } });
+  }
+  // The key or session lookup lost its database connection: the caller may simply send again.
+  if (isConnectionLoss(err)) {
+    const retry = serviceUnavailable();
+    return new GraphQLError(retry.message, { extensions: { ...retry.extensions, http: { status: 503 } } });
   }
   return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }
@@ -83,7 +89,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     supergraphSdl,
     buildService: ({ name }) => {
       const url = config.subgraphUrls[name as SubgraphName];
-      if (url && config.internalSecret) return new SignedRemoteDataSource(url, config.internalSecret);
+      if (url && config.internalSecret) return new SignedRemoteDataSource(url, config.internalSecret, name);
       return new InProcessDataSource(subgraphs[name as SubgraphName], logger);
     },
   });
@@ -125,7 +131,14 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', readyzHandler(platform));
+  // Distributed mode: one check per remote subgraph, so a failed probe names the one that is down.
+  app.get(
+    '/readyz',
+    readyzHandler(platform, async () => {
+      const up = await probeSubgraphs(config.subgraphUrls);
+      return Object.fromEntries(Object.entries(up).map(([name, ok]) => [`subgraph:${name}`, ok]));
+    }),
+  );
   app.use(graphiqlAssets());
   const host: RouteHost = {
     platform,

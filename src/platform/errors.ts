@@ -62,3 +62,47 @@ export function databaseInputError(err: unknown): GraphQLError | undefined {
   }
   return undefined;
 }
+
+// SQLSTATEs of a lost or refused connection: the server shut the session down (57P01 is what
+// pg_terminate_backend and a fast shutdown send), is starting up, or the link broke (class 08).
+const CONNECTION_SQLSTATE = /^(57P0[123]|08\d{3}|53300)$/;
+// The driver adapter's own kinds for the same, and Prisma's codes for an unreachable server, a
+// closed connection, a pool that could not hand out a connection, and a transaction that died with it.
+const CONNECTION_KINDS = new Set(['ConnectionClosed', 'SocketTimeout', 'DatabaseNotReachable', 'TooManyConnections']);
+const CONNECTION_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+const CONNECTION_MESSAGE =
+  /Connection terminated|terminating connection|connection error and is not queryable|ECONNRESET|ECONNREFUSED|EPIPE|Transaction already closed/i;
+
+/**
+ * True when the database connection was lost or refused (PostgreSQL restarted, a backend
+ * terminated, the network broke) rather than the statement being wrong: the operation may be
+ * sent again. Walks Prisma's error, its driver adapter error and their causes.
+ */
+export function isConnectionLoss(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const visit = (e: unknown, depth: number): boolean => {
+    if (typeof e !== 'object' || e === null || depth > 6 || seen.has(e)) return false;
+    seen.add(e);
+    const o = e as Record<string, unknown>;
+    for (const key of ['code', 'originalCode'] as const) {
+      const v = o[key];
+      if (typeof v === 'string' && (CONNECTION_SQLSTATE.test(v) || CONNECTION_PRISMA_CODES.has(v))) return true;
+    }
+    if (typeof o.kind === 'string' && CONNECTION_KINDS.has(o.kind)) return true;
+    if (typeof o.message === 'string' && CONNECTION_MESSAGE.test(o.message)) return true;
+    const meta = o.meta as Record<string, unknown> | undefined;
+    return visit(o.cause, depth + 1) || visit(meta?.driverAdapterError, depth + 1) || visit(o.originalError, depth + 1);
+  };
+  return visit(err, 0);
+}
+
+/**
+ * The error a caller gets when the database connection was lost during its operation. Its
+ * transaction was rolled back by PostgreSQL (or, if the loss came after COMMIT, it committed):
+ * sending the same operation again is safe for the hub's idempotent and conflict-checked writes.
+ */
+export function serviceUnavailable(what = 'The database connection was lost during the operation'): GraphQLError {
+  return new GraphQLError(`${what}; nothing was half-applied, send it again`, {
+    extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+  });
+}

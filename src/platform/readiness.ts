@@ -5,7 +5,10 @@
 import type { Request, Response } from 'express';
 import type { RunningPlatform } from './bootstrap.js';
 
-export async function readiness(platform: Pick<RunningPlatform, 'prisma' | 'cache'>): Promise<{
+export async function readiness(
+  platform: Pick<RunningPlatform, 'prisma' | 'cache'>,
+  extra?: () => Promise<Record<string, boolean>>,
+): Promise<{
   ready: boolean;
   checks: Record<string, boolean>;
 }> {
@@ -17,13 +20,17 @@ export async function readiness(platform: Pick<RunningPlatform, 'prisma' | 'cach
     checks.database = false;
   }
   if (platform.cache.kind === 'redis') checks.redis = await platform.cache.ping();
+  if (extra) Object.assign(checks, await extra());
   return { ready: Object.values(checks).every(Boolean), checks };
 }
 
-/** The `/readyz` handler. */
-export function readyzHandler(platform: Pick<RunningPlatform, 'prisma' | 'cache'>) {
+/** The `/readyz` handler; `extra` adds checks of its own (the gateway's remote subgraphs). */
+export function readyzHandler(
+  platform: Pick<RunningPlatform, 'prisma' | 'cache'>,
+  extra?: () => Promise<Record<string, boolean>>,
+) {
   return async (_req: Request, res: Response): Promise<void> => {
-    const { ready, checks } = await readiness(platform);
+    const { ready, checks } = await readiness(platform, extra);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   };
 }

@@ -31,6 +31,8 @@ export const HEADERS = {
   timestamp: 'x-hub-timestamp',
   signature: 'x-hub-signature',
   webhookId: 'x-hub-webhook-id',
+  /** `<webhook id>:<event seq>`, the same on every attempt: a receiver drops what it has processed. */
+  idempotencyKey: 'idempotency-key',
 } as const;
 
 /** `sha256=` + hex HMAC-SHA256 of `${timestamp}.${body}` with the webhook's secret. */
@@ -202,6 +204,7 @@ export async function sendDueDeliveries(prisma: PrismaClient, opts: DeliveryOpti
               [HEADERS.timestamp]: timestamp,
               [HEADERS.signature]: signature(hook.secret, timestamp, body),
               [HEADERS.webhookId]: hook.id,
+              [HEADERS.idempotencyKey]: `${hook.id}:${event.seq}`,
             },
             body,
           });

@@ -12,6 +12,7 @@ import { cacheEnterprise } from '../subjects/index.js';
 import { cacheLicence } from '../licences/index.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import type { Platform } from '../../platform/context.js';
+import { isConnectionLoss } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { CanonicalRecord, FieldProblem } from '../../../adapters/canonical.js';
 import { applyBatch, type ApplyContext, type Outcome } from './apply.js';
@@ -114,10 +115,10 @@ export async function ingestFile(
     await prisma.ingestionRun.update({ where: { id: run.id }, data: { status: 'COMPLETED', finishedAt: new Date() } });
   } catch (err) {
     const message = err instanceof AdapterFileError ? err.reason : err instanceof Error ? err.message : String(err);
-    await prisma.ingestionRun.update({
-      where: { id: run.id },
-      data: { status: 'FAILED', error: message, finishedAt: new Date() },
-    });
+    // With the database gone this may fail too; the next run of the file marks the run FAILED then.
+    await prisma.ingestionRun
+      .update({ where: { id: run.id }, data: { status: 'FAILED', error: message, finishedAt: new Date() } })
+      .catch(() => undefined);
     if (err instanceof AdapterFileError) throw new IngestError(`${file}: ${err.reason}`, 'BAD_USER_INPUT');
     throw err;
   }
@@ -133,6 +134,9 @@ async function applyWithIsolation(ctx: ApplyContext, items: Item[]): Promise<Out
   try {
     return await applyItems(ctx, items);
   } catch (err) {
+    // A lost connection says nothing about the records: the batch rolled back whole, and the run
+    // stops (FAILED) so that it can be sent again, rather than quarantining good records.
+    if (isConnectionLoss(err)) throw err;
     if (items.length === 1) {
       await quarantine(ctx.prisma, ctx, items[0]!, [
         { field: null, reason: `the database refused the record: ${dbReason(err)}` },

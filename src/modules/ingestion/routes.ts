@@ -19,6 +19,7 @@ import { parseInWorker } from './parse-worker.js';
 import type { ApiKeyVerifier } from '../../platform/auth/api-keys.js';
 import { assertScope } from '../../platform/auth/caller.js';
 import type { Platform } from '../../platform/context.js';
+import { isConnectionLoss } from '../../platform/errors.js';
 
 const STATUS = {
   BAD_USER_INPUT: 400,
@@ -32,6 +33,17 @@ type Code = keyof typeof STATUS;
 
 function fail(res: express.Response, code: Code, message: string): void {
   res.status(STATUS[code]).json({ error: { code, message } });
+}
+
+/** The database connection was lost: every batch is one transaction and records are once-only, so sending again is safe. */
+function retryLater(res: express.Response): void {
+  res.status(503).json({
+    error: {
+      code: 'SERVICE_UNAVAILABLE',
+      retryable: true,
+      message: 'the database connection was lost; the batches applied so far are whole, send the file again',
+    },
+  });
 }
 
 class BodyError extends Error {
@@ -123,7 +135,8 @@ export function ingestRoutes(
     try {
       caller = await verifier.verify(req.headers.authorization);
     } catch (err) {
-      fail(res, 'UNAUTHENTICATED', err instanceof GraphQLError ? err.message : 'invalid API key');
+      if (isConnectionLoss(err)) retryLater(res);
+      else fail(res, 'UNAUTHENTICATED', err instanceof GraphQLError ? err.message : 'invalid API key');
       return;
     }
     try {
@@ -185,7 +198,11 @@ export function ingestRoutes(
       res.status(200).json(report);
     } catch (err) {
       if (err instanceof IngestError) fail(res, err.code, err.message);
-      else {
+      else if (isConnectionLoss(err)) {
+        // Every batch is one transaction and records are once-only: sending the file again is safe.
+        platform.logger.warn({ err, adapter: adapter.name, file }, 'ingestion stopped: database connection lost');
+        retryLater(res);
+      } else {
         platform.logger.error({ err, adapter: adapter.name, file }, 'ingestion failed');
         res.status(500).json({
           error: {

@@ -98,7 +98,7 @@ export class RedisCache implements Cache {
     this.client = createClient({
       url,
       disableOfflineQueue: true,
-      socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000) },
+      socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
     });
     this.client.on('error', (err: Error) => {
       // Reconnection errors repeat; log at most every 10 s.
@@ -107,7 +107,7 @@ export class RedisCache implements Cache {
         this.logger.warn({ err: err.message }, 'redis unavailable; cache bypassed');
       }
     });
-    this.client.on('ready', () => void this.flushPendingPurges());
+    this.client.on('ready', () => void this.flushPendingPurges().catch(() => undefined));
     this.client.connect().catch(() => undefined);
   }
 
@@ -131,9 +131,12 @@ export class RedisCache implements Cache {
   async getMany(keys: readonly string[]): Promise<(string | null)[]> {
     const misses = keys.map(() => null);
     if (keys.length === 0) return [];
+    // Purges owed after a timeout (Redis slow, not disconnected) are retried by the next reader.
+    if (this.pendingPurges.size > 0 && !this.flushing) void this.flushPendingPurges();
     return this.guarded<(string | null)[]>(misses, async () => {
       const values = await this.client.mGet([...keys]);
-      return values.map((v) => (typeof v === 'string' ? v : null));
+      // A key whose purge is still owed may hold a value older than the database's: a miss.
+      return values.map((v, i) => (typeof v === 'string' && !this.pendingPurges.has(keys[i]!) ? v : null));
     });
   }
 
@@ -142,13 +145,19 @@ export class RedisCache implements Cache {
     ttlSeconds: number,
     opts: { onlyIfAbsent?: boolean } = {},
   ): Promise<void> {
-    if (entries.length === 0) return;
-    await this.guarded(undefined, async () => {
+    const wanted = opts.onlyIfAbsent ? entries.filter(([k]) => !this.pendingPurges.has(k)) : entries;
+    if (wanted.length === 0) return;
+    const ok = await this.guarded(false, async () => {
       const multi = this.client.multi();
-      for (const [k, v] of entries)
+      for (const [k, v] of wanted)
         multi.set(k, v, opts.onlyIfAbsent ? { EX: ttlSeconds, NX: true } : { EX: ttlSeconds });
       await multi.exec();
+      return true;
     });
+    // A writer's new value that did not reach Redis leaves the old one there (if Redis kept it
+    // through the outage): owe a purge, as for a failed delete.
+    if (!ok && !opts.onlyIfAbsent) for (const [k] of wanted) this.pendingPurges.add(k);
+    else if (ok && !opts.onlyIfAbsent) for (const [k] of wanted) this.pendingPurges.delete(k);
   }
 
   async delete(keys: readonly string[]): Promise<void> {
@@ -160,16 +169,22 @@ export class RedisCache implements Cache {
       return true;
     });
     if (!ok) for (const k of keys) this.pendingPurges.add(k);
+    else for (const k of keys) this.pendingPurges.delete(k);
   }
 
   private readonly pendingPurges = new Set<string>();
+  private flushing = false;
 
   /** Deletes purges that failed while Redis was unreachable. */
   async flushPendingPurges(): Promise<void> {
-    if (this.pendingPurges.size === 0 || !this.client.isReady) return;
-    const keys = [...this.pendingPurges];
-    this.pendingPurges.clear();
-    await this.delete(keys);
+    if (this.pendingPurges.size === 0 || !this.client.isReady || this.flushing) return;
+    this.flushing = true;
+    try {
+      // delete() takes the keys off the list only once Redis confirmed it; until then they read as misses.
+      await this.delete([...this.pendingPurges]);
+    } finally {
+      this.flushing = false;
+    }
   }
 
   async ping(): Promise<boolean> {

@@ -5,6 +5,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApiKeyVerifier } from '../auth/api-keys.js';
+import { isConnectionLoss } from '../errors.js';
 import type { Caller } from '../auth/caller.js';
 import { quotaHeaders, type Quota, type RateLimits } from './index.js';
 
@@ -48,7 +49,8 @@ export function admission(limits: RateLimits, verifier: ApiKeyVerifier): Admissi
       try {
         identity = await verifier.identify(authorization);
       } catch (error) {
-        await limits.authFailed(address);
+        // A key that could not be looked up (the database connection was lost) is no failed guess.
+        if (!isConnectionLoss(error)) await limits.authFailed(address);
         // The route answers the authentication error in its own format.
         outcomes.set(req, { error });
         next();

@@ -55,14 +55,17 @@ export class WebhookNotifier implements Notifier {
     private readonly policy: OutboundPolicy,
   ) {}
   send(m: OutgoingMessage): Promise<void> {
-    return postJson(this.policy, this.url, m, this.timeoutMs, { 'x-hub-notification-id': m.id });
+    return postJson(this.policy, this.url, m, this.timeoutMs, {
+      'x-hub-notification-id': m.id,
+      'idempotency-key': m.id,
+    });
   }
 }
 
 /**
  * An HTTP SMS gateway: `{ to, content, reference }` per message, with an optional bearer token.
- * `reference` (the notification id) lets the gateway drop a message it has already sent when the
- * hub retries after a lost response.
+ * `reference` and the Idempotency-Key header (both the notification id) let the gateway drop a
+ * message it has already sent when the hub retries after a lost response.
  */
 export class SmsGatewayNotifier implements Notifier {
   readonly name = 'sms';
@@ -78,7 +81,7 @@ export class SmsGatewayNotifier implements Notifier {
       this.url,
       { to: m.recipient, audience: m.audience, content: m.text, reference: m.id },
       this.timeoutMs,
-      this.token ? { authorization: `Bearer ${this.token}` } : {},
+      { 'idempotency-key': m.id, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
     );
   }
 }
