@@ -33,6 +33,8 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
   CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(300)),
   CACHE_PREFIX: z.preprocess(emptyToUndefined, z.string().default('hub:')),
+  SUBGRAPH_SHARED_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).optional()),
+  // The setting's earlier name, still read so that existing deployments keep working.
   HUB_INTERNAL_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).optional()),
   SUBGRAPH_URLS: z.preprocess(emptyToUndefined, z.string().optional()),
   HUB_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
@@ -110,8 +112,11 @@ export interface HubConfig {
   dbPoolSize: number;
   cacheTtlSeconds: number;
   cachePrefix: string;
-  /** Shared secret the gateway signs subgraph calls with; required for remote subgraphs. */
-  internalSecret: string | undefined;
+  /**
+   * The secret every gateway sends to remote subgraphs (header x-hub-gateway-secret) as proof that
+   * a call came through a gateway; required for remote subgraphs and for `hub subgraph`.
+   */
+  subgraphSharedSecret: string | undefined;
   /** Remote subgraph URLs by name; empty means all subgraphs run in the gateway's process. */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   seedDemo: 'auto' | 'always' | 'never';
@@ -237,9 +242,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   }
   const e = parsed.data;
   const subgraphUrls = parseSubgraphUrls(e.SUBGRAPH_URLS);
-  if (Object.keys(subgraphUrls).length > 0 && !e.HUB_INTERNAL_SECRET) {
+  const subgraphSharedSecret = e.SUBGRAPH_SHARED_SECRET ?? e.HUB_INTERNAL_SECRET;
+  if (Object.keys(subgraphUrls).length > 0 && !subgraphSharedSecret) {
     throw new ConfigError(
-      'SUBGRAPH_URLS is set, so HUB_INTERNAL_SECRET (at least 32 characters, the same on the gateway and every subgraph) must be set too',
+      'SUBGRAPH_URLS is set, so SUBGRAPH_SHARED_SECRET (at least 32 characters, the same on every gateway and subgraph) must be set too',
     );
   }
   if (e.NOTIFIER_DRIVER === 'webhook' && !e.NOTIFIER_WEBHOOK_URL) {
@@ -268,7 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dbPoolSize: e.DB_POOL_SIZE,
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     cachePrefix: e.CACHE_PREFIX,
-    internalSecret: e.HUB_INTERNAL_SECRET,
+    subgraphSharedSecret,
     subgraphUrls,
     seedDemo: e.HUB_SEED_DEMO,
     queryLimits: {
