@@ -212,7 +212,8 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function parseSubgraphUrls(raw: string | undefined): Partial<Record<SubgraphName, string>> {
+/** Parses `name=url,...` (SUBGRAPH_URLS, `hub supergraph --urls`); throws ConfigError on a bad part. */
+export function parseSubgraphUrls(raw: string | undefined): Partial<Record<SubgraphName, string>> {
   const out: Partial<Record<SubgraphName, string>> = {};
   if (!raw) return out;
   for (const part of raw
@@ -223,10 +224,10 @@ function parseSubgraphUrls(raw: string | undefined): Partial<Record<SubgraphName
     const name = part.slice(0, eq).trim();
     const url = part.slice(eq + 1).trim();
     if (eq < 1 || !(SUBGRAPH_NAMES as readonly string[]).includes(name)) {
-      throw new ConfigError(`SUBGRAPH_URLS: "${part}" is not name=url with name one of ${SUBGRAPH_NAMES.join(', ')}`);
+      throw new ConfigError(`"${part}" is not name=url with name one of ${SUBGRAPH_NAMES.join(', ')}`);
     }
     if (!z.string().url().safeParse(url).success) {
-      throw new ConfigError(`SUBGRAPH_URLS: "${url}" for ${name} is not a URL`);
+      throw new ConfigError(`"${url}" for ${name} is not a URL`);
     }
     out[name as SubgraphName] = url;
   }
@@ -241,7 +242,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const subgraphUrls = parseSubgraphUrls(e.SUBGRAPH_URLS);
+  let subgraphUrls: Partial<Record<SubgraphName, string>>;
+  try {
+    subgraphUrls = parseSubgraphUrls(e.SUBGRAPH_URLS);
+  } catch (err) {
+    throw new ConfigError(`SUBGRAPH_URLS: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const subgraphSharedSecret = e.SUBGRAPH_SHARED_SECRET ?? e.HUB_INTERNAL_SECRET;
   if (Object.keys(subgraphUrls).length > 0 && !subgraphSharedSecret) {
     throw new ConfigError(
