@@ -1,12 +1,12 @@
 /**
  * Distributed mode: each subgraph served alone (`hub subgraph`), the gateway calling them over
- * HTTP. Subgraphs refuse calls that did not come through the gateway.
+ * HTTP as any router does (client headers forwarded, the shared gateway secret added). Subgraphs
+ * refuse calls without the secret and authenticate the forwarded key themselves.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { HOOK_TIMEOUT } from './helpers/runner.js';
+import { HOOK_TIMEOUT, poll } from './helpers/runner.js';
 import { serveSubgraph } from '../src/gateway/subgraph-server.js';
 import { subgraphs } from '../src/gateway/subgraphs.js';
-import { signCaller } from '../src/platform/auth/internal-token.js';
 import { startPlatform, type RunningPlatform } from '../src/platform/bootstrap.js';
 import { createLogger } from '../src/platform/logger.js';
 import {
@@ -34,7 +34,7 @@ let served: { url: string; stop(): Promise<void> }[] = [];
 let gateway: TestHub;
 
 beforeAll(async () => {
-  subgraphPlatform = await startPlatform(testConfig({ HUB_INTERNAL_SECRET: SECRET }), {
+  subgraphPlatform = await startPlatform(testConfig({ SUBGRAPH_SHARED_SECRET: SECRET }), {
     migrate: false,
     logger: createLogger('silent'),
   });
@@ -43,7 +43,7 @@ beforeAll(async () => {
   served = [];
   for (const name of names) served.push(await serveSubgraph(subgraphPlatform, subgraphs[name], 0, '127.0.0.1'));
   gateway = await startTestHub({
-    HUB_INTERNAL_SECRET: SECRET,
+    SUBGRAPH_SHARED_SECRET: SECRET,
     SUBGRAPH_URLS: names.map((n, i) => `${n}=${served[i]!.url}`).join(','),
   });
 }, HOOK_TIMEOUT);
@@ -121,13 +121,46 @@ describe('remote subgraphs', () => {
     expect(penalties.data?.enterprise?.penalties.map((p) => p.decisionNumber)).toEqual([`REMOTE-${holder.uscc}`]);
   });
 
-  it('refuse calls without the gateway signature or with a forged one', async () => {
+  it('refuse calls without the shared gateway secret, or with a wrong one', async () => {
     for (const s of served) {
       expect((await post(s.url)).status).toBe(401);
-      const forged = await signCaller({ kind: 'public' }, 'another-secret-another-secret-another-secret');
-      expect((await post(s.url, { 'x-hub-caller': forged })).status).toBe(401);
-      const genuine = await signCaller({ kind: 'public' }, SECRET);
-      expect((await post(s.url, { 'x-hub-caller': genuine })).status).toBe(200);
+      expect(
+        (await post(s.url, { 'x-hub-gateway-secret': 'another-secret-another-secret-another-secret' })).status,
+      ).toBe(401);
+      expect((await post(s.url, { 'x-hub-gateway-secret': SECRET })).status).toBe(200);
     }
   });
+
+  it('authenticate the forwarded key themselves: a bad key is refused, its scopes apply, a revoked key stops', async () => {
+    const prisma = gateway.platform.prisma;
+    const dept = await aDepartment(prisma);
+    const { key, system } = await aSystemKey(prisma, dept.code, ['enterprise:register']);
+    const subjects = served[Object.keys(subgraphs).indexOf('subjects')]!.url;
+    const register = (authorization: string | undefined) =>
+      fetch(subjects, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-hub-gateway-secret': SECRET,
+          ...(authorization ? { authorization } : {}),
+        },
+        body: JSON.stringify({
+          query: 'mutation ($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { uscc } }',
+          variables: { input: anEnterpriseInput(dept.code) },
+        }),
+      });
+    const bad = await register('Bearer hub_aaaaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb');
+    expect(bad.status).toBe(401);
+    const anonymous = (await (await register(undefined)).json()) as { errors?: { extensions?: { code?: string } }[] };
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const ok = (await (await register(`Bearer ${key}`)).json()) as { errors?: unknown };
+    expect(ok.errors).toBeUndefined();
+    await prisma.apiKey.updateMany({ where: { systemId: system.id }, data: { revokedAt: new Date() } });
+    // Verified keys are remembered for 10 s, as at the gateway.
+    await poll(
+      async () => (await register(`Bearer ${key}`)).status,
+      (status) => expect(status).toBe(401),
+      { timeout: 20_000, interval: 1000 },
+    );
+  }, 30_000);
 });

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, loadConfig, subgraphNames, type SubgraphName } from '../config/index.js';
+import { ConfigError, loadConfig, parseSubgraphUrls, subgraphNames, type SubgraphName } from '../config/index.js';
 import { createApiKey } from '../platform/auth/api-keys.js';
 import { ALL_SCOPES, isScope, SCOPES } from '../platform/auth/scopes.js';
 import { startPlatform, type RunningPlatform } from '../platform/bootstrap.js';
@@ -295,6 +295,19 @@ program
   .action(async () => {
     const { writeArtifacts } = await import('./generate.js');
     for (const f of await writeArtifacts()) process.stdout.write(`wrote ${f}\n`);
+  });
+
+program
+  .command('supergraph')
+  .requiredOption('--urls <name=url,...>', `the routing URL of every subgraph (${subgraphNames.join(', ')})`)
+  .description('print the supergraph with real routing URLs, for another router (Hive Gateway, Apollo Router)')
+  .action(async (opts: { urls: string }) => {
+    const urls = parseSubgraphUrls(opts.urls);
+    const missing = subgraphNames.filter((n) => !urls[n]);
+    if (missing.length > 0) throw new InvalidArgumentError(`--urls lacks ${missing.join(', ')}`);
+    const { composeSupergraph } = await import('../gateway/compose.js');
+    const { subgraphs } = await import('../gateway/subgraphs.js');
+    process.stdout.write(composeSupergraph(Object.values(subgraphs), urls).supergraphSdl.trimEnd() + '\n');
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -33,6 +33,8 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
   CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(300)),
   CACHE_PREFIX: z.preprocess(emptyToUndefined, z.string().default('hub:')),
+  SUBGRAPH_SHARED_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).optional()),
+  // The setting's earlier name, still read so that existing deployments keep working.
   HUB_INTERNAL_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).optional()),
   SUBGRAPH_URLS: z.preprocess(emptyToUndefined, z.string().optional()),
   HUB_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
@@ -113,8 +115,11 @@ export interface HubConfig {
   dbPoolSize: number;
   cacheTtlSeconds: number;
   cachePrefix: string;
-  /** Shared secret the gateway signs subgraph calls with; required for remote subgraphs. */
-  internalSecret: string | undefined;
+  /**
+   * The secret every gateway sends to remote subgraphs (header x-hub-gateway-secret) as proof that
+   * a call came through a gateway; required for remote subgraphs and for `hub subgraph`.
+   */
+  subgraphSharedSecret: string | undefined;
   /** Remote subgraph URLs by name; empty means all subgraphs run in the gateway's process. */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   seedDemo: 'auto' | 'always' | 'never';
@@ -210,7 +215,8 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function parseSubgraphUrls(raw: string | undefined): Partial<Record<SubgraphName, string>> {
+/** Parses `name=url,...` (SUBGRAPH_URLS, `hub supergraph --urls`); throws ConfigError on a bad part. */
+export function parseSubgraphUrls(raw: string | undefined): Partial<Record<SubgraphName, string>> {
   const out: Partial<Record<SubgraphName, string>> = {};
   if (!raw) return out;
   for (const part of raw
@@ -221,10 +227,10 @@ function parseSubgraphUrls(raw: string | undefined): Partial<Record<SubgraphName
     const name = part.slice(0, eq).trim();
     const url = part.slice(eq + 1).trim();
     if (eq < 1 || !(SUBGRAPH_NAMES as readonly string[]).includes(name)) {
-      throw new ConfigError(`SUBGRAPH_URLS: "${part}" is not name=url with name one of ${SUBGRAPH_NAMES.join(', ')}`);
+      throw new ConfigError(`"${part}" is not name=url with name one of ${SUBGRAPH_NAMES.join(', ')}`);
     }
     if (!z.string().url().safeParse(url).success) {
-      throw new ConfigError(`SUBGRAPH_URLS: "${url}" for ${name} is not a URL`);
+      throw new ConfigError(`"${url}" for ${name} is not a URL`);
     }
     out[name as SubgraphName] = url;
   }
@@ -239,10 +245,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const subgraphUrls = parseSubgraphUrls(e.SUBGRAPH_URLS);
-  if (Object.keys(subgraphUrls).length > 0 && !e.HUB_INTERNAL_SECRET) {
+  let subgraphUrls: Partial<Record<SubgraphName, string>>;
+  try {
+    subgraphUrls = parseSubgraphUrls(e.SUBGRAPH_URLS);
+  } catch (err) {
+    throw new ConfigError(`SUBGRAPH_URLS: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const subgraphSharedSecret = e.SUBGRAPH_SHARED_SECRET ?? e.HUB_INTERNAL_SECRET;
+  if (Object.keys(subgraphUrls).length > 0 && !subgraphSharedSecret) {
     throw new ConfigError(
-      'SUBGRAPH_URLS is set, so HUB_INTERNAL_SECRET (at least 32 characters, the same on the gateway and every subgraph) must be set too',
+      'SUBGRAPH_URLS is set, so SUBGRAPH_SHARED_SECRET (at least 32 characters, the same on every gateway and subgraph) must be set too',
     );
   }
   if (e.NOTIFIER_DRIVER === 'webhook' && !e.NOTIFIER_WEBHOOK_URL) {
@@ -271,7 +283,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dbPoolSize: e.DB_POOL_SIZE,
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     cachePrefix: e.CACHE_PREFIX,
-    internalSecret: e.HUB_INTERNAL_SECRET,
+    subgraphSharedSecret,
     subgraphUrls,
     seedDemo: e.HUB_SEED_DEMO,
     queryLimits: {

@@ -4,6 +4,7 @@
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { parse, printSchema } from 'graphql';
+import type { SubgraphName } from '../config/index.js';
 import type { SubgraphModule } from '../platform/context.js';
 
 export interface Composition {
@@ -16,12 +17,19 @@ export class CompositionError extends Error {
   override name = 'CompositionError';
 }
 
-export function composeSupergraph(modules: readonly SubgraphModule[]): Composition {
+/**
+ * Composes the modules' subgraphs. Each routes to `urls[name]` when given; otherwise to
+ * `in-process://<name>` (the committed supergraph: the hub's gateway routes by name, not by URL).
+ */
+export function composeSupergraph(
+  modules: readonly SubgraphModule[],
+  urls: Partial<Record<SubgraphName, string>> = {},
+): Composition {
   const subgraphSdl: Record<string, string> = {};
   const services = modules.map((m) => {
     const sdl = printSubgraphSchema(m.schema);
     subgraphSdl[m.name] = sdl;
-    return { name: m.name, typeDefs: parse(sdl), url: `in-process://${m.name}` };
+    return { name: m.name, typeDefs: parse(sdl), url: urls[m.name] ?? `in-process://${m.name}` };
   });
   const result = composeServices(services);
   if (result.errors) {

@@ -1,11 +1,11 @@
 /**
- * How the gateway reaches a subgraph: in the same process (no HTTP hop) or over HTTP with the
- * caller signed into `x-hub-caller`, which remote subgraphs require.
+ * How the gateway reaches a subgraph: in the same process (no HTTP hop) or over HTTP as any
+ * federation router does, with the client's headers and the shared gateway secret.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError } from 'graphql';
-import { INTERNAL_HEADER, signCaller } from '../platform/auth/internal-token.js';
+import { GATEWAY_SECRET_HEADER } from '../platform/auth/gateway-proof.js';
 import type { SubgraphModule } from '../platform/context.js';
 import { databaseInputError, isConnectionLoss, serviceUnavailable } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -89,8 +89,12 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   }
 }
 
-/** Calls a subgraph served by `hub subgraph <name>`, proving the call came through the gateway. */
-export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+/**
+ * Calls a subgraph served by `hub subgraph <name>` the way any configured router does: the
+ * client's Authorization, hall cookie, x-purpose and request id passed on, plus the shared secret
+ * that proves the call came through a gateway.
+ */
+export class GatewayRemoteDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
     private readonly secret: string,
@@ -115,9 +119,13 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
     }
   }
 
-  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const caller = isGatewayContext(options.context) ? options.context.caller : { kind: 'public' as const };
-    options.request.http?.headers.set(INTERNAL_HEADER, await signCaller(caller, this.secret));
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = options.request.http?.headers;
+    if (!headers) return;
+    if (isGatewayContext(options.context)) {
+      for (const [name, value] of Object.entries(options.context.forwardedHeaders)) headers.set(name, value);
+    }
+    headers.set(GATEWAY_SECRET_HEADER, this.secret);
   }
 
   /**

@@ -19,16 +19,15 @@ import { isConnectionLoss, serviceUnavailable } from '../platform/errors.js';
 import { graphiqlAssets, graphiqlPage } from '../web/graphiql.js';
 import { jsonErrors, jsonNotFound } from '../web/http-errors.js';
 import type { RouteHost, ServerAttachment, Worker } from '../platform/module.js';
-import { PUBLIC_CALLER, PURPOSE_HEADER, REQUEST_ID_HEADER, requestCaller } from '../platform/auth/caller.js';
+import { PUBLIC_CALLER } from '../platform/auth/caller.js';
 import { RateLimits } from '../platform/rate-limit/index.js';
 import { readyzHandler } from '../platform/readiness.js';
 import { admission } from '../platform/rate-limit/admission.js';
 import { composeSupergraph } from './compose.js';
-import { createGatewayContext, type GatewayContext } from './context.js';
-import { InProcessDataSource, probeSubgraphs, SignedRemoteDataSource } from './datasources.js';
+import { callerOfRequest, createGatewayContext, forwardedHeadersOf, type GatewayContext } from './context.js';
+import { GatewayRemoteDataSource, InProcessDataSource, probeSubgraphs } from './datasources.js';
 import { codeTokenLimit, legacyJsonStatusPlugin, limitCodeOf, queryLimitRules } from './query-limits.js';
 import { modules, subgraphs } from './subgraphs.js';
-import { sessionCallerOf } from '../modules/hall/index.js';
 
 export interface HubServer {
   app: Express;
@@ -89,7 +88,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     supergraphSdl,
     buildService: ({ name }) => {
       const url = config.subgraphUrls[name as SubgraphName];
-      if (url && config.internalSecret) return new SignedRemoteDataSource(url, config.internalSecret, name);
+      if (url && config.subgraphSharedSecret) return new GatewayRemoteDataSource(url, config.subgraphSharedSecret, name);
       return new InProcessDataSource(subgraphs[name as SubgraphName], logger);
     },
   });
@@ -160,12 +159,8 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          // A key names a department system; without one, an online hall session cookie names an applicant.
-          const applicant = req.headers.authorization ? null : await sessionCallerOf(platform, req);
-          if (applicant) return createGatewayContext(platform, applicant);
-          const caller = await admit.callerOf(req);
-          const request = { purpose: req.header(PURPOSE_HEADER), requestId: req.header(REQUEST_ID_HEADER) };
-          return createGatewayContext(platform, requestCaller(caller, request));
+          const caller = await callerOfRequest(platform, req, (r) => admit.callerOf(r));
+          return createGatewayContext(platform, caller, forwardedHeadersOf(req, caller));
         } catch (err) {
           throw withStatus(err);
         }

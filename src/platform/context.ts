@@ -34,6 +34,8 @@ export interface SubgraphModule<C extends BaseContext = BaseContext> {
 /** The gateway's per-request context: the caller and one context per in-process subgraph. */
 export interface GatewayContext {
   caller: Caller;
+  /** The client's headers that remote subgraphs authenticate the caller from again (see auth/gateway-proof.ts). */
+  forwardedHeaders: Readonly<Record<string, string>>;
   subgraphContext(module: SubgraphModule): BaseContext;
   [key: string]: unknown;
 }

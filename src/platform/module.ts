@@ -7,8 +7,9 @@ import type http from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { Router } from 'express';
 import type { ApiKeyVerifier } from './auth/api-keys.js';
+import type { Caller } from './auth/caller.js';
 import type { RunningPlatform } from './bootstrap.js';
-import type { GatewayContext, SubgraphModule } from './context.js';
+import type { BaseContext, GatewayContext, SubgraphModule } from './context.js';
 
 /** What a module's routes may use: the platform, the gateway (to read through the API) and the key verifier. */
 export interface RouteHost {
@@ -30,9 +31,20 @@ export interface ServerAttachment {
   stop(): Promise<void>;
 }
 
+/** What a module runs so that its subgraph's subscriptions can execute: the context they run in. */
+export interface SubscriptionHost {
+  /** The subgraph context of one subscription (the module's context plus its live sources). */
+  context(base: BaseContext): BaseContext;
+  /** Whether a caller whose key was re-checked may keep its open subscriptions (default: yes). */
+  allows?(caller: Caller): boolean;
+  stop(): Promise<void>;
+}
+
 export interface HubModule {
   subgraph: SubgraphModule;
   routes?(host: RouteHost): Router;
   attach?(platform: RunningPlatform, httpServer: http.Server): Promise<ServerAttachment>;
   workers?(platform: RunningPlatform): Worker[];
+  /** Starts what the subgraph's subscriptions need when `hub subgraph <name>` serves them (over SSE). */
+  subscriptions?(platform: RunningPlatform): Promise<SubscriptionHost>;
 }

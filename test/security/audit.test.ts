@@ -197,12 +197,12 @@ describe('remote subgraphs', () => {
   let served: { url: string; stop(): Promise<void> };
   let gateway: TestHub;
   beforeAll(async () => {
-    subgraphPlatform = await startPlatform(testConfig({ HUB_INTERNAL_SECRET: SECRET }), {
+    subgraphPlatform = await startPlatform(testConfig({ SUBGRAPH_SHARED_SECRET: SECRET }), {
       migrate: false,
       logger: createLogger('silent'),
     });
     served = await serveSubgraph(subgraphPlatform, subgraphs.subjects, 0, '127.0.0.1');
-    gateway = await startTestHub({ HUB_INTERNAL_SECRET: SECRET, SUBGRAPH_URLS: `subjects=${served.url}` });
+    gateway = await startTestHub({ SUBGRAPH_SHARED_SECRET: SECRET, SUBGRAPH_URLS: `subjects=${served.url}` });
   });
   afterAll(async () => {
     await gateway.stop();

@@ -1,6 +1,6 @@
 /**
  * Builds the feed subgraph schema: the change feed of enterprises, licences and penalties, and
- * the caller's webhooks. Live events are served over graphql-ws by the hub (src/modules/feed/ws.ts).
+ * the caller's webhooks, and the `changeEvents` subscription (served by ws.ts and `hub subgraph feed`).
  */
 import type { SubgraphModule } from '../../platform/context.js';
 import { builder } from './builder.js';

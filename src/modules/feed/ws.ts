@@ -1,101 +1,23 @@
 /**
- * The live change feed on the hub itself: a graphql-ws server at /graphql/ws with a small
- * standalone schema (Apollo Gateway cannot federate subscriptions), the process's feed
- * dispatcher. `startFeed` starts both; its `stop` ends them (webhooks are the module's worker).
+ * The live change feed on the hub itself: a graphql-ws server at /graphql/ws executing the feed
+ * subgraph's own `Subscription.changeEvents` (Apollo Gateway cannot federate subscriptions), fed by
+ * the process's live feed. `startFeed` starts both; its `stop` ends them (webhooks are the
+ * module's worker).
  */
 import type http from 'node:http';
-import {
-  GraphQLEnumType,
-  GraphQLInt,
-  GraphQLList,
-  GraphQLNonNull,
-  GraphQLObjectType,
-  GraphQLSchema,
-  GraphQLString,
-} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { changeStream, FeedDispatcher } from './dispatcher.js';
-import { callerScopes, parseCursor, visibleChanges, type FeedEvent } from './read.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { ChangeEntity } from '../../generated/prisma/enums.js';
 import { ApiKeyVerifier } from '../../platform/auth/api-keys.js';
-import { assertScope, hasScope, type Caller } from '../../platform/auth/caller.js';
+import { hasScope, type Caller } from '../../platform/auth/caller.js';
 import { isScope } from '../../platform/auth/scopes.js';
 import type { RunningPlatform } from '../../platform/bootstrap.js';
-import { createDatabase } from '../../platform/db/client.js';
-import { createPubSub, type PubSub } from '../../platform/pubsub/index.js';
+import type { ServerAttachment } from '../../platform/module.js';
+import type { FeedContext } from './context.js';
+import { startLiveFeed } from './live.js';
+import { feedSubgraph } from './schema.js';
 
 export const FEED_WS_PATH = '/graphql/ws';
-
-interface SubscriptionContext {
-  caller: Caller;
-}
-
-/** The subscription schema: `changeEvents(types, after)`, each event as in the `changes` query. */
-export function feedSubscriptionSchema(
-  dispatcher: FeedDispatcher,
-  platform: Pick<RunningPlatform, 'prisma'>,
-): GraphQLSchema {
-  const changeEntity = new GraphQLEnumType({
-    name: 'ChangeEntity',
-    values: { ENTERPRISE: { value: 'ENTERPRISE' }, LICENCE: { value: 'LICENCE' }, PENALTY: { value: 'PENALTY' } },
-  });
-  const str = new GraphQLNonNull(GraphQLString);
-  const changeEvent = new GraphQLObjectType<FeedEvent, SubscriptionContext>({
-    name: 'ChangeEvent',
-    description: 'One committed change; the same fields as ChangeEvent in the hub API (refs as plain codes/ids).',
-    fields: {
-      cursor: { type: str, resolve: (e) => String(e.seq) },
-      entityType: { type: new GraphQLNonNull(changeEntity), resolve: (e) => e.entityType },
-      entityId: { type: str },
-      action: { type: str },
-      revision: { type: GraphQLInt },
-      occurredAt: { type: str, resolve: (e) => e.occurredAt.toISOString() },
-      changes: {
-        type: str,
-        description: 'JSON object; personal data masked as in the hub API unless the key has enterprise:read-personal',
-        resolve: (e, _args, ctx) => JSON.stringify(visibleChanges(e, callerScopes(ctx.caller))),
-      },
-      departmentCode: { type: GraphQLString },
-    },
-  });
-  return new GraphQLSchema({
-    query: new GraphQLObjectType<unknown, SubscriptionContext>({
-      name: 'Query',
-      fields: {
-        head: {
-          type: str,
-          description: 'The cursor of the newest event this hub process has dispatched.',
-          resolve: (_root, _args, ctx) => {
-            assertScope(ctx.caller, 'feed:read');
-            return String(dispatcher.head);
-          },
-        },
-      },
-    }),
-    subscription: new GraphQLObjectType<unknown, SubscriptionContext>({
-      name: 'Subscription',
-      fields: {
-        changeEvents: {
-          type: new GraphQLNonNull(changeEvent),
-          description:
-            'Committed changes as they become final. With `after`, first every later event (the backlog), then live ones, without gaps or duplicates: resume with the last cursor received.',
-          args: {
-            types: { type: new GraphQLList(new GraphQLNonNull(changeEntity)) },
-            after: { type: GraphQLString },
-          },
-          subscribe: (_root, args: { types?: ChangeEntity[] | null; after?: string | null }, ctx) => {
-            assertScope(ctx.caller, 'feed:read');
-            const after = args.after === undefined || args.after === null ? null : parseCursor(args.after);
-            return changeStream(dispatcher, platform.prisma, { after, types: args.types ?? null });
-          },
-          resolve: (e: unknown) => e,
-        },
-      },
-    }),
-  });
-}
 
 /**
  * Closes the connections whose key was revoked, whose system was deactivated or lost feed:read
@@ -103,7 +25,7 @@ export function feedSubscriptionSchema(
  */
 async function recheckKeys(
   prisma: PrismaClient,
-  connections: Map<object, { context: SubscriptionContext; socket: WebSocket }>,
+  connections: Map<object, { context: FeedContext; socket: WebSocket }>,
 ): Promise<void> {
   const open = [...connections.entries()];
   const keyIds = [...new Set(open.map(([, c]) => (c.context.caller.kind === 'system' ? c.context.caller.keyId : '')))];
@@ -130,22 +52,11 @@ async function recheckKeys(
   }
 }
 
-export interface FeedRuntime {
-  dispatcher: FeedDispatcher;
-  pubsub: PubSub;
-  stop(): Promise<void>;
-}
-
-/** Serves subscriptions on the hub's HTTP server and starts the dispatcher that feeds them. */
-export async function startFeed(platform: RunningPlatform, httpServer: http.Server): Promise<FeedRuntime> {
+/** Serves subscriptions on the hub's HTTP server and starts the live feed that feeds them. */
+export async function startFeed(platform: RunningPlatform, httpServer: http.Server): Promise<ServerAttachment> {
   const { config, logger } = platform;
-  // Background polling and long-lived streams get their own small pool, so they never take
-  // connections (or statement counts) from request handling.
-  const db = createDatabase(platform.databaseUrl, 3);
-  const prisma = db.prisma;
-  const pubsub = createPubSub(config.redisUrl, logger);
-  const dispatcher = new FeedDispatcher(prisma, pubsub, logger, config.feed.pollMs);
-  await dispatcher.ready;
+  const host = await startLiveFeed(platform);
+  const prisma = host.live.prisma;
   const verifier = new ApiKeyVerifier(prisma, config.feed.keyRecheckMs);
   // Upgrades routed by hand, not with `server:`: ws would re-emit the HTTP server's errors (a port
   // in use) on wss, where graphql-ws prints them as a stack trace.
@@ -156,10 +67,10 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
   });
   // One context per connection, shared by its subscriptions, so that a re-check that narrows the
   // key's scopes changes what its open streams see at once.
-  const connections = new Map<object, { context: SubscriptionContext; socket: WebSocket }>();
+  const connections = new Map<object, { context: FeedContext; socket: WebSocket }>();
   const ws = useServer<Record<string, unknown>>(
     {
-      schema: feedSubscriptionSchema(dispatcher, db),
+      schema: feedSubgraph.schema,
       // Keys are checked at connection_init (`{ authorization: 'Bearer <key>' }`) and again every
       // keyRecheckMs while the connection is open.
       onConnect: async (ctx) => {
@@ -176,13 +87,14 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
           return false;
         }
         if (!hasScope(caller, 'feed:read')) return false; // 4403 Forbidden
-        connections.set(ctx, { context: { caller }, socket: ctx.extra.socket });
+        connections.set(ctx, { context: host.context({ ...platform, caller }), socket: ctx.extra.socket });
         return true;
       },
       onClose: (ctx) => {
         connections.delete(ctx);
       },
-      context: (ctx): SubscriptionContext => connections.get(ctx)?.context ?? { caller: { kind: 'public' } },
+      context: (ctx): FeedContext =>
+        connections.get(ctx)?.context ?? host.context({ ...platform, caller: { kind: 'public' } }),
     },
     wss,
   );
@@ -194,16 +106,12 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
   recheck.unref();
 
   return {
-    dispatcher,
-    pubsub,
     async stop() {
       clearInterval(recheck);
       // Closing the sockets ends every stream before the dispatcher feeding them stops.
       await ws.dispose();
-      await dispatcher.stop();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await pubsub.close();
-      await db.close();
+      await host.stop();
     },
   };
 }

@@ -1,11 +1,12 @@
 /**
- * ChangeEvent: one committed change to an enterprise, licence or penalty, and the `changes`
- * query that pages through the feed from a resumable cursor.
+ * ChangeEvent: one committed change to an enterprise, licence or penalty, the `changes` query
+ * that pages through the feed from a resumable cursor, and the `changeEvents` subscription.
  */
 import { ChangeEntity } from '../../../generated/prisma/enums.js';
 import { callerScopes, MAX_PAGE, parseCursor, readChanges, visibleChanges, type FeedEvent } from '../read.js';
 import { assertScope } from '../../../platform/auth/caller.js';
-import { badInput } from '../../../platform/errors.js';
+import { badInput, hubError } from '../../../platform/errors.js';
+import { changeStream } from '../dispatcher.js';
 import { builder } from '../builder.js';
 import { DepartmentRef, EnterpriseRef, LicenceRef, PenaltyRef } from './refs.js';
 
@@ -33,6 +34,10 @@ export const ChangeEventType = builder.objectRef<FeedEvent>('ChangeEvent').imple
       description:
         'The changed fields and their new values, as a JSON object. Personal data is masked as in the API (enterprise: legalRepresentativeIdNumber, contactPhone) unless the caller has enterprise:read-personal.',
       resolve: (e, _args, ctx) => JSON.stringify(visibleChanges(e, callerScopes(ctx.caller))),
+    }),
+    departmentCode: t.exposeString('departmentCode', {
+      nullable: true,
+      description: 'The code of the department whose system made the change (`department.code` without a join).',
     }),
     department: t.field({
       type: DepartmentRef,
@@ -95,5 +100,29 @@ builder.queryField('changes', (t) =>
       if (first < 1 || first > MAX_PAGE) throw badInput(`first must be between 1 and ${MAX_PAGE}`, { first });
       return readChanges(ctx.prisma, { after: parseCursor(args.after), types: args.types ?? null, limit: first });
     },
+  }),
+);
+
+builder.subscriptionField('changeEvents', (t) =>
+  t.field({
+    type: ChangeEventType,
+    description:
+      'Committed changes as they become final. With `after`, first every later event (the backlog), then live ones, in cursor order, without gaps or duplicates: resume with the last cursor received. Served by the hub at /graphql/ws (graphql-ws) and by `hub subgraph feed` over server-sent events (for a federation router). Needs the scope feed:read.',
+    args: {
+      types: t.arg({
+        type: [ChangeEntityEnum],
+        required: false,
+        description: 'Only these kinds (all when absent or empty).',
+      }),
+      after: t.arg.string({ required: false }),
+    },
+    subscribe: (_root, args, ctx) => {
+      assertScope(ctx.caller, 'feed:read');
+      const after = args.after === undefined || args.after === null ? null : parseCursor(args.after);
+      // Only processes that serve subscriptions start a live feed; the query gateway never does.
+      if (!ctx.live) throw hubError('BAD_USER_INPUT', 'Subscriptions are served at /graphql/ws (graphql-ws)');
+      return changeStream(ctx.live.dispatcher, ctx.live.prisma, { after, types: args.types ?? null });
+    },
+    resolve: (e) => e,
   }),
 );
