@@ -312,6 +312,77 @@ describe('pre-review, case, evaluation, complaint', () => {
     expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_EVALUATED' });
   });
 
+  it('applies online at once for a FULLY_ONLINE item; a PRE_REVIEW item goes through pre-review, also through the API', async () => {
+    const prisma = hub.platform.prisma;
+    const direct = await aHallItem(prisma, dept.code, 'FULLY_ONLINE');
+    const reviewed = await aHallItem(prisma, dept.code, 'PRE_REVIEW');
+    const a = await signInOverHttp(hub.url, inbox, aMobile());
+    const draftOf = async (itemCode: string) => {
+      const r = await applicantGql<{ createDraft: { id: string } }>(
+        hub.url,
+        a,
+        'mutation($i: String!) { createDraft(itemCode: $i, applicantName: "李四", applicantIdNumber: "11010519491231002X") { id } }',
+        { i: itemCode },
+      );
+      const id = r.data!.createDraft.id;
+      expect((await upload(a, id, 'FORM', PDF)).status).toBe(303);
+      expect((await upload(a, id, 'ID', PDF)).status).toBe(303);
+      return id;
+    };
+    const apply = 'mutation($id: ID!) { applyDraftOnline(id: $id) { state caseId } }';
+
+    // FULLY_ONLINE: no department review; the case is accepted at once, its events name no system.
+    const d1 = await draftOf(direct.code);
+    const applied = await applicantGql<{ applyDraftOnline: { state: string; caseId: string } }>(hub.url, a, apply, {
+      id: d1,
+    });
+    expect(applied.data?.applyDraftOnline.state).toBe('PASSED');
+    const c1 = await prisma.case.findUniqueOrThrow({
+      where: { id: applied.data!.applyDraftOnline.caseId },
+      include: { events: true },
+    });
+    expect(c1).toMatchObject({ channel: 'ONLINE', state: 'ACCEPTED', fullyOnline: true, itemCode: direct.code });
+    expect(c1.events.map((e) => [e.action, e.actorSystemId])).toEqual([
+      ['SUBMITTED', null],
+      ['ACCEPTED', null],
+    ]);
+    const again = await applicantGql(hub.url, a, apply, { id: d1 });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'NOT_EDITABLE' });
+
+    // PRE_REVIEW: the applicant cannot skip the review; the draft stays editable and no case is made.
+    const d2 = await draftOf(reviewed.code);
+    const skipped = await applicantGql(hub.url, a, apply, { id: d2 });
+    expect(skipped.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'PRE_REVIEW_REQUIRED' });
+    expect((await prisma.hallDraft.findUniqueOrThrow({ where: { id: d2 } })).state).toBe('EDITING');
+    expect(await prisma.case.count({ where: { itemCode: reviewed.code } })).toBe(0);
+
+    // Through the API a department's window takes a FULLY_ONLINE item online, never a PRE_REVIEW one.
+    const windowKey = (await aSystemKey(prisma, dept.code, ['case:accept'])).key;
+    const submit =
+      'mutation($i: String!) { submitCase(input: { item: $i, channel: ONLINE, applicantName: "李四", applicantIdNumber: "11010519491231002X", applicantPhone: "13900139000", materials: [{ code: "FORM" }, { code: "ID" }] }) { accepted } }';
+    const ok = await hub.gql<{ submitCase: { accepted: boolean } }, unknown>(submit, { i: direct.code }, windowKey);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data?.submitCase.accepted).toBe(true);
+    const refused = await hub.gql(submit, { i: reviewed.code }, windowKey);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PRE_REVIEW_REQUIRED' });
+    expect(await prisma.case.count({ where: { itemCode: reviewed.code } })).toBe(0);
+
+    // Pre-review stays possible (optional) for the FULLY_ONLINE item.
+    const d3 = await draftOf(direct.code);
+    await applicantGql(hub.url, a, 'mutation($id: ID!) { submitDraft(id: $id) { state } }', { id: d3 });
+    const passed = await hub.gql<{ preReviewDraft: { state: string; caseId: string } }, unknown>(
+      'mutation($id: ID!) { preReviewDraft(id: $id, pass: true) { state caseId } }',
+      { id: d3 },
+      deptKey,
+    );
+    expect(passed.data?.preReviewDraft.state).toBe('PASSED');
+    const c3 = await prisma.case.findUniqueOrThrow({
+      where: { id: passed.data!.preReviewDraft.caseId },
+      include: { events: true },
+    });
+    expect(c3.events.every((e) => e.actorSystemId !== null && e.actorDepartmentCode === dept.code)).toBe(true);
+  });
+
   it('routes a complaint to the department, escalates it when late, and shows the answer to its applicant only', async () => {
     const a = await signInOverHttp(hub.url, inbox, aMobile());
     const other = await signInOverHttp(hub.url, inbox, aMobile());

@@ -15,7 +15,16 @@ import { itemMaterials, loadWorkingCalendar, shanghaiToday } from '../../approva
 import { enterprisesOf } from '../access.js';
 import { linkAsLegalRepresentative, requestCode, SESSION_COOKIE, signIn, signOut, sessionToken } from '../accounts.js';
 import { book, cancelBooking, openSlots, rescheduleBooking } from '../booking.js';
-import { addFile, createDraft, readableDraft, readFile, removeFile, returnedItems, submitDraft } from '../drafts.js';
+import {
+  addFile,
+  applyDirectly,
+  createDraft,
+  readableDraft,
+  readFile,
+  removeFile,
+  returnedItems,
+  submitDraft,
+} from '../drafts.js';
 import {
   applicantCase,
   casesOf,
@@ -461,7 +470,13 @@ ${
 <label for="materialCode">材料</label><select id="materialCode" name="materialCode" required>${materials.map((m) => `<option value="${esc(m.code)}">${esc(m.name)}</option>`).join('')}</select>
 <label for="file">文件</label><input id="file" name="file" type="file" required accept="${accept}"><p class="hint">${types}，不超过${Math.round(platform.config.hall.uploadMaxBytes / 1024 / 1024)}MB。</p>
 <button type="submit">上传</button></form>
-<form method="post" action="/hall/drafts/${d.id}/submit"><button type="submit">提交预审</button></form>`
+${
+  item.online === 'FULLY_ONLINE'
+    ? `<h2>提交</h2><p class="hint">本事项全程网办：材料齐全可直接提交申请，即时受理；也可先提交部门预审。</p>
+<form method="post" action="/hall/drafts/${d.id}/apply"><button type="submit">直接提交申请</button></form>
+<form method="post" action="/hall/drafts/${d.id}/submit"><button class="secondary" type="submit">提交预审</button></form>`
+    : `<form method="post" action="/hall/drafts/${d.id}/submit"><button type="submit">提交预审</button></form>`
+}`
     : ''
 }
 ${d.state === 'PENDING_REVIEW' ? '<p class="hint">已提交，部门预审后会短信通知您。</p>' : ''}</section>`;
@@ -520,6 +535,13 @@ ${d.state === 'PENDING_REVIEW' ? '<p class="hint">已提交，部门预审后会
     signedIn(async (req, res, me) => {
       const d = await submitDraft(ctxOf(me), str(req.params.id));
       res.redirect(303, `/hall/drafts/${d.id}?ok=${encodeURIComponent('已提交预审')}`);
+    }),
+  );
+  router.post(
+    '/hall/drafts/:id/apply',
+    signedIn(async (req, res, me) => {
+      const d = await applyDirectly(ctxOf(me), str(req.params.id));
+      res.redirect(303, d.caseId ? `/hall/cases/${d.caseId}` : `/hall/drafts/${d.id}`);
     }),
   );
   // Files: the applicant (session) or the item's department (API key with case:handle).
