@@ -119,6 +119,45 @@ describe('sign-in', () => {
       );
     expect(statuses).toEqual([200, 200, 200, 200, 200, 400]);
   });
+
+  it('counts codes per client address as the gateway sees it: X-Forwarded-For only through TRUST_PROXY hops', async () => {
+    const send = async (url: string, forwardedFor: string) => {
+      const res = await fetch(`${url}/hall/code`, {
+        method: 'POST',
+        headers: { origin: url, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor },
+        body: new URLSearchParams({ phone: aMobile() }),
+      });
+      return res.status === 400 ? ((await res.text()).includes('过于频繁') ? 'limited' : 'bad') : res.status;
+    };
+    // Counted in memory (no REDIS_URL): only the address is under test, not the store.
+    const env = {
+      NOTIFIER_DRIVER: 'sms',
+      SMS_GATEWAY_URL: inbox.url,
+      OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
+      REDIS_URL: '',
+    };
+    // Behind one proxy: each forwarded client has its own count.
+    const proxied = await startTestHub({ ...env, TRUST_PROXY: '1', HALL_SMS_PER_ADDRESS_HOUR: '2' });
+    try {
+      const a = [await send(proxied.url, '203.0.113.7'), await send(proxied.url, '203.0.113.7')];
+      expect([...a, await send(proxied.url, '203.0.113.7'), await send(proxied.url, '203.0.113.8')]).toEqual([
+        200,
+        200,
+        'limited',
+        200,
+      ]);
+    } finally {
+      await proxied.stop();
+    }
+    // No trusted proxy: a forged X-Forwarded-For does not buy a fresh count.
+    const direct = await startTestHub({ ...env, TRUST_PROXY: '0', HALL_SMS_PER_ADDRESS_HOUR: '2' });
+    try {
+      const b = [await send(direct.url, '198.51.100.1'), await send(direct.url, '198.51.100.2')];
+      expect([...b, await send(direct.url, '198.51.100.3')]).toEqual([200, 200, 'limited']);
+    } finally {
+      await direct.stop();
+    }
+  });
 });
 
 describe('booking', () => {

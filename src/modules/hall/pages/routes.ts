@@ -11,6 +11,7 @@ import type { Caller } from '../../../platform/auth/caller.js';
 import type { BaseContext } from '../../../platform/context.js';
 import type { RouteHost } from '../../../platform/module.js';
 import { qrCodeLink } from '../../../platform/qr/link.js';
+import { clientAddress } from '../../../platform/rate-limit/client-address.js';
 import { itemMaterials, loadWorkingCalendar, shanghaiToday } from '../../approvals/index.js';
 import { enterprisesOf } from '../access.js';
 import { linkAsLegalRepresentative, requestCode, SESSION_COOKIE, signIn, signOut, sessionToken } from '../accounts.js';
@@ -165,7 +166,8 @@ ${
   router.post('/hall/code', form, async (req, res, next) => {
     const phone = str(field(req, 'phone')).trim();
     try {
-      await requestCode(platform, phone, req.ip ?? 'unknown');
+      // The gateway's TRUST_PROXY decides whether X-Forwarded-For names the client.
+      await requestCode(platform, phone, clientAddress(req));
       loginPage({ phone, sent: true }, res);
     } catch (err) {
       if (err instanceof GraphQLError) loginPage({ phone, error: err.message, status: 400 }, res);
