@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from './helpers/runner.js';
 import { addDays, fromLocal, shanghaiToday } from '../src/modules/approvals/index.js';
 import { book } from '../src/modules/hall/booking.js';
 import { hallRound } from '../src/modules/hall/workers.js';
+import { supervisionReport } from '../src/modules/supervision/index.js';
 import { aDepartment, aSystemKey } from './helpers/builders.js';
 import { aHallItem, aMobile, applicantGql, signInOverHttp, smsInbox, type SmsInbox } from './helpers/hall.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
@@ -469,5 +470,103 @@ describe('pre-review, case, evaluation, complaint', () => {
       { d: dept.code },
     );
     expect(stats.data?.hallStatistics).toMatchObject({ complaints: 1, complaintsAnswered: 1 });
+  });
+});
+
+describe('statistics', () => {
+  it('hallStatistics counts satisfaction, complaints on time, consultations and booking success; supervision reports the same', async () => {
+    const prisma = hub.platform.prisma;
+    const d = await aDepartment(prisma);
+    const item = await aHallItem(prisma, d.code, 'BOOKING');
+    const account = await prisma.hallAccount.create({ data: { phone: aMobile() } });
+    const today = shanghaiToday();
+    const from = addDays(today, -20);
+    const to = addDays(today, 7);
+    // Bookings: a past day with kept, kept, missed, cancelled; a future day booked (not yet held).
+    const slot = (day: string) =>
+      prisma.bookingSlot.create({
+        data: { place: 'DISTRICT_CENTRE', itemCode: item.code, day: fromLocal(day), slot: '09:00-10:00', capacity: 5 },
+      });
+    const past = await slot(addDays(today, -3));
+    const future = await slot(addDays(today, 3));
+    for (const status of ['KEPT', 'KEPT', 'MISSED', 'CANCELLED'] as const)
+      await prisma.booking.create({ data: { slotId: past.id, accountId: account.id, status } });
+    await prisma.booking.create({ data: { slotId: future.id, accountId: account.id } });
+    // Evaluations 5, 4, 2 (the 2 opens a follow-up).
+    for (const stars of [5, 4, 2])
+      await prisma.evaluation.create({
+        data: {
+          caseId: crypto.randomUUID(),
+          departmentCode: d.code,
+          itemCode: item.code,
+          stars,
+          tags: [],
+          channel: 'RECEIPT',
+          followUp: stars <= 2,
+        },
+      });
+    // Complaints: answered on time, answered late, unanswered past due, unanswered not yet due; consultations: answered, open.
+    const ticket = (kind: 'COMPLAINT' | 'CONSULTATION', dueOn: string, answeredOn: string | null) =>
+      prisma.hallTicket.create({
+        data: {
+          kind,
+          accountId: account.id,
+          departmentCode: d.code,
+          subject: 's',
+          body: 'b',
+          dueOn: fromLocal(dueOn),
+          ...(answeredOn ? { answer: 'a', answeredOn: fromLocal(answeredOn), answeredAt: new Date() } : {}),
+        },
+      });
+    await ticket('COMPLAINT', addDays(today, -5), addDays(today, -6));
+    await ticket('COMPLAINT', addDays(today, -5), addDays(today, -2));
+    await ticket('COMPLAINT', addDays(today, -1), null);
+    await ticket('COMPLAINT', addDays(today, 4), null);
+    await ticket('CONSULTATION', addDays(today, 4), today);
+    await ticket('CONSULTATION', addDays(today, 4), null);
+
+    const stats = await hub.gql<{ hallStatistics: Record<string, number | null> }, unknown>(
+      'query($d: String!, $f: Date!, $t: Date!) { hallStatistics(departmentCode: $d, from: $f, to: $t) { evaluations averageStars satisfactionRate lowScores followUpsOpen complaints complaintsAnswered complaintsAnsweredOnTime complaintsOnTimeRate consultations consultationsAnswered bookings bookingsCancelled bookingsKept bookingSuccessRate } }',
+      { d: d.code, f: from, t: to },
+    );
+    expect(stats.errors).toBeUndefined();
+    const expected = {
+      evaluations: 3,
+      averageStars: 3.67,
+      satisfactionRate: 0.6667,
+      lowScores: 1,
+      followUpsOpen: 1,
+      complaints: 4,
+      complaintsAnswered: 2,
+      complaintsAnsweredOnTime: 1,
+      complaintsOnTimeRate: 0.3333,
+      consultations: 2,
+      consultationsAnswered: 1,
+      bookings: 4,
+      bookingsCancelled: 1,
+      bookingsKept: 2,
+      bookingSuccessRate: 0.6667,
+    };
+    expect(stats.data?.hallStatistics).toEqual(expected);
+
+    // The supervision report's row of the department (it has a case in the period) carries the same figures.
+    const windowKey = (await aSystemKey(prisma, d.code, ['case:accept'])).key;
+    const submitted = await hub.gql(
+      'mutation($i: String!) { submitCase(input: { item: $i, channel: WINDOW, acceptancePlace: DISTRICT_CENTRE, applicantName: "王五", applicantIdNumber: "11010519491231002X", applicantPhone: "13900139000", materials: [{ code: "FORM" }, { code: "ID" }] }) { accepted } }',
+      { i: item.code },
+      windowKey,
+    );
+    expect(submitted.errors).toBeUndefined();
+    const report = await supervisionReport(prisma, from, to);
+    const row = report.departments.find((r) => r.departmentCode === d.code);
+    expect(row?.hall).toEqual({
+      evaluations: expected.evaluations,
+      satisfactionRate: expected.satisfactionRate,
+      complaints: expected.complaints,
+      complaintsAnsweredOnTime: expected.complaintsAnsweredOnTime,
+      complaintsOnTimeRate: expected.complaintsOnTimeRate,
+      consultations: expected.consultations,
+      bookingSuccessRate: expected.bookingSuccessRate,
+    });
   });
 });

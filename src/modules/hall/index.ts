@@ -20,3 +20,4 @@ export const hallModule: HubModule = {
 };
 
 export { sessionCallerOf } from './pages/session.js';
+export { hallStatisticsByDepartment, type HallStatistics } from './statistics.js';
