@@ -37,7 +37,7 @@ import {
   ticketOfApplicant,
 } from '../feedback.js';
 import { HALL_CSS, HALL_JS } from './assets.js';
-import { beijing, day, esc, LIGHT_NAMES, page, PLACE_NAMES, STATE_NAMES } from './layout.js';
+import { ACTION_NAMES, beijing, day, esc, LIGHT_NAMES, page, PLACE_NAMES, STATE_NAMES } from './layout.js';
 import { sameOrigin, sessionCallerOf } from './session.js';
 
 type Applicant = Extract<Caller, { kind: 'applicant' }>;
@@ -606,7 +606,7 @@ ${d.state === 'PENDING_REVIEW' ? '<p class="hint">已提交，部门预审后会
 <p>状态：<strong>${esc(STATE_NAMES[c.state])}</strong>${c.outcome ? `（${esc(STATE_NAMES[c.outcome])}）` : ''}${c.deadline ? ` · 承诺办结期限：${day(c.deadline)}` : ''}</p>
 <p><a href="${esc(receipt)}">受理回执</a> · <a href="/hall/tickets/new?caseId=${c.id}">投诉或咨询本办件</a></p></section>
 ${qr ? `<section class="card qr"><h2>电子证照</h2><p>${esc(licence?.number ?? '')}</p><img src="${esc(qr.svgUrl)}" alt="证照二维码，扫码核验"><p><a href="${esc(qr.url)}">核验证照</a></p></section>` : ''}
-<section class="card"><h2>办理进度</h2><ol>${events.map((e) => `<li>${beijing(e.occurredAt)} ${esc(STATE_NAMES[e.toState])}${e.reason ? `：${esc(e.reason)}` : ''}</li>`).join('')}</ol></section>
+<section class="card"><h2>办理进度</h2><ol>${events.map((e) => `<li>${beijing(e.occurredAt)} ${esc(ACTION_NAMES[e.action] ?? STATE_NAMES[e.toState])}${e.reason && e.action !== 'SUBMITTED' ? `：${esc(e.reason)}` : ''}</li>`).join('')}</ol></section>
 <section class="card"><h2>消息</h2><ul>${messages.map((m) => `<li>${beijing(m.createdAt)} ${esc(textOf(m.payload, m.kind))}</li>`).join('') || '<li>暂无</li>'}</ul></section>
 ${evaluation ? `<section class="card"><h2>我的评价</h2><p>${evaluation.stars}星 ${esc(evaluation.tags.join('、'))}</p><p>${esc(evaluation.comment)}</p></section>` : evalForm}`;
       html(res, 200, page({ title: '办件详情', signedIn: true, notice: str(req.query.ok) || null }, body));
