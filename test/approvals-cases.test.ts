@@ -135,7 +135,7 @@ describe('catalogue guide', () => {
 
 describe('submission at one window', () => {
   it("accepts a complete application for another department's item, with receipt data, deadline, history and an ACCEPTED message", async () => {
-    const r = await submit({ channel: 'ONLINE', acceptancePlace: null });
+    const r = await submit();
     expect(r.accepted).toBe(true);
     expect(r.missingMaterials).toEqual([]);
     const c = r.case;
@@ -188,6 +188,20 @@ describe('submission at one window', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const fields = (bad.errors?.[0]?.extensions?.problems as { field: string }[]).map((p) => p.field).sort();
     expect(fields).toEqual(['acceptancePlace', 'applicantUscc', 'materials[0].code']);
+    expect(await hub.platform.prisma.case.count()).toBe(before);
+  });
+
+  it('refuses a PRE_REVIEW item on an online channel: it comes online only through the hall’s pre-review', async () => {
+    const before = await hub.platform.prisma.case.count();
+    for (const channel of ['ONLINE', 'MOBILE'] as const) {
+      const r = await hub.gql(SubmitCaseDocument, { input: foodInput({ channel, acceptancePlace: null }) }, window);
+      expect(r.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'PRE_REVIEW_REQUIRED',
+        field: 'channel',
+      });
+      expect(r.errors?.[0]?.message).toContain('pre-review');
+    }
     expect(await hub.platform.prisma.case.count()).toBe(before);
   });
 });

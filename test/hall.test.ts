@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from './helpers/runner.js';
 import { addDays, fromLocal, shanghaiToday } from '../src/modules/approvals/index.js';
 import { book } from '../src/modules/hall/booking.js';
 import { hallRound } from '../src/modules/hall/workers.js';
+import { supervisionReport } from '../src/modules/supervision/index.js';
 import { aDepartment, aSystemKey } from './helpers/builders.js';
 import { aHallItem, aMobile, applicantGql, signInOverHttp, smsInbox, type SmsInbox } from './helpers/hall.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
@@ -118,6 +119,45 @@ describe('sign-in', () => {
         (await fetch(`${hub.url}/hall/code`, { method: 'POST', headers, body: new URLSearchParams({ phone }) })).status,
       );
     expect(statuses).toEqual([200, 200, 200, 200, 200, 400]);
+  });
+
+  it('counts codes per client address as the gateway sees it: X-Forwarded-For only through TRUST_PROXY hops', async () => {
+    const send = async (url: string, forwardedFor: string) => {
+      const res = await fetch(`${url}/hall/code`, {
+        method: 'POST',
+        headers: { origin: url, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor },
+        body: new URLSearchParams({ phone: aMobile() }),
+      });
+      return res.status === 400 ? ((await res.text()).includes('过于频繁') ? 'limited' : 'bad') : res.status;
+    };
+    // Counted in memory (no REDIS_URL): only the address is under test, not the store.
+    const env = {
+      NOTIFIER_DRIVER: 'sms',
+      SMS_GATEWAY_URL: inbox.url,
+      OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
+      REDIS_URL: '',
+    };
+    // Behind one proxy: each forwarded client has its own count.
+    const proxied = await startTestHub({ ...env, TRUST_PROXY: '1', HALL_SMS_PER_ADDRESS_HOUR: '2' });
+    try {
+      const a = [await send(proxied.url, '203.0.113.7'), await send(proxied.url, '203.0.113.7')];
+      expect([...a, await send(proxied.url, '203.0.113.7'), await send(proxied.url, '203.0.113.8')]).toEqual([
+        200,
+        200,
+        'limited',
+        200,
+      ]);
+    } finally {
+      await proxied.stop();
+    }
+    // No trusted proxy: a forged X-Forwarded-For does not buy a fresh count.
+    const direct = await startTestHub({ ...env, TRUST_PROXY: '0', HALL_SMS_PER_ADDRESS_HOUR: '2' });
+    try {
+      const b = [await send(direct.url, '198.51.100.1'), await send(direct.url, '198.51.100.2')];
+      expect([...b, await send(direct.url, '198.51.100.3')]).toEqual([200, 200, 'limited']);
+    } finally {
+      await direct.stop();
+    }
   });
 });
 
@@ -312,6 +352,77 @@ describe('pre-review, case, evaluation, complaint', () => {
     expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_EVALUATED' });
   });
 
+  it('applies online at once for a FULLY_ONLINE item; a PRE_REVIEW item goes through pre-review, also through the API', async () => {
+    const prisma = hub.platform.prisma;
+    const direct = await aHallItem(prisma, dept.code, 'FULLY_ONLINE');
+    const reviewed = await aHallItem(prisma, dept.code, 'PRE_REVIEW');
+    const a = await signInOverHttp(hub.url, inbox, aMobile());
+    const draftOf = async (itemCode: string) => {
+      const r = await applicantGql<{ createDraft: { id: string } }>(
+        hub.url,
+        a,
+        'mutation($i: String!) { createDraft(itemCode: $i, applicantName: "李四", applicantIdNumber: "11010519491231002X") { id } }',
+        { i: itemCode },
+      );
+      const id = r.data!.createDraft.id;
+      expect((await upload(a, id, 'FORM', PDF)).status).toBe(303);
+      expect((await upload(a, id, 'ID', PDF)).status).toBe(303);
+      return id;
+    };
+    const apply = 'mutation($id: ID!) { applyDraftOnline(id: $id) { state caseId } }';
+
+    // FULLY_ONLINE: no department review; the case is accepted at once, its events name no system.
+    const d1 = await draftOf(direct.code);
+    const applied = await applicantGql<{ applyDraftOnline: { state: string; caseId: string } }>(hub.url, a, apply, {
+      id: d1,
+    });
+    expect(applied.data?.applyDraftOnline.state).toBe('PASSED');
+    const c1 = await prisma.case.findUniqueOrThrow({
+      where: { id: applied.data!.applyDraftOnline.caseId },
+      include: { events: true },
+    });
+    expect(c1).toMatchObject({ channel: 'ONLINE', state: 'ACCEPTED', fullyOnline: true, itemCode: direct.code });
+    expect(c1.events.map((e) => [e.action, e.actorSystemId])).toEqual([
+      ['SUBMITTED', null],
+      ['ACCEPTED', null],
+    ]);
+    const again = await applicantGql(hub.url, a, apply, { id: d1 });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'NOT_EDITABLE' });
+
+    // PRE_REVIEW: the applicant cannot skip the review; the draft stays editable and no case is made.
+    const d2 = await draftOf(reviewed.code);
+    const skipped = await applicantGql(hub.url, a, apply, { id: d2 });
+    expect(skipped.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'PRE_REVIEW_REQUIRED' });
+    expect((await prisma.hallDraft.findUniqueOrThrow({ where: { id: d2 } })).state).toBe('EDITING');
+    expect(await prisma.case.count({ where: { itemCode: reviewed.code } })).toBe(0);
+
+    // Through the API a department's window takes a FULLY_ONLINE item online, never a PRE_REVIEW one.
+    const windowKey = (await aSystemKey(prisma, dept.code, ['case:accept'])).key;
+    const submit =
+      'mutation($i: String!) { submitCase(input: { item: $i, channel: ONLINE, applicantName: "李四", applicantIdNumber: "11010519491231002X", applicantPhone: "13900139000", materials: [{ code: "FORM" }, { code: "ID" }] }) { accepted } }';
+    const ok = await hub.gql<{ submitCase: { accepted: boolean } }, unknown>(submit, { i: direct.code }, windowKey);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data?.submitCase.accepted).toBe(true);
+    const refused = await hub.gql(submit, { i: reviewed.code }, windowKey);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PRE_REVIEW_REQUIRED' });
+    expect(await prisma.case.count({ where: { itemCode: reviewed.code } })).toBe(0);
+
+    // Pre-review stays possible (optional) for the FULLY_ONLINE item.
+    const d3 = await draftOf(direct.code);
+    await applicantGql(hub.url, a, 'mutation($id: ID!) { submitDraft(id: $id) { state } }', { id: d3 });
+    const passed = await hub.gql<{ preReviewDraft: { state: string; caseId: string } }, unknown>(
+      'mutation($id: ID!) { preReviewDraft(id: $id, pass: true) { state caseId } }',
+      { id: d3 },
+      deptKey,
+    );
+    expect(passed.data?.preReviewDraft.state).toBe('PASSED');
+    const c3 = await prisma.case.findUniqueOrThrow({
+      where: { id: passed.data!.preReviewDraft.caseId },
+      include: { events: true },
+    });
+    expect(c3.events.every((e) => e.actorSystemId !== null && e.actorDepartmentCode === dept.code)).toBe(true);
+  });
+
   it('routes a complaint to the department, escalates it when late, and shows the answer to its applicant only', async () => {
     const a = await signInOverHttp(hub.url, inbox, aMobile());
     const other = await signInOverHttp(hub.url, inbox, aMobile());
@@ -359,5 +470,103 @@ describe('pre-review, case, evaluation, complaint', () => {
       { d: dept.code },
     );
     expect(stats.data?.hallStatistics).toMatchObject({ complaints: 1, complaintsAnswered: 1 });
+  });
+});
+
+describe('statistics', () => {
+  it('hallStatistics counts satisfaction, complaints on time, consultations and booking success; supervision reports the same', async () => {
+    const prisma = hub.platform.prisma;
+    const d = await aDepartment(prisma);
+    const item = await aHallItem(prisma, d.code, 'BOOKING');
+    const account = await prisma.hallAccount.create({ data: { phone: aMobile() } });
+    const today = shanghaiToday();
+    const from = addDays(today, -20);
+    const to = addDays(today, 7);
+    // Bookings: a past day with kept, kept, missed, cancelled; a future day booked (not yet held).
+    const slot = (day: string) =>
+      prisma.bookingSlot.create({
+        data: { place: 'DISTRICT_CENTRE', itemCode: item.code, day: fromLocal(day), slot: '09:00-10:00', capacity: 5 },
+      });
+    const past = await slot(addDays(today, -3));
+    const future = await slot(addDays(today, 3));
+    for (const status of ['KEPT', 'KEPT', 'MISSED', 'CANCELLED'] as const)
+      await prisma.booking.create({ data: { slotId: past.id, accountId: account.id, status } });
+    await prisma.booking.create({ data: { slotId: future.id, accountId: account.id } });
+    // Evaluations 5, 4, 2 (the 2 opens a follow-up).
+    for (const stars of [5, 4, 2])
+      await prisma.evaluation.create({
+        data: {
+          caseId: crypto.randomUUID(),
+          departmentCode: d.code,
+          itemCode: item.code,
+          stars,
+          tags: [],
+          channel: 'RECEIPT',
+          followUp: stars <= 2,
+        },
+      });
+    // Complaints: answered on time, answered late, unanswered past due, unanswered not yet due; consultations: answered, open.
+    const ticket = (kind: 'COMPLAINT' | 'CONSULTATION', dueOn: string, answeredOn: string | null) =>
+      prisma.hallTicket.create({
+        data: {
+          kind,
+          accountId: account.id,
+          departmentCode: d.code,
+          subject: 's',
+          body: 'b',
+          dueOn: fromLocal(dueOn),
+          ...(answeredOn ? { answer: 'a', answeredOn: fromLocal(answeredOn), answeredAt: new Date() } : {}),
+        },
+      });
+    await ticket('COMPLAINT', addDays(today, -5), addDays(today, -6));
+    await ticket('COMPLAINT', addDays(today, -5), addDays(today, -2));
+    await ticket('COMPLAINT', addDays(today, -1), null);
+    await ticket('COMPLAINT', addDays(today, 4), null);
+    await ticket('CONSULTATION', addDays(today, 4), today);
+    await ticket('CONSULTATION', addDays(today, 4), null);
+
+    const stats = await hub.gql<{ hallStatistics: Record<string, number | null> }, unknown>(
+      'query($d: String!, $f: Date!, $t: Date!) { hallStatistics(departmentCode: $d, from: $f, to: $t) { evaluations averageStars satisfactionRate lowScores followUpsOpen complaints complaintsAnswered complaintsAnsweredOnTime complaintsOnTimeRate consultations consultationsAnswered bookings bookingsCancelled bookingsKept bookingSuccessRate } }',
+      { d: d.code, f: from, t: to },
+    );
+    expect(stats.errors).toBeUndefined();
+    const expected = {
+      evaluations: 3,
+      averageStars: 3.67,
+      satisfactionRate: 0.6667,
+      lowScores: 1,
+      followUpsOpen: 1,
+      complaints: 4,
+      complaintsAnswered: 2,
+      complaintsAnsweredOnTime: 1,
+      complaintsOnTimeRate: 0.3333,
+      consultations: 2,
+      consultationsAnswered: 1,
+      bookings: 4,
+      bookingsCancelled: 1,
+      bookingsKept: 2,
+      bookingSuccessRate: 0.6667,
+    };
+    expect(stats.data?.hallStatistics).toEqual(expected);
+
+    // The supervision report's row of the department (it has a case in the period) carries the same figures.
+    const windowKey = (await aSystemKey(prisma, d.code, ['case:accept'])).key;
+    const submitted = await hub.gql(
+      'mutation($i: String!) { submitCase(input: { item: $i, channel: WINDOW, acceptancePlace: DISTRICT_CENTRE, applicantName: "王五", applicantIdNumber: "11010519491231002X", applicantPhone: "13900139000", materials: [{ code: "FORM" }, { code: "ID" }] }) { accepted } }',
+      { i: item.code },
+      windowKey,
+    );
+    expect(submitted.errors).toBeUndefined();
+    const report = await supervisionReport(prisma, from, to);
+    const row = report.departments.find((r) => r.departmentCode === d.code);
+    expect(row?.hall).toEqual({
+      evaluations: expected.evaluations,
+      satisfactionRate: expected.satisfactionRate,
+      complaints: expected.complaints,
+      complaintsAnsweredOnTime: expected.complaintsAnsweredOnTime,
+      complaintsOnTimeRate: expected.complaintsOnTimeRate,
+      consultations: expected.consultations,
+      bookingSuccessRate: expected.bookingSuccessRate,
+    });
   });
 });

@@ -9,6 +9,8 @@ import type { Scope } from '../../src/platform/auth/scopes.js';
 import { makeUscc, USCC_CHARSET } from '../../src/platform/uscc.js';
 import { seedApprovals } from './approvals.js';
 import { seedApprovalWorkflow } from './cases.js';
+import { seedHall, type HallSeedResult } from './hall.js';
+import type { FileStorage } from '../../src/platform/storage/index.js';
 
 export const DEMO_DEPARTMENTS: { code: string; name: string; kind: DepartmentKind; phone: string }[] = [
   { code: 'MR', name: '海珠区市场监督管理局', kind: 'MARKET_REGULATION', phone: '020-89000001' },
@@ -42,6 +44,8 @@ export const DEMO_SYSTEMS: { department: string; name: string; scopes: Scope[] }
       'ingest:read',
       'case:handle',
       'case:read',
+      'booking:admin',
+      'hall:answer',
     ],
   },
   {
@@ -78,11 +82,15 @@ export const DEMO_SYSTEMS: { department: string; name: string; scopes: Scope[] }
     name: 'environment-approvals',
     scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'],
   },
-  { department: 'FR', name: 'fire-approvals', scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'] },
+  {
+    department: 'FR',
+    name: 'fire-approvals',
+    scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read', 'hall:answer'],
+  },
   {
     department: 'HE',
     name: 'health-approvals',
-    scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read'],
+    scopes: ['licence:issue', 'licence:amend', 'case:handle', 'case:read', 'booking:admin', 'hall:answer'],
   },
   { department: 'ST-JNZ', name: 'jiangnanzhong-window', scopes: ['case:accept', 'case:handle', 'case:read'] },
   { department: 'ST-BJ', name: 'binjiang-window', scopes: ['case:accept', 'case:handle', 'case:read'] },
@@ -278,6 +286,7 @@ export interface SeedResult {
   cases: number;
   /** Plain API keys of the demo systems created by this run (empty when they existed). */
   keys: { system: string; scopes: string[]; key: string }[];
+  hall: HallSeedResult;
 }
 
 /** The district's departments (reference data every other record points to). */
@@ -291,7 +300,15 @@ export async function seedDepartments(prisma: PrismaClient): Promise<void> {
   }
 }
 
-export async function seedDemo(prisma: PrismaClient, enterpriseCount = 40): Promise<SeedResult> {
+/**
+ * Everything above. `files` stores the demo drafts' uploads (the hub's DATA_DIR storage); without
+ * it the drafts are seeded without files.
+ */
+export async function seedDemo(
+  prisma: PrismaClient,
+  enterpriseCount = 40,
+  opts: { files?: FileStorage } = {},
+): Promise<SeedResult> {
   await seedDepartments(prisma);
   const keys: SeedResult['keys'] = [];
   for (const s of DEMO_SYSTEMS) {
@@ -320,5 +337,6 @@ export async function seedDemo(prisma: PrismaClient, enterpriseCount = 40): Prom
   );
   await seedEnforcementDelegations(prisma);
   const workflow = await seedApprovalWorkflow(prisma);
-  return { departments: DEMO_DEPARTMENTS.length, enterprises: created.count, keys, ...approvals, ...workflow };
+  const hall = await seedHall(prisma, { files: opts.files });
+  return { departments: DEMO_DEPARTMENTS.length, enterprises: created.count, keys, ...approvals, ...workflow, hall };
 }

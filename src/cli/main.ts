@@ -11,6 +11,7 @@ import { ALL_SCOPES, isScope, SCOPES } from '../platform/auth/scopes.js';
 import { startPlatform, type RunningPlatform } from '../platform/bootstrap.js';
 import { startEmbeddedDatabase } from '../platform/db/embedded.js';
 import { migrateDeploy, runPrismaCli } from '../platform/db/migrate.js';
+import { createFileStorage } from '../platform/storage/index.js';
 import { seedDemo } from '../../prisma/seed/demo.js';
 import { registerApprovalCommands } from './approvals-commands.js';
 import { registerAuditCommands } from './audit-commands.js';
@@ -65,7 +66,7 @@ async function seedIfWanted(platform: RunningPlatform): Promise<boolean> {
   const empty = (await platform.prisma.department.count()) === 0;
   const wanted = mode === 'always' || (mode === 'auto' && platform.databaseKind === 'embedded' && empty);
   if (!wanted) return false;
-  const result = await seedDemo(platform.prisma);
+  const result = await seedDemo(platform.prisma, undefined, { files: createFileStorage(platform.config.dataDir) });
   platform.logger.info(
     {
       departments: result.departments,
@@ -198,9 +199,10 @@ program
   .option('--enterprises <n>', 'number of demo enterprises', (v) => Number(v), 40)
   .action(async (opts: { enterprises: number }) => {
     await withPlatform(async (p) => {
-      const r = await seedDemo(p.prisma, opts.enterprises);
+      const r = await seedDemo(p.prisma, opts.enterprises, { files: createFileStorage(p.config.dataDir) });
       process.stdout.write(
-        `departments: ${r.departments}, enterprises added: ${r.enterprises}, licences added: ${r.licences}, penalties added: ${r.penalties}\n`,
+        `departments: ${r.departments}, enterprises added: ${r.enterprises}, licences added: ${r.licences}, penalties added: ${r.penalties}\n` +
+          `online hall: slots added: ${r.hall.slots}, bookings: ${r.hall.bookings}, drafts: ${r.hall.drafts}, evaluations: ${r.hall.evaluations}, tickets: ${r.hall.tickets}\n`,
       );
       for (const k of r.keys) process.stdout.write(`API key for ${k.system}: ${k.key}\n`);
     });

@@ -26,8 +26,25 @@ let browser: Browser;
 let deptKey: string;
 let deptCode: string;
 const outside: string[] = [];
+const requested: string[] = [];
+
+/** Every form control a user can reach has an accessible name from a label (or aria-label). */
+async function assertLabelled(page: Page): Promise<void> {
+  const unlabelled = await page.evaluate(() =>
+    Array.from(
+      document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea'),
+    )
+      .filter((el) => el.type !== 'hidden' && el.type !== 'submit')
+      .filter(
+        (el) => (el.labels?.length ?? 0) === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'),
+      )
+      .map((el) => el.outerHTML),
+  );
+  expect(unlabelled).toEqual([]);
+}
 
 async function shot(page: Page, name: string): Promise<void> {
+  await assertLabelled(page);
   await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
 }
 
@@ -35,7 +52,8 @@ async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
   const page = await context.newPage();
   page.on('request', (r) => {
-    if (!r.url().startsWith(hub.url) && !r.url().startsWith('data:')) outside.push(r.url());
+    requested.push(r.url());
+    if (!r.url().startsWith(`${hub.url}/`) && !r.url().startsWith('data:')) outside.push(r.url());
   });
   return page;
 }
@@ -100,6 +118,16 @@ describeSkipIf(
     const phone = aMobile();
     await page.goto(`${hub.url}/hall`);
     await shot(page, '01-sign-in');
+    // Keyboard: Tab reaches the phone field past the header link, and the focus ring shows.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      const style = el ? getComputedStyle(el) : null;
+      return { id: el?.id, outline: style?.outlineStyle, width: parseFloat(style?.outlineWidth ?? '0') };
+    });
+    expect(focused).toMatchObject({ id: 'phone', outline: 'solid' });
+    expect(focused.width).toBeGreaterThanOrEqual(2);
     await signIn(page, phone);
     await page.getByRole('heading', { name: '我的办事' }).waitFor();
     await shot(page, '02-home');
@@ -173,8 +201,12 @@ describeSkipIf(
     await shot(page, '10-evaluated');
     const ev = await prisma.evaluation.findUniqueOrThrow({ where: { caseId } });
     expect(ev).toMatchObject({ stars: 5, tags: ['一次办成'], channel: 'HALL' });
+    // The network log saw the pages and their assets, and nothing outside the hub.
+    expect(requested).toEqual(
+      expect.arrayContaining([`${hub.url}/hall/assets/hall.css`, `${hub.url}/hall/assets/hall.js`]),
+    );
     expect(outside).toEqual([]);
-  });
+  }, 180_000);
 
   it('a complaint is answered and the applicant sees the answer', async () => {
     const page = await newPage();
@@ -198,5 +230,5 @@ describeSkipIf(
     await expect(page.locator('main').textContent()).resolves.toContain('已增加窗口');
     await shot(page, '12-complaint-answered');
     expect(outside).toEqual([]);
-  });
+  }, 120_000);
 });

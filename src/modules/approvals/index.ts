@@ -25,7 +25,7 @@ export { fromLocal, loadWorkingCalendar, shanghaiToday, type LocalDate } from '.
 export { handlingPath, SPECIAL_STAGE_KINDS } from './cases/lifecycle.js';
 // For the online hall: a pre-reviewed draft becomes a case through the same submission rules,
 // SMS codes go out through the configured notifier driver, and answer limits count working days.
-export { submitCase, type SubmitCaseInput } from './cases/submit.js';
+export { submitCase, submitFromHall, type HallSubmission, type SubmitCaseInput } from './cases/submit.js';
 export { createNotifier, type Notifier } from './notifications/notifier.js';
 export type { OutgoingMessage } from './notifications/outbox.js';
 export { toLocal } from './calendar/store.js';

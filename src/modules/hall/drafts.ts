@@ -11,7 +11,7 @@ import type { BaseContext } from '../../platform/context.js';
 import { badInput, conflict, forbidden, notFound } from '../../platform/errors.js';
 import { isUuid } from '../../platform/ids.js';
 import { isValidUscc } from '../../platform/uscc.js';
-import { itemMaterials, submitCase } from '../approvals/index.js';
+import { itemMaterials, submitFromHall, type HallSubmission } from '../approvals/index.js';
 import { assertApplicant, enterprisesOf, ownsOrActsFor } from './access.js';
 import { checkUpload, cleanFileName } from './files.js';
 import { hallServices } from './services.js';
@@ -213,37 +213,63 @@ export async function returnDraft(
 /**
  * Passes the draft: it becomes an ONLINE case through the approvals submission rules (receipt,
  * one-time notice of anything still missing, the clock starting on acceptance). The reviewing
- * department's system accepts it on the applicant's behalf, so the case events name it; the
- * acceptance right comes from the pre-review itself, hence case:accept is added for this call.
+ * department's system accepts it on the applicant's behalf, so the case events name it.
  */
 export async function passDraft(ctx: BaseContext, id: string, now = new Date()): Promise<HallDraft> {
   const d = await pendingDraftOfDepartment(ctx, id);
   const reviewer = ctx.caller;
   if (reviewer.kind !== 'system') throw forbidden('a department system reviews drafts');
+  return intoCase(ctx, d, 'PENDING_REVIEW', { via: 'PRE_REVIEW', reviewer }, now);
+}
+
+/**
+ * Applies online at once, without pre-review: only for FULLY_ONLINE items (for them pre-review is
+ * optional). The draft becomes an ONLINE case exactly as a passed one does.
+ */
+export async function applyDirectly(ctx: BaseContext, id: string, now = new Date()): Promise<HallDraft> {
+  const d = await editableDraft(ctx, id);
+  const item = await ctx.prisma.serviceItem.findUniqueOrThrow({ where: { code: d.itemCode } });
+  if (item.online !== 'FULLY_ONLINE')
+    throw conflict(`“${item.name}”须先经部门预审，请提交预审`, { reason: 'PRE_REVIEW_REQUIRED' });
+  if (d.files.length === 0) throw badInput('请至少上传一份材料', { field: 'files' });
+  return intoCase(ctx, d, d.state, { via: 'DIRECT' }, now);
+}
+
+/** Claims the draft (state → PASSED), submits its case; on refusal the draft goes back to where it was. */
+async function intoCase(
+  ctx: BaseContext,
+  d: HallDraft,
+  from: HallDraft['state'],
+  how: HallSubmission,
+  now: Date,
+): Promise<HallDraft> {
+  const id = d.id;
   const claimed = await ctx.prisma.hallDraft.updateMany({
-    where: { id, state: 'PENDING_REVIEW' },
-    data: { state: 'PASSED', reviewedAt: now },
+    where: { id, state: from },
+    data: { state: 'PASSED', reviewedAt: how.via === 'PRE_REVIEW' ? now : null },
   });
   if (claimed.count === 0) throw conflict('The draft changed meanwhile', { reason: 'CHANGED' });
   const files = await ctx.prisma.hallFile.findMany({ where: { draftId: id }, select: { materialCode: true } });
   const codes = [...new Set(files.map((f) => f.materialCode))];
   try {
-    const acting = { ...ctx, caller: { ...reviewer, scopes: [...reviewer.scopes, 'case:accept' as const] } };
-    const { case: c } = await submitCase(acting, {
-      itemCode: d.itemCode,
-      channel: 'ONLINE',
-      applicantName: d.applicantName,
-      applicantUscc: d.applicantUscc,
-      applicantIdNumber: d.applicantIdNumber,
-      applicantPhone: d.applicantPhone,
-      materials: codes.map((code) => ({ code })),
-    });
+    const { case: c } = await submitFromHall(
+      ctx,
+      {
+        itemCode: d.itemCode,
+        applicantName: d.applicantName,
+        applicantUscc: d.applicantUscc,
+        applicantIdNumber: d.applicantIdNumber,
+        applicantPhone: d.applicantPhone,
+        materials: codes.map((code) => ({ code })),
+      },
+      how,
+    );
     return await ctx.prisma.hallDraft.update({ where: { id }, data: { caseId: c.id } });
   } catch (err) {
-    // The case was refused (e.g. the enterprise is not registered): the draft goes back to review.
+    // The case was refused (e.g. the enterprise is not registered): the draft goes back.
     await ctx.prisma.hallDraft.updateMany({
       where: { id, state: 'PASSED', caseId: null },
-      data: { state: 'PENDING_REVIEW', reviewedAt: null },
+      data: { state: from, reviewedAt: d.reviewedAt },
     });
     throw err;
   }

@@ -3,13 +3,13 @@
  * definitions of caseStatistics (accepted, concluded, on-time rate, speed-up, online rate, fully
  * online, overdue), joint days saved, callbacks, pushes and admonitions; and the monthly trend.
  * A fixed number of SQL statements whatever the number of departments or cases.
- *
- * Extension point: satisfaction and complaints come from an online-hall module that does not exist
- * in this tree yet; when it does, add its per-department counts in `extraFigures` (one grouped query).
+ * Satisfaction, complaints, consultations and booking success come from the online hall
+ * (hallStatisticsByDepartment: its definitions, three grouped statements).
  */
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import { badInput } from '../../platform/errors.js';
 import { fromLocal, jointStatistics, shanghaiToday, type CaseStatistics, type LocalDate } from '../approvals/index.js';
+import { hallStatisticsByDepartment, type HallStatistics } from '../hall/index.js';
 
 export type PeriodKind = 'MONTH' | 'QUARTER';
 
@@ -36,6 +36,17 @@ export interface DepartmentFigures extends Omit<CaseStatistics, 'from' | 'to'> {
   callbacksDone: number;
   pushes: number;
   admonitions: number;
+  /** The online hall's figures, as hallStatistics defines them. */
+  hall: Pick<
+    HallStatistics,
+    | 'evaluations'
+    | 'satisfactionRate'
+    | 'complaints'
+    | 'complaintsAnsweredOnTime'
+    | 'complaintsOnTimeRate'
+    | 'consultations'
+    | 'bookingSuccessRate'
+  >;
 }
 
 export interface SupervisionReport {
@@ -79,7 +90,7 @@ export async function supervisionReport(
   const today = shanghaiToday();
   const asOf = fromLocal(to < today ? to : today);
   // The same expressions as caseStatistics (approvals/statistics.ts), grouped by department.
-  const [cases, follow, joint] = await Promise.all([
+  const [cases, follow, joint, hall] = await Promise.all([
     prisma.$queryRaw<CaseRow[]>`
       SELECT c."departmentCode" AS department, d.name,
         count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${f} AND ${t}) AS accepted,
@@ -104,6 +115,7 @@ export async function supervisionReport(
         UNION ALL SELECT "departmentCode", 0, 0, 0, count(*) FROM "Admonition" WHERE "issuedOn" BETWEEN ${f} AND ${t} GROUP BY 1
       ) x GROUP BY department`,
     jointStatistics(prisma, from, to),
+    hallStatisticsByDepartment(prisma, from, to),
   ]);
   const followBy = new Map(follow.map((r) => [r.department, r]));
   const jointBy = new Map(joint.byDepartment.map((r) => [r.departmentCode, r]));
@@ -115,6 +127,7 @@ export async function supervisionReport(
     const online = n(r.online);
     const fu = followBy.get(r.department);
     const j = jointBy.get(r.department);
+    const h = hall.get(r.department);
     return {
       departmentCode: r.department,
       departmentName: r.name,
@@ -135,6 +148,15 @@ export async function supervisionReport(
       callbacksDone: n(fu?.callbacks_done),
       pushes: n(fu?.pushes),
       admonitions: n(fu?.admonitions),
+      hall: {
+        evaluations: h?.evaluations ?? 0,
+        satisfactionRate: h?.satisfactionRate ?? null,
+        complaints: h?.complaints ?? 0,
+        complaintsAnsweredOnTime: h?.complaintsAnsweredOnTime ?? 0,
+        complaintsOnTimeRate: h?.complaintsOnTimeRate ?? null,
+        consultations: h?.consultations ?? 0,
+        bookingSuccessRate: h?.bookingSuccessRate ?? null,
+      },
     };
   });
   return { from, to, departments };
@@ -193,6 +215,13 @@ const CSV_HEADER = [
   '已回访',
   '精准推送',
   '督办',
+  '评价',
+  '满意率',
+  '投诉',
+  '投诉按时答复',
+  '投诉按时答复率',
+  '咨询',
+  '预约履约率',
 ];
 
 const pct = (v: number | null) => (v === null ? '' : (v * 100).toFixed(2));
@@ -222,6 +251,13 @@ export function reportCsv(r: SupervisionReport): string {
       d.callbacksDone,
       d.pushes,
       d.admonitions,
+      d.hall.evaluations,
+      pct(d.hall.satisfactionRate),
+      d.hall.complaints,
+      d.hall.complaintsAnsweredOnTime,
+      pct(d.hall.complaintsOnTimeRate),
+      d.hall.consultations,
+      pct(d.hall.bookingSuccessRate),
     ]
       .map(cell)
       .join(','),

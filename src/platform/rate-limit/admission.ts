@@ -7,6 +7,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApiKeyVerifier } from '../auth/api-keys.js';
 import { isConnectionLoss } from '../errors.js';
 import type { Caller } from '../auth/caller.js';
+import { clientAddress } from './client-address.js';
 import { quotaHeaders, type Quota, type RateLimits } from './index.js';
 
 export interface Admission {
@@ -29,8 +30,7 @@ export function admission(limits: RateLimits, verifier: ApiKeyVerifier): Admissi
   const outcomes = new WeakMap<Request, Outcome>();
 
   async function admit(req: Request, res: Response, next: NextFunction): Promise<void> {
-    // req.ip honours the TRUST_PROXY hops set on the app.
-    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req);
     const authorization = req.headers.authorization;
     let quota: Quota | undefined;
     let policy: string;

@@ -18,9 +18,9 @@ export type Tx = Prisma.TransactionClient;
 export type SystemCaller = Extract<Caller, { kind: 'system' }>;
 export type CaseWithItem = Case & { item: ServiceItem };
 
-/** Who did it, as the CaseEvent row records it. */
-export function actorOf(caller: SystemCaller) {
-  return { actorSystemId: caller.systemId, actorDepartmentCode: caller.departmentCode };
+/** Who did it, as the CaseEvent row records it (no system: the applicant, online in the hall). */
+export function actorOf(caller: SystemCaller | null) {
+  return { actorSystemId: caller?.systemId ?? null, actorDepartmentCode: caller?.departmentCode ?? null };
 }
 
 /** Closed and open pauses of a case as the calendar reads them. */

@@ -258,7 +258,7 @@ export async function recordAcceptance(
   c: Case,
   item: ServiceItem,
   at: Date,
-  caller: SystemCaller,
+  caller: SystemCaller | null,
 ): Promise<void> {
   await tx.caseEvent.create({
     data: {
@@ -290,7 +290,7 @@ async function recordOneTimeNotice(
   item: ServiceItem,
   missing: MaterialRef[],
   at: Date,
-  caller: SystemCaller,
+  caller: SystemCaller | null,
 ): Promise<void> {
   const list = missing.map((m, i) => `${i + 1}.${m.name}（${m.copies}份）`).join('；');
   await tx.caseEvent.create({
@@ -323,9 +323,59 @@ async function recordOneTimeNotice(
  */
 export async function submitCase(ctx: BaseContext, input: SubmitCaseInput): Promise<SubmitCaseResult> {
   assertScope(ctx.caller, 'case:accept');
-  const caller = ctx.caller;
   const item = await ctx.prisma.serviceItem.findUnique({ where: { code: input.itemCode } });
   if (!item) throw notFound(`No catalogue item has the code "${input.itemCode}"`, { field: 'itemCode' });
+  // A PRE_REVIEW item comes online only through the hall's pre-review (the department passes the
+  // draft, see submitFromHall); taking it online here would skip the review the catalogue promises.
+  if (ONLINE_CHANNELS.includes(input.channel) && item.online === 'PRE_REVIEW') {
+    throw badInput(
+      `${item.name} is applied for online through the online hall's pre-review (/hall/apply, then preReviewDraft), not submitted directly on channel ${input.channel}`,
+      { field: 'channel', reason: 'PRE_REVIEW_REQUIRED' },
+    );
+  }
+  return submitChecked(ctx, item, input, ctx.caller);
+}
+
+/**
+ * How an online application from the hall arrives: passed in pre-review by the item's department
+ * (any online item), or applied for directly by the applicant (FULLY_ONLINE items only).
+ */
+export type HallSubmission = { via: 'PRE_REVIEW'; reviewer: SystemCaller } | { via: 'DIRECT' };
+
+/**
+ * An ONLINE application from the online hall, through the same checks, receipt and clock as a
+ * window. The case events name the reviewing department's system, or no system for a direct
+ * application (the applicant acted, signed in to the hall).
+ */
+export async function submitFromHall(
+  ctx: BaseContext,
+  input: Omit<SubmitCaseInput, 'channel' | 'notice'>,
+  how: HallSubmission,
+): Promise<SubmitCaseResult> {
+  const item = await ctx.prisma.serviceItem.findUnique({ where: { code: input.itemCode } });
+  if (!item) throw notFound(`No catalogue item has the code "${input.itemCode}"`, { field: 'itemCode' });
+  if (how.via === 'DIRECT' && item.online !== 'FULLY_ONLINE') {
+    throw badInput(`${item.name} needs the department's pre-review before it is accepted online`, {
+      field: 'itemCode',
+      reason: 'PRE_REVIEW_REQUIRED',
+    });
+  }
+  if (how.via === 'PRE_REVIEW' && how.reviewer.departmentCode !== item.departmentCode)
+    throw badInput(`${item.name} is pre-reviewed by its own department`, { field: 'itemCode' });
+  return submitChecked(
+    ctx,
+    item,
+    { ...input, channel: 'ONLINE', notice: 'ON_THE_SPOT' },
+    how.via === 'PRE_REVIEW' ? how.reviewer : null,
+  );
+}
+
+async function submitChecked(
+  ctx: BaseContext,
+  item: ServiceItem,
+  input: SubmitCaseInput,
+  caller: SystemCaller | null,
+): Promise<SubmitCaseResult> {
   const checked = checkApplication(item, input);
   await assertHolderRegistered(ctx, checked);
   const now = new Date();
@@ -362,7 +412,7 @@ export async function submitCase(ctx: BaseContext, input: SubmitCaseInput): Prom
       item: item.code,
       state: created.state,
       shared: application.shared.length,
-      system: caller.systemName,
+      system: caller?.systemName ?? 'online hall',
     },
     'case submitted',
   );

@@ -55,7 +55,7 @@ const SubmitCasePayload = builder
 builder.mutationFields((t) => ({
   submitCase: t.field({
     type: SubmitCasePayload,
-    description: `Takes an application at a window for any department's item (case:accept). Complete materials: ACCEPTED with a receipt. Missing materials: SUBMITTED with one notice listing all of them. ${CASE_MUTATION_ERRORS}`,
+    description: `Takes an application at a window for any department's item (case:accept). Complete materials: ACCEPTED with a receipt. Missing materials: SUBMITTED with one notice listing all of them. Online channels (ONLINE, MOBILE) are refused for BOOKING and NONE items, and for PRE_REVIEW items with BAD_USER_INPUT reason PRE_REVIEW_REQUIRED: those come online only through the online hall's pre-review (createDraft, submitDraft, preReviewDraft). ${CASE_MUTATION_ERRORS}`,
     args: { input: t.arg({ type: SubmitCaseInput, required: true }) },
     resolve: (_r, { input }, ctx) =>
       submitCase(ctx, {

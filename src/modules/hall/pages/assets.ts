@@ -17,6 +17,7 @@ main{max-width:960px;margin:0 auto;padding:1rem}
 h1{font-size:1.4rem;margin:.5rem 0 1rem}
 h2{font-size:1.15rem;margin:1.25rem 0 .5rem}
 section.card{background:#fff;border:1px solid #d9dee5;border-radius:.5rem;padding:1rem;margin-bottom:1rem}
+section.card>:first-child{margin-top:0}
 label{display:block;font-weight:600;margin:.5rem 0 .25rem}
 input[type=text],input[type=tel],input[type=date],input[type=file],select,textarea{width:100%;max-width:32rem;font:inherit;padding:.55rem .6rem;border:1px solid #9aa5b1;border-radius:.375rem;background:#fff}
 textarea{min-height:6rem}

@@ -60,6 +60,19 @@ export const STATE_NAMES: Record<string, string> = {
   MISSED: '未到场',
 };
 
+/** Steps of a case's history as the applicant reads them; other actions show the state reached. */
+export const ACTION_NAMES: Record<string, string> = {
+  SUBMITTED: '已提交申请',
+  ACCEPTED: '已受理',
+  MATERIALS_MISSING: '材料不齐，一次性告知补正',
+  CORRECTION_NOTICE: '一次性告知补正',
+  SUPPLEMENTED: '已补正材料',
+  DEEMED_ACCEPTED: '逾期未告知，视为受理',
+  NOT_ACCEPTED: '不予受理',
+  PAUSED: '暂停计时',
+  RESUMED: '恢复计时',
+};
+
 export const PLACE_NAMES: Record<string, string> = {
   DISTRICT_CENTRE: '区政务服务中心',
   STREET_CENTRE: '街道便民服务中心',

@@ -11,11 +11,21 @@ import type { Caller } from '../../../platform/auth/caller.js';
 import type { BaseContext } from '../../../platform/context.js';
 import type { RouteHost } from '../../../platform/module.js';
 import { qrCodeLink } from '../../../platform/qr/link.js';
+import { clientAddress } from '../../../platform/rate-limit/client-address.js';
 import { itemMaterials, loadWorkingCalendar, shanghaiToday } from '../../approvals/index.js';
 import { enterprisesOf } from '../access.js';
 import { linkAsLegalRepresentative, requestCode, SESSION_COOKIE, signIn, signOut, sessionToken } from '../accounts.js';
 import { book, cancelBooking, openSlots, rescheduleBooking } from '../booking.js';
-import { addFile, createDraft, readableDraft, readFile, removeFile, returnedItems, submitDraft } from '../drafts.js';
+import {
+  addFile,
+  applyDirectly,
+  createDraft,
+  readableDraft,
+  readFile,
+  removeFile,
+  returnedItems,
+  submitDraft,
+} from '../drafts.js';
 import {
   applicantCase,
   casesOf,
@@ -27,7 +37,7 @@ import {
   ticketOfApplicant,
 } from '../feedback.js';
 import { HALL_CSS, HALL_JS } from './assets.js';
-import { beijing, day, esc, LIGHT_NAMES, page, PLACE_NAMES, STATE_NAMES } from './layout.js';
+import { ACTION_NAMES, beijing, day, esc, LIGHT_NAMES, page, PLACE_NAMES, STATE_NAMES } from './layout.js';
 import { sameOrigin, sessionCallerOf } from './session.js';
 
 type Applicant = Extract<Caller, { kind: 'applicant' }>;
@@ -156,7 +166,8 @@ ${
   router.post('/hall/code', form, async (req, res, next) => {
     const phone = str(field(req, 'phone')).trim();
     try {
-      await requestCode(platform, phone, req.ip ?? 'unknown');
+      // The gateway's TRUST_PROXY decides whether X-Forwarded-For names the client.
+      await requestCode(platform, phone, clientAddress(req));
       loginPage({ phone, sent: true }, res);
     } catch (err) {
       if (err instanceof GraphQLError) loginPage({ phone, error: err.message, status: 400 }, res);
@@ -461,7 +472,13 @@ ${
 <label for="materialCode">材料</label><select id="materialCode" name="materialCode" required>${materials.map((m) => `<option value="${esc(m.code)}">${esc(m.name)}</option>`).join('')}</select>
 <label for="file">文件</label><input id="file" name="file" type="file" required accept="${accept}"><p class="hint">${types}，不超过${Math.round(platform.config.hall.uploadMaxBytes / 1024 / 1024)}MB。</p>
 <button type="submit">上传</button></form>
-<form method="post" action="/hall/drafts/${d.id}/submit"><button type="submit">提交预审</button></form>`
+${
+  item.online === 'FULLY_ONLINE'
+    ? `<h2>提交</h2><p class="hint">本事项全程网办：材料齐全可直接提交申请，即时受理；也可先提交部门预审。</p>
+<form method="post" action="/hall/drafts/${d.id}/apply"><button type="submit">直接提交申请</button></form>
+<form method="post" action="/hall/drafts/${d.id}/submit"><button class="secondary" type="submit">提交预审</button></form>`
+    : `<form method="post" action="/hall/drafts/${d.id}/submit"><button type="submit">提交预审</button></form>`
+}`
     : ''
 }
 ${d.state === 'PENDING_REVIEW' ? '<p class="hint">已提交，部门预审后会短信通知您。</p>' : ''}</section>`;
@@ -520,6 +537,13 @@ ${d.state === 'PENDING_REVIEW' ? '<p class="hint">已提交，部门预审后会
     signedIn(async (req, res, me) => {
       const d = await submitDraft(ctxOf(me), str(req.params.id));
       res.redirect(303, `/hall/drafts/${d.id}?ok=${encodeURIComponent('已提交预审')}`);
+    }),
+  );
+  router.post(
+    '/hall/drafts/:id/apply',
+    signedIn(async (req, res, me) => {
+      const d = await applyDirectly(ctxOf(me), str(req.params.id));
+      res.redirect(303, d.caseId ? `/hall/cases/${d.caseId}` : `/hall/drafts/${d.id}`);
     }),
   );
   // Files: the applicant (session) or the item's department (API key with case:handle).
@@ -582,7 +606,7 @@ ${d.state === 'PENDING_REVIEW' ? '<p class="hint">已提交，部门预审后会
 <p>状态：<strong>${esc(STATE_NAMES[c.state])}</strong>${c.outcome ? `（${esc(STATE_NAMES[c.outcome])}）` : ''}${c.deadline ? ` · 承诺办结期限：${day(c.deadline)}` : ''}</p>
 <p><a href="${esc(receipt)}">受理回执</a> · <a href="/hall/tickets/new?caseId=${c.id}">投诉或咨询本办件</a></p></section>
 ${qr ? `<section class="card qr"><h2>电子证照</h2><p>${esc(licence?.number ?? '')}</p><img src="${esc(qr.svgUrl)}" alt="证照二维码，扫码核验"><p><a href="${esc(qr.url)}">核验证照</a></p></section>` : ''}
-<section class="card"><h2>办理进度</h2><ol>${events.map((e) => `<li>${beijing(e.occurredAt)} ${esc(STATE_NAMES[e.toState])}${e.reason ? `：${esc(e.reason)}` : ''}</li>`).join('')}</ol></section>
+<section class="card"><h2>办理进度</h2><ol>${events.map((e) => `<li>${beijing(e.occurredAt)} ${esc(ACTION_NAMES[e.action] ?? STATE_NAMES[e.toState])}${e.reason && e.action !== 'SUBMITTED' ? `：${esc(e.reason)}` : ''}</li>`).join('')}</ol></section>
 <section class="card"><h2>消息</h2><ul>${messages.map((m) => `<li>${beijing(m.createdAt)} ${esc(textOf(m.payload, m.kind))}</li>`).join('') || '<li>暂无</li>'}</ul></section>
 ${evaluation ? `<section class="card"><h2>我的评价</h2><p>${evaluation.stars}星 ${esc(evaluation.tags.join('、'))}</p><p>${esc(evaluation.comment)}</p></section>` : evalForm}`;
       html(res, 200, page({ title: '办件详情', signedIn: true, notice: str(req.query.ok) || null }, body));

@@ -6,6 +6,7 @@ import { DraftState } from '../../../generated/prisma/enums.js';
 import { assertApplicant, enterprisesOf } from '../access.js';
 import { builder } from '../builder.js';
 import {
+  applyDirectly,
   createDraft,
   draftsForReview,
   passDraft,
@@ -122,6 +123,16 @@ builder.mutationField('submitDraft', (t) =>
     description: 'Sends the draft to pre-review. Errors: CONFLICT (not editable), BAD_USER_INPUT (no files).',
     args: { id: t.arg.id({ required: true }) },
     resolve: (_r, a, ctx) => submitDraft(ctx, String(a.id)),
+  }),
+);
+
+builder.mutationField('applyDraftOnline', (t) =>
+  t.field({
+    type: DraftType,
+    description:
+      'Applies at once without pre-review (signed-in applicant): FULLY_ONLINE items only, for which pre-review is optional. The draft becomes an ONLINE case (caseId) through the approvals submission rules, accepted when complete. Errors: CONFLICT PRE_REVIEW_REQUIRED (a PRE_REVIEW item: use submitDraft), CONFLICT NOT_EDITABLE, BAD_USER_INPUT (no files).',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_r, a, ctx) => applyDirectly(ctx, String(a.id)),
   }),
 );
 

@@ -25,7 +25,7 @@ const PeriodKindEnum = builder.enumType('ReportPeriod', {
 
 const DepartmentFiguresType = builder.objectRef<DepartmentFigures>('DepartmentFigures').implement({
   description:
-    'One department in a period; case figures as defined by caseStatistics. Satisfaction and complaints are added when an online-hall module exists.',
+    'One department in a period; case figures as defined by caseStatistics, online-hall figures (satisfaction, complaints, consultations, booking success) as defined by hallStatistics.',
   fields: (t) => ({
     departmentCode: t.exposeString('departmentCode'),
     departmentName: t.exposeString('departmentName'),
@@ -46,6 +46,31 @@ const DepartmentFiguresType = builder.objectRef<DepartmentFigures>('DepartmentFi
     callbacksDone: t.exposeInt('callbacksDone'),
     pushes: t.exposeInt('pushes', { description: 'Targeted pushes (精准推送) sent in the period.' }),
     admonitions: t.exposeInt('admonitions', { description: 'Overdue admonitions issued in the period.' }),
+    evaluations: t.int({
+      description: 'Evaluations (hallStatistics.evaluations).',
+      resolve: (d) => d.hall.evaluations,
+    }),
+    satisfactionRate: t.float({
+      nullable: true,
+      description: 'Evaluations with 4 or 5 stars / evaluations (hallStatistics.satisfactionRate).',
+      resolve: (d) => d.hall.satisfactionRate,
+    }),
+    complaints: t.int({
+      description: 'Complaints opened (hallStatistics.complaints).',
+      resolve: (d) => d.hall.complaints,
+    }),
+    complaintsAnsweredOnTime: t.int({ resolve: (d) => d.hall.complaintsAnsweredOnTime }),
+    complaintsOnTimeRate: t.float({
+      nullable: true,
+      description: 'As hallStatistics.complaintsOnTimeRate.',
+      resolve: (d) => d.hall.complaintsOnTimeRate,
+    }),
+    consultations: t.int({ resolve: (d) => d.hall.consultations }),
+    bookingSuccessRate: t.float({
+      nullable: true,
+      description: 'As hallStatistics.bookingSuccessRate (kept / booked, past days).',
+      resolve: (d) => d.hall.bookingSuccessRate,
+    }),
   }),
 });
 
