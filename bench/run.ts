@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<void>> = {
   'qr-lookup': async () => (await import('./qr-lookup.js')).run(),
   ingest: async () => (await import('./ingest.js')).run(),
   statistics: async () => (await import('./statistics.js')).run(),
+  supervision: async () => (await import('./supervision.js')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -332,3 +332,45 @@ export async function publicJointView(
   if (!app || !codeMatches(app.verificationCode, code)) return null;
   return jointView(ctx, app, calendar);
 }
+
+/**
+ * Joint applications not yet concluded, for supervisors: red first (past the joint deadline or a
+ * red branch), then by acceptance; at most `limit`. Three statements whatever the number.
+ */
+export async function openJointViews(
+  ctx: Pick<BaseContext, 'prisma' | 'config'>,
+  calendar: WorkingCalendar,
+  limit = 50,
+  today: LocalDate = shanghaiToday(),
+): Promise<JointView[]> {
+  const apps = await ctx.prisma.jointApplication.findMany({
+    where: { concludedOn: null },
+    orderBy: [{ submittedAt: 'asc' }],
+    take: 500,
+  });
+  const [services, branches] = await Promise.all([
+    ctx.prisma.jointService.findMany({ where: { code: { in: [...new Set(apps.map((a) => a.serviceCode))] } } }),
+    ctx.prisma.case.findMany({
+      where: { jointApplicationId: { in: apps.map((a) => a.id) } },
+      include: { item: true, pauses: true },
+      orderBy: { departmentCode: 'asc' },
+    }),
+  ]);
+  const serviceBy = new Map(services.map((s) => [s.code, s]));
+  const views = apps.flatMap((app): JointView[] => {
+    const service = serviceBy.get(app.serviceCode);
+    if (!service) return [];
+    const mine = branches.filter((b) => b.jointApplicationId === app.id);
+    const figures = jointFigures(
+      app,
+      mine.map((b) => ({ ...b, pauses: pausesOf(b.pauses) })),
+      calendar,
+      today,
+    );
+    if (figures.concludedOn) return [];
+    const lights = mine.map((b) => caseClock(calendar, b, pausesOf(b.pauses), ctx, today)?.light ?? null);
+    return [{ app, service, branches: mine, figures, light: combinedLight(figures, lights, today) }];
+  });
+  const rank = (v: JointView) => LIGHT_ORDER.indexOf(v.light ?? 'GREEN');
+  return views.sort((a, b) => rank(b) - rank(a)).slice(0, limit);
+}
