@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<void>> = {
   ingest: async () => (await import('./ingest.js')).run(),
   statistics: async () => (await import('./statistics.js')).run(),
   soak: async () => (await import('./soak.js')).run(),
+  supervision: async () => (await import('./supervision.js')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { afterAll, beforeAll } from './helpers/runner.js';
-import { WorkingCalendar, type HolidaySource } from '../src/modules/approvals/calendar/calendar.js';
+import { WorkingCalendar, type HolidaySource, type Pause } from '../src/modules/approvals/calendar/calendar.js';
 import { fromLocal } from '../src/modules/approvals/calendar/store.js';
 import { combinedLight, jointFigures } from '../src/modules/approvals/joint/joint-applications.js';
 import { seedCatalogue } from '../prisma/seed/cases.js';
@@ -223,11 +223,17 @@ describe('a joint application', () => {
 });
 
 describe('figures with a fixed calendar', () => {
-  const branch = (acceptedOn: string, concludedOn: string | null, outcome: 'APPROVED' | 'REJECTED' = 'APPROVED') => ({
+  const branch = (
+    acceptedOn: string,
+    concludedOn: string | null,
+    outcome: 'APPROVED' | 'REJECTED' = 'APPROVED',
+    pauses: Pause[] = [],
+  ) => ({
     state: concludedOn ? ('CONCLUDED' as const) : ('REVIEWED' as const),
     outcome: concludedOn ? outcome : null,
     acceptedOn: fromLocal(acceptedOn),
     concludedOn: concludedOn ? fromLocal(concludedOn) : null,
+    pauses,
   });
 
   it('counts the joint limit from the last acceptance, skipping the holidays, and the days used to the last conclusion', () => {
@@ -248,11 +254,123 @@ describe('figures with a fixed calendar', () => {
     expect(late).toMatchObject({ usedWorkingDays: 6, onTime: false });
   });
 
+  it('stops the joint clock on the days any branch clock stands still (补正, special stages), counting overlaps once', () => {
+    // Accepted Tuesday 2025-09-30. Branch one waits for the applicant's supplement from 09 to 10
+    // (10 not counted); branch two is in an expert review from 13 to 15 (14, 15 not counted). The
+    // holidays are not counted either: limit 5 → 09, 11 (adjusted Saturday), 13, 16, 17.
+    const supplementing: Pause = { from: '2025-10-09', to: '2025-10-10' };
+    const review: Pause = { from: '2025-10-13', to: '2025-10-15' };
+    const open = jointFigures(
+      { jointLimitDays: 5 },
+      [
+        branch('2025-09-29', null, 'APPROVED', [supplementing]),
+        branch('2025-09-30', '2025-10-16', 'APPROVED', [review]),
+      ],
+      cal,
+      '2025-10-20',
+    );
+    expect(open.deadline).toBe('2025-10-17');
+    const done = jointFigures(
+      { jointLimitDays: 5 },
+      [
+        branch('2025-09-29', '2025-10-20', 'APPROVED', [supplementing]),
+        branch('2025-09-30', '2025-10-16', 'APPROVED', [review]),
+      ],
+      cal,
+    );
+    // 09, 11, 13, 16, 17, 20 counted: six days used (one late), of the nine working days that passed.
+    expect(done).toMatchObject({ deadline: '2025-10-17', usedWorkingDays: 6, onTime: false });
+    expect(cal.countWorkingDays('2025-09-30', '2025-10-20')).toBe(9);
+    // A pause before the joint application was accepted (the last branch) holds nothing of it.
+    const early = jointFigures(
+      { jointLimitDays: 5 },
+      [
+        branch('2025-09-25', '2025-10-13', 'APPROVED', [{ from: '2025-09-26', to: '2025-09-29' }]),
+        branch('2025-09-30', '2025-10-13'),
+      ],
+      cal,
+    );
+    expect(early).toMatchObject({ deadline: '2025-10-14', usedWorkingDays: 4 });
+    // A supplement still under way (open pause) moves the deadline with each working day it lasts.
+    const waiting = jointFigures(
+      { jointLimitDays: 5 },
+      [branch('2025-09-30', null, 'APPROVED', [{ from: '2025-10-09', to: null }])],
+      cal,
+      '2025-10-13',
+    );
+    expect(waiting.deadline).toBe('2025-10-17');
+  });
+
   it('lights the worst open branch, and red once the joint deadline has passed', () => {
     const f = jointFigures({ jointLimitDays: 5 }, [branch('2025-09-30', null)], cal);
     expect(combinedLight(f, ['GREEN', 'YELLOW', null], '2025-10-09')).toBe('YELLOW');
     expect(combinedLight(f, ['GREEN', 'GREEN'], '2025-10-14')).toBe('GREEN');
     expect(combinedLight(f, ['GREEN', 'GREEN'], '2025-10-15')).toBe('RED');
+  });
+
+  it('counts a key project led by two departments once overall, and sums days from the fixed calendar', async () => {
+    const prisma = hub.platform.prisma;
+    await prisma.jointApplication.deleteMany({ where: { receiptNumber: { startsWith: 'JFIX' } } });
+    const svc = await prisma.jointService.findUniqueOrThrow({ where: { code: service } });
+    // Branches as a fixed calendar concludes them: the stored figures are jointFigures'.
+    const mk = async (
+      receipt: string,
+      lead: string,
+      project: string,
+      serial: number,
+      branches: ReturnType<typeof branch>[],
+    ) => {
+      const f = jointFigures({ jointLimitDays: 12 }, branches, cal);
+      await prisma.jointApplication.create({
+        data: {
+          receiptNumber: receipt,
+          verificationCode: 'ABCDEF',
+          serviceCode: svc.code,
+          leadDepartmentCode: lead,
+          applicantName: 'x',
+          channel: 'WINDOW',
+          jointLimitDays: 12,
+          serialLimitDays: serial,
+          usedWorkingDays: f.usedWorkingDays,
+          projectName: project,
+          acceptedOn: fromLocal(f.acceptedOn!),
+          concludedOn: fromLocal(f.concludedOn!),
+          outcome: f.outcome,
+          onTime: f.onTime,
+        },
+      });
+      return f.usedWorkingDays!;
+    };
+    // 2025-09-30 → 2025-10-13: 09, 10, 11, 13 = 4; → 10-15 with a supplement 10-09..10-10: 5.
+    const used = [
+      await mk(`JFIX${deptA}1`, deptA, '琶洲总部大楼', 50, [
+        branch('2025-09-30', '2025-10-13'),
+        branch('2025-09-29', '2025-10-10'),
+      ]),
+      await mk(`JFIX${deptB}1`, deptB, '琶洲总部大楼', 45, [
+        branch('2025-09-30', '2025-10-15', 'APPROVED', [{ from: '2025-10-09', to: '2025-10-10' }]),
+      ]),
+      await mk(`JFIX${deptB}2`, deptB, '海珠湿地配套', 30, [branch('2025-09-30', '2025-10-09')]),
+    ];
+    expect(used).toEqual([4, 5, 1]);
+    const res = await hub.gql(JointStatisticsDocument, { from: '2025-10-01', to: '2025-10-31' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.jointStatistics.overall).toEqual({
+      concluded: 3,
+      projects: 2,
+      serialDays: 125,
+      usedDays: 10,
+      daysSaved: 115,
+      speedUp: 115 / 125,
+    });
+    const rows = res.data!.jointStatistics.byDepartment;
+    expect(new Map(rows.map((r) => [r.department?.code, [r.concluded, r.daysSaved]]))).toEqual(
+      new Map([
+        [deptA, [1, 46]],
+        [deptB, [2, 69]],
+      ]),
+    );
+    expect(rows.reduce((s, r) => s + r.daysSaved, 0)).toBe(115);
   });
 
   it('sums days saved and speed-up per lead department and overall in jointStatistics', async () => {

@@ -11,6 +11,7 @@ import { seedApprovals } from './approvals.js';
 import { seedApprovalWorkflow } from './cases.js';
 import { seedHall, type HallSeedResult } from './hall.js';
 import type { FileStorage } from '../../src/platform/storage/index.js';
+import { seedJointDemo } from './joint-demo.js';
 
 export const DEMO_DEPARTMENTS: { code: string; name: string; kind: DepartmentKind; phone: string }[] = [
   { code: 'MR', name: '海珠区市场监督管理局', kind: 'MARKET_REGULATION', phone: '020-89000001' },
@@ -100,14 +101,17 @@ export const DEMO_SYSTEMS: { department: string; name: string; scopes: Scope[] }
     scopes: ['enterprise:read-personal', 'directory:read', 'penalty:read'],
   },
   { department: 'ST-JNZ', name: 'community-platform', scopes: ['feed:read', 'feed:webhooks'] },
-  { department: 'GSC', name: 'supervision', scopes: ['audit:read', 'directory:read'] },
+  // The district's supervisors (效能监察): the read audit, the dashboard at /supervision, reports, callbacks.
+  {
+    department: 'GSC',
+    name: 'supervision',
+    scopes: ['audit:read', 'directory:read', 'supervision:read', 'supervision:write'],
+  },
   {
     department: 'GSC',
     name: 'one-window',
     scopes: ['case:accept', 'case:handle', 'case:read', 'catalogue:admin', 'calendar:admin'],
   },
-  // The district's supervisors (效能监察): the dashboard at /supervision, reports, callbacks.
-  { department: 'GSC', name: 'supervision', scopes: ['supervision:read', 'supervision:write'] },
 ];
 
 const STREETS = [
@@ -284,6 +288,8 @@ export interface SeedResult {
   penalties: number;
   serviceItems: number;
   cases: number;
+  /** Demo joint applications added by this run. */
+  jointApplications: number;
   /** Plain API keys of the demo systems created by this run (empty when they existed). */
   keys: { system: string; scopes: string[]; key: string }[];
   hall: HallSeedResult;
@@ -315,7 +321,16 @@ export async function seedDemo(
     const existing = await prisma.departmentSystem.findUnique({
       where: { departmentCode_name: { departmentCode: s.department, name: s.name } },
     });
-    if (existing) continue;
+    if (existing) {
+      // A demo system made by an older demo gains the scopes the demo gives it now (never loses any).
+      const missing = s.scopes.filter((x) => !existing.scopes.includes(x));
+      if (missing.length > 0)
+        await prisma.departmentSystem.update({
+          where: { id: existing.id },
+          data: { scopes: [...existing.scopes, ...missing] },
+        });
+      continue;
+    }
     const system = await prisma.departmentSystem.create({
       data: { departmentCode: s.department, name: s.name, scopes: s.scopes },
     });
@@ -337,6 +352,17 @@ export async function seedDemo(
   );
   await seedEnforcementDelegations(prisma);
   const workflow = await seedApprovalWorkflow(prisma);
-  const hall = await seedHall(prisma, { files: opts.files });
-  return { departments: DEMO_DEPARTMENTS.length, enterprises: created.count, keys, ...approvals, ...workflow, hall };
+  const joint = await seedJointDemo(
+    prisma,
+    rows.map((r) => r.uscc),
+  );
+  return {
+    departments: DEMO_DEPARTMENTS.length,
+    enterprises: created.count,
+    keys,
+    ...approvals,
+    ...workflow,
+    ...joint,
+    hall: await seedHall(prisma, { files: opts.files }),
+  };
 }

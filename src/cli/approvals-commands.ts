@@ -46,19 +46,28 @@ export function registerApprovalCommands(program: Command): void {
     .requiredOption('--count <n>', 'number of cases', positiveInt)
     .option('--year <year>', 'calendar year of acceptance (default: the last 365 days)', positiveInt)
     .option('--no-events', 'skip the history events (faster for very large volumes)')
-    .description('bulk-insert realistic demo cases: ~51% online, most on time, some late, some open')
-    .action(async (opts: { count: number; year?: number; events: boolean }) => {
+    .option(
+      '--key-projects <n>',
+      'key projects by joint approval, their branch cases among the count (default: 48 per 30,743 cases)',
+      (v) => (v === '0' ? 0 : positiveInt(v)),
+    )
+    .description(
+      'bulk-insert realistic demo cases: ~51% online, most on time, some late, some open, key projects by joint approval',
+    )
+    .action(async (opts: { count: number; year?: number; events: boolean; keyProjects?: number }) => {
       await withPlatform(async (p) => {
         const started = Date.now();
         const r = await generateCases(p.prisma, {
           count: opts.count,
           ...(opts.year ? { year: opts.year } : {}),
           events: opts.events,
+          ...(opts.keyProjects !== undefined ? { keyProjects: opts.keyProjects } : {}),
           onProgress: (done, total) => process.stderr.write(`\rcases: ${done}/${total}`),
         });
         process.stderr.write('\n');
         process.stdout.write(
-          `generated ${r.cases} cases accepted ${r.from} to ${r.to} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+          `generated ${r.cases} cases accepted ${r.from} to ${r.to} in ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
+            `among them the branches of ${r.jointApplications} joint applications of ${r.keyProjects} key projects\n`,
         );
       });
     });

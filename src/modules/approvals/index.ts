@@ -23,6 +23,8 @@ export { caseStatistics } from './statistics.js';
 export { addDays, type Pause, type WorkingCalendar } from './calendar/calendar.js';
 export { fromLocal, loadWorkingCalendar, shanghaiToday, type LocalDate } from './calendar/store.js';
 export { handlingPath, SPECIAL_STAGE_KINDS } from './cases/lifecycle.js';
+// The joint figures, so that generated joint applications store what the hub itself would compute.
+export { jointFigures, openJointViews, type JointBranch } from './joint/joint-applications.js';
 // For the online hall: a pre-reviewed draft becomes a case through the same submission rules,
 // SMS codes go out through the configured notifier driver, and answer limits count working days.
 export { submitCase, submitFromHall, type HallSubmission, type SubmitCaseInput } from './cases/submit.js';

@@ -37,4 +37,5 @@ export const supervisionModule: HubModule = {
 };
 
 export { runAdmonitions } from './admonitions.js';
-export { supervisionReport, periodOf } from './reports.js';
+export { supervisionReport, periodOf, monthlyTrend } from './reports.js';
+export { redCases } from './admonitions.js';

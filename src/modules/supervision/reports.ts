@@ -170,7 +170,11 @@ export interface MonthFigures {
   concludedOnTime: number;
 }
 
-/** Accepted/online by acceptance month and concluded/on-time by conclusion month, for each month between from and to. One statement. */
+/**
+ * Accepted/online by acceptance month and concluded/on-time by conclusion month, for each month
+ * between from and to. One statement: one grouped range scan by acceptance day and one by
+ * conclusion day (indexed), joined to the list of months.
+ */
 export async function monthlyTrend(
   prisma: PrismaClient,
   from: LocalDate,
@@ -178,22 +182,37 @@ export async function monthlyTrend(
   departmentCode: string | null = null,
 ): Promise<MonthFigures[]> {
   const dept = departmentCode ? Prisma.sql`AND "departmentCode" = ${departmentCode}` : Prisma.empty;
+  const f = fromLocal(from);
+  const t = fromLocal(to);
   const rows = await prisma.$queryRaw<
-    { month: string; accepted: bigint; online: bigint; concluded: bigint; on_time: bigint }[]
+    {
+      month: string;
+      accepted: bigint | null;
+      online: bigint | null;
+      concluded: bigint | null;
+      on_time: bigint | null;
+    }[]
   >`
-    SELECT to_char(m, 'YYYY-MM') AS month,
-      (SELECT count(*) FROM "Case" WHERE "acceptedOn" >= m AND "acceptedOn" < m + interval '1 month' AND "acceptedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} ${dept}) AS accepted,
-      (SELECT count(*) FROM "Case" WHERE "acceptedOn" >= m AND "acceptedOn" < m + interval '1 month' AND "acceptedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} AND channel IN ('ONLINE', 'MOBILE') ${dept}) AS online,
-      (SELECT count(*) FROM "Case" WHERE "concludedOn" >= m AND "concludedOn" < m + interval '1 month' AND "concludedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} ${dept}) AS concluded,
-      (SELECT count(*) FROM "Case" WHERE "concludedOn" >= m AND "concludedOn" < m + interval '1 month' AND "concludedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} AND "onTime" ${dept}) AS on_time
-    FROM generate_series(date_trunc('month', ${fromLocal(from)}::date), ${fromLocal(to)}::date, interval '1 month') AS m
-    ORDER BY m`;
+    WITH months AS (
+      SELECT m::date AS m FROM generate_series(date_trunc('month', ${f}::date), ${t}::date, interval '1 month') AS m
+    ), a AS (
+      SELECT date_trunc('month', "acceptedOn")::date AS m, count(*) AS accepted,
+             count(*) FILTER (WHERE channel IN ('ONLINE', 'MOBILE')) AS online
+      FROM "Case" WHERE "acceptedOn" BETWEEN ${f} AND ${t} ${dept} GROUP BY 1
+    ), c AS (
+      SELECT date_trunc('month', "concludedOn")::date AS m, count(*) AS concluded,
+             count(*) FILTER (WHERE "onTime") AS on_time
+      FROM "Case" WHERE "concludedOn" BETWEEN ${f} AND ${t} ${dept} GROUP BY 1
+    )
+    SELECT to_char(months.m, 'YYYY-MM') AS month, a.accepted, a.online, c.concluded, c.on_time
+    FROM months LEFT JOIN a ON a.m = months.m LEFT JOIN c ON c.m = months.m
+    ORDER BY months.m`;
   return rows.map((r) => ({
     month: r.month,
-    accepted: Number(r.accepted),
-    online: Number(r.online),
-    concluded: Number(r.concluded),
-    concludedOnTime: Number(r.on_time),
+    accepted: Number(r.accepted ?? 0n),
+    online: Number(r.online ?? 0n),
+    concluded: Number(r.concluded ?? 0n),
+    concludedOnTime: Number(r.on_time ?? 0n),
   }));
 }
 

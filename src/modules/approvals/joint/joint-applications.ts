@@ -10,7 +10,7 @@ import type { CaseChannel, AcceptancePlace, CaseState, TrafficLight } from '../.
 import { assertScope } from '../../../platform/auth/caller.js';
 import type { BaseContext } from '../../../platform/context.js';
 import { badInput, notFound } from '../../../platform/errors.js';
-import type { WorkingCalendar } from '../calendar/calendar.js';
+import type { Pause, WorkingCalendar } from '../calendar/calendar.js';
 import { fromLocal, loadWorkingCalendar, shanghaiToday, toLocal, type LocalDate } from '../calendar/store.js';
 import { codeMatches, receiptNumber, verificationCode } from '../cases/receipt.js';
 import { caseClock, pausesOf } from '../cases/shared.js';
@@ -170,20 +170,36 @@ export async function submitJointApplication(ctx: BaseContext, input: SubmitJoin
 export interface JointFigures {
   /** The day the last branch was accepted; null while a branch awaits materials. */
   acceptedOn: LocalDate | null;
-  /** acceptedOn + the joint limit in working days. */
+  /** acceptedOn + the joint limit in working days, the days any branch's clock stood still not counted. */
   deadline: LocalDate | null;
   /** The last branch's conclusion day, once every branch has concluded. */
   concludedOn: LocalDate | null;
   outcome: Extract<CaseState, 'APPROVED' | 'REJECTED'> | null;
+  /** Working days from acceptedOn to concludedOn, the days any branch's clock stood still not counted. */
   usedWorkingDays: number | null;
   onTime: boolean | null;
 }
 
-/** The joint application's acceptance, deadline and conclusion as its branches give them. */
+/** A branch as the joint figures read it: its dates and the pauses of its clock. */
+export type JointBranch = Pick<Case, 'state' | 'outcome' | 'acceptedOn' | 'concludedOn'> & { pauses: Pause[] };
+
+/**
+ * The joint application's acceptance, deadline and conclusion as its branches give them.
+ *
+ * The joint clock stops on every working day on which the clock of any branch stands still. A
+ * branch's clock stops only while the applicant holds the application (补正: supplementing
+ * materials) or for a stage the law does not count (hearing, inspection, testing, expert review:
+ * Administrative Licensing Law art. 45, the applicant told in writing). The joint application
+ * cannot conclude before that branch does, so those days are the applicant's or the law's, not
+ * the departments': they count neither against the joint limit nor as joint working days used
+ * (so days saved are not inflated by them either). Each branch keeps its own clock and light, so a
+ * department working on while another branch is paused is still watched by its branch's light.
+ */
 export function jointFigures(
   app: Pick<JointApplication, 'jointLimitDays'>,
-  branches: Pick<Case, 'state' | 'outcome' | 'acceptedOn' | 'concludedOn'>[],
+  branches: JointBranch[],
   calendar: WorkingCalendar,
+  today: LocalDate = shanghaiToday(),
 ): JointFigures {
   const none: JointFigures = {
     acceptedOn: null,
@@ -200,7 +216,9 @@ export function jointFigures(
       .sort()
       .at(-1) ?? null;
   if (!acceptedOn) return none;
-  const deadline = calendar.deadline({ acceptedOn, limit: app.jointLimitDays });
+  // The calendar merges overlapping pauses, so a day two branches stood still is skipped once.
+  const pauses = branches.flatMap((b) => b.pauses);
+  const deadline = calendar.deadline({ acceptedOn, limit: app.jointLimitDays, pauses, asOf: today });
   if (branches.some((b) => b.state !== 'CONCLUDED' || !b.concludedOn)) return { ...none, acceptedOn, deadline };
   const concludedOn =
     branches
@@ -212,7 +230,7 @@ export function jointFigures(
     deadline,
     concludedOn,
     outcome: branches.some((b) => b.outcome === 'REJECTED') ? 'REJECTED' : 'APPROVED',
-    usedWorkingDays: calendar.countWorkingDays(acceptedOn, concludedOn),
+    usedWorkingDays: calendar.countWorkingDays(acceptedOn, concludedOn, pauses, concludedOn),
     onTime: concludedOn <= deadline,
   };
 }
@@ -225,8 +243,12 @@ export async function refreshJointApplication(
 ): Promise<JointApplication | null> {
   const app = await prisma.jointApplication.findUnique({ where: { id } });
   if (!app) return null;
-  const branches = await prisma.case.findMany({ where: { jointApplicationId: id } });
-  const f = jointFigures(app, branches, calendar);
+  const branches = await prisma.case.findMany({ where: { jointApplicationId: id }, include: { pauses: true } });
+  const f = jointFigures(
+    app,
+    branches.map((b) => ({ ...b, pauses: pausesOf(b.pauses) })),
+    calendar,
+  );
   return prisma.jointApplication.update({
     where: { id },
     data: {
@@ -289,7 +311,12 @@ export async function jointView(
       orderBy: { departmentCode: 'asc' },
     }),
   ]);
-  const figures = jointFigures(app, branches, calendar);
+  const figures = jointFigures(
+    app,
+    branches.map((b) => ({ ...b, pauses: pausesOf(b.pauses) })),
+    calendar,
+    today,
+  );
   const lights = branches.map((b) => caseClock(calendar, b, pausesOf(b.pauses), ctx, today)?.light ?? null);
   return { app, service, branches, figures, light: combinedLight(figures, lights, today) };
 }
@@ -304,4 +331,46 @@ export async function publicJointView(
   const app = await ctx.prisma.jointApplication.findUnique({ where: { receiptNumber: receipt.trim() } });
   if (!app || !codeMatches(app.verificationCode, code)) return null;
   return jointView(ctx, app, calendar);
+}
+
+/**
+ * Joint applications not yet concluded, for supervisors: red first (past the joint deadline or a
+ * red branch), then by acceptance; at most `limit`. Three statements whatever the number.
+ */
+export async function openJointViews(
+  ctx: Pick<BaseContext, 'prisma' | 'config'>,
+  calendar: WorkingCalendar,
+  limit = 50,
+  today: LocalDate = shanghaiToday(),
+): Promise<JointView[]> {
+  const apps = await ctx.prisma.jointApplication.findMany({
+    where: { concludedOn: null },
+    orderBy: [{ submittedAt: 'asc' }],
+    take: 500,
+  });
+  const [services, branches] = await Promise.all([
+    ctx.prisma.jointService.findMany({ where: { code: { in: [...new Set(apps.map((a) => a.serviceCode))] } } }),
+    ctx.prisma.case.findMany({
+      where: { jointApplicationId: { in: apps.map((a) => a.id) } },
+      include: { item: true, pauses: true },
+      orderBy: { departmentCode: 'asc' },
+    }),
+  ]);
+  const serviceBy = new Map(services.map((s) => [s.code, s]));
+  const views = apps.flatMap((app): JointView[] => {
+    const service = serviceBy.get(app.serviceCode);
+    if (!service) return [];
+    const mine = branches.filter((b) => b.jointApplicationId === app.id);
+    const figures = jointFigures(
+      app,
+      mine.map((b) => ({ ...b, pauses: pausesOf(b.pauses) })),
+      calendar,
+      today,
+    );
+    if (figures.concludedOn) return [];
+    const lights = mine.map((b) => caseClock(calendar, b, pausesOf(b.pauses), ctx, today)?.light ?? null);
+    return [{ app, service, branches: mine, figures, light: combinedLight(figures, lights, today) }];
+  });
+  const rank = (v: JointView) => LIGHT_ORDER.indexOf(v.light ?? 'GREEN');
+  return views.sort((a, b) => rank(b) - rank(a)).slice(0, limit);
 }

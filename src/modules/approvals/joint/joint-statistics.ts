@@ -2,7 +2,10 @@
  * Joint approval figures (the source's "48 key projects, 2,380 working days saved, 87.6% faster"):
  * over joint applications concluded in a period, days saved = the serial sum of the branches'
  * statutory limits minus the joint working days used; speed-up = days saved / serial days.
- * One SQL aggregate grouped by lead department; the overall row is their sum.
+ * Each application counts once, for its lead department. One SQL statement gives the rows per lead
+ * department and the overall row (GROUPING SETS): a key project whose applications are led by
+ * several departments is one project in each of their rows and one project overall, never the
+ * sum of the rows.
  */
 import { Prisma, type PrismaClient } from '../../../generated/prisma/client.js';
 import { fromLocal, type LocalDate } from '../calendar/store.js';
@@ -29,7 +32,8 @@ export interface JointStatistics {
 }
 
 interface Row {
-  department: string;
+  /** null on the overall row. */
+  department: string | null;
   concluded: bigint;
   projects: bigint;
   serial: bigint | null;
@@ -69,15 +73,16 @@ export async function jointStatistics(
            sum(j."serialLimitDays") AS serial, sum(j."usedWorkingDays") AS used
     FROM "JointApplication" j
     WHERE j."concludedOn" BETWEEN ${fromLocal(from)} AND ${fromLocal(to)} ${dept}
-    GROUP BY j."leadDepartmentCode" ORDER BY j."leadDepartmentCode"`;
-  const byDepartment = rows.map((r) =>
-    figures(r.department, Number(r.concluded), Number(r.projects), Number(r.serial ?? 0n), Number(r.used ?? 0n)),
-  );
-  const sum = (k: 'concluded' | 'projects' | 'serialDays' | 'usedDays') => byDepartment.reduce((s, r) => s + r[k], 0);
+    GROUP BY GROUPING SETS ((j."leadDepartmentCode"), ())
+    ORDER BY j."leadDepartmentCode" NULLS FIRST`;
+  const row = (r: Row) =>
+    figures(r.department, Number(r.concluded), Number(r.projects), Number(r.serial ?? 0n), Number(r.used ?? 0n));
+  // The empty grouping set always yields the overall row, even over no rows at all.
+  const overall = rows.find((r) => r.department === null);
   return {
     from,
     to,
-    overall: figures(null, sum('concluded'), sum('projects'), sum('serialDays'), sum('usedDays')),
-    byDepartment,
+    overall: overall ? row(overall) : figures(null, 0, 0, 0, 0),
+    byDepartment: rows.filter((r) => r.department !== null).map(row),
   };
 }

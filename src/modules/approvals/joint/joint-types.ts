@@ -17,7 +17,13 @@ import {
 } from '../types/case-shared.js';
 import { DepartmentRef } from '../types/refs.js';
 import { AcceptancePlaceEnum, ServiceItemType } from '../types/service-item.js';
-import { jointView, publicJointView, submitJointApplication, type JointView } from './joint-applications.js';
+import {
+  jointView,
+  openJointViews,
+  publicJointView,
+  submitJointApplication,
+  type JointView,
+} from './joint-applications.js';
 import { sharedMaterialsOf, type SharedMaterial } from './joint-catalogue.js';
 import { jointStatistics, type JointFigureRow, type JointStatistics } from './joint-statistics.js';
 
@@ -115,7 +121,8 @@ const JointProgressType = builder.objectRef<JointView>('JointProgress').implemen
     deadline: t.field({
       type: 'Date',
       nullable: true,
-      description: 'Acceptance + the joint limit (working days).',
+      description:
+        'Acceptance + the joint limit in working days; the days any branch clock stands still (补正, special stages) are not counted.',
       resolve: (v) => (v.figures.deadline ? dateOf(v.figures.deadline) : null),
     }),
     trafficLight: t.field({
@@ -130,7 +137,12 @@ const JointProgressType = builder.objectRef<JointView>('JointProgress').implemen
       nullable: true,
       resolve: (v) => (v.figures.concludedOn ? dateOf(v.figures.concludedOn) : null),
     }),
-    usedWorkingDays: t.int({ nullable: true, resolve: (v) => v.figures.usedWorkingDays }),
+    usedWorkingDays: t.int({
+      nullable: true,
+      description:
+        'Working days from acceptance to the last conclusion, the days any branch clock stood still not counted.',
+      resolve: (v) => v.figures.usedWorkingDays,
+    }),
     serialLimitDays: t.int({
       description: "Sum of the branches' statutory limits (serial handling).",
       resolve: (v) => v.app.serialLimitDays,
@@ -230,6 +242,15 @@ builder.queryFields((t) => ({
     args: { receiptNumber: t.arg.string({ required: true }), verificationCode: t.arg.string({ required: true }) },
     resolve: async (_r, args, ctx) =>
       publicJointView(ctx, args.receiptNumber, args.verificationCode, await ctx.calendar()),
+  }),
+  openJointApplications: t.field({
+    type: [JointProgressType],
+    description:
+      'Joint applications not yet concluded, red first (past the joint deadline, or a red branch), at most 50 (supervision:read).',
+    resolve: async (_r, _a, ctx) => {
+      assertScope(ctx.caller, 'supervision:read');
+      return openJointViews(ctx, await ctx.calendar());
+    },
   }),
   jointStatistics: t.field({
     type: JointStatisticsType,

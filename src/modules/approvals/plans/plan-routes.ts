@@ -27,7 +27,7 @@ export function planRoutes(platform: Platform): Router {
           page(
             `订单式服务 · ${view.plan.name}`,
             `<h1>${esc(view.plan.name)}</h1><p>预计办结：${view.graph.expectedFinish}（关键路径：${view.graph.criticalPath.map(esc).join(' → ')}）</p>
-<div style="overflow:auto">${view.svg}</div>
+<div class="flowchart" style="width:calc(100vw - 32px);margin-left:calc(50% - 50vw + 16px);overflow-x:auto;background:#fff;border:1px solid #dde3ea;border-radius:8px">${view.svg}</div>
 <table><tr><th>环节</th><th>名称</th><th>工作日</th><th>开始</th><th>完成</th><th>关键</th></tr>${rows}</table>`,
           ),
         );
