@@ -33,6 +33,7 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
   CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(300)),
   CACHE_PREFIX: z.preprocess(emptyToUndefined, z.string().default('hub:')),
+  RESPONSE_CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(300)),
   HUB_INTERNAL_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).optional()),
   SUBGRAPH_URLS: z.preprocess(emptyToUndefined, z.string().optional()),
   HUB_SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['auto', 'always', 'never']).default('auto')),
@@ -110,6 +111,8 @@ export interface HubConfig {
   dbPoolSize: number;
   cacheTtlSeconds: number;
   cachePrefix: string;
+  /** How long a cached answer of a public or scoped read may be kept (0: no response cache); commits invalidate it at once. */
+  responseCacheTtlSeconds: number;
   /** Shared secret the gateway signs subgraph calls with; required for remote subgraphs. */
   internalSecret: string | undefined;
   /** Remote subgraph URLs by name; empty means all subgraphs run in the gateway's process. */
@@ -268,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dbPoolSize: e.DB_POOL_SIZE,
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     cachePrefix: e.CACHE_PREFIX,
+    responseCacheTtlSeconds: e.RESPONSE_CACHE_TTL_SECONDS,
     internalSecret: e.HUB_INTERNAL_SECRET,
     subgraphUrls,
     seedDemo: e.HUB_SEED_DEMO,

@@ -146,6 +146,11 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
   const pubsub = createPubSub(config.redisUrl, logger);
   const dispatcher = new FeedDispatcher(prisma, pubsub, logger, config.feed.pollMs);
   await dispatcher.ready;
+  // Without Redis the response cache is this process's own: change-feed events committed by another
+  // process (a CLI command beside the hub) invalidate it as soon as they are polled. With Redis
+  // every process's commits replace the shared generation themselves.
+  const stopInvalidating =
+    platform.cache.kind === 'memory' ? dispatcher.listen(() => void platform.responseCache.bump()) : () => undefined;
   const verifier = new ApiKeyVerifier(prisma, config.feed.keyRecheckMs);
   // Upgrades routed by hand, not with `server:`: ws would re-emit the HTTP server's errors (a port
   // in use) on wss, where graphql-ws prints them as a stack trace.
@@ -197,6 +202,7 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
     dispatcher,
     pubsub,
     async stop() {
+      stopInvalidating();
       clearInterval(recheck);
       // Closing the sockets ends every stream before the dispatcher feeding them stops.
       await ws.dispose();
