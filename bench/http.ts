@@ -4,7 +4,9 @@
  * (bench/http-baselines.ts): node:http answering a fixed body, and node:http + pg running the
  * SQL of the licenceByNumber read. Needs DATABASE_URL (a PostgreSQL server: a fresh database is
  * created on it and dropped after); uses REDIS_URL when set. BENCH_SECONDS (default 5) per round,
- * BENCH_CONNECTIONS (default 8); each case runs two rounds and keeps the better.
+ * BENCH_CONNECTIONS (default 8); each case runs two rounds and keeps the better. The hub runs
+ * twice: as configured, and with the response cache off; BENCH_COMPARE_TREE=<another checkout>
+ * (with its node_modules) adds that tree's hub, for before/after figures in one run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -134,16 +136,64 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** A hub of this tree, in its own process, on the given database. */
-async function startHub(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+async function startHub(root: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'serve'], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve'], {
+    cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', HUB_SEED_DEMO: 'never', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, child);
   return { url, child };
+}
+
+interface Fixtures {
+  key: string;
+  licence: { typeCode: string; number: string; holderUscc: string };
+  token: string;
+  item: string;
+}
+
+function hubCases(base: string, f: Fixtures): Case[] {
+  const url = `${base}/graphql`;
+  return [
+    { name: '/healthz', url: `${base}/healthz` },
+    { name: '{ __typename }', url, method: 'POST', body: gql('{ __typename }') },
+    { name: 'departments { code name }', url, method: 'POST', body: gql('{ departments { code name } }') },
+    {
+      name: 'licenceByNumber',
+      url,
+      method: 'POST',
+      body: gql(
+        'query($t: String!, $n: String!) { licenceByNumber(type: $t, number: $n) { number status validUntil type { name } } }',
+        { t: f.licence.typeCode, n: f.licence.number },
+      ),
+    },
+    {
+      name: 'qrLookup (warm)',
+      url,
+      method: 'POST',
+      body: gql('query($t: String!) { qrLookup(token: $t) { licence { number status validUntil type { name } } } }', {
+        t: f.token,
+      }),
+    },
+    {
+      name: 'serviceItem',
+      url,
+      method: 'POST',
+      body: gql('query($c: String!) { serviceItem(code: $c) { code name } }', { c: f.item }),
+    },
+    {
+      name: 'enterprise (scoped key)',
+      url,
+      method: 'POST',
+      headers: { authorization: `Bearer ${f.key}` },
+      body: gql('query($u: USCC!) { enterprise(uscc: $u) { uscc name status penalties { decisionNumber } } }', {
+        u: f.licence.holderUscc,
+      }),
+    },
+  ];
 }
 
 const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
@@ -197,71 +247,60 @@ export async function run(): Promise<void> {
     });
     await stop(baselines);
 
-    const hub = await startHub(hubEnv);
-    children.push(hub.child);
-    const rssAtRest = rssMb(hub.child.pid!);
-    const url = `${hub.url}/graphql`;
-    const cases: Case[] = [
-      { name: 'hub /healthz', url: `${hub.url}/healthz` },
-      { name: 'hub { __typename }', url, method: 'POST', body: gql('{ __typename }') },
-      { name: 'hub departments { code name }', url, method: 'POST', body: gql('{ departments { code name } }') },
-      {
-        name: 'hub licenceByNumber',
-        url,
-        method: 'POST',
-        body: gql(
-          'query($t: String!, $n: String!) { licenceByNumber(type: $t, number: $n) { number status validUntil type { name } } }',
-          { t: licence.typeCode, n: licence.number },
-        ),
-      },
-      {
-        name: 'hub qrLookup (warm)',
-        url,
-        method: 'POST',
-        body: gql('query($t: String!) { qrLookup(token: $t) { licence { number status validUntil type { name } } } }', {
-          t: token,
-        }),
-      },
-      {
-        name: 'hub serviceItem',
-        url,
-        method: 'POST',
-        body: gql('query($c: String!) { serviceItem(code: $c) { code name } }', { c: item.code }),
-      },
-      {
-        name: 'hub enterprise (scoped key)',
-        url,
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}` },
-        body: gql('query($u: USCC!) { enterprise(uscc: $u) { uscc name status penalties { decisionNumber } } }', {
-          u: licence.holderUscc,
-        }),
-      },
+    // The hub as configured (response cache on), then without the response cache (every read
+    // executes), and optionally another tree's hub (BENCH_COMPARE_TREE, e.g. the main branch).
+    const variants: { label: string; root: string; env: Record<string, string> }[] = [
+      { label: 'cached', root: ROOT, env: {} },
+      { label: 'uncached', root: ROOT, env: { RESPONSE_CACHE_TTL_SECONDS: '0' } },
+      ...(process.env.BENCH_COMPARE_TREE
+        ? [{ label: path.basename(process.env.BENCH_COMPARE_TREE), root: process.env.BENCH_COMPARE_TREE, env: {} }]
+        : []),
     ];
-    const results: [Case, Result][] = [];
-    for (const c of cases) results.push([c, await bench(c)]);
-    const rssUnderLoad = rssMb(hub.child.pid!);
+    const columns: { label: string; results: Map<string, Result>; notes: string[] }[] = [];
+    let cases: Case[] = [];
+    for (const v of variants) {
+      const hub = await startHub(v.root, { ...hubEnv, ...v.env });
+      children.push(hub.child);
+      const rssAtRest = rssMb(hub.child.pid!);
+      cases = hubCases(hub.url, { key, licence, token, item: item.code });
+      const results = new Map<string, Result>();
+      for (const c of cases) results.set(c.name, await bench(c));
+      const rssUnderLoad = rssMb(hub.child.pid!);
+      // qrLookup at half its own rate: the latency a scanning desk sees when the hub is not saturated.
+      const qr = cases.find((c) => c.name.startsWith('qrLookup'))!;
+      const half = Math.max(1, Math.floor(results.get(qr.name)!.requests.average / 2));
+      const halfLoad = await autocannon(qr, ['-R', String(half)]);
+      await stop(hub.child);
+      columns.push({
+        label: v.label,
+        results,
+        notes: [
+          `${v.label}: qrLookup at half load (${half} req/s): p50 ${halfLoad.latency.p50} ms, p99 ${halfLoad.latency.p99} ms; ` +
+            `RSS ${rssAtRest.toFixed(0)} MB at rest, ${rssUnderLoad.toFixed(0)} MB after the read load`,
+        ],
+      });
+    }
 
-    // qrLookup at half its own rate: the latency a scanning desk sees when the hub is not saturated.
-    const qr = results.find(([c]) => c.name.startsWith('hub qrLookup'))!;
-    const half = Math.max(1, Math.floor(qr[1].requests.average / 2));
-    const halfLoad = await autocannon(qr[0], ['-R', String(half)]);
-    await stop(hub.child);
-
-    const health = results.find(([c]) => c.name === 'hub /healthz')![1];
-    const row = (name: string, r: Result) =>
-      `| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${(r.requests.average / pgRead.requests.average).toFixed(3)} | ${(r.requests.average / health.requests.average).toFixed(3)} |`;
+    const ratio = (a: number, b: number) => (a / b).toFixed(3);
+    const header = columns.map(
+      (c) => `${c.label} req/s | ${c.label} p99 ms | ${c.label} vs pg | ${c.label} vs /healthz`,
+    );
     const lines = [
       `connections: ${connections}, ${seconds} s per round, better of two rounds; cache: ${process.env.REDIS_URL ? 'Redis' : 'memory'}`,
+      `node:http hello: ${hello.requests.average.toFixed(0)} req/s; node:http + pg (licenceByNumber SQL): ${pgRead.requests.average.toFixed(0)} req/s (p99 ${pgRead.latency.p99} ms)`,
       '',
-      '| path | req/s | p50 ms | p99 ms | vs node:http + pg | vs /healthz |',
-      '|---|---|---|---|---|---|',
-      row('node:http hello', hello),
-      row('node:http + pg (licenceByNumber SQL)', pgRead),
-      ...results.map(([c, r]) => row(c.name, r)),
+      `| path | ${header.join(' | ')} |`,
+      `|---|${columns.map(() => '---|---|---|---|').join('')}`,
+      ...cases.map((c) => {
+        const cells = columns.map((col) => {
+          const r = col.results.get(c.name)!;
+          const health = col.results.get('/healthz')!;
+          return `${r.requests.average.toFixed(0)} | ${r.latency.p99} | ${ratio(r.requests.average, pgRead.requests.average)} | ${ratio(r.requests.average, health.requests.average)}`;
+        });
+        return `| ${c.name} | ${cells.join(' | ')} |`;
+      }),
       '',
-      `qrLookup at half load (${half} req/s): p50 ${halfLoad.latency.p50} ms, p99 ${halfLoad.latency.p99} ms`,
-      `hub RSS: ${rssAtRest.toFixed(0)} MB at rest, ${rssUnderLoad.toFixed(0)} MB after the read load`,
+      ...columns.flatMap((c) => c.notes),
     ];
     process.stdout.write(`\n${lines.join('\n')}\n`);
   } finally {
