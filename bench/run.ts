@@ -3,6 +3,7 @@
  * a baseline measured in the same run (never as absolute targets).
  */
 const benches: Record<string, () => Promise<void>> = {
+  http: async () => (await import('./http.js')).run(),
   'qr-lookup': async () => (await import('./qr-lookup.js')).run(),
   ingest: async () => (await import('./ingest.js')).run(),
   statistics: async () => (await import('./statistics.js')).run(),

@@ -52,9 +52,10 @@ describeSkipIf(!redisUrl, 'no REDIS_URL')('with Redis (skipped without REDIS_URL
   const prefix = `test-shared:${process.pid}:${Date.now()}:`;
 
   beforeAll(async () => {
-    // Two hub processes sharing one Redis, as in a deployment behind a load balancer.
-    a = await startTestHub({ CACHE_PREFIX: prefix });
-    b = await startTestHub({ CACHE_PREFIX: prefix });
+    // Two hub processes sharing one Redis, as in a deployment behind a load balancer. The
+    // response cache (test/response-cache.test.ts) is off: these tests are about the record cache below it.
+    a = await startTestHub({ CACHE_PREFIX: prefix, RESPONSE_CACHE_TTL_SECONDS: '0' });
+    b = await startTestHub({ CACHE_PREFIX: prefix, RESPONSE_CACHE_TTL_SECONDS: '0' });
     redis = createClient({ url: redisUrl });
     await redis.connect();
   }, HOOK_TIMEOUT);

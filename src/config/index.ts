@@ -33,6 +33,7 @@ const envSchema = z.object({
   DB_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
   CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(300)),
   CACHE_PREFIX: z.preprocess(emptyToUndefined, z.string().default('hub:')),
+  RESPONSE_CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(300)),
   SUBGRAPH_SHARED_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).optional()),
   // The setting's earlier name, still read so that existing deployments keep working.
   HUB_INTERNAL_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).optional()),
@@ -115,6 +116,8 @@ export interface HubConfig {
   dbPoolSize: number;
   cacheTtlSeconds: number;
   cachePrefix: string;
+  /** How long a cached answer of a public or scoped read may be kept (0: no response cache); commits invalidate it at once. */
+  responseCacheTtlSeconds: number;
   /**
    * The secret every gateway sends to remote subgraphs (header x-hub-gateway-secret) as proof that
    * a call came through a gateway; required for remote subgraphs and for `hub subgraph`.
@@ -283,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dbPoolSize: e.DB_POOL_SIZE,
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     cachePrefix: e.CACHE_PREFIX,
+    responseCacheTtlSeconds: e.RESPONSE_CACHE_TTL_SECONDS,
     subgraphSharedSecret,
     subgraphUrls,
     seedDemo: e.HUB_SEED_DEMO,

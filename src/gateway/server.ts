@@ -5,11 +5,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { disableVendorTelemetry, type SubgraphName } from '../config/index.js';
 import { ApiKeyVerifier } from '../platform/auth/api-keys.js';
@@ -19,7 +18,7 @@ import { isConnectionLoss, serviceUnavailable } from '../platform/errors.js';
 import { graphiqlAssets, graphiqlPage } from '../web/graphiql.js';
 import { jsonErrors, jsonNotFound } from '../web/http-errors.js';
 import type { RouteHost, ServerAttachment, Worker } from '../platform/module.js';
-import { PUBLIC_CALLER } from '../platform/auth/caller.js';
+import { PUBLIC_CALLER, PURPOSE_HEADER, type Caller } from '../platform/auth/caller.js';
 import { RateLimits } from '../platform/rate-limit/index.js';
 import { readyzHandler } from '../platform/readiness.js';
 import { admission } from '../platform/rate-limit/admission.js';
@@ -28,6 +27,7 @@ import { callerOfRequest, createGatewayContext, forwardedHeadersOf, type Gateway
 import { GatewayRemoteDataSource, InProcessDataSource, probeSubgraphs } from './datasources.js';
 import { codeTokenLimit, legacyJsonStatusPlugin, limitCodeOf, queryLimitRules } from './query-limits.js';
 import { modules, subgraphs } from './subgraphs.js';
+import { audienceOf, cacheableBody, isCacheableDocument, responseCacheKey } from './response-cache.js';
 
 export interface HubServer {
   app: Express;
@@ -78,6 +78,31 @@ function forClient(formatted: GraphQLFormattedError, error: unknown, logger: Log
     Object.entries(formatted.extensions ?? {}).filter(([k]) => !INTERNAL_EXTENSIONS.has(k)),
   );
   return { ...formatted, extensions };
+}
+
+/** Says whether an answer came from the response cache ("hit") or was computed and may be kept ("miss"). */
+export const CACHE_HEADER = 'x-hub-cache';
+
+/** Runs one HTTP GraphQL request through Apollo Server (what expressMiddleware does, minus the writing). */
+async function executeHttp(
+  apollo: ApolloServer<GatewayContext>,
+  req: Request,
+  context: () => Promise<GatewayContext>,
+): Promise<HTTPGraphQLResponse> {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const q = req.originalUrl.indexOf('?');
+  return apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: {
+      method: req.method.toUpperCase(),
+      headers,
+      search: q >= 0 ? req.originalUrl.slice(q) : '',
+      body: req.body,
+    },
+    context,
+  });
 }
 
 export async function createHubServer(platform: RunningPlatform): Promise<HubServer> {
@@ -152,20 +177,67 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     if (wantsGraphiQL(req)) res.type('html').send(graphiqlPage('/graphql'));
     else next();
   });
+  // Who calls: a key names a department system; without one, an online hall session cookie names an applicant.
+  const callerOf = (req: Request): Promise<Caller> => callerOfRequest(platform, req, (r) => admit.callerOf(r));
+  const { responseCache } = platform;
+  // Tokens signed by keys this process no longer accepts must not be answered from the cache.
+  const qrKeyIds = [...platform.qr.verifying.keys()].sort().join(',');
   app.use(
     '/graphql',
     admit.middleware,
     express.json({ limit: config.graphqlMaxBodyBytes }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        try {
-          const caller = await callerOfRequest(platform, req, (r) => admit.callerOf(r));
-          return createGatewayContext(platform, caller, forwardedHeadersOf(req, caller));
-        } catch (err) {
-          throw withStatus(err);
+    async (req: Request, res: Response) => {
+      let caller: Caller | undefined;
+      let callerError: unknown;
+      try {
+        caller = await callerOf(req);
+      } catch (err) {
+        callerError = err;
+      }
+      // A hot public or scoped read may be answered from the response cache (see response-cache.ts).
+      let cacheKey: string | null = null;
+      let generation: string | null = null;
+      const body = req.method === 'POST' && responseCache.enabled ? cacheableBody(req.body) : null;
+      const audience = caller && body && req.header(PURPOSE_HEADER) === undefined ? audienceOf(caller) : null;
+      if (body && audience && isCacheableDocument(body.query, body.operationName)) {
+        cacheKey = responseCacheKey(body, audience, req.header('accept') ?? '', qrKeyIds);
+        const found = await responseCache.lookup(cacheKey);
+        // Stored as "<content type>\n<body>": the type the first asker negotiated goes with the body.
+        const split = found.body?.indexOf('\n') ?? -1;
+        if (found.body && split > 0) {
+          res.status(200).set({ 'content-type': found.body.slice(0, split), [CACHE_HEADER]: 'hit' });
+          res.send(found.body.slice(split + 1));
+          return;
         }
-      },
-    }),
+        generation = found.generation;
+      }
+      const response = await executeHttp(apollo, req, () =>
+        caller
+          ? Promise.resolve(createGatewayContext(platform, caller, forwardedHeadersOf(req, caller)))
+          : Promise.reject(withStatus(callerError)),
+      );
+      for (const [k, v] of response.headers) res.setHeader(k, v);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        const text = response.body.string;
+        if (cacheKey) res.setHeader(CACHE_HEADER, 'miss');
+        res.send(text);
+        // Only clean answers are kept: an error may be about this request alone (a limit, a timeout).
+        const type = res.getHeader('content-type');
+        if (
+          cacheKey &&
+          generation &&
+          res.statusCode === 200 &&
+          typeof type === 'string' &&
+          !text.includes('"errors"')
+        ) {
+          await responseCache.store(cacheKey, generation, `${type}\n${text}`);
+        }
+        return;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    },
   );
   app.use(jsonNotFound());
   app.use(jsonErrors(logger));

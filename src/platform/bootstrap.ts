@@ -5,15 +5,18 @@
 import type { HubConfig } from '../config/index.js';
 import { createCache, type Cache } from './cache/index.js';
 import type { Platform } from './context.js';
-import { createDatabase, type Database } from './db/client.js';
+import { createDatabase, onCommittedWrite, type Database } from './db/client.js';
 import { isPGliteServer, startEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedOptions } from './db/embedded.js';
 import { migrateDeploy } from './db/migrate.js';
+import { ResponseCache } from './cache/response.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadKeyRingFromJson, loadOrCreateKeyRingInDir } from './qr/keys.js';
 
 export interface RunningPlatform extends Platform {
   db: Database;
   cache: Cache;
+  /** Whole answers of public and scoped reads, invalidated by every commit (see cache/response.ts). */
+  responseCache: ResponseCache;
   /** Where the database is: "embedded" (PGlite under DATA_DIR) or "postgres". */
   databaseKind: 'embedded' | 'postgres';
   databaseUrl: string;
@@ -59,10 +62,18 @@ export async function startPlatform(
   const singleSession = embedded !== undefined || (await isPGliteServer(url));
   const db = createDatabase(url, config.dbPoolSize, { singleSession });
   const cache = createCache(config.redisUrl, logger);
+  const responseCache = new ResponseCache(cache, config.cachePrefix, config.responseCacheTtlSeconds, logger);
+  // Every commit that wrote tracked tables, on any pool of this process, invalidates cached answers.
+  const stopInvalidating = responseCache.enabled
+    ? onCommittedWrite(async () => {
+        await responseCache.bump();
+      })
+    : () => undefined;
   return {
     config,
     prisma: db.prisma,
     cache,
+    responseCache,
     logger,
     qr,
     db,
@@ -71,6 +82,7 @@ export async function startPlatform(
     freshDatabase: embedded?.created ?? false,
     attachedTo: embedded?.attachedTo,
     async close() {
+      stopInvalidating();
       await cache.close();
       await db.close();
       await embedded?.stop();

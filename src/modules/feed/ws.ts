@@ -57,6 +57,11 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
   const { config, logger } = platform;
   const host = await startLiveFeed(platform);
   const prisma = host.live.prisma;
+  // Without Redis the response cache is this process's own: change-feed events committed by another
+  // process (a CLI command beside the hub) invalidate it as soon as they are polled. With Redis
+  // every process's commits replace the shared generation themselves.
+  const stopInvalidating =
+    platform.cache.kind === 'memory' ? host.live.dispatcher.listen(() => void platform.responseCache.bump()) : () => undefined;
   const verifier = new ApiKeyVerifier(prisma, config.feed.keyRecheckMs);
   // Upgrades routed by hand, not with `server:`: ws would re-emit the HTTP server's errors (a port
   // in use) on wss, where graphql-ws prints them as a stack trace.
@@ -107,6 +112,7 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
 
   return {
     async stop() {
+      stopInvalidating();
       clearInterval(recheck);
       // Closing the sockets ends every stream before the dispatcher feeding them stops.
       await ws.dispose();

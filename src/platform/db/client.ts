@@ -1,6 +1,7 @@
 /**
  * The Prisma client over node-postgres (driver adapter, no native engine), with a count of the
- * SQL statements sent, which tests use to prove that list queries are batched.
+ * SQL statements sent, which tests use to prove that list queries are batched, and a note of
+ * every committed write (see onCommittedWrite), which the response cache is invalidated by.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -72,6 +73,60 @@ function releaseOnFailedEnd(tx: PgTransaction): PgTransaction {
   return tx;
 }
 
+/** Called with the tables a transaction (or a single statement outside one) wrote, once it committed. */
+export type CommitListener = (tables: ReadonlySet<string>) => Promise<void>;
+const commitListeners = new Set<CommitListener>();
+
+/**
+ * Registers a listener for committed writes on every pool of this process, whoever wrote
+ * (Prisma, raw SQL, ingestion's own client): the COMMIT's promise resolves only after every
+ * listener has finished, so a writer's caller never sees its commit before the listeners did.
+ * Returns the unregistration.
+ */
+export function onCommittedWrite(listener: CommitListener): () => void {
+  commitListeners.add(listener);
+  return () => commitListeners.delete(listener);
+}
+
+/**
+ * Tables whose writes change no answer a cache may keep: the read audit (written by reads),
+ * sessions, sign-in codes, notifications, webhook deliveries and migrations' bookkeeping.
+ */
+const UNTRACKED_TABLES = new Set([
+  'AuditEntry',
+  'HallSession',
+  'HallSmsCode',
+  'Notification',
+  'WebhookDelivery',
+  '_prisma_migrations',
+]);
+// Words that follow UPDATE without naming a table: FOR UPDATE SKIP LOCKED / OF, DO UPDATE SET.
+const NOT_TABLES = new Set(['SET', 'SKIP', 'OF', 'NOWAIT']);
+const WRITE_RE =
+  /\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|MERGE\s+INTO)\s+(?:ONLY\s+)?(?:"?public"?\.)?"?([A-Za-z_][A-Za-z0-9_]*)"?/gi;
+
+/** The tables a statement writes, as far as its text tells (conservative: any INSERT/UPDATE/DELETE). */
+export function writtenTables(sql: string): string[] {
+  const tables: string[] = [];
+  for (const m of sql.matchAll(WRITE_RE)) {
+    const t = m[1]!;
+    if (!NOT_TABLES.has(t.toUpperCase()) && !UNTRACKED_TABLES.has(t)) tables.push(t);
+  }
+  return tables;
+}
+
+function sqlText(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (typeof arg === 'object' && arg !== null && typeof (arg as { text?: unknown }).text === 'string') {
+    return (arg as { text: string }).text;
+  }
+  return undefined;
+}
+
+async function notifyCommitted(tables: ReadonlySet<string>): Promise<void> {
+  for (const l of commitListeners) await l(tables);
+}
+
 export function createDatabase(url: string, poolSize: number, opts: { singleSession?: boolean } = {}): Database {
   let statements = 0;
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
@@ -82,9 +137,43 @@ export function createDatabase(url: string, poolSize: number, opts: { singleSess
     // and the pool discards the broken client when it is released.
     client.on('error', () => undefined);
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    // What the open transaction on this connection has written so far.
+    let inTransaction = false;
+    const written = new Set<string>();
+    const afterCommit = (result: unknown): unknown => {
+      if (written.size === 0 || !(result instanceof Promise)) {
+        written.clear();
+        return result;
+      }
+      const tables = new Set(written);
+      written.clear();
+      return result.then(async (r: unknown) => {
+        await notifyCommitted(tables);
+        return r;
+      });
+    };
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       statements += 1;
-      return query(...args);
+      const result = query(...args);
+      const text = sqlText(args[0]);
+      if (text === undefined) return result;
+      const head = text.trimStart().slice(0, 20).toUpperCase();
+      if (head.startsWith('BEGIN') || head.startsWith('START TRANSACTION')) {
+        inTransaction = true;
+        written.clear();
+        return result;
+      }
+      if (head.startsWith('COMMIT') || head.startsWith('END')) {
+        inTransaction = false;
+        return afterCommit(result);
+      }
+      if (head.startsWith('ROLLBACK') && !head.startsWith('ROLLBACK TO')) {
+        inTransaction = false;
+        written.clear();
+        return result;
+      }
+      for (const t of writtenTables(text)) written.add(t);
+      return inTransaction ? result : afterCommit(result);
     };
   });
   // An idle client losing its connection must not crash the process; pg reconnects on next use.
