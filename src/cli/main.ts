@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, subgraphNames, type SubgraphName } from '../co
 import { createApiKey } from '../platform/auth/api-keys.js';
 import { ALL_SCOPES, isScope, SCOPES } from '../platform/auth/scopes.js';
 import { startPlatform, type RunningPlatform } from '../platform/bootstrap.js';
+import { startTracing } from '../platform/telemetry.js';
 import { startEmbeddedDatabase } from '../platform/db/embedded.js';
 import { migrateDeploy, runPrismaCli } from '../platform/db/migrate.js';
 import { seedDemo } from '../../prisma/seed/demo.js';
@@ -103,6 +104,7 @@ program
   .description('start the hub: gateway with in-process subgraphs (or remote ones from SUBGRAPH_URLS)')
   .action(async () => {
     const config = loadConfig();
+    const tracing = await startTracing(config.tracing);
     const platform = await startPlatform(config, { embedded: { command: 'serve', serving: true } });
     const seeded = await seedIfWanted(platform);
     const { createHubServer } = await import('../gateway/server.js');
@@ -132,6 +134,7 @@ program
       };
       await step('server', () => server.stop());
       await step('platform', () => platform.close());
+      await step('tracing', () => tracing.shutdown());
     });
   });
 
@@ -145,6 +148,7 @@ program
       throw new InvalidArgumentError(`unknown subgraph "${name}"; use one of ${subgraphNames.join(', ')}`);
     }
     const config = loadConfig();
+    const tracing = await startTracing(config.tracing);
     const platform = await startPlatform(config, { embedded: { command: `subgraph ${name}`, serving: true } });
     const { serveSubgraph } = await import('../gateway/subgraph-server.js');
     const { subgraphs } = await import('../gateway/subgraphs.js');
@@ -158,6 +162,7 @@ program
     onShutdown(async () => {
       await served.stop();
       await platform.close();
+      await tracing.shutdown();
     });
   });
 

@@ -9,6 +9,7 @@ import { INTERNAL_HEADER, signCaller } from '../platform/auth/internal-token.js'
 import type { SubgraphModule } from '../platform/context.js';
 import { databaseInputError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
+import { injectTraceHeaders } from '../platform/telemetry.js';
 import type { GatewayContext } from './context.js';
 
 function isGatewayContext(c: unknown): c is GatewayContext {
@@ -95,7 +96,10 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const caller = isGatewayContext(options.context) ? options.context.caller : { kind: 'public' as const };
-    options.request.http?.headers.set(INTERNAL_HEADER, await signCaller(caller, this.secret));
+    const headers = options.request.http?.headers;
+    headers?.set(INTERNAL_HEADER, await signCaller(caller, this.secret));
+    // The subgraph's server span continues this fetch's span (W3C traceparent); nothing while tracing is off.
+    if (headers) injectTraceHeaders((name, value) => headers.set(name, value));
   }
 
   /**

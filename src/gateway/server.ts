@@ -26,13 +26,22 @@ import { createGatewayContext, type GatewayContext } from './context.js';
 import { InProcessDataSource, SignedRemoteDataSource } from './datasources.js';
 import { codeTokenLimit, legacyJsonStatusPlugin, limitCodeOf, queryLimitRules } from './query-limits.js';
 import { modules, subgraphs } from './subgraphs.js';
+import {
+  metricsRoute,
+  ObservedDataSource,
+  operationMetricsPlugin,
+  requestSpans,
+  startMetricsServer,
+} from './observability.js';
 import { sessionCallerOf } from '../modules/hall/index.js';
 
 export interface HubServer {
   app: Express;
   httpServer: http.Server;
-  /** Listens on the given port (0 = any free port) and returns the base URL. */
+  /** Listens on the given port (0 = any free port) and returns the base URL; also opens METRICS_PORT if set. */
   listen(port: number, host: string): Promise<string>;
+  /** The metrics-only endpoint on METRICS_PORT, once listening. */
+  metricsUrl(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -81,8 +90,11 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     supergraphSdl,
     buildService: ({ name }) => {
       const url = config.subgraphUrls[name as SubgraphName];
-      if (url && config.internalSecret) return new SignedRemoteDataSource(url, config.internalSecret);
-      return new InProcessDataSource(subgraphs[name as SubgraphName], logger);
+      const source =
+        url && config.internalSecret
+          ? new SignedRemoteDataSource(url, config.internalSecret)
+          : new InProcessDataSource(subgraphs[name as SubgraphName], logger);
+      return new ObservedDataSource(name, source, platform.metrics);
     },
   });
 
@@ -106,6 +118,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       legacyJsonStatusPlugin<GatewayContext>(),
+      operationMetricsPlugin<GatewayContext>(platform.metrics),
     ],
     formatError: (formatted, error) => forClient(formatted, error, logger),
   });
@@ -118,6 +131,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   const attachments: ServerAttachment[] = [];
   for (const m of Object.values(modules)) if (m.attach) attachments.push(await m.attach(platform, httpServer));
   const workers: Worker[] = Object.values(modules).flatMap((m) => m.workers?.(platform) ?? []);
+  for (const m of Object.values(modules)) m.metrics?.(platform);
   if (workers.length > 0) logger.info({ workers: workers.map((w) => w.name) }, 'workers started');
 
   app.get('/healthz', (_req, res) => {
@@ -135,6 +149,11 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     const ready = Object.values(checks).every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
+  app.get(
+    '/metrics',
+    admit.middleware,
+    metricsRoute(platform.metrics, (req) => admit.callerOf(req)),
+  );
   app.use(graphiqlAssets());
   const host: RouteHost = {
     platform,
@@ -149,10 +168,13 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     if (wantsGraphiQL(req)) res.type('html').send(graphiqlPage('/graphql'));
     else next();
   });
+  const spans = requestSpans();
   app.use(
     '/graphql',
+    spans.start,
     admit.middleware,
     express.json({ limit: config.graphqlMaxBodyBytes }),
+    spans.enter,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
@@ -171,18 +193,26 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   app.use(jsonNotFound());
   app.use(jsonErrors(logger));
 
+  let metricsServer: { url: string; stop(): Promise<void> } | undefined;
   return {
     app,
     httpServer,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
+    async listen(port, host) {
+      const url = await new Promise<string>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           const addr = httpServer.address() as AddressInfo;
           resolve(`http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`);
         });
-      }),
+      });
+      if (config.metrics.port !== undefined) {
+        metricsServer = await startMetricsServer(platform.metrics, config.metrics.port, config.metrics.host);
+      }
+      return url;
+    },
+    metricsUrl: () => metricsServer?.url,
     async stop() {
+      await metricsServer?.stop();
       for (const w of workers.reverse()) await w.stop();
       for (const a of attachments.reverse()) await a.stop();
       await apollo.stop();

@@ -20,6 +20,7 @@ import type { BaseContext, SubgraphModule } from '../platform/context.js';
 import { jsonErrors, jsonNotFound } from '../web/http-errors.js';
 import { formatSubgraphError } from './datasources.js';
 import { queryLimitRules } from './query-limits.js';
+import { requestSpans, startMetricsServer } from './observability.js';
 
 export async function serveSubgraph(
   platform: RunningPlatform,
@@ -68,9 +69,12 @@ export async function serveSubgraph(
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', subgraph: module.name });
   });
+  const spans = requestSpans();
   app.use(
     '/graphql',
+    spans.start,
     express.json({ limit: '2mb' }),
+    spans.enter,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
@@ -90,9 +94,13 @@ export async function serveSubgraph(
     httpServer.listen(port, host, () => resolve());
   });
   const addr = httpServer.address() as AddressInfo;
+  const { metrics } = platform.config;
+  const metricsServer =
+    metrics.port === undefined ? undefined : await startMetricsServer(platform.metrics, metrics.port, metrics.host);
   return {
     url: `http://${host}:${addr.port}/graphql`,
     async stop() {
+      await metricsServer?.stop();
       await apollo.stop();
     },
   };

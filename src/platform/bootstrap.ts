@@ -9,11 +9,14 @@ import { createDatabase, type Database } from './db/client.js';
 import { isPGliteServer, startEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedOptions } from './db/embedded.js';
 import { migrateDeploy } from './db/migrate.js';
 import { createLogger, type Logger } from './logger.js';
+import { countingCache, HubMetrics } from './metrics.js';
 import { loadKeyRingFromJson, loadOrCreateKeyRingInDir } from './qr/keys.js';
 
 export interface RunningPlatform extends Platform {
   db: Database;
   cache: Cache;
+  /** This process's Prometheus registry; modules add their gauges to it. */
+  metrics: HubMetrics;
   /** Where the database is: "embedded" (PGlite under DATA_DIR) or "postgres". */
   databaseKind: 'embedded' | 'postgres';
   databaseUrl: string;
@@ -58,11 +61,14 @@ export async function startPlatform(
   // Also a DATABASE_URL may point at an embedded database (the test run's, another hub's).
   const singleSession = embedded !== undefined || (await isPGliteServer(url));
   const db = createDatabase(url, config.dbPoolSize, { singleSession });
-  const cache = createCache(config.redisUrl, logger);
+  const metrics = new HubMetrics(logger);
+  metrics.trackPool('main', db.pool);
+  const cache = countingCache(createCache(config.redisUrl, logger), metrics);
   return {
     config,
     prisma: db.prisma,
     cache,
+    metrics,
     logger,
     qr,
     db,

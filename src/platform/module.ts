@@ -35,4 +35,6 @@ export interface HubModule {
   routes?(host: RouteHost): Router;
   attach?(platform: RunningPlatform, httpServer: http.Server): Promise<ServerAttachment>;
   workers?(platform: RunningPlatform): Worker[];
+  /** Adds the module's gauges (read when Prometheus scrapes) to the platform's registry. */
+  metrics?(platform: RunningPlatform): void;
 }
