@@ -34,6 +34,8 @@ export interface RelayOptions {
   pollMs: number;
   /** Events read and published per round (at most MAX_PAGE). */
   pageSize?: number;
+  /** Where a new (empty) stream starts: after this seq; the whole feed by default. */
+  newStreamAfter?: bigint;
 }
 
 /** The subject of an event: `<prefix>.enterprise`, `<prefix>.licence`, `<prefix>.penalty`. */
@@ -140,7 +142,7 @@ export class JetStreamRelay {
     const last = await this.ensureStream(jsm);
     this.streamSeq = last;
     if (last === 0) {
-      this.lastSeq = 0n;
+      this.lastSeq = this.opts.newStreamAfter ?? 0n;
     } else {
       const msg = await jsm.streams.getMessage(this.opts.nats.stream, { seq: last }).catch(() => null);
       const seq = msg?.header.get(SEQ_HEADER);
