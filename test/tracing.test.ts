@@ -76,6 +76,11 @@ describe('tracing (remote subgraphs)', () => {
     expect(parentOf(root)).toBe(callerSpan);
     expect(root.attributes['graphql.operation.name']).toBe('EnterpriseByUscc');
 
+    // Apollo Gateway's own spans join the same trace.
+    const gatewaySpans = spans.filter((s) => s.name.startsWith('gateway.'));
+    expect(gatewaySpans.length).toBeGreaterThan(0);
+    expect(gatewaySpans.every((s) => ancestors(s).includes(root))).toBe(true);
+
     const fetch = spans.find((s) => s.name === 'subgraph subjects');
     expect(fetch?.kind).toBe(SpanKind.CLIENT);
     expect(ancestors(fetch!)).toContain(root);
