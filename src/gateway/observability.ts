@@ -110,12 +110,17 @@ export function requestSpans(): { start: RequestHandler; enter: RequestHandler }
         parent,
       );
       (res.locals as TracedLocals)[TRACE_CONTEXT] = trace.setSpan(parent, span);
-      res.once('finish', () => {
+      // 'close' follows 'finish', and comes alone when the client went away first.
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
         span.setAttribute('http.response.status_code', res.statusCode);
-        if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        if (res.statusCode >= 500 || !res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
-      });
-      res.once('close', () => span.end());
+      };
+      res.once('finish', end);
+      res.once('close', end);
       next();
     },
     enter(_req, res, next) {
