@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, parseSubgraphUrls, subgraphNames, type Subgrap
 import { createApiKey } from '../platform/auth/api-keys.js';
 import { ALL_SCOPES, isScope, SCOPES } from '../platform/auth/scopes.js';
 import { startPlatform, type RunningPlatform } from '../platform/bootstrap.js';
+import { startTracing } from '../platform/telemetry.js';
 import { startEmbeddedDatabase } from '../platform/db/embedded.js';
 import { migrateDeploy, runPrismaCli } from '../platform/db/migrate.js';
 import { createFileStorage } from '../platform/storage/index.js';
@@ -107,6 +108,7 @@ program
   .description('start the hub: gateway with in-process subgraphs (or remote ones from SUBGRAPH_URLS)')
   .action(async () => {
     const config = loadConfig();
+    const tracing = await startTracing(config.tracing);
     const platform = await startPlatform(config, { embedded: { command: 'serve', serving: true } });
     const seeded = await seedIfWanted(platform);
     const { createHubServer } = await import('../gateway/server.js');
@@ -136,6 +138,7 @@ program
       };
       await step('server', () => server.stop());
       await step('platform', () => platform.close());
+      await step('tracing', () => tracing.shutdown());
     });
   });
 
@@ -149,6 +152,7 @@ program
       throw new InvalidArgumentError(`unknown subgraph "${name}"; use one of ${subgraphNames.join(', ')}`);
     }
     const config = loadConfig();
+    const tracing = await startTracing(config.tracing);
     const platform = await startPlatform(config, { embedded: { command: `subgraph ${name}`, serving: true } });
     const { serveSubgraph } = await import('../gateway/subgraph-server.js');
     const { subgraphs } = await import('../gateway/subgraphs.js');
@@ -162,6 +166,7 @@ program
     onShutdown(async () => {
       await served.stop();
       await platform.close();
+      await tracing.shutdown();
     });
   });
 

@@ -99,6 +99,43 @@ const envSchema = z.object({
   HALL_UPLOAD_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().gt(0).max(100).default(10)),
   HALL_UPLOAD_TYPES: z.preprocess(emptyToUndefined, z.string().default('pdf,jpeg,png')),
   HALL_ANSWER_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(60).default(5)),
+  NATS_URL: z.preprocess(emptyToUndefined, z.string().optional()),
+  NATS_STREAM: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only')
+      .default('HUB_CHANGES'),
+  ),
+  NATS_SUBJECT_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated tokens without wildcards')
+      .default('hub.changes'),
+  ),
+  METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  OTEL_SDK_DISABLED: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
+  OTEL_TRACES_EXPORTER: z.preprocess(emptyToUndefined, z.enum(['none', 'otlp', 'console']).default('none')),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyToUndefined, z.string().url().optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.preprocess(emptyToUndefined, z.string().url().optional()),
+  OTEL_EXPORTER_OTLP_HEADERS: z.preprocess(emptyToUndefined, z.string().optional()),
+  OTEL_SERVICE_NAME: z.preprocess(emptyToUndefined, z.string().default('data-sharing-hub')),
+  OTEL_TRACES_SAMPLER: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum([
+        'always_on',
+        'always_off',
+        'traceidratio',
+        'parentbased_always_on',
+        'parentbased_always_off',
+        'parentbased_traceidratio',
+      ])
+      .default('parentbased_always_on'),
+  ),
+  OTEL_TRACES_SAMPLER_ARG: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(1)),
 });
 
 /** Every environment variable the hub reads (README's configuration tables document each one). */
@@ -198,6 +235,37 @@ export interface HubConfig {
   /** Largest `POST /ingest` body, in bytes after decompression; larger ones get 413. */
   ingestMaxBytes: number;
   hall: HallConfig;
+  /** Change events also published to NATS JetStream; undefined when NATS_URL is unset. */
+  nats: NatsConfig | undefined;
+  /** Prometheus metrics: always at /metrics for a key with metrics:read; also on their own port when set. */
+  metrics: { port: number | undefined; host: string };
+  tracing: TracingConfig;
+}
+
+/** The JetStream relay of the change feed. */
+export interface NatsConfig {
+  /** Comma-separated server URLs (nats://host:4222). */
+  servers: string[];
+  stream: string;
+  /** Events go to `<subjectPrefix>.<entity type, lower case>`. */
+  subjectPrefix: string;
+}
+
+/** OpenTelemetry tracing, from the standard OTEL_* variables; off unless an exporter is named. */
+export interface TracingConfig {
+  exporter: 'none' | 'otlp' | 'console';
+  /** Full URL spans are POSTed to (OTLP/HTTP JSON). */
+  otlpTracesUrl: string;
+  otlpHeaders: Record<string, string>;
+  serviceName: string;
+  sampler:
+    | 'always_on'
+    | 'always_off'
+    | 'traceidratio'
+    | 'parentbased_always_on'
+    | 'parentbased_always_off'
+    | 'parentbased_traceidratio';
+  samplerRatio: number;
 }
 
 /** The online hall: applicants' sessions, SMS codes, uploads and answer limits. */
@@ -216,6 +284,32 @@ export interface HallConfig {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** `key=value,key2=value2` (values percent-decoded), as OTEL_EXPORTER_OTLP_HEADERS is written. */
+function parseOtlpHeaders(raw: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (raw ?? '').split(',').map((p) => p.trim())) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    if (eq < 1) throw new ConfigError(`OTEL_EXPORTER_OTLP_HEADERS: "${part}" is not key=value`);
+    out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+function parseNatsServers(raw: string): string[] {
+  const servers = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const s of servers) {
+    if (!/^(nats|tls|wss?):\/\/[^\s]+$/.test(s) && !/^[A-Za-z0-9.-]+(:\d+)?$/.test(s)) {
+      throw new ConfigError(`NATS_URL: "${s}" is not a NATS server URL (nats://host:4222)`);
+    }
+  }
+  if (servers.length === 0) throw new ConfigError('NATS_URL: no server given');
+  return servers;
 }
 
 /** Parses `name=url,...` (SUBGRAPH_URLS, `hub supergraph --urls`); throws ConfigError on a bad part. */
@@ -342,6 +436,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         .filter(Boolean),
     },
     ingestMaxBytes: e.INGEST_MAX_BYTES,
+    nats: e.NATS_URL
+      ? { servers: parseNatsServers(e.NATS_URL), stream: e.NATS_STREAM, subjectPrefix: e.NATS_SUBJECT_PREFIX }
+      : undefined,
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
+    tracing: {
+      exporter: e.OTEL_SDK_DISABLED === 'true' ? 'none' : e.OTEL_TRACES_EXPORTER,
+      otlpTracesUrl:
+        e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+        `${(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/+$/, '')}/v1/traces`,
+      otlpHeaders: parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS),
+      serviceName: e.OTEL_SERVICE_NAME,
+      sampler: e.OTEL_TRACES_SAMPLER,
+      samplerRatio: e.OTEL_TRACES_SAMPLER_ARG,
+    },
     hall: {
       sessionHours: e.HALL_SESSION_HOURS,
       secureCookies:

@@ -9,6 +9,7 @@ import { GATEWAY_SECRET_HEADER } from '../platform/auth/gateway-proof.js';
 import type { SubgraphModule } from '../platform/context.js';
 import { databaseInputError, isConnectionLoss, serviceUnavailable } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
+import { injectTraceHeaders } from '../platform/telemetry.js';
 import type { GatewayContext } from './context.js';
 
 function isGatewayContext(c: unknown): c is GatewayContext {
@@ -126,6 +127,8 @@ export class GatewayRemoteDataSource extends RemoteGraphQLDataSource<GatewayCont
       for (const [name, value] of Object.entries(options.context.forwardedHeaders)) headers.set(name, value);
     }
     headers.set(GATEWAY_SECRET_HEADER, this.secret);
+    // The subgraph's server span continues this fetch's span (W3C traceparent); nothing while tracing is off.
+    injectTraceHeaders((name, value) => headers.set(name, value));
   }
 
   /**

@@ -28,12 +28,21 @@ import { GatewayRemoteDataSource, InProcessDataSource, probeSubgraphs } from './
 import { codeTokenLimit, legacyJsonStatusPlugin, limitCodeOf, queryLimitRules } from './query-limits.js';
 import { modules, subgraphs } from './subgraphs.js';
 import { audienceOf, cacheableBody, isCacheableDocument, responseCacheKey } from './response-cache.js';
+import {
+  metricsRoute,
+  ObservedDataSource,
+  operationMetricsPlugin,
+  requestSpans,
+  startMetricsServer,
+} from './observability.js';
 
 export interface HubServer {
   app: Express;
   httpServer: http.Server;
-  /** Listens on the given port (0 = any free port) and returns the base URL. */
+  /** Listens on the given port (0 = any free port) and returns the base URL; also opens METRICS_PORT if set. */
   listen(port: number, host: string): Promise<string>;
+  /** The metrics-only endpoint on METRICS_PORT, once listening. */
+  metricsUrl(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -113,8 +122,11 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     supergraphSdl,
     buildService: ({ name }) => {
       const url = config.subgraphUrls[name as SubgraphName];
-      if (url && config.subgraphSharedSecret) return new GatewayRemoteDataSource(url, config.subgraphSharedSecret, name);
-      return new InProcessDataSource(subgraphs[name as SubgraphName], logger);
+      const source =
+        url && config.subgraphSharedSecret
+          ? new GatewayRemoteDataSource(url, config.subgraphSharedSecret, name)
+          : new InProcessDataSource(subgraphs[name as SubgraphName], logger);
+      return new ObservedDataSource(name, source, platform.metrics);
     },
   });
 
@@ -138,6 +150,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       legacyJsonStatusPlugin<GatewayContext>(),
+      operationMetricsPlugin<GatewayContext>(platform.metrics),
     ],
     formatError: (formatted, error) => forClient(formatted, error, logger),
   });
@@ -150,6 +163,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   const attachments: ServerAttachment[] = [];
   for (const m of Object.values(modules)) if (m.attach) attachments.push(await m.attach(platform, httpServer));
   const workers: Worker[] = Object.values(modules).flatMap((m) => m.workers?.(platform) ?? []);
+  for (const m of Object.values(modules)) m.metrics?.(platform);
   if (workers.length > 0) logger.info({ workers: workers.map((w) => w.name) }, 'workers started');
 
   app.get('/healthz', (_req, res) => {
@@ -162,6 +176,11 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
       const up = await probeSubgraphs(config.subgraphUrls);
       return Object.fromEntries(Object.entries(up).map(([name, ok]) => [`subgraph:${name}`, ok]));
     }),
+  );
+  app.get(
+    '/metrics',
+    admit.middleware,
+    metricsRoute(platform.metrics, (req) => admit.callerOf(req)),
   );
   app.use(graphiqlAssets());
   const host: RouteHost = {
@@ -182,10 +201,13 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   const { responseCache } = platform;
   // Tokens signed by keys this process no longer accepts must not be answered from the cache.
   const qrKeyIds = [...platform.qr.verifying.keys()].sort().join(',');
+  const spans = requestSpans();
   app.use(
     '/graphql',
+    spans.start,
     admit.middleware,
     express.json({ limit: config.graphqlMaxBodyBytes }),
+    spans.enter,
     async (req: Request, res: Response) => {
       let caller: Caller | undefined;
       let callerError: unknown;
@@ -242,18 +264,26 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   app.use(jsonNotFound());
   app.use(jsonErrors(logger));
 
+  let metricsServer: { url: string; stop(): Promise<void> } | undefined;
   return {
     app,
     httpServer,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
+    async listen(port, host) {
+      const url = await new Promise<string>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           const addr = httpServer.address() as AddressInfo;
           resolve(`http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`);
         });
-      }),
+      });
+      if (config.metrics.port !== undefined) {
+        metricsServer = await startMetricsServer(platform.metrics, config.metrics.port, config.metrics.host);
+      }
+      return url;
+    },
+    metricsUrl: () => metricsServer?.url,
     async stop() {
+      await metricsServer?.stop();
       for (const w of workers.reverse()) await w.stop();
       for (const a of attachments.reverse()) await a.stop();
       await apollo.stop();

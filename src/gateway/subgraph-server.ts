@@ -38,6 +38,7 @@ import type { SubscriptionHost } from '../platform/module.js';
 import { jsonErrors, jsonNotFound } from '../web/http-errors.js';
 import { callerOfRequest } from './context.js';
 import { formatSubgraphError } from './datasources.js';
+import { requestSpans, startMetricsServer } from './observability.js';
 import { queryLimitRules, type QueryLimits } from './query-limits.js';
 import { modules } from './subgraphs.js';
 
@@ -258,6 +259,8 @@ export async function serveSubgraph(
     res.json({ status: 'ok', subgraph: module.name });
   });
   app.get('/readyz', readyzHandler(platform));
+  const spans = requestSpans();
+  app.use('/graphql', spans.start);
   app.use('/graphql', (req, res, next) => {
     if (isGatewaySecret(req.header(GATEWAY_SECRET_HEADER), secret)) next();
     else unauthorized(res, `Subgraphs only answer calls that come through a gateway (header ${GATEWAY_SECRET_HEADER})`);
@@ -291,6 +294,7 @@ export async function serveSubgraph(
   }
   app.use(
     '/graphql',
+    spans.enter,
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
@@ -310,11 +314,15 @@ export async function serveSubgraph(
     httpServer.listen(port, host, () => resolve());
   });
   const addr = httpServer.address() as AddressInfo;
+  const { metrics } = platform.config;
+  const metricsServer =
+    metrics.port === undefined ? undefined : await startMetricsServer(platform.metrics, metrics.port, metrics.host);
   return {
     url: `http://${host}:${addr.port}/graphql`,
     async stop() {
       // Open event streams end first (each gets its `complete`), then the server drains.
       await Promise.all([...openStreams].map((s) => s.end()));
+      await metricsServer?.stop();
       await apollo.stop();
       await subscriptions?.stop();
     },

@@ -10,6 +10,7 @@ import { isPGliteServer, startEmbeddedDatabase, type EmbeddedDatabase, type Embe
 import { migrateDeploy } from './db/migrate.js';
 import { ResponseCache } from './cache/response.js';
 import { createLogger, type Logger } from './logger.js';
+import { countingCache, HubMetrics } from './metrics.js';
 import { loadKeyRingFromJson, loadOrCreateKeyRingInDir } from './qr/keys.js';
 
 export interface RunningPlatform extends Platform {
@@ -17,6 +18,8 @@ export interface RunningPlatform extends Platform {
   cache: Cache;
   /** Whole answers of public and scoped reads, invalidated by every commit (see cache/response.ts). */
   responseCache: ResponseCache;
+  /** This process's Prometheus registry; modules add their gauges to it. */
+  metrics: HubMetrics;
   /** Where the database is: "embedded" (PGlite under DATA_DIR) or "postgres". */
   databaseKind: 'embedded' | 'postgres';
   databaseUrl: string;
@@ -61,7 +64,9 @@ export async function startPlatform(
   // Also a DATABASE_URL may point at an embedded database (the test run's, another hub's).
   const singleSession = embedded !== undefined || (await isPGliteServer(url));
   const db = createDatabase(url, config.dbPoolSize, { singleSession });
-  const cache = createCache(config.redisUrl, logger);
+  const metrics = new HubMetrics(logger);
+  metrics.trackPool('main', db.pool);
+  const cache = countingCache(createCache(config.redisUrl, logger), metrics);
   const responseCache = new ResponseCache(cache, config.cachePrefix, config.responseCacheTtlSeconds, logger);
   // Every commit that wrote tracked tables, on any pool of this process, invalidates cached answers.
   const stopInvalidating = responseCache.enabled
@@ -74,6 +79,7 @@ export async function startPlatform(
     prisma: db.prisma,
     cache,
     responseCache,
+    metrics,
     logger,
     qr,
     db,

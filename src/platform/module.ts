@@ -47,4 +47,6 @@ export interface HubModule {
   workers?(platform: RunningPlatform): Worker[];
   /** Starts what the subgraph's subscriptions need when `hub subgraph <name>` serves them (over SSE). */
   subscriptions?(platform: RunningPlatform): Promise<SubscriptionHost>;
+  /** Adds the module's gauges (read when Prometheus scrapes) to the platform's registry. */
+  metrics?(platform: RunningPlatform): void;
 }

@@ -6,6 +6,7 @@ import express from 'express';
 import type { HubModule } from '../../platform/module.js';
 import { approvalsRoutes } from './pages/routes.js';
 import { planRoutes } from './plans/plan-routes.js';
+import { notificationGauges } from './metrics.js';
 import { approvalsSubgraph } from './schema.js';
 import { startApprovalWorkers } from './workers.js';
 
@@ -15,6 +16,7 @@ export const approvalsModule: HubModule = {
     express.Router().use(planRoutes(host.platform), approvalsRoutes(host.platform, host.apollo, host.publicContext)),
   workers: (platform) =>
     platform.config.notifier.workers ? [{ name: 'approvals', ...startApprovalWorkers(platform) }] : [],
+  metrics: (platform) => notificationGauges(platform.metrics, platform.prisma),
 };
 
 export { importCatalogueText } from './catalogue/catalogue.js';

@@ -13,6 +13,7 @@ import { hasScope, type Caller } from '../../platform/auth/caller.js';
 import { isScope } from '../../platform/auth/scopes.js';
 import type { RunningPlatform } from '../../platform/bootstrap.js';
 import type { ServerAttachment } from '../../platform/module.js';
+import type { FeedDispatcher } from './dispatcher.js';
 import type { FeedContext } from './context.js';
 import { startLiveFeed } from './live.js';
 import { feedSubgraph } from './schema.js';
@@ -53,7 +54,10 @@ async function recheckKeys(
 }
 
 /** Serves subscriptions on the hub's HTTP server and starts the live feed that feeds them. */
-export async function startFeed(platform: RunningPlatform, httpServer: http.Server): Promise<ServerAttachment> {
+export async function startFeed(
+  platform: RunningPlatform,
+  httpServer: http.Server,
+): Promise<ServerAttachment & { dispatcher: FeedDispatcher }> {
   const { config, logger } = platform;
   const host = await startLiveFeed(platform);
   const prisma = host.live.prisma;
@@ -111,6 +115,7 @@ export async function startFeed(platform: RunningPlatform, httpServer: http.Serv
   recheck.unref();
 
   return {
+    dispatcher: host.live.dispatcher,
     async stop() {
       stopInvalidating();
       clearInterval(recheck);

@@ -34,6 +34,7 @@ export const SCOPES = {
   'supervision:write': 'record callback (回访) results and run overdue admonitions',
   'feed:webhooks': "register, list and delete the caller's own change-feed webhooks",
   'audit:read': 'read the audit trail of unmasked personal-data reads (who, what, why, when)',
+  'metrics:read': 'scrape the Prometheus metrics at GET /metrics',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

@@ -6,6 +6,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../../generated/prisma/client.js';
+import { context, recordingSpan, SpanKind, SpanStatusCode, tracer } from '../telemetry.js';
 
 export type Prisma = PrismaClient;
 
@@ -127,6 +128,32 @@ async function notifyCommitted(tables: ReadonlySet<string>): Promise<void> {
   for (const l of commitListeners) await l(tables);
 }
 
+/** A statement as a span (child of the active one): its parameterised text, never its values. */
+function tracedQuery(query: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+  const first = args[0];
+  const text = typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text;
+  const span = tracer().startSpan('pg.query', {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      'db.system.name': 'postgresql',
+      ...(typeof text === 'string' ? { 'db.query.text': text.slice(0, 2000) } : {}),
+    },
+  });
+  const result = query(...args);
+  if (result instanceof Promise) {
+    void result.then(
+      () => span.end(),
+      (err: unknown) => {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+        span.end();
+      },
+    );
+  } else {
+    span.end(); // a callback or a stream (COPY): the span marks when it was sent
+  }
+  return result;
+}
+
 export function createDatabase(url: string, poolSize: number, opts: { singleSession?: boolean } = {}): Database {
   let statements = 0;
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
@@ -154,7 +181,7 @@ export function createDatabase(url: string, poolSize: number, opts: { singleSess
     };
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       statements += 1;
-      const result = query(...args);
+      const result = recordingSpan() ? tracedQuery(query, args) : query(...args);
       const text = sqlText(args[0]);
       if (text === undefined) return result;
       const head = text.trimStart().slice(0, 20).toUpperCase();
@@ -176,6 +203,12 @@ export function createDatabase(url: string, poolSize: number, opts: { singleSess
       return inTransaction ? result : afterCommit(result);
     };
   });
+  // pg-pool hands a released connection to the next waiting caller from inside release(), that is
+  // in the releasing request's async context: bind each waiter to its own, so its SQL spans (and
+  // anything else keyed on the active context) belong to the request that asked for the connection.
+  const connect = pool.connect.bind(pool) as (cb?: (...a: unknown[]) => void) => unknown;
+  (pool as unknown as { connect: (cb?: (...a: unknown[]) => void) => unknown }).connect = (cb) =>
+    cb ? connect(context.bind(context.active(), cb)) : connect();
   // An idle client losing its connection must not crash the process; pg reconnects on next use.
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({
