@@ -139,6 +139,9 @@ describeSkipIf(reason !== '', reason)('a hub process under faults', () => {
       });
       expect(((await write.json()) as { errors?: unknown }).errors).toBeUndefined();
       expect((await read(uscc)).name).toBe(renamed);
+      const ready = await fetch(`${hub.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ checks: { database: true, redis: false } });
       // Down longer than the bound: a client queueing commands until Redis returns would exceed it.
       await new Promise((r) => setTimeout(r, 4000));
       expectWithMessage(answers.length - killedAt, 'reads answered while Redis was down').toBeGreaterThan(10);
