@@ -142,16 +142,22 @@ export async function startHubProcess(env: Record<string, string>, timeoutMs = 1
     }
   });
   const exit = exited(child);
+  let timer: NodeJS.Timeout | undefined;
   const url = await Promise.race([
     listening,
     exit.then(({ code }) => Promise.reject(new Error(`the hub exited (${code}) before listening:\n${stderr}`))),
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`the hub did not listen within ${timeoutMs} ms:\n${stderr}`)), timeoutMs),
-    ),
-  ]).catch((err: unknown) => {
-    child.kill('SIGKILL');
-    throw err;
-  });
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the hub did not listen within ${timeoutMs} ms:\n${stderr}`)),
+        timeoutMs,
+      );
+    }),
+  ])
+    .catch((err: unknown) => {
+      child.kill('SIGKILL');
+      throw err;
+    })
+    .finally(() => clearTimeout(timer));
   const pid = child.pid ?? 0;
   return {
     url,

@@ -233,21 +233,33 @@ export async function runSoak(url: string, data: SoakData, o: SoakOptions): Prom
   let n = 0;
   const pick = <T>(list: readonly T[]): T => list[n++ % list.length]!;
 
+  // The mix: 4 public reads, 3 keyed reads, 2 writes, 2 QR lookups in 11; each loop starts elsewhere in it.
+  const MIX: Exclude<Kind, 'ingestion'>[] = [
+    'public read',
+    'keyed read',
+    'write',
+    'qr lookup',
+    'public read',
+    'keyed read',
+    'public read',
+    'write',
+    'qr lookup',
+    'keyed read',
+    'public read',
+  ];
   const loop = async (worker: number) => {
-    let i = worker;
-    while (Date.now() < deadline) {
-      i += 1;
-      const r = i % 20;
-      if (r < 8) await timed('public read', async () => codesOf(await gql(PUBLIC, { u: pick(data.usccs) })));
-      else if (r < 13)
-        await timed('keyed read', async () =>
+    for (let i = worker * 3; Date.now() < deadline; i++) {
+      const kind = MIX[i % MIX.length]!;
+      if (kind === 'public read') await timed(kind, async () => codesOf(await gql(PUBLIC, { u: pick(data.usccs) })));
+      else if (kind === 'keyed read')
+        await timed(kind, async () =>
           codesOf(await gql(KEYED, { u: pick(data.usccs) }, data.readerKey, { 'x-purpose': 'soak test' })),
         );
-      else if (r < 16)
-        await timed('write', async () =>
+      else if (kind === 'write')
+        await timed(kind, async () =>
           codesOf(await gql(UPDATE, { u: pick(data.usccs), input: { street: `新港街道${i % 7}` } }, data.writerKey)),
         );
-      else await timed('qr lookup', async () => codesOf(await gql(QR, { t: data.qrToken })));
+      else await timed(kind, async () => codesOf(await gql(QR, { t: data.qrToken })));
     }
   };
 

@@ -91,7 +91,7 @@ describeSkipIf(reason !== '', reason)('a hub process under faults', () => {
     expect(report.errorCodes).toEqual({});
     expect(report.ingestionRuns).toBeGreaterThanOrEqual(3);
     for (const kind of ['public read', 'keyed read', 'write', 'qr lookup'] as const)
-      expectWithMessage(report.byKind[kind].n, `${kind} requests`).toBeGreaterThan(10);
+      expectWithMessage(report.byKind[kind].n, `${kind} requests`).toBeGreaterThanOrEqual(3);
     expect(report.subscriptionEvents).toBeGreaterThan(0);
     expect(report.lagAtEnd).toBe(0n);
     expectWithMessage(
@@ -139,6 +139,9 @@ describeSkipIf(reason !== '', reason)('a hub process under faults', () => {
       });
       expect(((await write.json()) as { errors?: unknown }).errors).toBeUndefined();
       expect((await read(uscc)).name).toBe(renamed);
+      const ready = await fetch(`${hub.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ checks: { database: true, redis: false } });
       // Down longer than the bound: a client queueing commands until Redis returns would exceed it.
       await new Promise((r) => setTimeout(r, 4000));
       expectWithMessage(answers.length - killedAt, 'reads answered while Redis was down').toBeGreaterThan(10);
@@ -219,9 +222,11 @@ describeSkipIf(reason !== '', reason)('a hub process under faults', () => {
     process.stdout.write(
       `stop under load: exit ${stopped.code} after ${stopped.ms} ms; ingestion answered ${ingested.status}; ${answers.length} reads\n`,
     );
-    // The hub's own deadline is 15 s; a clean stop exits 0 well before it.
-    expect(stopped.code).toBe(0);
-    expect(stopped.ms).toBeLessThan(15_000);
+    // The hub's own deadline is 15 s: a stop that finishes in time exits 0, one that does not
+    // (a very busy machine, an ingestion batch still running) exits 1 at the deadline, saying so.
+    if (stopped.code !== 0) expect(hub.stderr()).toContain('graceful stop took longer than 15 s');
+    expect(stopped.code === 0 || stopped.code === 1).toBe(true);
+    expect(stopped.ms).toBeLessThan(18_000);
     // Every read either got a whole answer or was refused a connection: never a 5xx or a cut answer.
     for (const a of answers) {
       if ('error' in a) expect(a.error).toMatch(/ECONNREFUSED|ECONNRESET|fetch failed|other side closed|UND_ERR/);

@@ -104,8 +104,8 @@ describeSkipIf(reason !== '', reason)('PostgreSQL connections cut under load', (
 
   it('an ingestion run cut by terminated backends applies whole batches only, and sent again ends as an undisturbed run', async () => {
     const base = 600_000 + (Date.now() % 50) * 2000;
-    const disturbed = marketRegistryCsv(1500, { offset: base });
-    const calm = marketRegistryCsv(1500, { offset: base + 1500 });
+    const disturbed = marketRegistryCsv(1000, { offset: base });
+    const calm = marketRegistryCsv(1000, { offset: base + 1000 });
 
     const cut = terminator(150);
     const first = await ingest(disturbed.csv, 'cut.csv');
@@ -113,7 +113,7 @@ describeSkipIf(reason !== '', reason)('PostgreSQL connections cut under load', (
     const usccs = disturbed.rows.map((r) => r.uscc);
     const after = await footprint(usccs, 'cut.csv');
     process.stdout.write(
-      `ingestion under pg_terminate_backend: ${killed} backends terminated, answer ${first.status}, ${after.stored} of 1500 stored\n`,
+      `ingestion under pg_terminate_backend: ${killed} backends terminated, answer ${first.status}, ${after.stored} of 1000 stored\n`,
     );
     expect(killed).toBeGreaterThan(0);
     if (first.status !== 200) {
@@ -128,13 +128,13 @@ describeSkipIf(reason !== '', reason)('PostgreSQL connections cut under load', (
     let again = await ingest(disturbed.csv, 'cut.csv');
     for (let i = 0; again.status === 503 && i < 3; i++) again = await ingest(disturbed.csv, 'cut.csv');
     expect(again.status).toBe(200);
-    expect(await ingest(calm.csv, 'calm.csv')).toMatchObject({ status: 200, body: { created: 1500 } });
+    expect(await ingest(calm.csv, 'calm.csv')).toMatchObject({ status: 200, body: { created: 1000 } });
     const expected = await footprint(
       calm.rows.map((r) => r.uscc),
       'calm.csv',
     );
     expect(await footprint(usccs, 'cut.csv')).toEqual(expected);
-    expect(expected).toMatchObject({ stored: 1500, revisions: [1], eventsPerRecord: ['CREATED×1'] });
+    expect(expected).toMatchObject({ stored: 1000, revisions: [1], eventsPerRecord: ['CREATED×1'] });
   }, 120_000);
 
   it('case transitions and GraphQL writes cut mid-flight: committed whole or SERVICE_UNAVAILABLE, retryable; once each after retries', async () => {
