@@ -92,7 +92,7 @@ beforeAll(async () => {
     ],
     {
       cwd: tmp,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, SUBGRAPH_SHARED_SECRET: SECRET },
+      env: { SUBGRAPH_SHARED_SECRET: SECRET },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
