@@ -5,12 +5,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type Request } from 'express';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import type { SubgraphName } from '../config/index.js';
 import { ApiKeyVerifier } from '../platform/auth/api-keys.js';
 import type { RunningPlatform } from '../platform/bootstrap.js';
@@ -26,6 +26,7 @@ import { callerOfRequest, createGatewayContext, forwardedHeadersOf, type Gateway
 import { GatewayRemoteDataSource, InProcessDataSource } from './datasources.js';
 import { codeTokenLimit, legacyJsonStatusPlugin, limitCodeOf, queryLimitRules } from './query-limits.js';
 import { modules, subgraphs } from './subgraphs.js';
+import { FEED_WS_PATH } from '../modules/feed/index.js';
 
 export interface HubServer {
   app: Express;
@@ -73,6 +74,22 @@ function forClient(formatted: GraphQLFormattedError, error: unknown, logger: Log
   return { ...formatted, extensions };
 }
 
+/**
+ * `changeEvents` is in the supergraph, but Apollo Gateway cannot execute subscriptions: over
+ * /graphql one is refused with a pointer to where it is served.
+ */
+const refuseSubscriptionsPlugin: ApolloServerPlugin<GatewayContext> = {
+  requestDidStart: () =>
+    Promise.resolve({
+      didResolveOperation: ({ operation }) => {
+        if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) return Promise.resolve();
+        throw new GraphQLError(`Subscriptions are served over graphql-ws at ${FEED_WS_PATH}`, {
+          extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+        });
+      },
+    }),
+};
+
 export async function createHubServer(platform: RunningPlatform): Promise<HubServer> {
   const { config, logger } = platform;
   const { supergraphSdl } = composeSupergraph(Object.values(subgraphs));
@@ -105,6 +122,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       legacyJsonStatusPlugin<GatewayContext>(),
+      refuseSubscriptionsPlugin,
     ],
     formatError: (formatted, error) => forClient(formatted, error, logger),
   });
