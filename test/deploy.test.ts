@@ -21,7 +21,7 @@ const unknownSettings = (names: Iterable<string>) => [...names].filter((n) => !k
 /** Values for compose's `${VAR:?…}` placeholders (`${VAR:-default}` takes its default). */
 const SAMPLE: Record<string, string> = {
   POSTGRES_PASSWORD: 'pw',
-  HUB_INTERNAL_SECRET: 'x'.repeat(64),
+  SUBGRAPH_SHARED_SECRET: 'x'.repeat(64),
   QR_SIGNING_KEYS: '{"active":"k","keys":[]}',
 };
 function interpolate(value: string): string {

@@ -135,6 +135,13 @@ describe('changeEvents subscription', () => {
     expect(sub.events).toEqual([]);
   });
 
+  it('is refused over POST /graphql, with a pointer to /graphql/ws', async () => {
+    const res = await hub.gql(SUBSCRIPTION, {}, reader);
+    expect(res.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+      ['BAD_REQUEST', 'Subscriptions are served over graphql-ws at /graphql/ws'],
+    ]);
+  });
+
   it('closes connections without a key (4401) or without feed:read (4403)', async () => {
     expect(await subscribe(hub, undefined).closed).toBe(4401);
     expect(await subscribe(hub, 'hub_aaaaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb').closed).toBe(4401);

@@ -73,6 +73,7 @@ beforeAll(async () => {
     SUBGRAPH_URLS: names.map((n) => `${n}=${urls[n]}`).join(','),
     WEBHOOK_WORKER: 'off',
   });
+  await referenceData(hub.platform.prisma);
   const supergraph = path.join(tmp, 'supergraph.graphql');
   fs.writeFileSync(supergraph, composeSupergraph(Object.values(subgraphs), urls).supergraphSdl);
   const port = await freePort();
@@ -92,7 +93,7 @@ beforeAll(async () => {
     ],
     {
       cwd: tmp,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, SUBGRAPH_SHARED_SECRET: SECRET },
+      env: { SUBGRAPH_SHARED_SECRET: SECRET },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -223,7 +224,6 @@ describe('Hive Gateway over the remote subgraphs, beside the hub gateway', () =>
 
   it('joins subgraphs alike and keeps input error codes (BAD_USER_INPUT)', async () => {
     const prisma = hub.platform.prisma;
-    await referenceData(prisma);
     const holder = await anEnterprise(prisma);
     const { key: issuer } = await aSystemKey(prisma, 'MR', ['licence:issue']);
     expect(

@@ -26,7 +26,7 @@ let gateway: TestHub;
 
 beforeAll(async () => {
   tracing = await startTracing(testConfig().tracing, { exporter });
-  subgraphPlatform = await startPlatform(testConfig({ HUB_INTERNAL_SECRET: SECRET }), {
+  subgraphPlatform = await startPlatform(testConfig({ SUBGRAPH_SHARED_SECRET: SECRET }), {
     migrate: false,
     logger: createLogger('silent'),
   });
@@ -34,7 +34,7 @@ beforeAll(async () => {
   served = [];
   for (const name of names) served.push(await serveSubgraph(subgraphPlatform, subgraphs[name], 0, '127.0.0.1'));
   gateway = await startTestHub({
-    HUB_INTERNAL_SECRET: SECRET,
+    SUBGRAPH_SHARED_SECRET: SECRET,
     SUBGRAPH_URLS: names.map((n, i) => `${n}=${served[i]!.url}`).join(','),
   });
   await referenceData(gateway.platform.prisma);

@@ -5,11 +5,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express, { type Express, type Request, type Response } from 'express';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import { disableVendorTelemetry, type SubgraphName } from '../config/index.js';
 import { ApiKeyVerifier } from '../platform/auth/api-keys.js';
 import type { RunningPlatform } from '../platform/bootstrap.js';
@@ -35,6 +35,7 @@ import {
   requestSpans,
   startMetricsServer,
 } from './observability.js';
+import { FEED_WS_PATH } from '../modules/feed/index.js';
 
 export interface HubServer {
   app: Express;
@@ -114,6 +115,22 @@ async function executeHttp(
   });
 }
 
+/**
+ * `changeEvents` is in the supergraph, but Apollo Gateway cannot execute subscriptions: over
+ * /graphql one is refused with a pointer to where it is served.
+ */
+const refuseSubscriptionsPlugin: ApolloServerPlugin<GatewayContext> = {
+  requestDidStart: () =>
+    Promise.resolve({
+      didResolveOperation: ({ operation }) => {
+        if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) return Promise.resolve();
+        throw new GraphQLError(`Subscriptions are served over graphql-ws at ${FEED_WS_PATH}`, {
+          extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+        });
+      },
+    }),
+};
+
 export async function createHubServer(platform: RunningPlatform): Promise<HubServer> {
   const { config, logger } = platform;
   const { supergraphSdl } = composeSupergraph(Object.values(subgraphs));
@@ -151,6 +168,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
       ApolloServerPluginLandingPageDisabled(),
       legacyJsonStatusPlugin<GatewayContext>(),
       operationMetricsPlugin<GatewayContext>(platform.metrics),
+      refuseSubscriptionsPlugin,
     ],
     formatError: (formatted, error) => forClient(formatted, error, logger),
   });

@@ -19,6 +19,7 @@ import express, { type Request, type Response } from 'express';
 import {
   getOperationAST,
   GraphQLError,
+  OperationTypeNode,
   parse,
   subscribe,
   validate,
@@ -110,7 +111,7 @@ async function serveSse(
     });
     return;
   }
-  if (getOperationAST(document, params.operationName)?.operation !== 'subscription') {
+  if (getOperationAST(document, params.operationName)?.operation !== OperationTypeNode.SUBSCRIPTION) {
     res.status(400).json({
       errors: [{ message: 'Only subscriptions are served as event streams', extensions: { code: 'BAD_REQUEST' } }],
     });

@@ -23,14 +23,14 @@ describeSkipIf(reason !== '', reason)('a remote subgraph down', () => {
   let uscc: string;
 
   beforeAll(async () => {
-    platform = await startPlatform(testConfig({ HUB_INTERNAL_SECRET: SECRET }), {
+    platform = await startPlatform(testConfig({ SUBGRAPH_SHARED_SECRET: SECRET }), {
       migrate: false,
       logger: createLogger('silent'),
     });
     const names = Object.keys(subgraphs) as (keyof typeof subgraphs)[];
     for (const name of names) served.set(name, await serveSubgraph(platform, subgraphs[name], 0, '127.0.0.1'));
     gateway = await startTestHub({
-      HUB_INTERNAL_SECRET: SECRET,
+      SUBGRAPH_SHARED_SECRET: SECRET,
       SUBGRAPH_URLS: names.map((n) => `${n}=${served.get(n)!.url}`).join(','),
     });
     await referenceData(platform.prisma);

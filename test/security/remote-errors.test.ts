@@ -58,7 +58,8 @@ describe('remote subgraph errors', () => {
   it('answer JSON, not an HTML page, for malformed bodies sent to a subgraph', async () => {
     const res = await fetch(served[0]!.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // From a gateway (with the shared secret), so the body is what gets refused.
+      headers: { 'content-type': 'application/json', 'x-hub-gateway-secret': SECRET },
       body: '{"query": ',
     });
     expect(res.status).toBe(400);
