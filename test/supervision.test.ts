@@ -213,3 +213,99 @@ describe('admonitions and reports', () => {
     expect((await fetch(`${hub.url}/supervision/assets/chart.umd.min.js`)).status).toBe(200);
   });
 });
+
+describe('supervision queries at any size', () => {
+  it('issue the same number of statements for 2 departments and 4 cases as for 6 departments and 60 cases, and the monthly report equals caseStatistics', async () => {
+    const prisma = hub.platform.prisma;
+    const admin = (await aSystemKey(prisma, 'GSC', ['catalogue:admin'])).key;
+    // A year no other test writes to: the figures are this test's own.
+    const year = 2031;
+    await prisma.case.deleteMany({ where: { receiptNumber: { startsWith: 'SQ2031' } } });
+    let n = 0;
+    const addDepartments = async (count: number, casesEach: number) => {
+      const depts = await Promise.all(Array.from({ length: count }, () => aDepartment(prisma)));
+      const yaml = `items:\n${depts.map((d) => item(`TQ-${d.code}-001`, d.code)).join('')}`;
+      await gqlOk(`mutation($y: String!) { importCatalogue(yaml: $y) { ok } }`, { y: yaml }, admin);
+      const rows: Prisma.CaseCreateManyInput[] = depts.flatMap((d) =>
+        Array.from({ length: casesEach }, (_, k): Prisma.CaseCreateManyInput => {
+          n += 1;
+          const day = `${year}-03-${String(3 + (k % 20)).padStart(2, '0')}`;
+          const concluded = k % 3 !== 2;
+          return {
+            receiptNumber: `SQ2031${d.code}${n}`,
+            verificationCode: 'ABCDEF',
+            itemCode: `TQ-${d.code}-001`,
+            departmentCode: d.code,
+            channel: k % 2 ? 'ONLINE' : 'WINDOW',
+            acceptancePlace: 'DISTRICT_CENTRE',
+            applicantName: '某公司',
+            state: concluded ? 'CONCLUDED' : 'UNDERTAKEN',
+            outcome: concluded ? 'APPROVED' : null,
+            limitDays: 5,
+            acceptedOn: fromLocal(day),
+            deadline: fromLocal(`${year}-03-28`),
+            concludedOn: concluded ? fromLocal(`${year}-03-27`) : null,
+            usedWorkingDays: concluded ? 4 : null,
+            onTime: concluded ? k % 4 !== 0 : null,
+          };
+        }),
+      );
+      await prisma.case.createMany({ data: rows });
+      return depts.map((d) => d.code);
+    };
+    const count = async (q: () => Promise<unknown>) => {
+      const before = hub.platform.db.statementCount();
+      await q();
+      return hub.platform.db.statementCount() - before;
+    };
+    const { monthlyTrend, redCases } = await import('../src/modules/supervision/index.js');
+    const { jointStatistics } = await import('../src/modules/approvals/index.js');
+    const queries = {
+      quarter: () => supervisionReport(prisma, `${year}-01-01`, `${year}-03-31`),
+      month: () => supervisionReport(prisma, `${year}-03-01`, `${year}-03-31`),
+      trend: () => monthlyTrend(prisma, `${year}-01-01`, `${year}-12-31`),
+      red: () => redCases(prisma, `${year}-04-30`, null),
+      joint: () => jointStatistics(prisma, `${year}-01-01`, `${year}-12-31`),
+    };
+    const small = await addDepartments(2, 2);
+    // One after the other: the statement counter is the pool's, shared by concurrent queries.
+    const measured = async () => {
+      const out: Record<string, number> = {};
+      for (const [k, q] of Object.entries(queries)) out[k] = await count(q);
+      return out;
+    };
+    const few = await measured();
+    const many = [...small, ...(await addDepartments(4, 15))];
+    const more = await measured();
+    expect(more).toEqual(few);
+    expect(few).toEqual({ quarter: 3, month: 3, trend: 1, red: 1, joint: 1 });
+
+    const month = await supervisionReport(prisma, `${year}-03-01`, `${year}-03-31`);
+    for (const d of many) {
+      const {
+        from: _f,
+        to: _t,
+        ...stats
+      } = await caseStatistics(prisma, {
+        from: `${year}-03-01`,
+        to: `${year}-03-31`,
+        departmentCode: d,
+      });
+      expect(month.departments.find((r) => r.departmentCode === d)).toMatchObject(stats);
+    }
+    const key = (await aSystemKey(prisma, 'GSC', ['supervision:read'])).key;
+    const csv = await fetch(`${hub.url}/supervision/report.csv?period=MONTH&year=${year}&number=3`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines).toHaveLength(month.departments.length + 1);
+    for (const line of lines.slice(1)) {
+      const c = line.split(',');
+      const r = month.departments.find((x) => x.departmentCode === c[0])!;
+      expect([c[2], c[3], c[4], c[10]]).toEqual([r.accepted, r.concluded, r.concludedOnTime, r.overdue].map(String));
+    }
+  });
+});
