@@ -157,15 +157,20 @@ describeSkipIf(
     const draft = await prisma.hallDraft.findFirstOrThrow({ where: { itemCode: item.code } });
     expect(draft.state).toBe('PENDING_REVIEW');
 
-    const review =
-      'mutation($id: ID!, $pass: Boolean!, $fixes: [DraftFixInput!]) { preReviewDraft(id: $id, pass: $pass, fixes: $fixes) { state caseId } }';
-    await hub.gql(
-      review,
-      { id: draft.id, pass: false, fixes: [{ materialCode: 'ID', note: '请上传身份证复印件（正反面）' }] },
-      deptKey,
-    );
+    // The department's clerk reviews at /hall/department with the department system's key.
+    const desk = await newPage();
+    await desk.goto(`${hub.url}/hall/department`);
+    await desk.getByLabel('密钥').fill(deptKey);
+    await desk.getByRole('button', { name: '进入' }).click();
+    const card = desk.locator('.draft', { hasText: item.code });
+    await card.getByLabel('退回意见（一次性告知，每行一项）').fill('请上传身份证复印件（正反面）\n申请表须本人签名');
+    await shot(desk, '07a-department-review');
+    await card.getByRole('button', { name: '退回补正' }).click();
+    await desk.locator('#dept-status', { hasText: '已退回' }).waitFor();
+    expect((await prisma.hallDraft.findUniqueOrThrow({ where: { id: draft.id } })).state).toBe('RETURNED');
     await page.reload();
     await expect(page.locator('.fixes').textContent()).resolves.toContain('请上传身份证复印件');
+    await expect(page.locator('.fixes').textContent()).resolves.toContain('申请表须本人签名');
     await shot(page, '07-returned');
     await page.getByLabel('材料', { exact: true }).selectOption('ID');
     await page.getByLabel('文件').setInputFiles({ name: '身份证.pdf', mimeType: 'application/pdf', buffer: PDF });
@@ -173,12 +178,13 @@ describeSkipIf(
     await page.getByRole('link', { name: '身份证.pdf' }).waitFor();
     await page.getByRole('button', { name: '提交预审' }).click();
     await page.locator('.notice', { hasText: '已提交预审' }).waitFor();
-    const passed = await hub.gql<{ preReviewDraft: { caseId: string } }, unknown>(
-      review,
-      { id: draft.id, pass: true },
-      deptKey,
-    );
-    const caseId = passed.data!.preReviewDraft.caseId;
+    await desk.getByRole('button', { name: '刷新' }).click();
+    await desk.locator('.draft', { hasText: item.code }).locator('.hint', { hasText: '已退回过一次' }).waitFor();
+    await shot(desk, '07b-department-pass');
+    await desk.locator('.draft', { hasText: item.code }).getByRole('button', { name: '预审通过' }).click();
+    await desk.locator('#dept-status', { hasText: '已通过' }).waitFor();
+    const caseId = (await prisma.hallDraft.findUniqueOrThrow({ where: { id: draft.id } })).caseId!;
+    expect(caseId).toBeTruthy();
     await page.goto(`${hub.url}/hall/cases/${caseId}`);
     await expect(page.locator('main').textContent()).resolves.toContain('已受理');
     await shot(page, '08-case-accepted');

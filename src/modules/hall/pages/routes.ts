@@ -37,6 +37,7 @@ import {
   ticketOfApplicant,
 } from '../feedback.js';
 import { HALL_CSS, HALL_JS } from './assets.js';
+import { DEPARTMENT_JS, DEPARTMENT_PAGE } from './department.js';
 import { ACTION_NAMES, beijing, day, esc, LIGHT_NAMES, page, PLACE_NAMES, STATE_NAMES } from './layout.js';
 import { sameOrigin, sessionCallerOf } from './session.js';
 
@@ -78,6 +79,9 @@ export function hallRoutes(host: RouteHost): Router {
   });
   router.get('/hall/assets/hall.js', (_req, res) => {
     res.type('js').set('cache-control', 'public, max-age=300').send(HALL_JS);
+  });
+  router.get('/hall/assets/department.js', (_req, res) => {
+    res.type('js').set('cache-control', 'public, max-age=300').send(DEPARTMENT_JS);
   });
 
   // Every state change must come from the hub's own pages.
@@ -135,6 +139,11 @@ export function hallRoutes(host: RouteHost): Router {
         next(err);
       }
     };
+
+  // The department's pre-review desk: its key stays in the browser tab, every call carries it.
+  router.get('/hall/department', (_req, res) => {
+    html(res, 200, DEPARTMENT_PAGE);
+  });
 
   // ---- sign-in
   const loginPage = (o: { phone?: string; sent?: boolean; error?: string | null; status?: number }, res: Response) =>
