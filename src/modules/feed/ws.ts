@@ -65,7 +65,9 @@ export async function startFeed(
   // process (a CLI command beside the hub) invalidate it as soon as they are polled. With Redis
   // every process's commits replace the shared generation themselves.
   const stopInvalidating =
-    platform.cache.kind === 'memory' ? host.live.dispatcher.listen(() => void platform.responseCache.bump()) : () => undefined;
+    platform.cache.kind === 'memory'
+      ? host.live.dispatcher.listen(() => void platform.responseCache.bump())
+      : () => undefined;
   const verifier = new ApiKeyVerifier(prisma, config.feed.keyRecheckMs);
   // Upgrades routed by hand, not with `server:`: ws would re-emit the HTTP server's errors (a port
   // in use) on wss, where graphql-ws prints them as a stack trace.
