@@ -397,6 +397,10 @@ export async function run(): Promise<void> {
       rss: () => hub.rss(),
     });
     process.stdout.write(`${formatSoak(report, durationMs)}\n`);
+    const growth = (report.rssEndMb - report.rssAfterWarmupMb) / report.rssAfterWarmupMb;
+    process.stdout.write(
+      `memory: RSS at the end within 20% of RSS after warm-up: ${growth <= 0.2 ? 'met' : 'NOT MET'} (${(growth * 100).toFixed(1)}%)\n`,
+    );
     process.stdout.write(
       `unhandled rejections / crashes on stderr: ${/Unhandled|unhandledRejection/i.test(hub.stderr()) ? 'YES' : 'none'}\n`,
     );

@@ -15,7 +15,9 @@ let scraper: string;
 let other: string;
 
 beforeAll(async () => {
-  hub = await startTestHub({ METRICS_PORT: '0' });
+  // Response cache off: this file counts subgraph fetches and record-cache lookups, which a cached
+  // whole answer skips (test/response-cache.test.ts covers that path).
+  hub = await startTestHub({ METRICS_PORT: '0', RESPONSE_CACHE_TTL_SECONDS: '0' });
   await referenceData(hub.platform.prisma);
   scraper = (await aSystemKey(hub.platform.prisma, 'MR', ['metrics:read'])).key;
   other = (await aSystemKey(hub.platform.prisma, 'MR', ['feed:read'])).key;

@@ -32,7 +32,13 @@ export const CACHEABLE_ROOT_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 const decisions = new Map<string, boolean>();
+const operationNames = new Map<string, string | undefined>();
 const MAX_DECISIONS = 2000;
+
+/** The name of the operation a cacheable document selects (known once isCacheableDocument has seen it). */
+export function cacheableOperationName(query: string, operationName: string | undefined): string | undefined {
+  return operationNames.get(`${operationName ?? ''}\u0000${query}`);
+}
 
 /** Whether a document's selected operation is a query of cacheable root fields only (memoised per text). */
 export function isCacheableDocument(query: string, operationName: string | undefined): boolean {
@@ -40,6 +46,7 @@ export function isCacheableDocument(query: string, operationName: string | undef
   const known = decisions.get(memoKey);
   if (known !== undefined) return known;
   let decision = false;
+  let name: string | undefined;
   try {
     const doc = parse(query, { maxTokens: 5000 });
     const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
@@ -51,11 +58,16 @@ export function isCacheableDocument(query: string, operationName: string | undef
       op.selectionSet.selections.every(
         (s) => s.kind === Kind.FIELD && CACHEABLE_ROOT_FIELDS.has(s.name.value) && (s.directives ?? []).length === 0,
       );
+    name = op?.name?.value;
   } catch {
     decision = false;
   }
-  if (decisions.size >= MAX_DECISIONS) decisions.clear();
+  if (decisions.size >= MAX_DECISIONS) {
+    decisions.clear();
+    operationNames.clear();
+  }
   decisions.set(memoKey, decision);
+  operationNames.set(memoKey, name);
   return decision;
 }
 

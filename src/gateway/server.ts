@@ -27,7 +27,13 @@ import { callerOfRequest, createGatewayContext, forwardedHeadersOf, type Gateway
 import { GatewayRemoteDataSource, InProcessDataSource, probeSubgraphs } from './datasources.js';
 import { codeTokenLimit, legacyJsonStatusPlugin, limitCodeOf, queryLimitRules } from './query-limits.js';
 import { modules, subgraphs } from './subgraphs.js';
-import { audienceOf, cacheableBody, isCacheableDocument, responseCacheKey } from './response-cache.js';
+import {
+  audienceOf,
+  cacheableBody,
+  cacheableOperationName,
+  isCacheableDocument,
+  responseCacheKey,
+} from './response-cache.js';
 import {
   metricsRoute,
   ObservedDataSource,
@@ -227,6 +233,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     express.json({ limit: config.graphqlMaxBodyBytes }),
     spans.enter,
     async (req: Request, res: Response) => {
+      const started = performance.now();
       let caller: Caller | undefined;
       let callerError: unknown;
       try {
@@ -247,6 +254,9 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
         if (found.body && split > 0) {
           res.status(200).set({ 'content-type': found.body.slice(0, split), [CACHE_HEADER]: 'hit' });
           res.send(found.body.slice(split + 1));
+          // Answered without Apollo: counted here as its operation metrics plugin would have.
+          const name = platform.metrics.operationLabel(cacheableOperationName(body.query, body.operationName));
+          platform.metrics.operations.observe({ operation: name, type: 'query' }, (performance.now() - started) / 1000);
           return;
         }
         generation = found.generation;
