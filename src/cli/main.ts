@@ -129,7 +129,8 @@ program
       { url: `${url}/graphql`, database: platform.databaseKind, cache: platform.cache.kind, code: RUNNING_CODE },
       'hub listening',
     );
-    if (!seeded) await printKeyHint(platform);
+    // Signals are handled from the moment the hub answers (/readyz): a SIGTERM arriving while the
+    // key hint below still queries the database must stop the hub gracefully, not kill it.
     onShutdown(async () => {
       const step = async (name: string, fn: () => Promise<void>) => {
         const started = Date.now();
@@ -140,6 +141,7 @@ program
       await step('platform', () => platform.close());
       await step('tracing', () => tracing.shutdown());
     });
+    if (!seeded) await printKeyHint(platform).catch(() => undefined);
   });
 
 program

@@ -34,6 +34,7 @@ export const CACHEABLE_ROOT_FIELDS: ReadonlySet<string> = new Set([
 const decisions = new Map<string, boolean>();
 const operationNames = new Map<string, string | undefined>();
 const MAX_DECISIONS = 2000;
+const MAX_CACHEABLE_QUERY_CHARS = 4096;
 
 /** The name of the operation a cacheable document selects (known once isCacheableDocument has seen it). */
 export function cacheableOperationName(query: string, operationName: string | undefined): string | undefined {
@@ -42,6 +43,9 @@ export function cacheableOperationName(query: string, operationName: string | un
 
 /** Whether a document's selected operation is a query of cacheable root fields only (memoised per text). */
 export function isCacheableDocument(query: string, operationName: string | undefined): boolean {
+  // Hot reads are short documents; a long one is never worth parsing twice (Apollo parses it under
+  // the query limits anyway), and probing with huge documents must cost no extra work here.
+  if (query.length > MAX_CACHEABLE_QUERY_CHARS) return false;
   const memoKey = `${operationName ?? ''}\u0000${query}`;
   const known = decisions.get(memoKey);
   if (known !== undefined) return known;
