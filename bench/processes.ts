@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import WebSocket from 'ws';
 import { childEnv } from '../src/config/index.js';
 
 const cliPath = path.join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
@@ -90,6 +91,12 @@ export interface HubProcess {
   pid: number;
   /** Resident set size of the hub process in bytes (Linux /proc). */
   rss(): number;
+  /**
+   * RSS and V8 heap in use right after full garbage collections forced through the inspector
+   * (only when started with `inspect: true`): memory the process holds on to, without the
+   * saw-tooth of garbage not yet collected.
+   */
+  settledMemory(): Promise<SettledMemory>;
   /** What the hub wrote to stderr (Node prints unhandled rejections and crashes there). */
   stderr(): string;
   /** Structured log lines (pino JSON on stdout) at level `warn` or above. */
@@ -105,9 +112,15 @@ export interface HubProcess {
  * overrides the parent's (DATABASE_URL, REDIS_URL, ...); rate limits are off (the load is the
  * test's own), demo seeding off, logs at `info` so the address and warnings can be read.
  */
-export async function startHubProcess(env: Record<string, string>, timeoutMs = 150_000): Promise<HubProcess> {
+export async function startHubProcess(
+  env: Record<string, string>,
+  timeoutMs = 150_000,
+  options: { inspect?: boolean } = {},
+): Promise<HubProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-process-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', cliPath, 'serve'], {
+  // The inspector listens on a loopback port of its own, only for the measuring process.
+  const nodeArgs = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', cliPath, 'serve'], {
     env: childEnv({
       PORT: '0',
       HOST: '127.0.0.1',
@@ -167,6 +180,11 @@ export async function startHubProcess(env: Record<string, string>, timeoutMs = 1
       const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
       return Number(kb ?? 0) * 1024;
     },
+    async settledMemory() {
+      const inspector = /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
+      if (!inspector) throw new Error('settledMemory needs a hub started with { inspect: true }');
+      return inspectorMemory(inspector);
+    },
     stderr: () => stderr,
     problems: () => problems,
     running: () => child.exitCode === null && child.signalCode === null,
@@ -178,4 +196,51 @@ export async function startHubProcess(env: Record<string, string>, timeoutMs = 1
       return { code, ms: Date.now() - started };
     },
   };
+}
+
+export interface SettledMemory {
+  /** Resident set size in bytes after the collections. */
+  rss: number;
+  /** V8 heap in use in bytes after the collections. */
+  heapUsed: number;
+}
+
+/**
+ * Over the DevTools protocol: two full collections (the second frees what the first's finalizers
+ * released), then the process's own `process.memoryUsage()`.
+ */
+async function inspectorMemory(url: string): Promise<SettledMemory> {
+  const socket = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    socket.addEventListener('open', () => resolve(), { once: true });
+    socket.addEventListener('error', () => reject(new Error(`cannot reach the hub's inspector at ${url}`)), {
+      once: true,
+    });
+  });
+  let id = 0;
+  const pending = new Map<number, (result: unknown) => void>();
+  socket.on('message', (data: Buffer) => {
+    const message = JSON.parse(data.toString('utf8')) as { id?: number; result?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  });
+  const send = (method: string, params: Record<string, unknown> = {}) =>
+    new Promise<unknown>((resolve) => {
+      id += 1;
+      pending.set(id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  try {
+    await send('HeapProfiler.collectGarbage');
+    await send('HeapProfiler.collectGarbage');
+    const answer = (await send('Runtime.evaluate', {
+      expression: 'JSON.stringify(process.memoryUsage())',
+      returnByValue: true,
+    })) as { result?: { value?: string } };
+    const usage = JSON.parse(answer.result?.value ?? '{}') as { rss?: number; heapUsed?: number };
+    if (typeof usage.rss !== 'number' || typeof usage.heapUsed !== 'number')
+      throw new Error(`the hub's inspector did not return its memory usage: ${JSON.stringify(answer)}`);
+    return { rss: usage.rss, heapUsed: usage.heapUsed };
+  } finally {
+    socket.close();
+  }
 }
