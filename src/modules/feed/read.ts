@@ -3,8 +3,9 @@
  * still-running transaction could precede, so that `after` is a safe resumable cursor.
  *
  * Sequence numbers are taken at insert, not at commit: a transaction that commits later can
- * hold a lower seq. An event is final when its transaction is older than every running
- * transaction (`txid < pg_snapshot_xmin(pg_current_snapshot())`). A page is the prefix of the
+ * hold a lower seq (writers serialise on the change-feed lock, see platform/outbox.ts; this rule
+ * holds even for one that did not). An event is final when its transaction is older than every
+ * transaction still running in this database (see FINAL_BELOW). A page is the prefix of the
  * events after the cursor up to (not including) the first visible event that is not final yet,
  * so a cursor never moves past a seq that another transaction could still commit before.
  */
@@ -16,6 +17,25 @@ import { badInput } from '../../platform/errors.js';
 import { maskChanges } from '../../platform/graphql/masking.js';
 
 export const MAX_PAGE = 500;
+
+/**
+ * The transaction id below which every transaction that could still write this feed has ended:
+ * the oldest transaction running at the statement's snapshot, leaving out those that
+ * pg_stat_activity places in another database of the server (they cannot write here). With
+ * `pg_snapshot_xmin` alone, a long bulk load or migration in any other database of a shared
+ * server would hold the whole feed back until it ended. Whatever is uncertain counts as running
+ * (a transaction that ends between the snapshot and the pg_stat_activity read, a session whose
+ * details are hidden), so the rule only ever waits longer, never skips.
+ */
+const FINAL_BELOW = Prisma.sql`(
+  SELECT COALESCE(
+    (SELECT min(x) FROM pg_snapshot_xip(snap.s) AS x
+      WHERE NOT EXISTS (
+        SELECT 1 FROM pg_stat_activity a
+        WHERE a.backend_xid IS NOT NULL AND a.datname IS NOT NULL AND a.datname <> current_database()
+          AND a.backend_xid::text::bigint = (x::text::bigint & 4294967295))),
+    pg_snapshot_xmax(snap.s))
+  FROM (SELECT pg_current_snapshot() AS s) AS snap)`;
 /** Events examined (all types) per read; bounds the work of a filtered read over a long backlog. */
 const SCAN_WINDOW = 2000;
 
@@ -63,7 +83,7 @@ export async function readChanges(
   const wanted = opts.types && opts.types.length > 0 ? new Set(opts.types) : null;
   const scanned = await db.$queryRaw<ScanRow[]>(Prisma.sql`
     SELECT seq, "entityType"::text AS "entityType",
-           txid < pg_snapshot_xmin(pg_current_snapshot()) AS final
+           txid < ${FINAL_BELOW} AS final
     FROM "ChangeEvent"
     WHERE seq > ${opts.after}
     ORDER BY seq
@@ -115,7 +135,7 @@ export async function currentHead(db: Db): Promise<bigint> {
       WHERE seq > (SELECT COALESCE(max(seq), 0) - 10000 FROM "ChangeEvent")
     )
     SELECT COALESCE(
-      (SELECT min(seq) - 1 FROM recent WHERE txid >= pg_snapshot_xmin(pg_current_snapshot())),
+      (SELECT min(seq) - 1 FROM recent WHERE txid >= ${FINAL_BELOW}),
       (SELECT max(seq) FROM recent),
       0
     )::bigint AS head`);

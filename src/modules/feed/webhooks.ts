@@ -24,6 +24,10 @@ import { isUuid } from '../../platform/ids.js';
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
 const MAX_WEBHOOKS_PER_SYSTEM = 20;
 const CLAIM_BATCH = 50;
+/** Deliveries of one webhook per round, and unanswered at once, at most (see sendDueDeliveries). */
+const PER_WEBHOOK_BATCH = 10;
+/** Unanswered deliveries of this process at once, all webhooks together. */
+const MAX_IN_FLIGHT = 200;
 
 /** The headers a consumer verifies (documented in docs/feed.md). */
 export const HEADERS = {
@@ -137,6 +141,37 @@ export interface DeliveryOptions {
   timeoutMs: number;
   /** Where deliveries may go (checked again on every attempt, after DNS resolution). */
   outbound: OutboundPolicy;
+  /**
+   * Deliveries still waiting for their receiver (the worker's): when given, sending does not wait
+   * for the answers, so a receiver that hangs until the timeout holds back no one else's round.
+   */
+  inFlight?: InFlight;
+}
+
+/** Deliveries sent and not answered yet, in this process. */
+export class InFlight {
+  constructor(private readonly onError: (err: unknown) => void) {}
+  readonly perWebhook = new Map<string, number>();
+  readonly pending = new Set<Promise<void>>();
+  get size(): number {
+    return this.pending.size;
+  }
+  track(webhookId: string, send: () => Promise<void>): void {
+    this.perWebhook.set(webhookId, (this.perWebhook.get(webhookId) ?? 0) + 1);
+    const p: Promise<void> = send()
+      .catch(this.onError)
+      .finally(() => {
+        this.pending.delete(p);
+        const left = (this.perWebhook.get(webhookId) ?? 1) - 1;
+        if (left > 0) this.perWebhook.set(webhookId, left);
+        else this.perWebhook.delete(webhookId);
+      });
+    this.pending.add(p);
+  }
+  /** Waits for every delivery in flight (on stop). */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
 }
 
 function retryDelay(attempts: number, backoffMs: number): number {
@@ -145,19 +180,41 @@ function retryDelay(attempts: number, backoffMs: number): number {
 
 /** Sends the deliveries that are due; returns how many were attempted. */
 export async function sendDueDeliveries(prisma: PrismaClient, opts: DeliveryOptions): Promise<number> {
+  // The oldest due deliveries, at most PER_WEBHOOK_BATCH of each webhook: a receiver that has
+  // been down for hours, with thousands of retries due, must not hold back everyone else's.
+  const picked = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT id FROM (
+      SELECT id, "nextAttemptAt", "eventSeq",
+             row_number() OVER (PARTITION BY "webhookId" ORDER BY "nextAttemptAt", "eventSeq") AS rank
+      FROM "WebhookDelivery"
+      WHERE status = 'PENDING' AND "nextAttemptAt" <= ${new Date()}
+    ) d
+    WHERE rank <= ${PER_WEBHOOK_BATCH}
+    ORDER BY "nextAttemptAt", "eventSeq"
+    LIMIT ${CLAIM_BATCH}`;
+  if (picked.length === 0) return 0;
   const due = await prisma.webhookDelivery.findMany({
-    where: { status: 'PENDING', nextAttemptAt: { lte: new Date() } },
+    where: { id: { in: picked.map((p) => p.id) } },
     orderBy: [{ nextAttemptAt: 'asc' }, { eventSeq: 'asc' }],
-    take: CLAIM_BATCH,
   });
   const leaseUntil = new Date(Date.now() + opts.timeoutMs + 5000);
-  const claimed = [];
+  const claimed: typeof due = [];
+  const inFlight = opts.inFlight;
+  const perWebhook = new Map(inFlight?.perWebhook);
   for (const d of due) {
+    // A receiver with PER_WEBHOOK_BATCH unanswered deliveries gets no more until they end.
+    if (inFlight) {
+      if (inFlight.size + claimed.length >= MAX_IN_FLIGHT) break;
+      if ((perWebhook.get(d.webhookId) ?? 0) >= PER_WEBHOOK_BATCH) continue;
+    }
     const won = await prisma.webhookDelivery.updateMany({
       where: { id: d.id, status: 'PENDING', nextAttemptAt: d.nextAttemptAt },
       data: { nextAttemptAt: leaseUntil },
     });
-    if (won.count === 1) claimed.push(d);
+    if (won.count === 1) {
+      claimed.push(d);
+      perWebhook.set(d.webhookId, (perWebhook.get(d.webhookId) ?? 0) + 1);
+    }
   }
   if (claimed.length === 0) return 0;
   const hooks = new Map(
@@ -179,55 +236,56 @@ export async function sendDueDeliveries(prisma: PrismaClient, opts: DeliveryOpti
       })
     ).map((s) => [s.id, s]),
   );
-  await Promise.all(
-    claimed.map(async (d) => {
-      const hook = hooks.get(d.webhookId);
-      const event = events.get(d.eventSeq);
-      if (!hook || !event) return; // webhook deleted meanwhile (its deliveries cascade away)
-      const system = systems.get(hook.systemId);
-      const scopes = system?.active ? system.scopes.filter(isScope) : [];
-      const attempts = d.attempts + 1;
-      let error: string | null = null;
-      if (!scopes.includes('feed:read')) {
-        error = 'the system may no longer read the feed (inactive or without feed:read)';
-      } else {
-        const body = JSON.stringify(eventPayload(event, scopes));
-        const timestamp = String(Math.floor(Date.now() / 1000));
-        try {
-          const res = await postOutbound(opts.outbound, {
-            url: hook.url,
-            timeoutMs: opts.timeoutMs,
-            headers: {
-              'content-type': 'application/json',
-              'user-agent': 'data-sharing-hub-webhooks',
-              [HEADERS.eventId]: String(event.seq),
-              [HEADERS.timestamp]: timestamp,
-              [HEADERS.signature]: signature(hook.secret, timestamp, body),
-              [HEADERS.webhookId]: hook.id,
-              [HEADERS.idempotencyKey]: `${hook.id}:${event.seq}`,
-            },
-            body,
-          });
-          // The reply itself is never recorded: it may come from a service the registrant cannot see.
-          if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
-        } catch (err) {
-          error = err instanceof OutboundError ? err.reason : 'network error';
-        }
+  const send = async (d: (typeof due)[number]) => {
+    const hook = hooks.get(d.webhookId);
+    const event = events.get(d.eventSeq);
+    if (!hook || !event) return; // webhook deleted meanwhile (its deliveries cascade away)
+    const system = systems.get(hook.systemId);
+    const scopes = system?.active ? system.scopes.filter(isScope) : [];
+    const attempts = d.attempts + 1;
+    let error: string | null = null;
+    if (!scopes.includes('feed:read')) {
+      error = 'the system may no longer read the feed (inactive or without feed:read)';
+    } else {
+      const body = JSON.stringify(eventPayload(event, scopes));
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      try {
+        const res = await postOutbound(opts.outbound, {
+          url: hook.url,
+          timeoutMs: opts.timeoutMs,
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'data-sharing-hub-webhooks',
+            [HEADERS.eventId]: String(event.seq),
+            [HEADERS.timestamp]: timestamp,
+            [HEADERS.signature]: signature(hook.secret, timestamp, body),
+            [HEADERS.webhookId]: hook.id,
+            [HEADERS.idempotencyKey]: `${hook.id}:${event.seq}`,
+          },
+          body,
+        });
+        // The reply itself is never recorded: it may come from a service the registrant cannot see.
+        if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+      } catch (err) {
+        error = err instanceof OutboundError ? err.reason : 'network error';
       }
-      await prisma.webhookDelivery.update({
-        where: { id: d.id },
-        data:
-          error === null
-            ? { status: 'DELIVERED', attempts, deliveredAt: new Date(), lastError: null }
-            : {
-                status: attempts >= opts.maxAttempts ? 'FAILED' : 'PENDING',
-                attempts,
-                lastError: error.slice(0, 1000),
-                nextAttemptAt: new Date(Date.now() + retryDelay(attempts, opts.backoffMs)),
-              },
-      });
-    }),
-  );
+    }
+    // updateMany: the webhook may have been deleted meanwhile, its deliveries with it.
+    await prisma.webhookDelivery.updateMany({
+      where: { id: d.id },
+      data:
+        error === null
+          ? { status: 'DELIVERED', attempts, deliveredAt: new Date(), lastError: null }
+          : {
+              status: attempts >= opts.maxAttempts ? 'FAILED' : 'PENDING',
+              attempts,
+              lastError: error.slice(0, 1000),
+              nextAttemptAt: new Date(Date.now() + retryDelay(attempts, opts.backoffMs)),
+            },
+    });
+  };
+  if (inFlight) for (const d of claimed) inFlight.track(d.webhookId, () => send(d));
+  else await Promise.all(claimed.map(send));
   return claimed.length;
 }
 
@@ -247,10 +305,13 @@ export function startWebhookWorker(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  const inFlight = new InFlight((err) => {
+    if (!stopped) logger.warn({ err }, 'recording a webhook delivery failed; it is tried again when its lease ends');
+  });
   const runOnce = async () => {
     try {
       await enqueueDeliveries(prisma);
-      await sendDueDeliveries(prisma, { ...config, outbound });
+      await sendDueDeliveries(prisma, { ...config, outbound, inFlight });
     } catch (err) {
       if (!stopped) logger.warn({ err }, 'webhook round failed; retrying at the next round');
     }
@@ -269,6 +330,7 @@ export function startWebhookWorker(
       stopped = true;
       clearTimeout(timer);
       await running;
+      await inFlight.settled();
     },
   };
 }
