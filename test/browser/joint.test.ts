@@ -126,7 +126,7 @@ describeSkipIf(
         const card = (await page.locator('.card').first().textContent()) ?? '';
         expect(card).toContain(p!.receiptNumber);
         expect(card).toContain(p!.service.name);
-        expect(card).toContain(p!.service.leadDepartment.name!);
+        expect(card).toContain(p!.service.leadDepartment.name);
         await expect(page.locator('#joint-state').textContent()).resolves.toBe(JOINT_STATE_WORDS[p!.state]);
 
         // The combined light: its colour class and its words, or none once concluded.
