@@ -7,9 +7,11 @@
 // (a handful of rows) in the same operation: LicenceType is not a federation entity, and the approvals
 // subgraph keeps only the code.
 import type { ApolloServer } from '@apollo/server';
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { GatewayContext } from '../../../platform/context.js';
 import type { Platform } from '../../../platform/context.js';
+import type { RouteHost } from '../../../platform/module.js';
+import { quotaHeaders } from '../../../platform/rate-limit/index.js';
 import { qrSvg } from '../../../platform/qr/render.js';
 import { publicErrorHandler } from '../../../web/errors.js';
 import { shanghaiToday } from '../calendar/store.js';
@@ -84,8 +86,28 @@ export function approvalsRoutes(
   platform: Platform,
   apollo: ApolloServer<GatewayContext>,
   publicContext: () => GatewayContext,
+  publicQuota: RouteHost['publicQuota'],
 ): Router {
   const router = express.Router();
+
+  // A receipt number and its code unlock a case: the pages that take them count against the
+  // address's public quota, as caseProgress over /graphql does, so that codes cannot be guessed
+  // faster through the pages than through the API. Refused in Chinese, with Retry-After.
+  const lookupQuota: RequestHandler = (req, res, next) => {
+    publicQuota(req)
+      .then((quota) => {
+        if (!quota) return next();
+        res.set(quotaHeaders(quota, 'public'));
+        if (quota.allowed) return next();
+        res
+          .status(429)
+          .set('cache-control', 'no-store')
+          .type('html')
+          .send(messagePage('查询过于频繁', `本地址查询次数过多，请 ${quota.resetSeconds} 秒后再试。`));
+      })
+      .catch(next);
+  };
+  router.use(['/receipts', '/decisions', '/progress', '/joint'], lookupQuota);
 
   async function query<T>(q: string, variables: Record<string, string>): Promise<T | null> {
     const result = await apollo.executeOperation<T, Record<string, string>>(
