@@ -5,7 +5,7 @@
  * limit, every branch's state, light, deadline and conclusion), and no personal data; a wrong code
  * or an unknown number gives the single-case page's refusal; a branch's progress page leads to its
  * joint application; the one receipt of an application taken at the window through
- * submitJointApplication lists each branch and the shared material once. The README's example URLs
+ * submitJointApplication, and those of the demo, list each branch and the shared material once. The README's example URLs
  * open. Screenshots go to test-output/joint/. No request leaves the hub's origin. Skips, saying so,
  * only when no Chromium is installed.
  */
@@ -300,12 +300,29 @@ describeSkipIf(
       await page.emulateMedia({ media: 'print' });
       await shot(page, 'receipt-window-print');
 
-      // A demo application's receipt: the red one.
+      // The demo applications' receipts list what jointReceipt lists: every branch, every material once.
       await page.emulateMedia({ media: 'screen' });
-      const demo = await page.goto(`${hub.url}/joint/receipts/HZJDEMO06?code=DEMO06`);
-      expect(demo?.status()).toBe(200);
-      await expect(rowsOf(page, '#receipt-branches')).resolves.toHaveLength(2);
-      await shot(page, 'receipt-HZJDEMO06');
+      let sharedSeen = 0;
+      for (const { receipt, code } of DEMO) {
+        const { jointReceipt: d } = await api(receipt, code);
+        const res = await page.goto(`${hub.url}/joint/receipts/${receipt}?code=${code}`);
+        expect(res?.status()).toBe(200);
+        const rows = await rowsOf(page, '#receipt-branches');
+        expect(rows.map((row) => row[3])).toEqual(d!.branches.map((b) => b.receiptNumber));
+        const listed = await page
+          .locator('#receipt-materials tr[data-material]')
+          .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+        expect(listed.map((row) => [row[1], row[2]])).toEqual(d!.materialsReceived.map((m) => [m.code, m.name]));
+        expect(listed.length).toBeGreaterThan(0);
+        for (const m of d!.materialsReceived.filter((x) => x.shared)) {
+          sharedSeen += 1;
+          expect(listed.filter((row) => row[1] === m.code)).toHaveLength(1);
+          expect(m.items.length).toBeGreaterThanOrEqual(2);
+        }
+        if (receipt === 'HZJDEMO03' || receipt === 'HZJDEMO06') await shot(page, `receipt-${receipt}`);
+      }
+      // HZ-JS-001's plan of the premises (S01) is on the three start-up receipts, once each.
+      expect(sharedSeen).toBe(3);
       expect(outside).toEqual([]);
     },
     WALK_MS,
