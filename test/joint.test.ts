@@ -222,6 +222,75 @@ describe('a joint application', () => {
   });
 });
 
+describe('the one receipt', () => {
+  const RECEIPT = `query($r: String!, $c: String!) { jointReceipt(receiptNumber: $r, verificationCode: $c) {
+    state deadline progressUrl branches { receiptNumber }
+    materialsReceived { code name items shared } outstandingMaterials { code items shared } } }`;
+  type Receipt = {
+    jointReceipt: {
+      state: string;
+      deadline: string | null;
+      progressUrl: string;
+      branches: { receiptNumber: string }[];
+      materialsReceived: { code: string; name: string; items: string[]; shared: boolean }[];
+      outstandingMaterials: { code: string; items: string[]; shared: boolean }[];
+    } | null;
+  };
+
+  it('lists the union of the materials, a shared one once for every item it stands for, and every branch; the window gets its URL', async () => {
+    const res = await hub.gql(SubmitJointApplicationDocument, { input: input() }, window);
+    const { application: app, verificationCode, receiptUrl, progressUrl, cases } = res.data!.submitJointApplication;
+    expect(receiptUrl).toMatch(new RegExp(`/joint/receipts/${app.receiptNumber}\\?code=${verificationCode}$`));
+    expect(progressUrl).toMatch(new RegExp(`/joint/progress\\?receipt=${app.receiptNumber}&code=${verificationCode}$`));
+    const r = (await hub.gql<Receipt, Record<string, string>>(RECEIPT, { r: app.receiptNumber, c: verificationCode }))
+      .data!.jointReceipt!;
+    expect(r.progressUrl).toBe(progressUrl);
+    expect(r.deadline).toBe(app.deadline);
+    expect(r.branches.map((b) => b.receiptNumber).sort()).toEqual(cases.map((c) => c.receiptNumber).sort());
+    // S01 stands for both items' M02: one row; each item's own M01 a row of its own.
+    expect(r.materialsReceived).toEqual([
+      { code: 'S01', name: '场地平面图', items: [`TA-${deptA}-001`, `TB-${deptB}-001`], shared: true },
+      { code: 'M01', name: '申请书', items: [`TA-${deptA}-001`], shared: false },
+      { code: 'M01', name: '申请书', items: [`TB-${deptB}-001`], shared: false },
+    ]);
+    expect(r.outstandingMaterials).toEqual([]);
+    const wrong = await hub.gql<Receipt, Record<string, string>>(RECEIPT, { r: app.receiptNumber, c: 'XXXXXX' });
+    expect(wrong.data?.jointReceipt).toBeNull();
+    // Each branch's own progress names its joint application.
+    const branch = await hub.platform.prisma.case.findUniqueOrThrow({ where: { id: cases[0]!.id } });
+    const page = await fetch(`${hub.url}/progress?receipt=${branch.receiptNumber}&code=${branch.verificationCode}`);
+    expect(await page.text()).toContain(`/joint/progress?receipt=${app.receiptNumber}`);
+  });
+
+  it('while materials are missing, is a receipt for checking that asks for a missing shared material once', async () => {
+    const res = await hub.gql(
+      SubmitJointApplicationDocument,
+      {
+        input: input({
+          materials: [
+            { code: 'M01', item: `TA-${deptA}-001` },
+            { code: 'M01', item: `TB-${deptB}-001` },
+          ],
+        }),
+      },
+      window,
+    );
+    const { application: app, verificationCode } = res.data!.submitJointApplication;
+    const r = (await hub.gql<Receipt, Record<string, string>>(RECEIPT, { r: app.receiptNumber, c: verificationCode }))
+      .data!.jointReceipt!;
+    expect(r.state).toBe('SUBMITTED');
+    expect(r.outstandingMaterials).toEqual([
+      { code: 'S01', items: [`TA-${deptA}-001`, `TB-${deptB}-001`], shared: true },
+    ]);
+    const page = await fetch(`${hub.url}/joint/receipts/${app.receiptNumber}?code=${verificationCode}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<h1>并联审批收件凭证</h1>');
+    expect(html).toContain('需补正材料（一次性告知）');
+    expect(html.match(/data-material="S01"/g)).toHaveLength(1);
+  });
+});
+
 describe('figures with a fixed calendar', () => {
   const branch = (
     acceptedOn: string,

@@ -9,6 +9,7 @@ import type { JointService, Prisma, ServiceItem } from '../../src/generated/pris
 import type { CaseChannel, CaseState, PauseKind } from '../../src/generated/prisma/enums.js';
 import {
   fromLocal,
+  itemMaterials,
   jointFigures,
   type JointBranch,
   type LocalDate,
@@ -40,6 +41,12 @@ export interface JointPlan {
   applicant: { uscc: string | null; name: string; phone: string };
   channel: CaseChannel;
   branches: BranchPlan[];
+  /**
+   * Record each item's required materials as received at acceptance (those the libraries hold
+   * left out), so the demo's receipts list what a window would have taken; the generator's rows
+   * record none.
+   */
+  withMaterials?: boolean;
 }
 
 export interface JointRows {
@@ -49,6 +56,13 @@ export interface JointRows {
   /** The application's stored figures. */
   usedWorkingDays: number | null;
   serialLimitDays: number;
+}
+
+/** What a window takes for an item when nothing is missing: its required materials, those the libraries hold left out. */
+export function receivedAtAcceptance(item: Pick<ServiceItem, 'code' | 'materials'>): Prisma.InputJsonArray {
+  return itemMaterials(item)
+    .filter((m) => m.requirement === 'REQUIRED' && !m.shared)
+    .map((m) => ({ code: m.code, name: m.name, copies: m.copies }));
 }
 
 const at = (day: LocalDate, hhmm: string) => new Date(`${day}T${hhmm}:00.000+08:00`);
@@ -109,7 +123,7 @@ export function jointRows(p: JointPlan, calendar: WorkingCalendar): JointRows {
       usedWorkingDays: concludedOn ? calendar.countWorkingDays(p.acceptedOn, concludedOn, casePauses) : null,
       onTime: concludedOn ? concludedOn <= deadline : null,
       fullyOnline: false,
-      materialsReceived: [],
+      materialsReceived: p.withMaterials ? receivedAtAcceptance(item) : [],
       missingMaterials: [],
       jointApplicationId: id,
     });

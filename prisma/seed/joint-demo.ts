@@ -3,7 +3,8 @@
  * (enterprise start-up HZ-JS-001, construction project HZ-JS-002) for key projects of the demo
  * enterprises (some concluded, one rejected, one in progress, one past its joint deadline: red),
  * and an order-style plan of a construction company's key project whose nodes are its cases.
- * Dates are relative to today. Idempotent: keyed by the demo receipt numbers and the plan's id.
+ * Dates are relative to today. Each branch records its item's required materials as received, so
+ * the demo's receipts list them. Idempotent: keyed by the demo receipt numbers and the plan's id.
  */
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
 import {
@@ -14,7 +15,7 @@ import {
   type LocalDate,
   type WorkingCalendar,
 } from '../../src/modules/approvals/index.js';
-import { insertJointRows, jointRows, type BranchPlan } from './joint-cases.js';
+import { insertJointRows, jointRows, receivedAtAcceptance, type BranchPlan } from './joint-cases.js';
 
 /** The demo plan's fixed id: /plans/5e1f0000-0000-4000-8000-000000000001 on every demo hub. */
 export const DEMO_PLAN_ID = '5e1f0000-0000-4000-8000-000000000001';
@@ -177,12 +178,22 @@ export async function seedJointDemo(prisma: PrismaClient, usccs: string[]): Prom
           applicant: { uscc: enterprise.uscc, name: enterprise.name, phone: enterprise.contactPhone ?? '13800138000' },
           channel: 'WINDOW',
           branches: d.branches,
+          withMaterials: true,
         },
         calendar,
       ),
     ];
   });
   await prisma.$transaction((tx) => insertJointRows(tx, rows));
+  // A demo database seeded before the demo recorded materials gains them, so its receipts list them too.
+  for (const code of new Set(DEMO_JOINTS.flatMap((d) => d.branches.map((b) => b.itemCode)))) {
+    const item = itemsByCode.get(code);
+    if (item)
+      await prisma.case.updateMany({
+        where: { receiptNumber: { startsWith: 'HZJDEMO' }, itemCode: code, materialsReceived: { equals: [] } },
+        data: { materialsReceived: receivedAtAcceptance(item) },
+      });
+  }
 
   // The plan of the first key project, for its enterprise: its joint design stage has concluded.
   const planUscc = usccs[2 % usccs.length];

@@ -22,6 +22,7 @@ import { PUBLIC_CALLER, PURPOSE_HEADER, type Caller } from '../platform/auth/cal
 import { RateLimits } from '../platform/rate-limit/index.js';
 import { readyzHandler } from '../platform/readiness.js';
 import { admission } from '../platform/rate-limit/admission.js';
+import { clientAddress } from '../platform/rate-limit/client-address.js';
 import { composeSupergraph } from './compose.js';
 import { callerOfRequest, createGatewayContext, forwardedHeadersOf, type GatewayContext } from './context.js';
 import { GatewayRemoteDataSource, InProcessDataSource, probeSubgraphs } from './datasources.js';
@@ -212,6 +213,7 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     apollo,
     verifier,
     publicContext: () => createGatewayContext(platform, PUBLIC_CALLER),
+    publicQuota: (req) => limits.public(clientAddress(req)),
   };
   // Ingestion accepts API keys too: the same quotas and failed-authentication throttle apply.
   app.use('/ingest', admit.middleware);

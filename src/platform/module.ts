@@ -5,10 +5,11 @@
  */
 import type http from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import type { ApiKeyVerifier } from './auth/api-keys.js';
 import type { Caller } from './auth/caller.js';
 import type { RunningPlatform } from './bootstrap.js';
+import type { Quota } from './rate-limit/index.js';
 import type { BaseContext, GatewayContext, SubgraphModule } from './context.js';
 
 /** What a module's routes may use: the platform, the gateway (to read through the API) and the key verifier. */
@@ -18,6 +19,11 @@ export interface RouteHost {
   /** The context of an anonymous (public) gateway request. */
   publicContext: () => GatewayContext;
   verifier: ApiKeyVerifier;
+  /**
+   * Counts a request without an API key against the public quota of its client address (the one
+   * /graphql applies); undefined when unlimited. For public pages that look something up.
+   */
+  publicQuota: (req: Request) => Promise<Quota | undefined>;
 }
 
 /** A background loop; `stop` waits for its current round to finish. */

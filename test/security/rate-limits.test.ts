@@ -77,3 +77,48 @@ describe('rate limits', () => {
     expect(res.headers.get('ratelimit-policy')).toBe('"auth-failures";q=3;w=300');
   });
 });
+
+describe('the public lookup pages', () => {
+  let pages: TestHub;
+  beforeAll(async () => {
+    pages = await startTestHub({ RATE_LIMIT_PUBLIC_PER_MINUTE: '3' });
+  });
+  afterAll(() => pages.stop());
+
+  it('count receipt-and-code lookups (a case, a joint application) against the public quota, as /graphql does, and refuse in Chinese', async () => {
+    const get = (p: string) => fetch(`${pages.url}${p}`);
+    // Wrong codes: each guess is counted.
+    for (const p of [
+      '/joint/progress?receipt=HZJX&code=AAAAAA',
+      '/progress?receipt=HZX&code=AAAAAA',
+      '/joint/receipts/HZJX?code=AAAAAA',
+    ]) {
+      const res = await get(p);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('ratelimit-policy')).toBe('"public";q=3;w=60');
+    }
+    for (const p of [
+      '/joint/progress?receipt=HZJX&code=BBBBBB',
+      '/progress?receipt=HZX&code=BBBBBB',
+      '/receipts/HZX?code=BBBBBB',
+      '/decisions/HZX?code=BBBBBB',
+    ]) {
+      const res = await get(p);
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await res.text()).toContain('查询过于频繁');
+    }
+    // One quota per address: the API is refused too, and a guide (which unlocks nothing) is not counted.
+    expect(
+      (
+        await fetch(`${pages.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"query":"{ viewer { authenticated } }"}',
+        })
+      ).status,
+    ).toBe(429);
+    expect((await get('/guide/NO-SUCH-ITEM')).status).toBe(404);
+  });
+});

@@ -13,7 +13,12 @@ import { startApprovalWorkers } from './workers.js';
 export const approvalsModule: HubModule = {
   subgraph: approvalsSubgraph,
   routes: (host) =>
-    express.Router().use(planRoutes(host.platform), approvalsRoutes(host.platform, host.apollo, host.publicContext)),
+    express
+      .Router()
+      .use(
+        planRoutes(host.platform),
+        approvalsRoutes(host.platform, host.apollo, host.publicContext, host.publicQuota),
+      ),
   workers: (platform) =>
     platform.config.notifier.workers ? [{ name: 'approvals', ...startApprovalWorkers(platform) }] : [],
   metrics: (platform) => notificationGauges(platform.metrics, platform.prisma),

@@ -5,7 +5,7 @@
  * application has one receipt, its own deadline (the joint limit from acceptance) and concludes
  * when every branch has concluded (REJECTED if any branch was rejected).
  */
-import type { Case, JointApplication, JointService, ServiceItem } from '../../../generated/prisma/client.js';
+import type { Case, CasePause, JointApplication, JointService, ServiceItem } from '../../../generated/prisma/client.js';
 import type { CaseChannel, AcceptancePlace, CaseState, TrafficLight } from '../../../generated/prisma/enums.js';
 import { assertScope } from '../../../platform/auth/caller.js';
 import type { BaseContext } from '../../../platform/context.js';
@@ -287,13 +287,61 @@ export function combinedLight(
   return worst;
 }
 
+/** A branch as the views read it: the case, its item, and its own light (null once concluded or before acceptance). */
+export type JointViewBranch = Case & { item: ServiceItem; light: TrafficLight | null };
+
 /** A joint application with its service, branches and their items, as the views read it. */
 export interface JointView {
   app: JointApplication;
   service: JointService;
-  branches: (Case & { item: ServiceItem })[];
+  branches: JointViewBranch[];
   figures: JointFigures;
   light: TrafficLight | null;
+  /**
+   * Joint working days counted so far: from acceptance to today (to the last conclusion once
+   * concluded), the days any branch's clock stood still not counted; null before acceptance.
+   */
+  elapsedWorkingDays: number | null;
+}
+
+type LoadedBranch = Case & { item: ServiceItem; pauses: CasePause[] };
+
+/** The view of one application from its loaded branches: figures, lights and days counted as of `today`. */
+function viewOf(
+  ctx: Pick<BaseContext, 'config'>,
+  app: JointApplication,
+  service: JointService,
+  loaded: LoadedBranch[],
+  calendar: WorkingCalendar,
+  today: LocalDate,
+): JointView {
+  const withPauses = loaded.map(({ pauses, ...b }) => ({ b, pauses: pausesOf(pauses) }));
+  const figures = jointFigures(
+    app,
+    withPauses.map(({ b, pauses }) => ({ ...b, pauses })),
+    calendar,
+    today,
+  );
+  const branches = withPauses.map(({ b, pauses }) => ({
+    ...b,
+    light: caseClock(calendar, b, pauses, ctx, today)?.light ?? null,
+  }));
+  const allPauses = withPauses.flatMap((w) => w.pauses);
+  const elapsedWorkingDays = figures.acceptedOn
+    ? (figures.usedWorkingDays ?? calendar.countWorkingDays(figures.acceptedOn, today, allPauses, today))
+    : null;
+  return {
+    app,
+    service,
+    branches,
+    figures,
+    light: combinedLight(
+      figures,
+      branches.map((b) => b.light),
+      today,
+    ),
+    elapsedWorkingDays,
+  };
 }
 
 /** Loads the view of a joint application: figures computed from the branches now. */
@@ -311,14 +359,7 @@ export async function jointView(
       orderBy: { departmentCode: 'asc' },
     }),
   ]);
-  const figures = jointFigures(
-    app,
-    branches.map((b) => ({ ...b, pauses: pausesOf(b.pauses) })),
-    calendar,
-    today,
-  );
-  const lights = branches.map((b) => caseClock(calendar, b, pausesOf(b.pauses), ctx, today)?.light ?? null);
-  return { app, service, branches, figures, light: combinedLight(figures, lights, today) };
+  return viewOf(ctx, app, service, branches, calendar, today);
 }
 
 /** The public view by receipt number and verification code; null when either is wrong. */
@@ -360,16 +401,15 @@ export async function openJointViews(
   const views = apps.flatMap((app): JointView[] => {
     const service = serviceBy.get(app.serviceCode);
     if (!service) return [];
-    const mine = branches.filter((b) => b.jointApplicationId === app.id);
-    const figures = jointFigures(
+    const view = viewOf(
+      ctx,
       app,
-      mine.map((b) => ({ ...b, pauses: pausesOf(b.pauses) })),
+      service,
+      branches.filter((b) => b.jointApplicationId === app.id),
       calendar,
       today,
     );
-    if (figures.concludedOn) return [];
-    const lights = mine.map((b) => caseClock(calendar, b, pausesOf(b.pauses), ctx, today)?.light ?? null);
-    return [{ app, service, branches: mine, figures, light: combinedLight(figures, lights, today) }];
+    return view.figures.concludedOn ? [] : [view];
   });
   const rank = (v: JointView) => LIGHT_ORDER.indexOf(v.light ?? 'GREEN');
   return views.sort((a, b) => rank(b) - rank(a)).slice(0, limit);

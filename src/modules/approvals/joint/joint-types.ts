@@ -8,6 +8,7 @@ import { shanghaiToday, toLocal } from '../calendar/store.js';
 import { builder } from '../builder.js';
 import { CaseType } from '../types/case.js';
 import { CaseMaterialType } from '../types/case-material.js';
+import { maskedApplicantName } from '../types/case-receipt.js';
 import {
   CASE_MUTATION_ERRORS,
   CaseChannelEnum,
@@ -25,6 +26,13 @@ import {
   type JointView,
 } from './joint-applications.js';
 import { sharedMaterialsOf, type SharedMaterial } from './joint-catalogue.js';
+import {
+  jointProgressUrl,
+  jointReceiptMaterials,
+  jointReceiptUrl,
+  type JointReceiptMaterial,
+  type JointReceiptMaterials,
+} from './joint-receipt.js';
 import { jointStatistics, type JointFigureRow, type JointStatistics } from './joint-statistics.js';
 
 const SharedMaterialType = builder.objectRef<SharedMaterial>('JointSharedMaterial').implement({
@@ -80,6 +88,12 @@ const JointBranchType = builder.objectRef<JointView['branches'][number]>('JointB
     statutoryLimitDays: t.int({ resolve: (b) => b.item.statutoryLimitDays }),
     limitDays: t.exposeInt('limitDays'),
     deadline: t.field({ type: 'Date', nullable: true, resolve: (b) => b.deadline }),
+    trafficLight: t.field({
+      type: TrafficLightEnum,
+      nullable: true,
+      description: "The branch's own light on its own clock; null once concluded or before acceptance.",
+      resolve: (b) => b.light,
+    }),
     concludedOn: t.field({ type: 'Date', nullable: true, resolve: (b) => b.concludedOn }),
     outstandingMaterials: t.field({
       type: [CaseMaterialType],
@@ -143,6 +157,12 @@ const JointProgressType = builder.objectRef<JointView>('JointProgress').implemen
         'Working days from acceptance to the last conclusion, the days any branch clock stood still not counted.',
       resolve: (v) => v.figures.usedWorkingDays,
     }),
+    elapsedWorkingDays: t.int({
+      nullable: true,
+      description:
+        'Joint working days counted so far: from acceptance to today, or to the last conclusion once concluded (usedWorkingDays); the days any branch clock stood still not counted. Null before acceptance.',
+      resolve: (v) => v.elapsedWorkingDays,
+    }),
     serialLimitDays: t.int({
       description: "Sum of the branches' statutory limits (serial handling).",
       resolve: (v) => v.app.serialLimitDays,
@@ -199,6 +219,107 @@ const SubmitJointPayload = builder
         resolve: (p) => p.verificationCode,
       }),
       cases: t.field({ type: [CaseType], resolve: (p) => p.view.branches }),
+      receiptUrl: t.string({
+        description:
+          'The one printable receipt (受理回执) to print at the window: every branch, the materials, the joint deadline.',
+        resolve: (p, _a, ctx) => jointReceiptUrl(ctx.config.publicUrl, p.view.app.receiptNumber, p.verificationCode),
+      }),
+      progressUrl: t.string({
+        description: 'The public progress page of the joint application (its QR code is on the receipt).',
+        resolve: (p, _a, ctx) => jointProgressUrl(ctx.config.publicUrl, p.view.app.receiptNumber, p.verificationCode),
+      }),
+    }),
+  });
+
+const JointReceiptMaterialType = builder.objectRef<JointReceiptMaterial>('JointReceiptMaterial').implement({
+  description: "A material on the joint receipt: a shared material of the joint service once, or an item's own.",
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    name: t.exposeString('name'),
+    copies: t.exposeInt('copies'),
+    items: t.stringList({ description: 'Codes of the items it stands for.', resolve: (m) => m.itemCodes }),
+    shared: t.exposeBoolean('shared', {
+      description: 'A shared material of the joint service: submitted once for several items.',
+    }),
+  }),
+});
+
+const JointLibraryMaterialType = builder
+  .objectRef<JointReceiptMaterials['fromLibraries'][number]>('JointLibraryMaterial')
+  .implement({
+    description: 'A material taken from the libraries instead of asked for (通过一台两库共享获取，免于提交).',
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      items: t.stringList({ resolve: (m) => m.itemCodes }),
+    }),
+  });
+
+/** The branch of the lead department (its phones go on the receipt), or the first. */
+const leadBranch = (v: JointView) =>
+  v.branches.find((b) => b.departmentCode === v.app.leadDepartmentCode) ?? v.branches[0];
+
+const JointReceiptType = builder
+  .objectRef<{ view: JointView; materials: JointReceiptMaterials }>('JointReceipt')
+  .implement({
+    description:
+      'The one acceptance receipt (受理回执) of a joint application for printing: every branch, the union of the materials received (a shared material once), the joint deadline, phones and the progress link.',
+    fields: (t) => ({
+      receiptNumber: t.string({ resolve: ({ view }) => view.app.receiptNumber }),
+      verificationCode: t.string({ resolve: ({ view }) => view.app.verificationCode }),
+      service: t.field({ type: JointServiceType, resolve: ({ view }) => view.service }),
+      projectName: t.string({ nullable: true, resolve: ({ view }) => view.app.projectName }),
+      applicantName: t.string({
+        description: "Enterprise name, or a person's name with the middle masked.",
+        resolve: ({ view }) => maskedApplicantName(view.app),
+      }),
+      channel: t.field({ type: CaseChannelEnum, resolve: ({ view }) => view.app.channel }),
+      acceptancePlace: t.field({
+        type: AcceptancePlaceEnum,
+        nullable: true,
+        resolve: ({ view }) => view.branches[0]?.acceptancePlace ?? null,
+      }),
+      state: t.field({ type: JointStateEnum, resolve: ({ view }) => stateOf(view) }),
+      submittedAt: t.field({ type: 'DateTime', resolve: ({ view }) => view.app.submittedAt }),
+      acceptedOn: t.field({
+        type: 'Date',
+        nullable: true,
+        resolve: ({ view }) => (view.figures.acceptedOn ? dateOf(view.figures.acceptedOn) : null),
+      }),
+      jointLimitDays: t.int({ resolve: ({ view }) => view.app.jointLimitDays }),
+      serialLimitDays: t.int({ resolve: ({ view }) => view.app.serialLimitDays }),
+      deadline: t.field({
+        type: 'Date',
+        nullable: true,
+        resolve: ({ view }) => (view.figures.deadline ? dateOf(view.figures.deadline) : null),
+      }),
+      branches: t.field({ type: [JointBranchType], resolve: ({ view }) => view.branches }),
+      materialsReceived: t.field({
+        type: [JointReceiptMaterialType],
+        description: "The union of the branches' materials received; a shared material once.",
+        resolve: ({ materials }) => materials.received,
+      }),
+      materialsFromLibraries: t.field({
+        type: [JointLibraryMaterialType],
+        resolve: ({ materials }) => materials.fromLibraries,
+      }),
+      outstandingMaterials: t.field({
+        type: [JointReceiptMaterialType],
+        description: 'What branches awaiting materials still need (one-time notice); a shared material once.',
+        resolve: ({ materials }) => materials.outstanding,
+      }),
+      consultationPhone: t.string({
+        nullable: true,
+        description: "The lead department item's consultation phone.",
+        resolve: ({ view }) => leadBranch(view)?.item.consultationPhone ?? null,
+      }),
+      supervisionPhone: t.string({
+        nullable: true,
+        resolve: ({ view }) => leadBranch(view)?.item.supervisionPhone ?? null,
+      }),
+      progressUrl: t.string({
+        resolve: ({ view }, _a, ctx) =>
+          jointProgressUrl(ctx.config.publicUrl, view.app.receiptNumber, view.app.verificationCode),
+      }),
     }),
   });
 
@@ -242,6 +363,17 @@ builder.queryFields((t) => ({
     args: { receiptNumber: t.arg.string({ required: true }), verificationCode: t.arg.string({ required: true }) },
     resolve: async (_r, args, ctx) =>
       publicJointView(ctx, args.receiptNumber, args.verificationCode, await ctx.calendar()),
+  }),
+  jointReceipt: t.field({
+    type: JointReceiptType,
+    nullable: true,
+    description:
+      'The printable receipt of a joint application, by receipt number and verification code (like caseReceipt); null when either is wrong.',
+    args: { receiptNumber: t.arg.string({ required: true }), verificationCode: t.arg.string({ required: true }) },
+    resolve: async (_r, args, ctx) => {
+      const view = await publicJointView(ctx, args.receiptNumber, args.verificationCode, await ctx.calendar());
+      return view ? { view, materials: jointReceiptMaterials(view) } : null;
+    },
   }),
   openJointApplications: t.field({
     type: [JointProgressType],

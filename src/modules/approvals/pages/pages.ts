@@ -19,6 +19,7 @@ table{width:100%;border-collapse:collapse}th,td{padding:6px 4px;border-top:1px s
 .GREEN{background:#1a7f37}.YELLOW{background:#b7791f}.RED{background:#b42318}.GREY{background:#555}
 .qr{width:150px;height:150px;float:right;margin-left:12px}.qr svg{width:100%;height:100%}
 ol.steps{padding-left:20px}ol.steps li{margin:4px 0}
+.nowrap{white-space:nowrap}.scroll{overflow-x:auto}.scroll table{min-width:680px}
 footer{color:#666;font-size:13px;margin-top:16px;text-align:center}
 @media print{body{background:#fff;font-size:12pt}main{max-width:none;padding:0}.card{box-shadow:none;border:1px solid #999;break-inside:avoid}.noprint{display:none}a{color:#000;text-decoration:none}}`;
 
@@ -56,7 +57,7 @@ const STAGE: Record<string, string> = {
   SUPPLEMENTING: '补正材料',
   OTHER: '特殊环节',
 };
-const STATE: Record<string, string> = {
+export const STATE: Record<string, string> = {
   SUBMITTED: '待补正材料',
   NOT_ACCEPTED: '不予受理',
   ACCEPTED: '已受理',
@@ -72,7 +73,7 @@ const FORM: Record<string, string> = {
   ORIGINAL_AND_COPY: '原件及复印件',
   ELECTRONIC: '电子材料',
 };
-const LIGHT: Record<string, string> = { GREEN: '绿灯 正常', YELLOW: '黄灯 临近期限', RED: '红灯 已超期' };
+export const LIGHT: Record<string, string> = { GREEN: '绿灯 正常', YELLOW: '黄灯 临近期限', RED: '红灯 已超期' };
 
 export interface GuideItem {
   code: string;
@@ -258,6 +259,8 @@ export interface ProgressView {
   outstandingMaterials: { code: string; name: string }[];
   department: { name: string | null } | null;
   steps: { action: string; state: string; occurredAt: string }[];
+  /** The joint application (并联审批) this case is a branch of. */
+  jointReceiptNumber: string | null;
 }
 
 const ACTION: Record<string, string> = {
@@ -298,6 +301,11 @@ ${p.deadline ? `<dt>办结期限</dt><dd>${esc(p.deadline)}</dd>` : ''}
 ${p.concludedOn ? `<dt>办结日期</dt><dd>${esc(p.concludedOn)}${p.onTime === false ? '（超期）' : ''}</dd>` : ''}
 ${outcome ? `<dt>办理结果</dt><dd>${outcome}</dd>` : ''}
 </dl></div>
+${
+  p.jointReceiptNumber
+    ? `<div class="card" id="joint-link"><p>本办件是并联审批 <a href="/joint/progress?receipt=${encodeURIComponent(p.jointReceiptNumber)}">${esc(p.jointReceiptNumber)}</a> 的一项，各部门同时办理。凭并联审批受理回执上的查询码可查看全部事项的办理情况。</p></div>`
+    : ''
+}
 ${p.outstandingMaterials.length ? `<h2>待补正材料</h2><div class="card"><ol>${p.outstandingMaterials.map((m) => `<li>${esc(m.name)}</li>`).join('')}</ol></div>` : ''}
 <h2>办理过程</h2><div class="card"><ol class="steps">${steps}</ol><p class="muted">以上时间均为北京时间。</p></div>`,
   );
@@ -314,6 +322,7 @@ export function progressFormPage(): string {
     `<h1>办理进度查询</h1><div class="card"><form method="get" action="/progress"><dl>
 <dt><label for="r">受理编号</label></dt><dd><input id="r" name="receipt" required></dd>
 <dt><label for="c">查询码</label></dt><dd><input id="c" name="code" required maxlength="6"></dd>
-</dl><p><button type="submit">查询</button></p></form></div>`,
+</dl><p><button type="submit">查询</button></p></form></div>
+<p class="muted">并联审批（多个部门同时办理）的整体进度请到 <a href="/joint/progress">并联审批进度查询</a>。</p>`,
   );
 }

@@ -1,18 +1,28 @@
 /**
  * Public pages of the approval workflow: item guides, printable receipts, decisions not to accept,
- * progress lookup.
+ * progress lookup, and the receipt and progress of a joint application (并联审批).
  * Each page reads through the GraphQL API as the public, like the QR verification page.
  */
 // The guide names the licence an item produces by asking the licences subgraph's public licenceTypes
 // (a handful of rows) in the same operation: LicenceType is not a federation entity, and the approvals
 // subgraph keeps only the code.
 import type { ApolloServer } from '@apollo/server';
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { GatewayContext } from '../../../platform/context.js';
 import type { Platform } from '../../../platform/context.js';
+import type { RouteHost } from '../../../platform/module.js';
+import { quotaHeaders } from '../../../platform/rate-limit/index.js';
 import { qrSvg } from '../../../platform/qr/render.js';
 import { publicErrorHandler } from '../../../web/errors.js';
+import { shanghaiToday } from '../calendar/store.js';
 import { decisionPage, type DecisionView } from './decision.js';
+import {
+  jointProgressFormPage,
+  jointProgressPage,
+  jointReceiptPage,
+  type JointProgressView,
+  type JointReceiptView,
+} from './joint-pages.js';
 import {
   guidePage,
   messagePage,
@@ -47,7 +57,28 @@ const RECEIPT = `query Receipt($r: String!, $c: String!) {
 const PROGRESS = `query Progress($r: String!, $c: String!) {
   caseProgress(receiptNumber: $r, verificationCode: $c) {
     receiptNumber itemName state outcome acceptedOn deadline trafficLight paused pauseKind concludedOn onTime
-    outstandingMaterials { code name } department { name } steps { action state occurredAt }
+    outstandingMaterials { code name } department { name } steps { action state occurredAt } jointReceiptNumber
+  }
+}`;
+
+const JOINT_BRANCH =
+  'receiptNumber itemCode itemName department { name } state outcome limitDays deadline trafficLight concludedOn';
+const JOINT_SERVICE = 'service { code name leadDepartment { name } }';
+
+const JOINT_PROGRESS = `query JointProgress($r: String!, $c: String!) {
+  jointProgress(receiptNumber: $r, verificationCode: $c) {
+    receiptNumber projectName state outcome acceptedOn jointLimitDays deadline trafficLight concludedOn
+    elapsedWorkingDays serialLimitDays daysSaved ${JOINT_SERVICE} branches { ${JOINT_BRANCH} }
+  }
+}`;
+
+const JOINT_RECEIPT = `query JointReceipt($r: String!, $c: String!) {
+  jointReceipt(receiptNumber: $r, verificationCode: $c) {
+    receiptNumber verificationCode projectName applicantName acceptancePlace state submittedAt acceptedOn
+    jointLimitDays serialLimitDays deadline consultationPhone supervisionPhone progressUrl ${JOINT_SERVICE}
+    branches { ${JOINT_BRANCH} }
+    materialsReceived { code name copies items shared } outstandingMaterials { code name copies items shared }
+    materialsFromLibraries { name items }
   }
 }`;
 
@@ -55,8 +86,28 @@ export function approvalsRoutes(
   platform: Platform,
   apollo: ApolloServer<GatewayContext>,
   publicContext: () => GatewayContext,
+  publicQuota: RouteHost['publicQuota'],
 ): Router {
   const router = express.Router();
+
+  // A receipt number and its code unlock a case: the pages that take them count against the
+  // address's public quota, as caseProgress over /graphql does, so that codes cannot be guessed
+  // faster through the pages than through the API. Refused in Chinese, with Retry-After.
+  const lookupQuota: RequestHandler = (req, res, next) => {
+    publicQuota(req)
+      .then((quota) => {
+        if (!quota) return next();
+        res.set(quotaHeaders(quota, 'public'));
+        if (quota.allowed) return next();
+        res
+          .status(429)
+          .set('cache-control', 'no-store')
+          .type('html')
+          .send(messagePage('查询过于频繁', `本地址查询次数过多，请 ${quota.resetSeconds} 秒后再试。`));
+      })
+      .catch(next);
+  };
+  router.use(['/receipts', '/decisions', '/progress', '/joint'], lookupQuota);
 
   async function query<T>(q: string, variables: Record<string, string>): Promise<T | null> {
     const result = await apollo.executeOperation<T, Record<string, string>>(
@@ -135,6 +186,38 @@ export function approvalsRoutes(
       return;
     }
     res.type('html').send(progressPage(data.caseProgress));
+  });
+
+  // A joint application (并联审批): the same rules as a case's receipt and progress, by its own
+  // receipt number and the code printed on its one receipt.
+  router.get('/joint/receipts/:receiptNumber', async (req, res) => {
+    res.set('cache-control', 'no-store').set('x-robots-tag', 'noindex');
+    const code = typeof req.query.code === 'string' ? req.query.code : '';
+    const data = code
+      ? await query<{ jointReceipt: JointReceiptView | null }>(JOINT_RECEIPT, { r: req.params.receiptNumber, c: code })
+      : null;
+    if (!data?.jointReceipt) {
+      res.status(404).type('html').send(messagePage('未找到回执', '受理编号或查询码不正确。'));
+      return;
+    }
+    const r = data.jointReceipt;
+    res.type('html').send(jointReceiptPage(r, await qrSvg(r.progressUrl)));
+  });
+
+  router.get('/joint/progress', async (req, res) => {
+    res.set('cache-control', 'no-store').set('x-robots-tag', 'noindex');
+    const receipt = typeof req.query.receipt === 'string' ? req.query.receipt : '';
+    const code = typeof req.query.code === 'string' ? req.query.code : '';
+    if (!receipt || !code) {
+      res.type('html').send(jointProgressFormPage(receipt));
+      return;
+    }
+    const data = await query<{ jointProgress: JointProgressView | null }>(JOINT_PROGRESS, { r: receipt, c: code });
+    if (!data?.jointProgress) {
+      res.status(404).type('html').send(messagePage('未找到办件', '受理编号或查询码不正确。'));
+      return;
+    }
+    res.type('html').send(jointProgressPage(data.jointProgress, shanghaiToday()));
   });
 
   // A failure inside these pages (database down, a bug) would otherwise reach Express's English

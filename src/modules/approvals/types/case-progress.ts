@@ -38,6 +38,20 @@ const CaseProgressType = builder.objectRef<PublicCase>('CaseProgress').implement
     concludedOn: t.field({ type: 'Date', nullable: true, resolve: ({ c }) => c.concludedOn }),
     onTime: t.boolean({ nullable: true, resolve: ({ c }) => c.onTime }),
     steps: t.field({ type: [ProgressStepType], resolve: ({ c }, _a, ctx) => ctx.loaders.eventsByCase.load(c.id) }),
+    jointReceiptNumber: t.string({
+      nullable: true,
+      description:
+        'The receipt number of the joint application (并联审批) this case is a branch of; its progress opens with the code printed on the joint receipt.',
+      resolve: async ({ c }, _a, ctx) =>
+        c.jointApplicationId
+          ? ((
+              await ctx.prisma.jointApplication.findUnique({
+                where: { id: c.jointApplicationId },
+                select: { receiptNumber: true },
+              })
+            )?.receiptNumber ?? null)
+          : null,
+    }),
   }),
 });
 

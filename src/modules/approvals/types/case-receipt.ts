@@ -13,7 +13,7 @@ import { DepartmentRef } from './refs.js';
 import { AcceptancePlaceEnum } from './service-item.js';
 
 /** An enterprise's name as it is; a person's name with all but the first character masked. */
-function maskedApplicantName(c: PublicCase['c']): string {
+export function maskedApplicantName(c: Pick<PublicCase['c'], 'applicantUscc' | 'applicantName'>): string {
   if (c.applicantUscc) return c.applicantName;
   return c.applicantName.length <= 1 ? '*' : `${c.applicantName[0]}${'*'.repeat(c.applicantName.length - 1)}`;
 }
