@@ -6,7 +6,10 @@ import { buildSchema, parse, validate } from 'graphql';
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectWithMessage, HOOK_TIMEOUT } from './helpers/runner.js';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { queryLimitRules } from '../src/gateway/query-limits.js';
+import { readyzHandler, READINESS_REUSE_MS } from '../src/platform/readiness.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 
 let hub: TestHub;
@@ -62,6 +65,36 @@ describe('probes and limits', () => {
     const ready = await fetch(`${hub.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { checks: { database: boolean } }).checks.database).toBe(true);
+  });
+
+  it('runs the readiness checks at most once a second however often /readyz is called', async () => {
+    let rounds = 0;
+    const app = express();
+    app.get(
+      '/readyz',
+      readyzHandler(hub.platform, () => {
+        rounds += 1;
+        return new Promise((r) => setTimeout(() => r({ 'subgraph:x': true }), 50));
+      }),
+    );
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`;
+    try {
+      const flood = await Promise.all(Array.from({ length: 50 }, () => fetch(url)));
+      expect(flood.map((r) => r.status)).toEqual(Array(50).fill(200));
+      expect(rounds).toBe(1);
+      await new Promise((r) => setTimeout(r, READINESS_REUSE_MS + 100));
+      const later = await fetch(url);
+      expect(((await later.json()) as { checks: Record<string, boolean> }).checks).toEqual({
+        database: true,
+        ...(hub.platform.cache.kind === 'redis' ? { redis: true } : {}),
+        'subgraph:x': true,
+      });
+      expect(rounds).toBe(2);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('refuses operations deeper than GRAPHQL_MAX_DEPTH before executing them', async () => {

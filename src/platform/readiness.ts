@@ -24,13 +24,24 @@ export async function readiness(
   return { ready: Object.values(checks).every(Boolean), checks };
 }
 
-/** The `/readyz` handler; `extra` adds checks of its own (the gateway's remote subgraphs). */
+/** How long one round of checks answers every `/readyz` call (ms). */
+export const READINESS_REUSE_MS = 1000;
+
+/**
+ * The `/readyz` handler; `extra` adds checks of its own (the gateway's remote subgraphs). The
+ * probe needs no key, so however often it is called, the checks run at most once per
+ * READINESS_REUSE_MS: calls meanwhile share the round in flight or its result, and a flood of
+ * probes never turns into a flood of database queries and subgraph calls.
+ */
 export function readyzHandler(
   platform: Pick<RunningPlatform, 'prisma' | 'cache'>,
   extra?: () => Promise<Record<string, boolean>>,
 ) {
+  let round: { at: number; result: ReturnType<typeof readiness> } | undefined;
   return async (_req: Request, res: Response): Promise<void> => {
-    const { ready, checks } = await readiness(platform, extra);
+    const now = Date.now();
+    if (!round || now - round.at >= READINESS_REUSE_MS) round = { at: now, result: readiness(platform, extra) };
+    const { ready, checks } = await round.result;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   };
 }

@@ -6,17 +6,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect, it } from '@jest/globals';
 import { afterAll, beforeAll, describeSkipIf } from '../helpers/runner.js';
 import { addDays, loadWorkingCalendar, shanghaiToday } from '../../src/modules/approvals/index.js';
 import { aDepartment, aSystemKey } from '../helpers/builders.js';
 import { aHallItem, aMobile, smsInbox, type SmsInbox } from '../helpers/hall.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
+import { hasBrowser, launchChromium, NO_BROWSER, watchOrigin } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasBrowser = fs.existsSync(CHROMIUM);
-if (!hasBrowser) console.warn(`no browser at ${CHROMIUM}: the hall browser tests are skipped`);
+if (!hasBrowser) console.warn(`${NO_BROWSER}: the hall browser tests are skipped`);
 const OUT = path.resolve('test-output/hall');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
@@ -51,10 +50,8 @@ async function shot(page: Page, name: string): Promise<void> {
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
   const page = await context.newPage();
-  page.on('request', (r) => {
-    requested.push(r.url());
-    if (!r.url().startsWith(`${hub.url}/`) && !r.url().startsWith('data:')) outside.push(r.url());
-  });
+  page.on('request', (r) => requested.push(r.url()));
+  watchOrigin(page, hub.url, outside);
   return page;
 }
 
@@ -67,10 +64,7 @@ async function signIn(page: Page, phone: string): Promise<void> {
   await page.waitForURL(`${hub.url}/hall`);
 }
 
-describeSkipIf(
-  !hasBrowser,
-  'no Chromium at /usr/bin/chromium: install it with apt-get install chromium fonts-noto-cjk',
-)('online hall in a browser', () => {
+describeSkipIf(!hasBrowser, NO_BROWSER)('online hall in a browser', () => {
   beforeAll(async () => {
     fs.mkdirSync(OUT, { recursive: true });
     inbox = await smsInbox();
@@ -78,20 +72,7 @@ describeSkipIf(
     const dept = await aDepartment(hub.platform.prisma);
     deptCode = dept.code;
     deptKey = (await aSystemKey(hub.platform.prisma, dept.code, ['case:handle', 'booking:admin', 'hall:answer'])).key;
-    // launch() gives every run a fresh temporary profile (user-data-dir) and removes it on close.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-quic',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -11,17 +11,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect, it } from '@jest/globals';
 import { afterAll, beforeAll, describeSkipIf } from '../helpers/runner.js';
 import { createApiKey } from '../../src/platform/auth/api-keys.js';
 import { DEMO_SYSTEMS, seedDemo } from '../../prisma/seed/demo.js';
 import { JointPageDocument, SubmitJointApplicationDocument, type JointPageQuery } from '../generated/graphql.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
+import { hasBrowser, launchChromium, NO_BROWSER, watchOrigin } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasBrowser = fs.existsSync(CHROMIUM);
-if (!hasBrowser) console.warn(`no browser at ${CHROMIUM}: the joint application browser tests are skipped`);
+if (!hasBrowser) console.warn(`${NO_BROWSER}: the joint application browser tests are skipped`);
 const OUT = path.resolve('test-output/joint');
 // A browser walk on a loaded 2-core machine: generous, so that only a failure fails.
 const WALK_MS = 180_000;
@@ -56,9 +55,7 @@ async function shot(page: Page, name: string): Promise<void> {
 async function newPage(width = 1024, height = 900): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
   const page = await context.newPage();
-  page.on('request', (r) => {
-    if (!r.url().startsWith(hub.url) && !r.url().startsWith('data:')) outside.push(r.url());
-  });
+  watchOrigin(page, hub.url, outside);
   return page;
 }
 
@@ -77,10 +74,7 @@ function rowsOf(page: Page, table: string): Promise<string[][]> {
     );
 }
 
-describeSkipIf(
-  !hasBrowser,
-  'no Chromium at /usr/bin/chromium: install it with apt-get install chromium fonts-noto-cjk',
-)('joint application pages in a browser', () => {
+describeSkipIf(!hasBrowser, NO_BROWSER)('joint application pages in a browser', () => {
   beforeAll(async () => {
     fs.mkdirSync(OUT, { recursive: true });
     hub = await startTestHub();
@@ -92,19 +86,7 @@ describeSkipIf(
       where: { departmentCode_name: { departmentCode: demo!.department, name: demo!.name } },
     });
     windowKey = await createApiKey(prisma, system.id);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-quic',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect, it } from '@jest/globals';
 import { afterAll, beforeAll, describeSkipIf } from '../helpers/runner.js';
 import { caseStatistics, shanghaiToday } from '../../src/modules/approvals/index.js';
@@ -18,10 +18,9 @@ import { createApiKey } from '../../src/platform/auth/api-keys.js';
 import { DEMO_PLAN_ID } from '../../prisma/seed/joint-demo.js';
 import { DEMO_SYSTEMS, seedDemo } from '../../prisma/seed/demo.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
+import { hasBrowser, launchChromium, NO_BROWSER, watchOrigin } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasBrowser = fs.existsSync(CHROMIUM);
-if (!hasBrowser) console.warn(`no browser at ${CHROMIUM}: the supervision browser tests are skipped`);
+if (!hasBrowser) console.warn(`${NO_BROWSER}: the supervision browser tests are skipped`);
 const OUT = path.resolve('test-output/supervision');
 // A browser walk on a loaded 2-core machine: generous, so that only a failure fails.
 const WALK_MS = 180_000;
@@ -38,10 +37,7 @@ async function shot(page: Page, name: string): Promise<void> {
 async function newPage(width = 1440, height = 900): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
   const page = await context.newPage();
-  page.on('request', (r) => {
-    if (!r.url().startsWith(hub.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
-      outside.push(r.url());
-  });
+  watchOrigin(page, hub.url, outside);
   return page;
 }
 
@@ -60,10 +56,7 @@ interface ReportRow {
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(2)}%`);
 
-describeSkipIf(
-  !hasBrowser,
-  'no Chromium at /usr/bin/chromium: install it with apt-get install chromium fonts-noto-cjk',
-)('supervision dashboard in a browser', () => {
+describeSkipIf(!hasBrowser, NO_BROWSER)('supervision dashboard in a browser', () => {
   beforeAll(async () => {
     fs.mkdirSync(OUT, { recursive: true });
     hub = await startTestHub();
@@ -77,19 +70,7 @@ describeSkipIf(
     });
     expect(system.scopes).toEqual(expect.arrayContaining(['supervision:read', 'supervision:write']));
     supervisorKey = await createApiKey(prisma, system.id);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-quic',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {
