@@ -52,6 +52,11 @@ interface ReportRow {
   fullyOnline: number;
   overdue: number;
   jointDaysSaved: number;
+  evaluations: number;
+  satisfactionRate: number | null;
+  complaints: number;
+  complaintsAnsweredOnTime: number;
+  complaintsOnTimeRate: number | null;
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(2)}%`);
@@ -94,7 +99,8 @@ describeSkipIf(!hasBrowser, NO_BROWSER)('supervision dashboard in a browser', ()
       const quarter = Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1;
       const api = await hub.gql<{ supervisionReport: { departments: ReportRow[] } }, Record<string, unknown>>(
         `query($y: Int!, $q: Int!) { supervisionReport(period: QUARTER, year: $y, number: $q) { departments {
-        departmentCode accepted concluded concludedOnTime onTimeRate averageSpeedUp onlineRate fullyOnline overdue jointDaysSaved } } }`,
+        departmentCode accepted concluded concludedOnTime onTimeRate averageSpeedUp onlineRate fullyOnline overdue jointDaysSaved
+        evaluations satisfactionRate complaints complaintsAnsweredOnTime complaintsOnTimeRate } } }`,
         { y: year, q: quarter },
         supervisorKey,
       );
@@ -172,6 +178,34 @@ describeSkipIf(!hasBrowser, NO_BROWSER)('supervision dashboard in a browser', ()
       );
       const redShown = await page.locator('#red tr.red td:first-child').allTextContents();
       expect(redShown).toEqual(red.data!.redCases.map((c) => c.receiptNumber));
+      // The online hall's figures per department (hallStatistics), and over all departments.
+      const hallShown = await page
+        .locator('#report tr[data-dept]')
+        .evaluateAll((trs) =>
+          trs.map((tr) =>
+            ['evaluations', 'satisfactionRate', 'complaints', 'complaintsOnTimeRate'].map(
+              (k) => tr.querySelector(`[data-k="${k}"]`)?.textContent ?? null,
+            ),
+          ),
+        );
+      expect(hallShown).toEqual(
+        rows.map((r) => [
+          String(r.evaluations),
+          pct(r.satisfactionRate),
+          String(r.complaints),
+          pct(r.complaintsOnTimeRate),
+        ]),
+      );
+      const evaluations = rows.reduce((s, r) => s + r.evaluations, 0);
+      const complaints = rows.reduce((s, r) => s + r.complaints, 0);
+      expect(evaluations).toBeGreaterThan(0); // the demo's evaluations fall in the current quarter
+      expect(complaints).toBeGreaterThan(0);
+      const satisfied = rows.reduce((s, r) => s + Math.round((r.satisfactionRate ?? 0) * r.evaluations), 0);
+      await expect(page.locator('#kpi-satisfaction').textContent()).resolves.toBe(pct(satisfied / evaluations));
+      await expect(page.locator('#kpi-complaints').textContent()).resolves.toBe(
+        `${rows.reduce((s, r) => s + r.complaintsAnsweredOnTime, 0)} / ${complaints}`,
+      );
+
       // The demo's joint application past its joint limit: its open branch is red.
       expect(redShown).toContain('HZJDEMO06-2');
       await expect(page.locator('#joint-open').textContent()).resolves.toContain('HZJDEMO06');

@@ -40,8 +40,8 @@ async function gql(query, variables) {
   if (body.errors) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data;
 }
-const FIELDS = 'departmentCode departmentName accepted concluded concludedOnTime onTimeRate averageSpeedUp online onlineRate fullyOnline overdue jointConcluded jointDaysSaved callbacks callbacksDone pushes admonitions';
-const COLUMNS = [['departmentCode', '部门', 'l'], ['departmentName', '名称', 'l'], ['accepted', '受理'], ['concluded', '办结'], ['concludedOnTime', '按时办结'], ['onTimeRate', '按时办结率', 'p'], ['averageSpeedUp', '平均提速', 'p'], ['online', '网办'], ['onlineRate', '网办率', 'p'], ['fullyOnline', '全程网办'], ['overdue', '超期'], ['jointConcluded', '并联办结'], ['jointDaysSaved', '并联节省工作日'], ['callbacksDone', '已回访'], ['callbacks', '回访任务'], ['pushes', '精准推送'], ['admonitions', '督办']];
+const FIELDS = 'departmentCode departmentName accepted concluded concludedOnTime onTimeRate averageSpeedUp online onlineRate fullyOnline overdue jointConcluded jointDaysSaved callbacks callbacksDone pushes admonitions evaluations satisfactionRate complaints complaintsAnsweredOnTime complaintsOnTimeRate';
+const COLUMNS = [['departmentCode', '部门', 'l'], ['departmentName', '名称', 'l'], ['accepted', '受理'], ['concluded', '办结'], ['concludedOnTime', '按时办结'], ['onTimeRate', '按时办结率', 'p'], ['averageSpeedUp', '平均提速', 'p'], ['online', '网办'], ['onlineRate', '网办率', 'p'], ['fullyOnline', '全程网办'], ['overdue', '超期'], ['jointConcluded', '并联办结'], ['jointDaysSaved', '并联节省工作日'], ['callbacksDone', '已回访'], ['callbacks', '回访任务'], ['pushes', '精准推送'], ['admonitions', '督办'], ['evaluations', '评价'], ['satisfactionRate', '满意度', 'p'], ['complaints', '投诉'], ['complaintsOnTimeRate', '投诉按时答复率', 'p']];
 function reportTable(departments) {
   const head = '<tr>' + COLUMNS.map((c) => '<th class="' + (c[2] === 'l' ? 'l' : '') + '">' + c[1] + '</th>').join('') + '</tr>';
   const rows = departments.map((x) => '<tr data-dept="' + esc(x.departmentCode) + '">' + COLUMNS.map((c) => '<td data-k="' + c[0] + '" class="' + (c[2] === 'l' ? 'l' : '') + '">' + (c[2] === 'p' ? pct(x[c[0]]) : esc(x[c[0]])) + '</td>').join('') + '</tr>').join('');
@@ -66,7 +66,6 @@ const PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><met
 <section><h2>并联审批（重点项目）<small>全年</small></h2><div class="kpis" id="joint"></div><div class="scroll"><table id="joint-departments"></table></div>
 <h2 style="margin-top:14px">在办并联审批</h2><div class="scroll"><table id="joint-open"></table></div></section>
 <section><h2>超期办件（红灯）<small>已超过办结期限、计时未暂停</small></h2><div class="scroll"><table id="red"></table></div></section>
-<p class="empty">满意度、投诉：网上办事大厅模块接入后在此显示。</p>
 </main>
 <script type="module">
 ${COMMON_SCRIPT}
@@ -93,7 +92,9 @@ async function load() {
   q('#report-period').textContent = periodLabel(p.kind, p.year, p.n);
   q('#kpis').innerHTML = kpi('受理', acc, 'kpi-accepted') + kpi('办结', con, 'kpi-concluded') + kpi('按时办结率', con ? pct(sum('concludedOnTime') / con) : '—') +
     kpi('网办率', acc ? pct(sum('online') / acc) : '—') + kpi('全程网办', sum('fullyOnline')) + kpi('超期', sum('overdue'), 'kpi-overdue', sum('overdue') > 0) +
-    kpi('回访（已完成/任务）', sum('callbacksDone') + ' / ' + sum('callbacks')) + kpi('精准推送', sum('pushes')) + kpi('超期督办', sum('admonitions'));
+    kpi('回访（已完成/任务）', sum('callbacksDone') + ' / ' + sum('callbacks')) + kpi('精准推送', sum('pushes')) + kpi('超期督办', sum('admonitions')) +
+    kpi('满意度（' + sum('evaluations') + ' 条评价）', sum('evaluations') ? pct(r.departments.reduce((s, x) => s + Math.round((x.satisfactionRate ?? 0) * x.evaluations), 0) / sum('evaluations')) : '—', 'kpi-satisfaction') +
+    kpi('投诉（按时答复/件）', sum('complaintsAnsweredOnTime') + ' / ' + sum('complaints'), 'kpi-complaints');
   q('#report').innerHTML = reportTable(r.departments);
   const j = d.jointStatistics.overall;
   q('#joint').innerHTML = kpi('并联办结', j.concluded, 'joint-concluded') + kpi('重点项目', j.projects, 'joint-projects') + kpi('串联时限合计（工作日）', j.serialDays) +
