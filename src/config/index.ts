@@ -82,6 +82,8 @@ const envSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(10)),
   WEBHOOK_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).default(10000)),
   FEED_KEY_RECHECK_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10000).default(5000)),
+  FEED_WS_MAX_CONNECTIONS_PER_ADDRESS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(20)),
+  FEED_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(5)),
   OUTBOUND_ALLOW_PRIVATE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   OUTBOUND_ALLOW_HOSTS: z.preprocess(emptyToUndefined, z.string().optional()),
   INGEST_MAX_BYTES: z.preprocess(
@@ -225,6 +227,10 @@ export interface HubConfig {
     };
     /** How often open subscriptions re-check their API key (a revoked key's streams close by then). */
     keyRecheckMs: number;
+    /** Open WebSocket connections per client address (TRUST_PROXY applies); more get 429. */
+    wsMaxConnectionsPerAddress: number;
+    /** Subscriptions at once on one WebSocket connection; more are refused with an error. */
+    wsMaxSubscriptionsPerConnection: number;
   };
   /** Which destinations webhooks and the notifier may call (public unicast addresses only by default). */
   outbound: {
@@ -427,6 +433,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
         timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       },
       keyRecheckMs: e.FEED_KEY_RECHECK_MS,
+      wsMaxConnectionsPerAddress: e.FEED_WS_MAX_CONNECTIONS_PER_ADDRESS,
+      wsMaxSubscriptionsPerConnection: e.FEED_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     },
     outbound: {
       allowPrivate: e.OUTBOUND_ALLOW_PRIVATE === 'true',

@@ -5,6 +5,7 @@
  * module's worker).
  */
 import type http from 'node:http';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { PrismaClient } from '../../generated/prisma/client.js';
@@ -13,12 +14,15 @@ import { hasScope, type Caller } from '../../platform/auth/caller.js';
 import { isScope } from '../../platform/auth/scopes.js';
 import type { RunningPlatform } from '../../platform/bootstrap.js';
 import type { ServerAttachment } from '../../platform/module.js';
+import { upgradeClientAddress } from '../../platform/rate-limit/client-address.js';
 import type { FeedDispatcher } from './dispatcher.js';
 import type { FeedContext } from './context.js';
 import { startLiveFeed } from './live.js';
 import { feedSubgraph } from './schema.js';
 
 export const FEED_WS_PATH = '/graphql/ws';
+/** Largest WebSocket message the feed reads. */
+export const WS_MAX_MESSAGE_BYTES = 64 * 1024;
 
 /**
  * Closes the connections whose key was revoked, whose system was deactivated or lost feed:read
@@ -71,10 +75,37 @@ export async function startFeed(
   const verifier = new ApiKeyVerifier(prisma, config.feed.keyRecheckMs);
   // Upgrades routed by hand, not with `server:`: ws would re-emit the HTTP server's errors (a port
   // in use) on wss, where graphql-ws prints them as a stack trace.
-  const wss = new WebSocketServer({ noServer: true, path: FEED_WS_PATH });
+  // Messages are a subscribe with its document at most: 64 KiB (ws would read 100 MiB by default).
+  const wss = new WebSocketServer({ noServer: true, path: FEED_WS_PATH, maxPayload: WS_MAX_MESSAGE_BYTES });
+  // Open connections per client address: an upgrade needs no key until connection_init, so
+  // without a bound one address could hold any number of sockets.
+  const perAddress = new Map<string, number>();
   httpServer.on('upgrade', (req, socket, head) => {
-    if (wss.shouldHandle(req)) wss.handleUpgrade(req, socket, head, (s) => wss.emit('connection', s, req));
-    else socket.destroy();
+    if (!wss.shouldHandle(req)) {
+      socket.destroy();
+      return;
+    }
+    const address = upgradeClientAddress(req, config.trustProxy);
+    if ((perAddress.get(address) ?? 0) >= config.feed.wsMaxConnectionsPerAddress) {
+      socket.end(
+        'HTTP/1.1 429 Too Many Requests\r\nRetry-After: 60\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n' +
+          JSON.stringify({
+            error: {
+              code: 'RATE_LIMITED',
+              message: `At most ${config.feed.wsMaxConnectionsPerAddress} feed connections per address are open at once; close one first`,
+            },
+          }),
+      );
+      return;
+    }
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+    const release = () => {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    };
+    socket.once('close', release);
+    wss.handleUpgrade(req, socket, head, (s) => wss.emit('connection', s, req));
   });
   // One context per connection, shared by its subscriptions, so that a re-check that narrows the
   // key's scopes changes what its open streams see at once.
@@ -100,6 +131,18 @@ export async function startFeed(
         if (!hasScope(caller, 'feed:read')) return false; // 4403 Forbidden
         connections.set(ctx, { context: host.context({ ...platform, caller }), socket: ctx.extra.socket });
         return true;
+      },
+      onSubscribe: (ctx, id) => {
+        // graphql-ws has already registered this one (as null) in ctx.subscriptions: count the others.
+        const open = Object.keys(ctx.subscriptions).filter((other) => other !== id).length;
+        if (open >= config.feed.wsMaxSubscriptionsPerConnection)
+          return [
+            new GraphQLError(
+              `At most ${config.feed.wsMaxSubscriptionsPerConnection} subscriptions are open at once on one connection; complete one first (subscription ${id} refused)`,
+              { extensions: { code: 'RATE_LIMITED' } },
+            ),
+          ];
+        return undefined;
       },
       onClose: (ctx) => {
         connections.delete(ctx);
