@@ -39,7 +39,8 @@ CREATE TABLE "CaseDailyRollup" (
 );
 
 -- The rollup rows of a set of cases given as SQL (columns of "Case" plus "sign": 1 to add, -1 to
--- subtract), one row per key. The one definition of what a case contributes: used by the
+-- subtract), one row per key, in key order (so concurrent upserts lock rollup rows in the same
+-- order and cannot deadlock). The one definition of what a case contributes: used by the
 -- triggers, the backfill, hub stats verify and --repair.
 CREATE FUNCTION case_rollup_sql(source TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $f$
   SELECT format($q$
@@ -57,7 +58,8 @@ CREATE FUNCTION case_rollup_sql(source TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE
        (c."statutoryLimitDays" > 0 AND c."usedWorkingDays" IS NOT NULL)::int)
     ) x(day, accepted, online, fully_online, shared_materials, shared_cases, concluded, on_time, late, speed_up, speed_up_count)
     WHERE x.day IS NOT NULL
-    GROUP BY 1, 2, 3$q$, source)
+    GROUP BY 1, 2, 3
+    ORDER BY 1, 2, 3$q$, source)
 $f$;
 
 -- What the rollup should hold, recomputed from every case.
