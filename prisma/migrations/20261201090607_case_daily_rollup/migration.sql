@@ -89,7 +89,18 @@ BEGIN
   ELSIF TG_OP = 'DELETE' THEN
     source := 'SELECT -1 AS sign, o.* FROM old_rows o';
   ELSE
-    -- Only the rows whose counted columns changed: the old contribution out, the new one in.
+    -- An update that changes no counted column (state, light, revision...) stops here, on a
+    -- cached plan; otherwise only the rows whose counted columns changed count: the old
+    -- contribution out, the new one in.
+    IF NOT EXISTS (
+      SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+      WHERE (o."acceptedOn", o."concludedOn", o."departmentCode", o."itemCode", o.channel, o."fullyOnline",
+             o."sharedMaterials", o."onTime", o."usedWorkingDays", o."statutoryLimitDays") IS DISTINCT FROM
+            (n."acceptedOn", n."concludedOn", n."departmentCode", n."itemCode", n.channel, n."fullyOnline",
+             n."sharedMaterials", n."onTime", n."usedWorkingDays", n."statutoryLimitDays")
+    ) THEN
+      RETURN NULL;
+    END IF;
     source := 'SELECT -1 AS sign, o.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE ' || changed
       || ' UNION ALL SELECT 1 AS sign, n.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE ' || changed;
   END IF;
