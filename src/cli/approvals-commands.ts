@@ -3,7 +3,7 @@
  */
 import fs from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { importCatalogueText } from '../modules/approvals/index.js';
+import { importCatalogueText, rebuildCaseRollup, verifyCaseRollup } from '../modules/approvals/index.js';
 import { generateCases } from '../../prisma/seed/generate-cases.js';
 import { withPlatform } from './platform.js';
 
@@ -70,5 +70,52 @@ export function registerApprovalCommands(program: Command): void {
             `among them the branches of ${r.jointApplications} joint applications of ${r.keyProjects} key projects\n`,
         );
       });
+    });
+
+  const stats = program.command('stats').description('case statistics (办件统计) and their daily rollup');
+  stats
+    .command('verify')
+    .option('--repair', 'rebuild the rollup from the cases when it differs (writers of cases wait meanwhile)')
+    .description(
+      'recompute the daily rollup of case figures from the cases and compare; lists the differing days and exits 1 on a difference',
+    )
+    .action(async (opts: { repair?: boolean }) => {
+      await withPlatform(
+        async (p) => {
+          const r = await verifyCaseRollup(p.prisma, 20);
+          if (r.ok) {
+            process.stdout.write(`case rollup matches the cases: ${r.keys} day/department/item rows\n`);
+            return;
+          }
+          process.stderr.write(`case rollup differs from the cases (first ${r.differences.length} differing rows):\n`);
+          for (const d of r.differences) {
+            const show = (c: Record<string, unknown> | null) =>
+              c
+                ? Object.entries(c)
+                    .map(([k, v]) => `${k}=${String(v)}`)
+                    .join(' ')
+                : '(no row)';
+            process.stderr.write(
+              `  ${d.day} ${d.departmentCode} ${d.itemCode}\n    stored:   ${show(d.stored as unknown as Record<string, unknown> | null)}\n    expected: ${show(d.expected as unknown as Record<string, unknown> | null)}\n`,
+            );
+          }
+          if (!opts.repair) {
+            process.stderr.write('run `hub stats verify --repair` to rebuild it from the cases\n');
+            process.exitCode = 1;
+            return;
+          }
+          await rebuildCaseRollup(p.prisma);
+          const again = await verifyCaseRollup(p.prisma, 20);
+          if (!again.ok) {
+            process.stderr.write(
+              `rebuilt, but ${again.differences.length} rows still differ (cases changed meanwhile?)\n`,
+            );
+            process.exitCode = 1;
+            return;
+          }
+          process.stdout.write(`case rollup rebuilt from the cases: ${again.keys} day/department/item rows\n`);
+        },
+        { quiet: true },
+      );
     });
 }

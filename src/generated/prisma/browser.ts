@@ -126,6 +126,14 @@ export type ServiceItem = Prisma.ServiceItemModel
  */
 export type Case = Prisma.CaseModel
 /**
+ * Model CaseDailyRollup
+ * Case figures per acceptance or conclusion day, department and item: maintained by statement-level
+ * triggers on Case in the same transaction as each change (see the migration
+ * 20261201090607_case_daily_rollup); read by caseStatistics and the supervision report and trend.
+ * `hub stats verify` recomputes it from the cases; `--repair` rebuilds it.
+ */
+export type CaseDailyRollup = Prisma.CaseDailyRollupModel
+/**
  * Model CaseEvent
  * 
  */

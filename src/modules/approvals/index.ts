@@ -26,6 +26,7 @@ export const approvalsModule: HubModule = {
 
 export { importCatalogueText } from './catalogue/catalogue.js';
 export { caseStatistics } from './statistics.js';
+export { rebuildCaseRollup, verifyCaseRollup, type RollupVerification } from './rollup.js';
 // The working-day calendar and the lifecycle, for the demo case generator in prisma/seed.
 export { addDays, type Pause, type WorkingCalendar } from './calendar/calendar.js';
 export { fromLocal, loadWorkingCalendar, shanghaiToday, type LocalDate } from './calendar/store.js';

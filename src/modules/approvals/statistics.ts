@@ -1,7 +1,9 @@
 /**
- * Case statistics (the figures of the source report) as one SQL aggregate over Case, using the
- * columns stored at conclusion (usedWorkingDays, onTime) and at submission (channel,
- * fullyOnline), so a million cases need one scan and no per-case calendar work.
+ * Case statistics (the figures of the source report) read from the daily rollup
+ * ("CaseDailyRollup", kept by triggers on Case in the same transaction as every change: see
+ * rollup.ts), so their cost depends on the days and items of the period, not on the number of
+ * cases. Only "overdue open cases" is not additive per day: it is counted over open cases alone
+ * (the partial index "Case_open_deadline_idx"). One SQL statement.
  */
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import { badInput } from '../../platform/errors.js';
@@ -27,7 +29,10 @@ export interface CaseStatistics {
   concludedOnTime: number;
   /** concludedOnTime / concluded; null when nothing was concluded. */
   onTimeRate: number | null;
-  /** Mean of 1 − used working days / statutory limit over concluded cases with a limit > 0. */
+  /**
+   * Mean of 1 − used working days / statutory limit over concluded cases with a limit > 0; the
+   * limit is the item's when the case was registered (Case.statutoryLimitDays).
+   */
   averageSpeedUp: number | null;
   /** Accepted cases that came through online channels (ONLINE, MOBILE). */
   online: number;
@@ -44,16 +49,16 @@ export interface CaseStatistics {
 }
 
 interface Row {
-  accepted: bigint;
-  concluded: bigint;
-  on_time: bigint;
+  accepted: bigint | null;
+  concluded: bigint | null;
+  on_time: bigint | null;
+  late: bigint | null;
   speed_up: number | null;
-  online: bigint;
-  fully_online: bigint;
-  overdue_concluded: bigint;
+  online: bigint | null;
+  fully_online: bigint | null;
   overdue_open: bigint;
   shared_materials: bigint | null;
-  shared_cases: bigint;
+  shared_cases: bigint | null;
 }
 
 export async function caseStatistics(prisma: PrismaClient, f: StatisticsFilter): Promise<CaseStatistics> {
@@ -66,27 +71,21 @@ export async function caseStatistics(prisma: PrismaClient, f: StatisticsFilter):
   const today = shanghaiToday();
   const asOf = fromLocal(f.to < today ? f.to : today);
   const filters: Prisma.Sql[] = [];
-  if (f.departmentCode) filters.push(Prisma.sql`c."departmentCode" = ${f.departmentCode}`);
-  if (f.itemCode) filters.push(Prisma.sql`c."itemCode" = ${f.itemCode}`);
-  const where = filters.length ? Prisma.sql`AND ${Prisma.join(filters, ' AND ')}` : Prisma.empty;
-  // The statutory limit comes from the (small) catalogue table; open-and-overdue uses the stored
-  // deadline of running cases (a paused case's clock is stopped, so it is not counted as overdue).
+  if (f.departmentCode) filters.push(Prisma.sql`AND "departmentCode" = ${f.departmentCode}`);
+  if (f.itemCode) filters.push(Prisma.sql`AND "itemCode" = ${f.itemCode}`);
+  const where = filters.length ? Prisma.join(filters, ' ') : Prisma.empty;
+  // Intake by acceptance day and results by conclusion day are rows of the rollup; open-and-overdue
+  // uses the stored deadline of running cases (a paused case's clock is stopped, so it is not
+  // counted as overdue).
   const [r] = await prisma.$queryRaw<Row[]>`
-    SELECT
-      count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${from} AND ${to}) AS accepted,
-      count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${from} AND ${to} AND c.channel IN ('ONLINE', 'MOBILE')) AS online,
-      count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${from} AND ${to} AND c."fullyOnline") AS fully_online,
-      sum(jsonb_array_length(c."sharedMaterials")) FILTER (WHERE c."acceptedOn" BETWEEN ${from} AND ${to})::bigint AS shared_materials,
-      count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${from} AND ${to} AND c."sharedMaterials" <> '[]'::jsonb) AS shared_cases,
-      count(*) FILTER (WHERE c."concludedOn" BETWEEN ${from} AND ${to}) AS concluded,
-      count(*) FILTER (WHERE c."concludedOn" BETWEEN ${from} AND ${to} AND c."onTime") AS on_time,
-      count(*) FILTER (WHERE c."concludedOn" BETWEEN ${from} AND ${to} AND NOT c."onTime") AS overdue_concluded,
-      count(*) FILTER (WHERE c."concludedOn" IS NULL AND c."acceptedOn" <= ${to} AND c."pausedSince" IS NULL AND c.deadline < ${asOf}) AS overdue_open,
-      avg(1 - c."usedWorkingDays"::float8 / s."statutoryLimitDays")
-        FILTER (WHERE c."concludedOn" BETWEEN ${from} AND ${to} AND s."statutoryLimitDays" > 0) AS speed_up
-    FROM "Case" c JOIN "ServiceItem" s ON s.code = c."itemCode"
-    WHERE (c."acceptedOn" <= ${to} AND (c."concludedOn" IS NULL OR c."concludedOn" >= ${from})) ${where}`;
-  const n = (v: bigint | undefined) => Number(v ?? 0n);
+    SELECT sum(accepted) AS accepted, sum(online) AS online, sum("fullyOnline") AS fully_online,
+      sum("sharedMaterials") AS shared_materials, sum("sharedCases") AS shared_cases,
+      sum(concluded) AS concluded, sum("concludedOnTime") AS on_time, sum("concludedLate") AS late,
+      (sum("speedUpSum") / nullif(sum("speedUpCount"), 0))::float8 AS speed_up,
+      (SELECT count(*) FROM "Case"
+        WHERE "concludedOn" IS NULL AND deadline < ${asOf} AND "acceptedOn" <= ${to} AND "pausedSince" IS NULL ${where}) AS overdue_open
+    FROM "CaseDailyRollup" WHERE day BETWEEN ${from} AND ${to} ${where}`;
+  const n = (v: bigint | null | undefined) => Number(v ?? 0n);
   const accepted = n(r?.accepted);
   const concluded = n(r?.concluded);
   const onTime = n(r?.on_time);
@@ -102,8 +101,8 @@ export async function caseStatistics(prisma: PrismaClient, f: StatisticsFilter):
     online,
     onlineRate: accepted ? online / accepted : null,
     fullyOnline: n(r?.fully_online),
-    overdue: n(r?.overdue_concluded) + n(r?.overdue_open),
-    materialsExemptedBySharing: n(r?.shared_materials ?? undefined),
+    overdue: n(r?.late) + n(r?.overdue_open),
+    materialsExemptedBySharing: n(r?.shared_materials),
     casesWithSharedMaterials: n(r?.shared_cases),
   };
 }

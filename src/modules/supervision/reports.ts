@@ -2,7 +2,8 @@
  * Monthly and quarterly reports per department (质量评查): the case figures with exactly the
  * definitions of caseStatistics (accepted, concluded, on-time rate, speed-up, online rate, fully
  * online, overdue), joint days saved, callbacks, pushes and admonitions; and the monthly trend.
- * A fixed number of SQL statements whatever the number of departments or cases.
+ * A fixed number of SQL statements whatever the number of departments or cases. The case figures
+ * and the trend read the daily rollup ("CaseDailyRollup", see approvals/rollup.ts), not the cases.
  * Satisfaction, complaints, consultations and booking success come from the online hall
  * (hallStatisticsByDepartment: its definitions, three grouped statements).
  */
@@ -61,12 +62,12 @@ interface CaseRow {
   accepted: bigint;
   concluded: bigint;
   on_time: bigint;
+  late: bigint;
   speed_up: number | null;
   online: bigint;
   fully_online: bigint;
-  overdue_concluded: bigint;
   overdue_open: bigint;
-  shared_materials: bigint | null;
+  shared_materials: bigint;
   shared_cases: bigint;
 }
 
@@ -89,24 +90,33 @@ export async function supervisionReport(
   const t = fromLocal(to);
   const today = shanghaiToday();
   const asOf = fromLocal(to < today ? to : today);
-  // The same expressions as caseStatistics (approvals/statistics.ts), grouped by department.
+  // The same rollup sums as caseStatistics (approvals/statistics.ts), grouped by department. A
+  // department has a row when one of its cases ran in the period (accepted by its end, not
+  // concluded before its start): accepted up to the end minus concluded before the start, from the
+  // rollup's history up to the period's end.
   const [cases, follow, joint, hall] = await Promise.all([
     prisma.$queryRaw<CaseRow[]>`
-      SELECT c."departmentCode" AS department, d.name,
-        count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${f} AND ${t}) AS accepted,
-        count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${f} AND ${t} AND c.channel IN ('ONLINE', 'MOBILE')) AS online,
-        count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${f} AND ${t} AND c."fullyOnline") AS fully_online,
-        count(*) FILTER (WHERE c."concludedOn" BETWEEN ${f} AND ${t}) AS concluded,
-        count(*) FILTER (WHERE c."concludedOn" BETWEEN ${f} AND ${t} AND c."onTime") AS on_time,
-        count(*) FILTER (WHERE c."concludedOn" BETWEEN ${f} AND ${t} AND NOT c."onTime") AS overdue_concluded,
-        count(*) FILTER (WHERE c."concludedOn" IS NULL AND c."acceptedOn" <= ${t} AND c."pausedSince" IS NULL AND c.deadline < ${asOf}) AS overdue_open,
-        avg(1 - c."usedWorkingDays"::float8 / s."statutoryLimitDays")
-          FILTER (WHERE c."concludedOn" BETWEEN ${f} AND ${t} AND s."statutoryLimitDays" > 0) AS speed_up,
-        sum(jsonb_array_length(c."sharedMaterials")) FILTER (WHERE c."acceptedOn" BETWEEN ${f} AND ${t})::bigint AS shared_materials,
-        count(*) FILTER (WHERE c."acceptedOn" BETWEEN ${f} AND ${t} AND c."sharedMaterials" <> '[]'::jsonb) AS shared_cases
-      FROM "Case" c JOIN "ServiceItem" s ON s.code = c."itemCode" JOIN "Department" d ON d.code = c."departmentCode"
-      WHERE (c."acceptedOn" <= ${t} AND (c."concludedOn" IS NULL OR c."concludedOn" >= ${f}))
-      GROUP BY c."departmentCode", d.name ORDER BY c."departmentCode"`,
+      WITH r AS (
+        SELECT "departmentCode" AS department,
+          coalesce(sum(accepted) FILTER (WHERE day >= ${f}), 0) AS accepted,
+          coalesce(sum(online) FILTER (WHERE day >= ${f}), 0) AS online,
+          coalesce(sum("fullyOnline") FILTER (WHERE day >= ${f}), 0) AS fully_online,
+          coalesce(sum(concluded) FILTER (WHERE day >= ${f}), 0) AS concluded,
+          coalesce(sum("concludedOnTime") FILTER (WHERE day >= ${f}), 0) AS on_time,
+          coalesce(sum("concludedLate") FILTER (WHERE day >= ${f}), 0) AS late,
+          (sum("speedUpSum") FILTER (WHERE day >= ${f}) / nullif(sum("speedUpCount") FILTER (WHERE day >= ${f}), 0))::float8 AS speed_up,
+          coalesce(sum("sharedMaterials") FILTER (WHERE day >= ${f}), 0) AS shared_materials,
+          coalesce(sum("sharedCases") FILTER (WHERE day >= ${f}), 0) AS shared_cases,
+          sum(accepted) - coalesce(sum(concluded) FILTER (WHERE day < ${f}), 0) AS running
+        FROM "CaseDailyRollup" WHERE day <= ${t} GROUP BY "departmentCode"
+      ), o AS (
+        SELECT "departmentCode" AS department, count(*) AS overdue_open FROM "Case"
+        WHERE "concludedOn" IS NULL AND deadline < ${asOf} AND "acceptedOn" <= ${t} AND "pausedSince" IS NULL
+        GROUP BY "departmentCode"
+      )
+      SELECT r.*, d.name, coalesce(o.overdue_open, 0) AS overdue_open
+      FROM r JOIN "Department" d ON d.code = r.department LEFT JOIN o ON o.department = r.department
+      WHERE r.running > 0 ORDER BY r.department`,
     prisma.$queryRaw<FollowRow[]>`
       SELECT department, sum(callbacks) AS callbacks, sum(callbacks_done) AS callbacks_done, sum(pushes) AS pushes, sum(admonitions) AS admonitions FROM (
         SELECT "departmentCode" AS department, count(*) AS callbacks, count(*) FILTER (WHERE status = 'DONE') AS callbacks_done, 0 AS pushes, 0 AS admonitions
@@ -139,7 +149,7 @@ export async function supervisionReport(
       online,
       onlineRate: accepted ? online / accepted : null,
       fullyOnline: n(r.fully_online),
-      overdue: n(r.overdue_concluded) + n(r.overdue_open),
+      overdue: n(r.late) + n(r.overdue_open),
       materialsExemptedBySharing: n(r.shared_materials),
       casesWithSharedMaterials: n(r.shared_cases),
       jointConcluded: j?.concluded ?? 0,
@@ -172,8 +182,8 @@ export interface MonthFigures {
 
 /**
  * Accepted/online by acceptance month and concluded/on-time by conclusion month, for each month
- * between from and to. One statement: one grouped range scan by acceptance day and one by
- * conclusion day (indexed), joined to the list of months.
+ * between from and to. One statement: the rollup's days of the period grouped by month, joined to
+ * the list of months.
  */
 export async function monthlyTrend(
   prisma: PrismaClient,
@@ -195,17 +205,13 @@ export async function monthlyTrend(
   >`
     WITH months AS (
       SELECT m::date AS m FROM generate_series(date_trunc('month', ${f}::date), ${t}::date, interval '1 month') AS m
-    ), a AS (
-      SELECT date_trunc('month', "acceptedOn")::date AS m, count(*) AS accepted,
-             count(*) FILTER (WHERE channel IN ('ONLINE', 'MOBILE')) AS online
-      FROM "Case" WHERE "acceptedOn" BETWEEN ${f} AND ${t} ${dept} GROUP BY 1
-    ), c AS (
-      SELECT date_trunc('month', "concludedOn")::date AS m, count(*) AS concluded,
-             count(*) FILTER (WHERE "onTime") AS on_time
-      FROM "Case" WHERE "concludedOn" BETWEEN ${f} AND ${t} ${dept} GROUP BY 1
+    ), r AS (
+      SELECT date_trunc('month', day)::date AS m, sum(accepted) AS accepted, sum(online) AS online,
+             sum(concluded) AS concluded, sum("concludedOnTime") AS on_time
+      FROM "CaseDailyRollup" WHERE day BETWEEN ${f} AND ${t} ${dept} GROUP BY 1
     )
-    SELECT to_char(months.m, 'YYYY-MM') AS month, a.accepted, a.online, c.concluded, c.on_time
-    FROM months LEFT JOIN a ON a.m = months.m LEFT JOIN c ON c.m = months.m
+    SELECT to_char(months.m, 'YYYY-MM') AS month, r.accepted, r.online, r.concluded, r.on_time
+    FROM months LEFT JOIN r ON r.m = months.m
     ORDER BY months.m`;
   return rows.map((r) => ({
     month: r.month,

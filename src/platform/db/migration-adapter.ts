@@ -1,6 +1,7 @@
 /**
- * Driver adapter used only by the Prisma CLI (migrate dev/deploy): works around two adapter-pg
- * 6.19 defects listed in docs/stack.md so that migrations run offline with the JS schema engine.
+ * Driver adapter used only by the Prisma CLI (migrate dev/deploy): works around three adapter-pg
+ * 6.19 defects (two listed in docs/stack.md, and a script splitter that cuts at every semicolon,
+ * even inside a function body) so that migrations run offline with the JS schema engine.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -42,6 +43,53 @@ function patchClient(client: pg.PoolClient): void {
   (client as unknown as { query: typeof patched }).query = patched;
 }
 
+/**
+ * The statements of an SQL script, cut at the semicolons that end them: not at those inside
+ * quoted strings or identifiers, dollar-quoted bodies ($$ ... $$, $tag$ ... $tag$) or comments.
+ */
+export function splitSqlScript(script: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let i = 0;
+  const n = script.length;
+  while (i < n) {
+    const c = script[i]!;
+    if (c === "'" || c === '"') {
+      const end = script.indexOf(c, i + 1);
+      // A doubled quote inside is two adjacent quoted runs: the loop resumes after each.
+      i = end < 0 ? n : end + 1;
+    } else if (c === '-' && script[i + 1] === '-') {
+      const end = script.indexOf('\n', i);
+      i = end < 0 ? n : end + 1;
+    } else if (c === '/' && script[i + 1] === '*') {
+      const end = script.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+    } else if (c === '$') {
+      const tag = /^\$[A-Za-z_]?[A-Za-z0-9_]*\$/.exec(script.slice(i));
+      if (tag && !/[A-Za-z0-9_]/.test(script[i - 1] ?? '')) {
+        const end = script.indexOf(tag[0], i + tag[0].length);
+        i = end < 0 ? n : end + tag[0].length;
+      } else i += 1;
+    } else if (c === ';') {
+      out.push(script.slice(start, i));
+      i += 1;
+      start = i;
+    } else i += 1;
+  }
+  out.push(script.slice(start));
+  return out.map((s) => s.trim()).filter((s) => s.length > 0 && !/^(?:\s|--[^\n]*(?:\n|$))*$/.test(s));
+}
+
+type Adapter = Awaited<ReturnType<PrismaPg['connect']>>;
+
+/** Runs scripts statement by statement as cut by splitSqlScript (adapter-pg splits at every ';'). */
+function withScriptSplitter(adapter: Adapter): Adapter {
+  adapter.executeScript = async (script: string) => {
+    for (const sql of splitSqlScript(script)) await adapter.executeRaw({ sql, args: [], argTypes: [] });
+  };
+  return adapter;
+}
+
 function createPool(connectionString: string): pg.Pool {
   const pool = new pg.Pool({ connectionString, max: 4 });
   pool.on('connect', patchClient);
@@ -59,7 +107,11 @@ class MigrationAdapterFactory extends PrismaPg {
     super(createPool(connectionString));
   }
 
-  override async connectToShadowDb(): Promise<Awaited<ReturnType<PrismaPg['connect']>>> {
+  override async connect(): Promise<Adapter> {
+    return withScriptSplitter(await super.connect());
+  }
+
+  override async connectToShadowDb(): Promise<Adapter> {
     const admin = new pg.Client({ connectionString: this.connectionString });
     await admin.connect();
     const name = `prisma_shadow_${crypto.randomUUID().replaceAll('-', '')}`;
@@ -71,7 +123,7 @@ class MigrationAdapterFactory extends PrismaPg {
     const url = new URL(this.connectionString);
     url.pathname = `/${name}`;
     const shadowPool = createPool(url.toString());
-    const adapter = await new PrismaPg(shadowPool).connect();
+    const adapter = withScriptSplitter(await new PrismaPg(shadowPool).connect());
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();

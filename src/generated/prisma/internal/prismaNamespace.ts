@@ -411,6 +411,7 @@ export const ModelName = {
   WebhookDelivery: 'WebhookDelivery',
   ServiceItem: 'ServiceItem',
   Case: 'Case',
+  CaseDailyRollup: 'CaseDailyRollup',
   CaseEvent: 'CaseEvent',
   CasePause: 'CasePause',
   CalendarOverride: 'CalendarOverride',
@@ -448,7 +449,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "department" | "enforcementDelegation" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licenceNumberSequence" | "licence" | "licenceStatusListVersion" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseEvent" | "casePause" | "calendarOverride" | "notification" | "auditEntry" | "hallAccount" | "hallSession" | "hallSmsCode" | "hallEnterpriseLink" | "bookingSlot" | "booking" | "hallDraft" | "hallFile" | "evaluation" | "hallTicket" | "jointService" | "jointApplication" | "servicePlan" | "caseCallback" | "targetedPush" | "admonition" | "departmentHead"
+    modelProps: "department" | "enforcementDelegation" | "departmentSystem" | "apiKey" | "enterprise" | "licenceType" | "licenceNumberSequence" | "licence" | "licenceStatusListVersion" | "licenceEvent" | "penalty" | "changeEvent" | "fieldProvenance" | "fieldConflict" | "sourceRecord" | "ingestionRun" | "quarantinedRecord" | "webhook" | "webhookDelivery" | "serviceItem" | "case" | "caseDailyRollup" | "caseEvent" | "casePause" | "calendarOverride" | "notification" | "auditEntry" | "hallAccount" | "hallSession" | "hallSmsCode" | "hallEnterpriseLink" | "bookingSlot" | "booking" | "hallDraft" | "hallFile" | "evaluation" | "hallTicket" | "jointService" | "jointApplication" | "servicePlan" | "caseCallback" | "targetedPush" | "admonition" | "departmentHead"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -2003,6 +2004,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.CaseCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.CaseCountAggregateOutputType> | number
+        }
+      }
+    }
+    CaseDailyRollup: {
+      payload: Prisma.$CaseDailyRollupPayload<ExtArgs>
+      fields: Prisma.CaseDailyRollupFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.CaseDailyRollupFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseDailyRollupPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.CaseDailyRollupFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseDailyRollupPayload>
+        }
+        findFirst: {
+          args: Prisma.CaseDailyRollupFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseDailyRollupPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.CaseDailyRollupFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseDailyRollupPayload>
+        }
+        findMany: {
+          args: Prisma.CaseDailyRollupFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseDailyRollupPayload>[]
+        }
+        create: {
+          args: Prisma.CaseDailyRollupCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseDailyRollupPayload>
+        }
+        createMany: {
+          args: Prisma.CaseDailyRollupCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.CaseDailyRollupCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseDailyRollupPayload>[]
+        }
+        delete: {
+          args: Prisma.CaseDailyRollupDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseDailyRollupPayload>
+        }
+        update: {
+          args: Prisma.CaseDailyRollupUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseDailyRollupPayload>
+        }
+        deleteMany: {
+          args: Prisma.CaseDailyRollupDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.CaseDailyRollupUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.CaseDailyRollupUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseDailyRollupPayload>[]
+        }
+        upsert: {
+          args: Prisma.CaseDailyRollupUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$CaseDailyRollupPayload>
+        }
+        aggregate: {
+          args: Prisma.CaseDailyRollupAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateCaseDailyRollup>
+        }
+        groupBy: {
+          args: Prisma.CaseDailyRollupGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CaseDailyRollupGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.CaseDailyRollupCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.CaseDailyRollupCountAggregateOutputType> | number
         }
       }
     }
@@ -4020,6 +4095,7 @@ export const CaseScalarFieldEnum = {
   acceptedAt: 'acceptedAt',
   acceptedOn: 'acceptedOn',
   limitDays: 'limitDays',
+  statutoryLimitDays: 'statutoryLimitDays',
   deadline: 'deadline',
   pausedSince: 'pausedSince',
   pauseKind: 'pauseKind',
@@ -4045,6 +4121,25 @@ export const CaseScalarFieldEnum = {
 } as const
 
 export type CaseScalarFieldEnum = (typeof CaseScalarFieldEnum)[keyof typeof CaseScalarFieldEnum]
+
+
+export const CaseDailyRollupScalarFieldEnum = {
+  day: 'day',
+  departmentCode: 'departmentCode',
+  itemCode: 'itemCode',
+  accepted: 'accepted',
+  online: 'online',
+  fullyOnline: 'fullyOnline',
+  sharedMaterials: 'sharedMaterials',
+  sharedCases: 'sharedCases',
+  concluded: 'concluded',
+  concludedOnTime: 'concludedOnTime',
+  concludedLate: 'concludedLate',
+  speedUpSum: 'speedUpSum',
+  speedUpCount: 'speedUpCount'
+} as const
+
+export type CaseDailyRollupScalarFieldEnum = (typeof CaseDailyRollupScalarFieldEnum)[keyof typeof CaseDailyRollupScalarFieldEnum]
 
 
 export const CaseEventScalarFieldEnum = {
@@ -4959,6 +5054,7 @@ export type GlobalOmitConfig = {
   webhookDelivery?: Prisma.WebhookDeliveryOmit
   serviceItem?: Prisma.ServiceItemOmit
   case?: Prisma.CaseOmit
+  caseDailyRollup?: Prisma.CaseDailyRollupOmit
   caseEvent?: Prisma.CaseEventOmit
   casePause?: Prisma.CasePauseOmit
   calendarOverride?: Prisma.CalendarOverrideOmit

@@ -70,6 +70,7 @@ export const ModelName = {
   WebhookDelivery: 'WebhookDelivery',
   ServiceItem: 'ServiceItem',
   Case: 'Case',
+  CaseDailyRollup: 'CaseDailyRollup',
   CaseEvent: 'CaseEvent',
   CasePause: 'CasePause',
   CalendarOverride: 'CalendarOverride',
@@ -457,6 +458,7 @@ export const CaseScalarFieldEnum = {
   acceptedAt: 'acceptedAt',
   acceptedOn: 'acceptedOn',
   limitDays: 'limitDays',
+  statutoryLimitDays: 'statutoryLimitDays',
   deadline: 'deadline',
   pausedSince: 'pausedSince',
   pauseKind: 'pauseKind',
@@ -482,6 +484,25 @@ export const CaseScalarFieldEnum = {
 } as const
 
 export type CaseScalarFieldEnum = (typeof CaseScalarFieldEnum)[keyof typeof CaseScalarFieldEnum]
+
+
+export const CaseDailyRollupScalarFieldEnum = {
+  day: 'day',
+  departmentCode: 'departmentCode',
+  itemCode: 'itemCode',
+  accepted: 'accepted',
+  online: 'online',
+  fullyOnline: 'fullyOnline',
+  sharedMaterials: 'sharedMaterials',
+  sharedCases: 'sharedCases',
+  concluded: 'concluded',
+  concludedOnTime: 'concludedOnTime',
+  concludedLate: 'concludedLate',
+  speedUpSum: 'speedUpSum',
+  speedUpCount: 'speedUpCount'
+} as const
+
+export type CaseDailyRollupScalarFieldEnum = (typeof CaseDailyRollupScalarFieldEnum)[keyof typeof CaseDailyRollupScalarFieldEnum]
 
 
 export const CaseEventScalarFieldEnum = {

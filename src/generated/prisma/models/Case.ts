@@ -28,12 +28,14 @@ export type AggregateCase = {
 
 export type CaseAvgAggregateOutputType = {
   limitDays: number | null
+  statutoryLimitDays: number | null
   usedWorkingDays: number | null
   revision: number | null
 }
 
 export type CaseSumAggregateOutputType = {
   limitDays: number | null
+  statutoryLimitDays: number | null
   usedWorkingDays: number | null
   revision: number | null
 }
@@ -56,6 +58,7 @@ export type CaseMinAggregateOutputType = {
   acceptedAt: Date | null
   acceptedOn: Date | null
   limitDays: number | null
+  statutoryLimitDays: number | null
   deadline: Date | null
   pausedSince: Date | null
   pauseKind: $Enums.PauseKind | null
@@ -95,6 +98,7 @@ export type CaseMaxAggregateOutputType = {
   acceptedAt: Date | null
   acceptedOn: Date | null
   limitDays: number | null
+  statutoryLimitDays: number | null
   deadline: Date | null
   pausedSince: Date | null
   pauseKind: $Enums.PauseKind | null
@@ -134,6 +138,7 @@ export type CaseCountAggregateOutputType = {
   acceptedAt: number
   acceptedOn: number
   limitDays: number
+  statutoryLimitDays: number
   deadline: number
   pausedSince: number
   pauseKind: number
@@ -162,12 +167,14 @@ export type CaseCountAggregateOutputType = {
 
 export type CaseAvgAggregateInputType = {
   limitDays?: true
+  statutoryLimitDays?: true
   usedWorkingDays?: true
   revision?: true
 }
 
 export type CaseSumAggregateInputType = {
   limitDays?: true
+  statutoryLimitDays?: true
   usedWorkingDays?: true
   revision?: true
 }
@@ -190,6 +197,7 @@ export type CaseMinAggregateInputType = {
   acceptedAt?: true
   acceptedOn?: true
   limitDays?: true
+  statutoryLimitDays?: true
   deadline?: true
   pausedSince?: true
   pauseKind?: true
@@ -229,6 +237,7 @@ export type CaseMaxAggregateInputType = {
   acceptedAt?: true
   acceptedOn?: true
   limitDays?: true
+  statutoryLimitDays?: true
   deadline?: true
   pausedSince?: true
   pauseKind?: true
@@ -268,6 +277,7 @@ export type CaseCountAggregateInputType = {
   acceptedAt?: true
   acceptedOn?: true
   limitDays?: true
+  statutoryLimitDays?: true
   deadline?: true
   pausedSince?: true
   pauseKind?: true
@@ -397,6 +407,7 @@ export type CaseGroupByOutputType = {
   acceptedAt: Date | null
   acceptedOn: Date | null
   limitDays: number
+  statutoryLimitDays: number | null
   deadline: Date | null
   pausedSince: Date | null
   pauseKind: $Enums.PauseKind | null
@@ -462,6 +473,7 @@ export type CaseWhereInput = {
   acceptedAt?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   acceptedOn?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   limitDays?: Prisma.IntFilter<"Case"> | number
+  statutoryLimitDays?: Prisma.IntNullableFilter<"Case"> | number | null
   deadline?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   pausedSince?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   pauseKind?: Prisma.EnumPauseKindNullableFilter<"Case"> | $Enums.PauseKind | null
@@ -507,6 +519,7 @@ export type CaseOrderByWithRelationInput = {
   acceptedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   acceptedOn?: Prisma.SortOrderInput | Prisma.SortOrder
   limitDays?: Prisma.SortOrder
+  statutoryLimitDays?: Prisma.SortOrderInput | Prisma.SortOrder
   deadline?: Prisma.SortOrderInput | Prisma.SortOrder
   pausedSince?: Prisma.SortOrderInput | Prisma.SortOrder
   pauseKind?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -555,6 +568,7 @@ export type CaseWhereUniqueInput = Prisma.AtLeast<{
   acceptedAt?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   acceptedOn?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   limitDays?: Prisma.IntFilter<"Case"> | number
+  statutoryLimitDays?: Prisma.IntNullableFilter<"Case"> | number | null
   deadline?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   pausedSince?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   pauseKind?: Prisma.EnumPauseKindNullableFilter<"Case"> | $Enums.PauseKind | null
@@ -600,6 +614,7 @@ export type CaseOrderByWithAggregationInput = {
   acceptedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   acceptedOn?: Prisma.SortOrderInput | Prisma.SortOrder
   limitDays?: Prisma.SortOrder
+  statutoryLimitDays?: Prisma.SortOrderInput | Prisma.SortOrder
   deadline?: Prisma.SortOrderInput | Prisma.SortOrder
   pausedSince?: Prisma.SortOrderInput | Prisma.SortOrder
   pauseKind?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -650,6 +665,7 @@ export type CaseScalarWhereWithAggregatesInput = {
   acceptedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Case"> | Date | string | null
   acceptedOn?: Prisma.DateTimeNullableWithAggregatesFilter<"Case"> | Date | string | null
   limitDays?: Prisma.IntWithAggregatesFilter<"Case"> | number
+  statutoryLimitDays?: Prisma.IntNullableWithAggregatesFilter<"Case"> | number | null
   deadline?: Prisma.DateTimeNullableWithAggregatesFilter<"Case"> | Date | string | null
   pausedSince?: Prisma.DateTimeNullableWithAggregatesFilter<"Case"> | Date | string | null
   pauseKind?: Prisma.EnumPauseKindNullableWithAggregatesFilter<"Case"> | $Enums.PauseKind | null
@@ -691,6 +707,7 @@ export type CaseCreateInput = {
   acceptedAt?: Date | string | null
   acceptedOn?: Date | string | null
   limitDays: number
+  statutoryLimitDays?: number | null
   deadline?: Date | string | null
   pausedSince?: Date | string | null
   pauseKind?: $Enums.PauseKind | null
@@ -736,6 +753,7 @@ export type CaseUncheckedCreateInput = {
   acceptedAt?: Date | string | null
   acceptedOn?: Date | string | null
   limitDays: number
+  statutoryLimitDays?: number | null
   deadline?: Date | string | null
   pausedSince?: Date | string | null
   pauseKind?: $Enums.PauseKind | null
@@ -779,6 +797,7 @@ export type CaseUpdateInput = {
   acceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   acceptedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   limitDays?: Prisma.IntFieldUpdateOperationsInput | number
+  statutoryLimitDays?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   deadline?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseKind?: Prisma.NullableEnumPauseKindFieldUpdateOperationsInput | $Enums.PauseKind | null
@@ -824,6 +843,7 @@ export type CaseUncheckedUpdateInput = {
   acceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   acceptedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   limitDays?: Prisma.IntFieldUpdateOperationsInput | number
+  statutoryLimitDays?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   deadline?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseKind?: Prisma.NullableEnumPauseKindFieldUpdateOperationsInput | $Enums.PauseKind | null
@@ -868,6 +888,7 @@ export type CaseCreateManyInput = {
   acceptedAt?: Date | string | null
   acceptedOn?: Date | string | null
   limitDays: number
+  statutoryLimitDays?: number | null
   deadline?: Date | string | null
   pausedSince?: Date | string | null
   pauseKind?: $Enums.PauseKind | null
@@ -909,6 +930,7 @@ export type CaseUpdateManyMutationInput = {
   acceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   acceptedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   limitDays?: Prisma.IntFieldUpdateOperationsInput | number
+  statutoryLimitDays?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   deadline?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseKind?: Prisma.NullableEnumPauseKindFieldUpdateOperationsInput | $Enums.PauseKind | null
@@ -951,6 +973,7 @@ export type CaseUncheckedUpdateManyInput = {
   acceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   acceptedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   limitDays?: Prisma.IntFieldUpdateOperationsInput | number
+  statutoryLimitDays?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   deadline?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseKind?: Prisma.NullableEnumPauseKindFieldUpdateOperationsInput | $Enums.PauseKind | null
@@ -1003,6 +1026,7 @@ export type CaseCountOrderByAggregateInput = {
   acceptedAt?: Prisma.SortOrder
   acceptedOn?: Prisma.SortOrder
   limitDays?: Prisma.SortOrder
+  statutoryLimitDays?: Prisma.SortOrder
   deadline?: Prisma.SortOrder
   pausedSince?: Prisma.SortOrder
   pauseKind?: Prisma.SortOrder
@@ -1029,6 +1053,7 @@ export type CaseCountOrderByAggregateInput = {
 
 export type CaseAvgOrderByAggregateInput = {
   limitDays?: Prisma.SortOrder
+  statutoryLimitDays?: Prisma.SortOrder
   usedWorkingDays?: Prisma.SortOrder
   revision?: Prisma.SortOrder
 }
@@ -1051,6 +1076,7 @@ export type CaseMaxOrderByAggregateInput = {
   acceptedAt?: Prisma.SortOrder
   acceptedOn?: Prisma.SortOrder
   limitDays?: Prisma.SortOrder
+  statutoryLimitDays?: Prisma.SortOrder
   deadline?: Prisma.SortOrder
   pausedSince?: Prisma.SortOrder
   pauseKind?: Prisma.SortOrder
@@ -1090,6 +1116,7 @@ export type CaseMinOrderByAggregateInput = {
   acceptedAt?: Prisma.SortOrder
   acceptedOn?: Prisma.SortOrder
   limitDays?: Prisma.SortOrder
+  statutoryLimitDays?: Prisma.SortOrder
   deadline?: Prisma.SortOrder
   pausedSince?: Prisma.SortOrder
   pauseKind?: Prisma.SortOrder
@@ -1113,6 +1140,7 @@ export type CaseMinOrderByAggregateInput = {
 
 export type CaseSumOrderByAggregateInput = {
   limitDays?: Prisma.SortOrder
+  statutoryLimitDays?: Prisma.SortOrder
   usedWorkingDays?: Prisma.SortOrder
   revision?: Prisma.SortOrder
 }
@@ -1237,6 +1265,7 @@ export type CaseCreateWithoutItemInput = {
   acceptedAt?: Date | string | null
   acceptedOn?: Date | string | null
   limitDays: number
+  statutoryLimitDays?: number | null
   deadline?: Date | string | null
   pausedSince?: Date | string | null
   pauseKind?: $Enums.PauseKind | null
@@ -1280,6 +1309,7 @@ export type CaseUncheckedCreateWithoutItemInput = {
   acceptedAt?: Date | string | null
   acceptedOn?: Date | string | null
   limitDays: number
+  statutoryLimitDays?: number | null
   deadline?: Date | string | null
   pausedSince?: Date | string | null
   pauseKind?: $Enums.PauseKind | null
@@ -1353,6 +1383,7 @@ export type CaseScalarWhereInput = {
   acceptedAt?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   acceptedOn?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   limitDays?: Prisma.IntFilter<"Case"> | number
+  statutoryLimitDays?: Prisma.IntNullableFilter<"Case"> | number | null
   deadline?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   pausedSince?: Prisma.DateTimeNullableFilter<"Case"> | Date | string | null
   pauseKind?: Prisma.EnumPauseKindNullableFilter<"Case"> | $Enums.PauseKind | null
@@ -1394,6 +1425,7 @@ export type CaseCreateWithoutEventsInput = {
   acceptedAt?: Date | string | null
   acceptedOn?: Date | string | null
   limitDays: number
+  statutoryLimitDays?: number | null
   deadline?: Date | string | null
   pausedSince?: Date | string | null
   pauseKind?: $Enums.PauseKind | null
@@ -1438,6 +1470,7 @@ export type CaseUncheckedCreateWithoutEventsInput = {
   acceptedAt?: Date | string | null
   acceptedOn?: Date | string | null
   limitDays: number
+  statutoryLimitDays?: number | null
   deadline?: Date | string | null
   pausedSince?: Date | string | null
   pauseKind?: $Enums.PauseKind | null
@@ -1496,6 +1529,7 @@ export type CaseUpdateWithoutEventsInput = {
   acceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   acceptedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   limitDays?: Prisma.IntFieldUpdateOperationsInput | number
+  statutoryLimitDays?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   deadline?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseKind?: Prisma.NullableEnumPauseKindFieldUpdateOperationsInput | $Enums.PauseKind | null
@@ -1540,6 +1574,7 @@ export type CaseUncheckedUpdateWithoutEventsInput = {
   acceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   acceptedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   limitDays?: Prisma.IntFieldUpdateOperationsInput | number
+  statutoryLimitDays?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   deadline?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseKind?: Prisma.NullableEnumPauseKindFieldUpdateOperationsInput | $Enums.PauseKind | null
@@ -1582,6 +1617,7 @@ export type CaseCreateWithoutPausesInput = {
   acceptedAt?: Date | string | null
   acceptedOn?: Date | string | null
   limitDays: number
+  statutoryLimitDays?: number | null
   deadline?: Date | string | null
   pausedSince?: Date | string | null
   pauseKind?: $Enums.PauseKind | null
@@ -1626,6 +1662,7 @@ export type CaseUncheckedCreateWithoutPausesInput = {
   acceptedAt?: Date | string | null
   acceptedOn?: Date | string | null
   limitDays: number
+  statutoryLimitDays?: number | null
   deadline?: Date | string | null
   pausedSince?: Date | string | null
   pauseKind?: $Enums.PauseKind | null
@@ -1684,6 +1721,7 @@ export type CaseUpdateWithoutPausesInput = {
   acceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   acceptedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   limitDays?: Prisma.IntFieldUpdateOperationsInput | number
+  statutoryLimitDays?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   deadline?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseKind?: Prisma.NullableEnumPauseKindFieldUpdateOperationsInput | $Enums.PauseKind | null
@@ -1728,6 +1766,7 @@ export type CaseUncheckedUpdateWithoutPausesInput = {
   acceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   acceptedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   limitDays?: Prisma.IntFieldUpdateOperationsInput | number
+  statutoryLimitDays?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   deadline?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseKind?: Prisma.NullableEnumPauseKindFieldUpdateOperationsInput | $Enums.PauseKind | null
@@ -1770,6 +1809,7 @@ export type CaseCreateManyItemInput = {
   acceptedAt?: Date | string | null
   acceptedOn?: Date | string | null
   limitDays: number
+  statutoryLimitDays?: number | null
   deadline?: Date | string | null
   pausedSince?: Date | string | null
   pauseKind?: $Enums.PauseKind | null
@@ -1811,6 +1851,7 @@ export type CaseUpdateWithoutItemInput = {
   acceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   acceptedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   limitDays?: Prisma.IntFieldUpdateOperationsInput | number
+  statutoryLimitDays?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   deadline?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseKind?: Prisma.NullableEnumPauseKindFieldUpdateOperationsInput | $Enums.PauseKind | null
@@ -1854,6 +1895,7 @@ export type CaseUncheckedUpdateWithoutItemInput = {
   acceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   acceptedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   limitDays?: Prisma.IntFieldUpdateOperationsInput | number
+  statutoryLimitDays?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   deadline?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseKind?: Prisma.NullableEnumPauseKindFieldUpdateOperationsInput | $Enums.PauseKind | null
@@ -1897,6 +1939,7 @@ export type CaseUncheckedUpdateManyWithoutItemInput = {
   acceptedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   acceptedOn?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   limitDays?: Prisma.IntFieldUpdateOperationsInput | number
+  statutoryLimitDays?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   deadline?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pausedSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseKind?: Prisma.NullableEnumPauseKindFieldUpdateOperationsInput | $Enums.PauseKind | null
@@ -1979,6 +2022,7 @@ export type CaseSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   acceptedAt?: boolean
   acceptedOn?: boolean
   limitDays?: boolean
+  statutoryLimitDays?: boolean
   deadline?: boolean
   pausedSince?: boolean
   pauseKind?: boolean
@@ -2025,6 +2069,7 @@ export type CaseSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   acceptedAt?: boolean
   acceptedOn?: boolean
   limitDays?: boolean
+  statutoryLimitDays?: boolean
   deadline?: boolean
   pausedSince?: boolean
   pauseKind?: boolean
@@ -2068,6 +2113,7 @@ export type CaseSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   acceptedAt?: boolean
   acceptedOn?: boolean
   limitDays?: boolean
+  statutoryLimitDays?: boolean
   deadline?: boolean
   pausedSince?: boolean
   pauseKind?: boolean
@@ -2111,6 +2157,7 @@ export type CaseSelectScalar = {
   acceptedAt?: boolean
   acceptedOn?: boolean
   limitDays?: boolean
+  statutoryLimitDays?: boolean
   deadline?: boolean
   pausedSince?: boolean
   pauseKind?: boolean
@@ -2135,7 +2182,7 @@ export type CaseSelectScalar = {
   updatedAt?: boolean
 }
 
-export type CaseOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "receiptNumber" | "verificationCode" | "itemCode" | "departmentCode" | "channel" | "acceptancePlace" | "applicantUscc" | "applicantName" | "applicantIdNumber" | "applicantPhone" | "state" | "outcome" | "submittedAt" | "acceptedAt" | "acceptedOn" | "limitDays" | "deadline" | "pausedSince" | "pauseKind" | "concludedAt" | "concludedOn" | "usedWorkingDays" | "onTime" | "fullyOnline" | "materialsReceived" | "missingMaterials" | "noticeIssuedAt" | "sharedMaterials" | "noticeDeferred" | "deemedAccepted" | "notAcceptedAt" | "notAcceptedReason" | "lastLight" | "licenceId" | "jointApplicationId" | "revision" | "createdAt" | "updatedAt", ExtArgs["result"]["case"]>
+export type CaseOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "receiptNumber" | "verificationCode" | "itemCode" | "departmentCode" | "channel" | "acceptancePlace" | "applicantUscc" | "applicantName" | "applicantIdNumber" | "applicantPhone" | "state" | "outcome" | "submittedAt" | "acceptedAt" | "acceptedOn" | "limitDays" | "statutoryLimitDays" | "deadline" | "pausedSince" | "pauseKind" | "concludedAt" | "concludedOn" | "usedWorkingDays" | "onTime" | "fullyOnline" | "materialsReceived" | "missingMaterials" | "noticeIssuedAt" | "sharedMaterials" | "noticeDeferred" | "deemedAccepted" | "notAcceptedAt" | "notAcceptedReason" | "lastLight" | "licenceId" | "jointApplicationId" | "revision" | "createdAt" | "updatedAt", ExtArgs["result"]["case"]>
 export type CaseInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   item?: boolean | Prisma.ServiceItemDefaultArgs<ExtArgs>
   events?: boolean | Prisma.Case$eventsArgs<ExtArgs>
@@ -2186,6 +2233,11 @@ export type $CasePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
      */
     acceptedOn: Date | null
     limitDays: number
+    /**
+     * The item's statutory limit (法定时限) when the case was registered, filled in by the database
+     * from the catalogue unless given: speed-up (提速) is measured against it.
+     */
+    statutoryLimitDays: number | null
     /**
      * Current deadline (moves later while paused).
      */
@@ -2679,6 +2731,7 @@ export interface CaseFieldRefs {
   readonly acceptedAt: Prisma.FieldRef<"Case", 'DateTime'>
   readonly acceptedOn: Prisma.FieldRef<"Case", 'DateTime'>
   readonly limitDays: Prisma.FieldRef<"Case", 'Int'>
+  readonly statutoryLimitDays: Prisma.FieldRef<"Case", 'Int'>
   readonly deadline: Prisma.FieldRef<"Case", 'DateTime'>
   readonly pausedSince: Prisma.FieldRef<"Case", 'DateTime'>
   readonly pauseKind: Prisma.FieldRef<"Case", 'PauseKind'>

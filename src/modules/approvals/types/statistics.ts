@@ -24,7 +24,8 @@ const StatisticsType = builder.objectRef<CaseStatistics>('CaseStatistics').imple
     }),
     averageSpeedUp: t.exposeFloat('averageSpeedUp', {
       nullable: true,
-      description: '提速: mean of 1 − used working days / statutory limit over concluded cases.',
+      description:
+        "提速: mean of 1 − used working days / statutory limit over concluded cases (the item's statutory limit when the case was registered).",
     }),
     online: t.exposeInt('online', { description: 'Accepted through ONLINE or MOBILE.' }),
     onlineRate: t.exposeFloat('onlineRate', { nullable: true, description: '网办率: online / accepted.' }),
