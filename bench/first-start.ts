@@ -60,8 +60,14 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** Starts `hub serve` of `root` on a new empty data folder, waits for /readyz, stops it. */
-export async function firstStart(root: string): Promise<FirstStart> {
+/**
+ * Starts `hub serve` of `root` on a new empty data folder, waits for /readyz, stops it (SIGTERM,
+ * as Ctrl-C). The folder is removed unless `keepDataDir` (the caller removes it then).
+ */
+export async function firstStart(
+  root: string,
+  opts: { keepDataDir?: boolean } = {},
+): Promise<FirstStart & { output: string; dataDir: string; exitCode: number | null }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-first-start-'));
   const port = await freePort();
   const env = childEnv({
@@ -83,6 +89,8 @@ export async function firstStart(root: string): Promise<FirstStart> {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let ok = false;
   try {
     let healthz: number | undefined;
     for (;;) {
@@ -93,12 +101,16 @@ export async function firstStart(root: string): Promise<FirstStart> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const total = Date.now() - t0;
-    return { ...phases(out, t0, total), total, healthz };
-  } finally {
-    const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
-    await exited;
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    const exitCode = await exited;
+    ok = true;
+    return { ...phases(out, t0, total), total, healthz, output: out, dataDir, exitCode };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    if (!ok || !opts.keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
