@@ -36,9 +36,9 @@ describe('embedded first start', () => {
   it('shows its progress, is ready within the bound, and records the migrations as Prisma does', async () => {
     const r = await firstStart(projectRoot, { keepDataDir: true });
     try {
-      process.stdout.write(
+      console.info(
         `first start: ready in ${(r.total / 1000).toFixed(1)} s (PGlite ${((r.pglite ?? 0) / 1000).toFixed(1)} s, ` +
-          `migrations ${((r.migrations ?? 0) / 1000).toFixed(1)} s, demo data ${((r.seed ?? 0) / 1000).toFixed(1)} s)\n`,
+          `migrations ${((r.migrations ?? 0) / 1000).toFixed(1)} s, demo data ${((r.seed ?? 0) / 1000).toFixed(1)} s)`,
       );
       expectWithMessage(r.exitCode, `exit code after SIGTERM:\n${r.output}`).toBe(0);
       const lines = r.output.split('\n').flatMap((t) => LogLine(t) ?? []);

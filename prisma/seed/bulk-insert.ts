@@ -14,7 +14,7 @@ const defaulted = new WeakMap<object, Map<string, Promise<Set<string>>>>();
 
 function columnsWithDefault(prisma: PrismaClient, table: string): Promise<Set<string>> {
   let tables = defaulted.get(prisma);
-  if (!tables) defaulted.set(prisma, (tables = new Map()));
+  if (!tables) defaulted.set(prisma, (tables = new Map<string, Promise<Set<string>>>()));
   let cols = tables.get(table);
   if (!cols) {
     cols = prisma
