@@ -3,17 +3,18 @@
  * is doing (opening PGlite, each migration n/N, each demo-data step n/N), is ready within a bound,
  * and leaves `_prisma_migrations` exactly as `prisma migrate deploy` would have: the Prisma CLI
  * finds nothing to apply and nothing modified. Starts its own embedded database, whatever
- * DATABASE_URL the run has.
+ * DATABASE_URL the run has. And the in-process runner alone, on an in-memory PGlite.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { firstStart } from '../bench/first-start.js';
 import { SEED_STEPS } from '../prisma/seed/demo.js';
 import { startEmbeddedDatabase } from '../src/platform/db/embedded.js';
-import { committedMigrations, projectRoot, runPrismaCli } from '../src/platform/db/migrate.js';
+import { committedMigrations, migrateInProcess, projectRoot, runPrismaCli } from '../src/platform/db/migrate.js';
 import { expectWithMessage } from './helpers/runner.js';
 
 /**
@@ -108,4 +109,24 @@ describe('embedded first start', () => {
       fs.rmSync(r.dataDir, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+describe('migrations applied in process', () => {
+  it('applies what is pending once, and leaves a database with a failed migration to the Prisma CLI', async () => {
+    const db = await PGlite.create({ dataDir: 'memory://' });
+    try {
+      const steps: string[] = [];
+      expect(await migrateInProcess(db, (s) => steps.push(`${s.n}/${s.of}`))).toEqual(committedMigrations());
+      expect(steps).toEqual(committedMigrations().map((_, i) => `${i + 1}/${committedMigrations().length}`));
+      expect(await migrateInProcess(db)).toEqual([]);
+      // A migration the Prisma CLI started and did not finish (P3009 territory): nothing is applied.
+      await db.query(
+        `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count)
+         VALUES ('00000000-0000-4000-8000-000000000000', 'x', '29991231000000_failed', now(), 0)`,
+      );
+      expect(await migrateInProcess(db)).toBeNull();
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 /**
- * Applies the committed Prisma migrations with the offline Prisma CLI (WebAssembly schema engine).
+ * Applies the committed Prisma migrations: with the offline Prisma CLI (WebAssembly schema engine)
+ * to a PostgreSQL server, or in process to the embedded PGlite the hub opens (same bookkeeping).
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
