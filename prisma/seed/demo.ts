@@ -306,16 +306,63 @@ export async function seedDepartments(prisma: PrismaClient): Promise<void> {
   }
 }
 
+/** One finished step of the demo seed, for progress output: the n-th of `of`, and how long it took. */
+export interface SeedStep {
+  step: string;
+  n: number;
+  of: number;
+  ms: number;
+}
+
+/** The steps of `seedDemo`, in order (progress output counts them). */
+export const SEED_STEPS = [
+  'departments',
+  'systems and keys',
+  'enterprises',
+  'licences and penalties',
+  'enforcement delegations',
+  'catalogue and cases',
+  'joint approvals',
+  'online hall',
+] as const;
+
 /**
  * Everything above. `files` stores the demo drafts' uploads (the hub's DATA_DIR storage); without
- * it the drafts are seeded without files.
+ * it the drafts are seeded without files. `onStep` hears of each finished step (progress output).
  */
 export async function seedDemo(
   prisma: PrismaClient,
   enterpriseCount = 40,
-  opts: { files?: FileStorage } = {},
+  opts: { files?: FileStorage; onStep?: (s: SeedStep) => void } = {},
 ): Promise<SeedResult> {
-  await seedDepartments(prisma);
+  let n = 0;
+  const step = async <T>(name: (typeof SEED_STEPS)[number], fn: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const r = await fn();
+    opts.onStep?.({ step: name, n: ++n, of: SEED_STEPS.length, ms: Math.round(performance.now() - started) });
+    return r;
+  };
+  await step('departments', () => seedDepartments(prisma));
+  const keys = await step('systems and keys', () => seedSystems(prisma));
+  const rows = await step('enterprises', () => seedEnterprises(prisma, enterpriseCount));
+  const approvals = await step('licences and penalties', () => seedApprovals(prisma, rows.usccs));
+  await step('enforcement delegations', () => seedEnforcementDelegations(prisma));
+  const workflow = await step('catalogue and cases', () => seedApprovalWorkflow(prisma));
+  const joint = await step('joint approvals', () => seedJointDemo(prisma, rows.usccs));
+  const hall = await step('online hall', () => seedHall(prisma, { files: opts.files }));
+  return {
+    departments: DEMO_DEPARTMENTS.length,
+    enterprises: rows.created,
+    keys,
+    ...approvals,
+    ...workflow,
+    ...joint,
+    hall,
+  };
+}
+
+/** The demo department systems, with a key for each one made now. */
+async function seedSystems(prisma: PrismaClient): Promise<SeedResult['keys']> {
   const keys: SeedResult['keys'] = [];
   for (const s of DEMO_SYSTEMS) {
     const existing = await prisma.departmentSystem.findUnique({
@@ -336,6 +383,14 @@ export async function seedDemo(
     });
     keys.push({ system: s.name, scopes: s.scopes, key: await createApiKey(prisma, system.id) });
   }
+  return keys;
+}
+
+/** The demo enterprises, registered by the market registry's system. */
+async function seedEnterprises(
+  prisma: PrismaClient,
+  enterpriseCount: number,
+): Promise<{ usccs: string[]; created: number }> {
   const registry = await prisma.departmentSystem.findUniqueOrThrow({
     where: { departmentCode_name: { departmentCode: 'MR', name: 'market-registry' } },
   });
@@ -346,23 +401,5 @@ export async function seedDemo(
     sourceVersion: 1,
   }));
   const created = await prisma.enterprise.createMany({ data: rows, skipDuplicates: true });
-  const approvals = await seedApprovals(
-    prisma,
-    rows.map((r) => r.uscc),
-  );
-  await seedEnforcementDelegations(prisma);
-  const workflow = await seedApprovalWorkflow(prisma);
-  const joint = await seedJointDemo(
-    prisma,
-    rows.map((r) => r.uscc),
-  );
-  return {
-    departments: DEMO_DEPARTMENTS.length,
-    enterprises: created.count,
-    keys,
-    ...approvals,
-    ...workflow,
-    ...joint,
-    hall: await seedHall(prisma, { files: opts.files }),
-  };
+  return { usccs: rows.map((r) => r.uscc), created: created.count };
 }

@@ -18,6 +18,7 @@ import {
   type LocalDate,
 } from '../../src/modules/approvals/index.js';
 import { handlingPath, SPECIAL_STAGE_KINDS } from '../../src/modules/approvals/index.js';
+import { insertRows } from './bulk-insert.js';
 import { insertJointRows, jointRows, type JointRows } from './joint-cases.js';
 
 export interface GenerateOptions {
@@ -374,11 +375,23 @@ export async function generateCases(
   while (done < count) {
     const n = Math.min(chunk, count - done);
     const generated = Array.from({ length: n }, (_, k) => generateCase(g, done + k));
-    await prisma.case.createMany({ data: generated.map((x) => x.case) });
-    const pauses = generated.flatMap((x) => x.pauses);
-    const events = generated.flatMap((x) => x.events);
-    if (pauses.length) await prisma.casePause.createMany({ data: pauses });
-    if (events.length) await prisma.caseEvent.createMany({ data: events });
+    // Set-based (one JSON parameter per table): createMany costs seconds per thousand cases here.
+    await insertRows(
+      prisma,
+      'Case',
+      generated.map((x) => x.case),
+      { updatedAt: true },
+    );
+    await insertRows(
+      prisma,
+      'CasePause',
+      generated.flatMap((x) => x.pauses),
+    );
+    await insertRows(
+      prisma,
+      'CaseEvent',
+      generated.flatMap((x) => x.events),
+    );
     done += n;
     o.onProgress?.(done, count);
   }

@@ -13,7 +13,7 @@ import { startTracing } from '../platform/telemetry.js';
 import { startEmbeddedDatabase } from '../platform/db/embedded.js';
 import { migrateDeploy, runPrismaCli } from '../platform/db/migrate.js';
 import { createFileStorage } from '../platform/storage/index.js';
-import { seedDemo } from '../../prisma/seed/demo.js';
+import { SEED_STEPS, seedDemo } from '../../prisma/seed/demo.js';
 import { registerApprovalCommands } from './approvals-commands.js';
 import { registerAuditCommands } from './audit-commands.js';
 import { registerIngestCommands } from './ingest-commands.js';
@@ -67,9 +67,15 @@ async function seedIfWanted(platform: RunningPlatform): Promise<boolean> {
   const empty = (await platform.prisma.department.count()) === 0;
   const wanted = mode === 'always' || (mode === 'auto' && platform.databaseKind === 'embedded' && empty);
   if (!wanted) return false;
-  const result = await seedDemo(platform.prisma, undefined, { files: createFileStorage(platform.config.dataDir) });
+  platform.logger.info({ steps: SEED_STEPS.length }, 'seeding the demo data');
+  const started = performance.now();
+  const result = await seedDemo(platform.prisma, undefined, {
+    files: createFileStorage(platform.config.dataDir),
+    onStep: (s) => platform.logger.info({ seed: s.step, step: `${s.n}/${s.of}`, ms: s.ms }, 'demo data step done'),
+  });
   platform.logger.info(
     {
+      ms: Math.round(performance.now() - started),
       departments: result.departments,
       enterprises: result.enterprises,
       licences: result.licences,

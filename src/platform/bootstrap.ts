@@ -42,20 +42,35 @@ export async function startPlatform(
   const logger = opts.logger ?? createLogger(config.logLevel);
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
+  const wantMigrate = opts.migrate !== false;
   if (!url) {
-    embedded = await startEmbeddedDatabase(config.dataDir, opts.embedded);
+    // A first start creates the database (initdb, some seconds): say so before the wait.
+    logger.info({ dataDir: config.dataDir }, 'opening the embedded PostgreSQL (PGlite)');
+    embedded = await startEmbeddedDatabase(config.dataDir, {
+      ...opts.embedded,
+      migrate: wantMigrate && {
+        onStep: (s) => logger.info({ migration: s.migration, step: `${s.n}/${s.of}`, ms: s.ms }, 'migration applied'),
+      },
+    });
     url = embedded.url;
     if (embedded.attachedTo) {
       const { pid, port, command } = embedded.attachedTo;
       logger.info({ dataDir: config.dataDir, pid, port, command }, 'using the embedded database of the running hub');
     } else {
-      logger.info({ dataDir: config.dataDir, created: embedded.created }, 'embedded PostgreSQL (PGlite) started');
+      logger.info(
+        { dataDir: config.dataDir, created: embedded.created, ms: embedded.openMs },
+        'embedded PostgreSQL (PGlite) started',
+      );
     }
   }
-  // The running hub migrated its database when it started.
-  if (opts.migrate !== false && !embedded?.attachedTo) {
+  // The running hub migrated its database when it started; this process migrated its own
+  // embedded database before serving it, unless an earlier migration had failed (then the
+  // Prisma CLI reports that).
+  if (wantMigrate && !embedded?.attachedTo && !embedded?.migrated) {
+    const started = performance.now();
     const applied = await migrateDeploy(url);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    if (applied.length > 0)
+      logger.info({ migrations: applied, ms: Math.round(performance.now() - started) }, 'migrations applied');
   }
   // Several hub processes must share the QR keys: configure QR_SIGNING_KEYS for them.
   const qr = config.qrSigningKeys

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { acquireDataDirLock, processAlive, readDataDirLock, type DataDirLockInfo } from './data-dir-lock.js';
+import { migrateInProcess, type MigrationStep } from './migrate.js';
 import { serveProtocolEngine, type WireServerOptions } from './wire-server.js';
 
 export interface EmbeddedDatabase {
@@ -17,6 +18,14 @@ export interface EmbeddedDatabase {
   created: boolean;
   /** Set when this process uses the database of the process holding the folder (a running hub). */
   attachedTo?: DataDirLockInfo;
+  /**
+   * The migrations this start applied in process (options.migrate), oldest first; null when an
+   * earlier migration had failed (nothing applied: run `migrateDeploy` to report it); undefined
+   * when not asked to migrate or attached to a running hub's database.
+   */
+  migrated?: string[] | null;
+  /** Milliseconds spent opening the engine (initdb included on a first start). */
+  openMs?: number;
   stop(): Promise<void>;
 }
 
@@ -28,6 +37,11 @@ export interface EmbeddedOptions {
   /** Use the database of a running hub that holds the folder instead of refusing. */
   attach?: boolean;
   server?: Omit<WireServerOptions, 'host' | 'port'>;
+  /**
+   * Apply pending migrations in this process before serving (no Prisma CLI, no wire round trips);
+   * `onStep` hears of each one applied.
+   */
+  migrate?: boolean | { onStep?: (s: MigrationStep) => void };
 }
 
 /** The data folder is held by another process whose database this one cannot or must not use. */
@@ -127,12 +141,23 @@ export async function startEmbeddedDatabase(
     const dir = path.join(dataDir, 'pgdata');
     const created = !fs.existsSync(path.join(dir, 'PG_VERSION'));
     fs.mkdirSync(dir, { recursive: true });
+    const opening = performance.now();
     const db = await PGlite.create({ dataDir: dir });
+    const openMs = Math.round(performance.now() - opening);
+    let migrated: string[] | null | undefined;
+    try {
+      if (opts.migrate) migrated = await migrateInProcess(db, opts.migrate === true ? undefined : opts.migrate.onStep);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
     const server = await serveProtocolEngine(db, { ...opts.server, host: '127.0.0.1', port: 0 });
     held.setPort(server.port);
     return {
       url: urlFor(server.port),
       created,
+      migrated,
+      openMs,
       async stop() {
         try {
           await server.stop();
