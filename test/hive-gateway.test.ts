@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { afterAll, beforeAll, poll } from './helpers/runner.js';
+import { afterAll, beforeAll, poll, withinMs } from './helpers/runner.js';
 import { composeSupergraph } from '../src/gateway/compose.js';
 import { serveSubgraph } from '../src/gateway/subgraph-server.js';
 import { subgraphs } from '../src/gateway/subgraphs.js';
@@ -110,7 +110,7 @@ afterAll(async () => {
   if (hive && hive.exitCode === null) {
     const exited = new Promise((r) => hive!.once('exit', r));
     hive.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    await withinMs(exited, 5000, () => undefined);
     if (hive.exitCode === null) hive.kill('SIGKILL');
   }
   await hub?.stop();

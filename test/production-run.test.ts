@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { childEnv } from '../src/config/index.js';
 import { projectRoot } from '../src/platform/db/migrate.js';
-import { expectWithMessage, inject, itSkipIf } from './helpers/runner.js';
+import { expectWithMessage, inject, itSkipIf, withinMs } from './helpers/runner.js';
 
 const STOP_DEADLINE_MS = 20_000; // the hub's own grace period is 15 s
 
@@ -121,7 +121,7 @@ async function stopByPid(s: Started): Promise<{ ms: number; left: number[]; port
   const exited = new Promise<number | null>((r) => s.npm.once('exit', (code) => r(code)));
   const t0 = Date.now();
   process.kill(pgid, 'SIGTERM');
-  const exit = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), STOP_DEADLINE_MS))]);
+  const exit = await withinMs(exited, STOP_DEADLINE_MS, () => null);
   for (;;) {
     const left = processGroup(pgid);
     const open = await portOpen(s.port);

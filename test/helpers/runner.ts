@@ -130,3 +130,27 @@ export function afterAll(fn: () => unknown, timeout: number = HOOK_TIMEOUT): voi
     await fn();
   }, timeout);
 }
+
+/**
+ * `promise`, or after `ms` what `onTimeout` returns (or throws). The timer is cleared either way:
+ * a pending timer would keep Jest's worker alive after the file ends ("failed to exit gracefully").
+ */
+export async function withinMs<T, F = never>(promise: Promise<T>, ms: number, onTimeout: () => F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<F>((resolve, reject) => {
+        timer = setTimeout(() => {
+          try {
+            resolve(onTimeout());
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        }, ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

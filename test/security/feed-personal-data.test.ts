@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import { describe, expect, it } from '@jest/globals';
-import { afterAll, beforeAll, poll } from '../helpers/runner.js';
+import { afterAll, beforeAll, poll, withinMs } from '../helpers/runner.js';
 import WebSocket from 'ws';
 import { ChangesDocument, RegisterEnterpriseDocument, RegisterWebhookDocument } from '../generated/graphql.js';
 import { anEnterpriseInput, aSystemKey, referenceData } from '../helpers/builders.js';
@@ -190,7 +190,7 @@ describe('revoked keys', () => {
     // As `hub keys revoke` does.
     const revokedAt = Date.now();
     await hub.platform.prisma.apiKey.updateMany({ where: { systemId: system.id }, data: { revokedAt: new Date() } });
-    const code = await Promise.race([sub.closed, new Promise<number>((r) => setTimeout(() => r(0), 10_000))]);
+    const code = await withinMs(sub.closed, 10_000, () => 0);
     expect(code).toBe(4403);
     expect(Date.now() - revokedAt).toBeLessThan(10_000);
   }, 30_000);
