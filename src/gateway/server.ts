@@ -156,6 +156,9 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag computed over every answer (a hash of each GraphQL body): API answers are POSTs, and
+  // pages say no-store. Static assets keep theirs (express.static sets its own).
+  app.set('etag', false);
   // Client addresses (rate limits) come from X-Forwarded-For only through this many known proxies.
   app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
@@ -207,17 +210,6 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
     admit.middleware,
     metricsRoute(platform.metrics, (req) => admit.callerOf(req)),
   );
-  app.use(graphiqlAssets());
-  const host: RouteHost = {
-    platform,
-    apollo,
-    verifier,
-    publicContext: () => createGatewayContext(platform, PUBLIC_CALLER),
-    publicQuota: (req) => limits.public(clientAddress(req)),
-  };
-  // Ingestion accepts API keys too: the same quotas and failed-authentication throttle apply.
-  app.use('/ingest', admit.middleware);
-  for (const m of Object.values(modules)) if (m.routes) app.use(m.routes(host));
   app.get('/graphql', (req, res, next) => {
     if (wantsGraphiQL(req)) res.type('html').send(graphiqlPage('/graphql'));
     else next();
@@ -291,6 +283,19 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
       res.end();
     },
   );
+  // Pages, assets and ingestion after /graphql: every API request would otherwise be matched
+  // against each of their routes first.
+  app.use(graphiqlAssets());
+  const host: RouteHost = {
+    platform,
+    apollo,
+    verifier,
+    publicContext: () => createGatewayContext(platform, PUBLIC_CALLER),
+    publicQuota: (req) => limits.public(clientAddress(req)),
+  };
+  // Ingestion accepts API keys too: the same quotas and failed-authentication throttle apply.
+  app.use('/ingest', admit.middleware);
+  for (const m of Object.values(modules)) if (m.routes) app.use(m.routes(host));
   app.use(jsonNotFound());
   app.use(jsonErrors(logger));
 
