@@ -5,7 +5,6 @@
 const benches: Record<string, () => Promise<void>> = {
   http: async () => (await import('./http.js')).run(),
   'first-start': async () => (await import('./first-start.js')).run(),
-  'qr-lookup': async () => (await import('./qr-lookup.js')).run(),
   ingest: async () => (await import('./ingest.js')).run(),
   statistics: async () => (await import('./statistics.js')).run(),
   soak: async () => (await import('./soak.js')).run(),
