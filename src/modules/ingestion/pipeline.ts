@@ -18,7 +18,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { CanonicalRecord, FieldProblem } from '../../../adapters/canonical.js';
 import { applyBatch, inTransaction, type ApplyContext, type Outcome } from './apply.js';
 import type { BatchSql } from './sql.js';
-import type { IngestSource } from './source.js';
+import { contentHash, type IngestSource } from './source.js';
 
 export type { IngestSource };
 
@@ -105,30 +105,40 @@ export async function ingestFile(
     logger: opts.logger,
   };
   const batchSize = opts.batchSize ?? 500;
+  // One batch is applied while the next is read: parsing and mapping (JavaScript) overlap the
+  // database's work. Batches are still applied one after the other, each after the one before
+  // committed (once-only reads what it wrote).
+  let applying: Promise<void> | undefined;
   try {
-    let batch: Item[] = [];
-    const flush = async () => {
+    const flush = async (batch: Item[]) => {
       if (batch.length === 0) return;
       const outcomes = await applyWithIsolation(ctx, batch);
       for (const o of outcomes) counts[o] += 1;
       counts.total += batch.length;
       await prisma.ingestionRun.update({ where: { id: run.id }, data: { ...counts } });
-      batch = [];
       opts.onProgress?.(counts.total);
     };
+    let batch: Item[] = [];
     for (const parsed of adapter.parse(bytes, file)) {
-      const mapped =
-        parsed.problems.length > 0 ? { ok: false as const, problems: parsed.problems } : adapter.map(parsed);
-      batch.push(
-        mapped.ok
-          ? { parsed, record: mapped.record, problems: [] }
-          : { parsed, record: null, problems: mapped.problems },
-      );
-      if (batch.length >= batchSize) await flush();
+      batch.push(prepare(adapter, parsed));
+      if (batch.length >= batchSize) {
+        await applying;
+        applying = flush(batch);
+        // Its failure is met at the next await of it (a handler now keeps it from counting as unhandled).
+        applying.catch(() => undefined);
+        batch = [];
+      } else if (applying && batch.length % 50 === 0) {
+        // Lets the batch being applied send its next statement as soon as the last one answered.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
-    await flush();
+    await applying;
+    applying = undefined;
+    await flush(batch);
     await prisma.ingestionRun.update({ where: { id: run.id }, data: { status: 'COMPLETED', finishedAt: new Date() } });
   } catch (err) {
+    // A batch being applied when the file turned out unreadable finishes (committed or not) first.
+    await applying?.catch(() => undefined);
     const message = err instanceof AdapterFileError ? err.reason : err instanceof Error ? err.message : String(err);
     // With the database gone this may fail too; the next run of the file marks the run FAILED then.
     await prisma.ingestionRun
@@ -138,6 +148,14 @@ export async function ingestFile(
     throw err;
   }
   return { runId: run.id, adapter: adapter.name, file, ...counts, durationMs: Date.now() - started };
+}
+
+/** A parsed record mapped to its canonical form (or its problems), with its fingerprint taken. */
+function prepare(adapter: Adapter, parsed: ParsedRecord): Item {
+  const mapped = parsed.problems.length > 0 ? { ok: false as const, problems: parsed.problems } : adapter.map(parsed);
+  if (!mapped.ok) return { parsed, record: null, problems: mapped.problems };
+  contentHash(mapped.record); // computed here, while the batch before is being applied
+  return { parsed, record: mapped.record, problems: [] };
 }
 
 /**
