@@ -47,7 +47,7 @@ export async function inTransaction<T>(ctx: ApplyContext, work: (t: BatchTx) => 
       maxWait: 30_000,
     });
   }
-  return onClient(ctx.pool, (client) => work({ sql: pgSql(client), tx: null }));
+  return onClient(ctx.pool, (client) => work({ sql: pgSql(client, ctx.copyIn ?? true), tx: null }));
 }
 
 async function onClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

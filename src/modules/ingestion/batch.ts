@@ -23,6 +23,8 @@ export interface ApplyContext {
   prisma: PrismaClient;
   /** The pool behind prisma: enterprise batches are applied on one of its clients (see apply.ts). */
   pool?: pg.Pool;
+  /** False on PGlite's wire server, which takes no COPY FROM STDIN. */
+  copyIn?: boolean;
   /** For the cache after commit. */
   platform?: Pick<Platform, 'prisma' | 'cache' | 'config'>;
   adapter: Adapter;

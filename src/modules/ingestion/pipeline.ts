@@ -64,7 +64,9 @@ interface Item {
 }
 
 /** What ingestion runs on; with the pool (a running platform's), enterprise batches skip the ORM. */
-export type IngestPlatform = Pick<Platform, 'prisma' | 'cache' | 'config'> & { db?: Pick<Database, 'pool'> };
+export type IngestPlatform = Pick<Platform, 'prisma' | 'cache' | 'config'> & {
+  db?: Pick<Database, 'pool' | 'singleSession'>;
+};
 
 /** Ingests one file's bytes; returns the run report (counts add up to the records in the file). */
 export async function ingestFile(
@@ -96,6 +98,7 @@ export async function ingestFile(
   const ctx: ApplyContext = {
     prisma,
     pool: platform.db?.pool,
+    copyIn: !platform.db?.singleSession,
     platform,
     adapter,
     source,

@@ -44,8 +44,9 @@ export function prismaSql(tx: Prisma.TransactionClient): CopySql {
   };
 }
 
-export function pgSql(client: pg.PoolClient): CopySql {
-  return {
+/** With copyIn false (PGlite's wire server), "COPY" sends the rows as array parameters, as on Prisma. */
+export function pgSql(client: pg.PoolClient, copyIn = true): CopySql {
+  const sql: CopySql = {
     async query<T>(text: string, values: unknown[] = []) {
       return (await client.query(text, values)).rows as T[];
     },
@@ -54,11 +55,28 @@ export function pgSql(client: pg.PoolClient): CopySql {
     },
     async copy(table, columns, rows) {
       if (rows.length === 0) return;
+      if (!copyIn) return insertRows(sql, table, columns, rows);
       const text = rows.map((r) => r.map(copyValue).join('\t')).join('\n') + '\n';
       const into = `COPY ${table} (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN`;
       await pipeline(Readable.from([Buffer.from(text)]), client.query(copyFrom(into)));
     },
   };
+  return sql;
+}
+
+/** The rows of a COPY as one INSERT with an array parameter per column. */
+async function insertRows(
+  sql: BatchSql,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly (string | null)[])[],
+): Promise<void> {
+  const arrays = columns.map((_, i) => rows.map((r) => r[i] ?? null));
+  const params = columns.map((_, i) => `$${i + 1}::text[]`).join(', ');
+  await sql.execute(
+    `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) SELECT * FROM unnest(${params})`,
+    arrays,
+  );
 }
 
 // COPY's text format: backslash escapes for the separators, \N for NULL.
