@@ -156,6 +156,32 @@ describe('market-registry registrations', () => {
   });
 });
 
+describe('a batch that changes one enterprise twice', () => {
+  it('applies both versions in order: the stored revision is the last change event’s', async () => {
+    const prisma = hub.platform.prisma;
+    const registry = adapters['market-registry']!;
+    const v1 = marketRegistryRow(0, { offset: 950, version: 1 });
+    await ingest(registry, mr, 'twice-v1.csv', Buffer.from(`${MARKET_REGISTRY_HEADER}\n${v1.line}\n`));
+    const v2 = marketRegistryRow(0, { offset: 950, version: 2, nameSuffix: '二' });
+    const v3 = marketRegistryRow(0, { offset: 950, version: 3, nameSuffix: '三' });
+    const report = await ingest(
+      registry,
+      mr,
+      'twice-v2-v3.csv',
+      Buffer.from(`${MARKET_REGISTRY_HEADER}\n${v2.line}\n${v3.line}\n`),
+    );
+    expect(report).toMatchObject({ total: 2, updated: 2 });
+    const e = await prisma.enterprise.findUniqueOrThrow({ where: { uscc: v1.uscc } });
+    const events = await prisma.changeEvent.findMany({ where: { entityId: v1.uscc }, orderBy: { seq: 'asc' } });
+    expect(events.map((ev) => [ev.action, ev.revision])).toEqual([
+      ['CREATED', 1],
+      ['UPDATED', 2],
+      ['UPDATED', 3],
+    ]);
+    expect(e).toMatchObject({ name: v3.name, revision: 3 });
+  });
+});
+
 describe('licences and penalties', () => {
   it('quarantines a permit whose holder is not registered, and applies it when re-submitted after registration', async () => {
     const permits = adapters['construction-permits']!;

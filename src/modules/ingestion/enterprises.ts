@@ -81,8 +81,8 @@ interface Plan {
   current: Map<string, Current>;
   departments: Set<string>;
   creates: Map<string, EnterpriseInsert>;
-  /** Enterprises changed by the batch (their final values are in current), with their revision as read. */
-  updates: Map<string, number>;
+  /** Enterprises changed by the batch: their revision as read, and the columns changed (as validated). */
+  updates: Map<string, { read: number; columns: Partial<EnterpriseFields> }>;
 }
 
 /** The current row's values as text, as enterpriseValues gives them (capital exact, with two decimals). */
@@ -173,10 +173,14 @@ function planUpdate(
   if ('result' in owned) return owned.result;
   const differing = owned.changed;
   const changed = Object.fromEntries(differing.map((f) => [f, incoming[f]]));
+  const columns = Object.fromEntries(differing.map((f) => [f, fields[f] ?? null])) as Partial<EnterpriseFields>;
   const pending = plan.creates.get(r.uscc);
-  if (pending) {
-    Object.assign(pending, Object.fromEntries(differing.map((f) => [f, fields[f] ?? null])));
-  } else if (!plan.updates.has(r.uscc)) plan.updates.set(r.uscc, existing.revision);
+  if (pending) Object.assign(pending, columns);
+  else {
+    const update = plan.updates.get(r.uscc);
+    if (update) Object.assign(update.columns, columns);
+    else plan.updates.set(r.uscc, { read: existing.revision, columns });
+  }
   Object.assign(existing, changed, { revision: existing.revision + (pending ? 0 : 1) });
   provenance(state, r, 'ENTERPRISE', r.uscc, differing);
   change(state, ctx, enterpriseChange('UPDATED', r.uscc, existing.revision, changed, null));
@@ -206,7 +210,22 @@ const STAGE_COLUMNS = [
   'sourceRecordId',
   'sourceVersion',
   'bumps',
+  'changed',
 ] as const;
+
+/** Column and the SQL type its staged text is cast to. */
+const UPDATABLE: readonly (readonly [Field, string])[] = ENTERPRISE_FIELDS.map((f) => [
+  f,
+  f === 'type'
+    ? '"EnterpriseType"'
+    : f === 'status'
+      ? '"EnterpriseStatus"'
+      : f === 'registeredCapital'
+        ? 'numeric'
+        : f === 'establishedOn'
+          ? 'date'
+          : 'text',
+]);
 
 const text = (v: unknown): string | null =>
   v === undefined || v === null
@@ -220,8 +239,8 @@ const text = (v: unknown): string | null =>
 /**
  * COPY the batch's new and changed rows into a staging table that lives until the commit, then
  * apply them set-wise: one INSERT ... SELECT for the new ones, one UPDATE ... FROM for the changed
- * ones (their final values; one revision per record of the batch that changed them, as their
- * change events say).
+ * ones (only the columns the batch changed, so a concurrent change of another column stays; one
+ * revision per record of the batch that changed the row, as its change events say).
  */
 async function writeEnterprises(sql: CopySql, plan: Plan): Promise<void> {
   if (plan.creates.size === 0 && plan.updates.size === 0) return;
@@ -230,9 +249,9 @@ async function writeEnterprises(sql: CopySql, plan: Plan): Promise<void> {
     const row: Record<string, unknown> = { ...c, op: 'C' };
     rows.push(STAGE_COLUMNS.map((k) => text(row[k])));
   }
-  for (const [uscc, read] of plan.updates) {
-    const final = plan.current.get(uscc)!;
-    const row: Record<string, unknown> = { ...final, op: 'U', uscc, bumps: final.revision - read };
+  for (const [uscc, { read, columns }] of plan.updates) {
+    const bumps = plan.current.get(uscc)!.revision - read;
+    const row: Record<string, unknown> = { ...columns, op: 'U', uscc, bumps, changed: Object.keys(columns).join(',') };
     rows.push(STAGE_COLUMNS.map((k) => text(row[k])));
   }
   await sql.execute(
@@ -252,12 +271,11 @@ async function writeEnterprises(sql: CopySql, plan: Plan): Promise<void> {
   }
   if (plan.updates.size > 0) {
     await sql.execute(`
-      UPDATE "Enterprise" e SET "name" = s."name", "type" = s."type"::"EnterpriseType",
-        "legalRepresentative" = s."legalRepresentative", "legalRepresentativeIdNumber" = s."legalRepresentativeIdNumber",
-        "registeredCapital" = s."registeredCapital"::numeric, "establishedOn" = s."establishedOn"::date,
-        "registrationAuthorityCode" = s."registrationAuthorityCode", "address" = s."address", "street" = s."street",
-        "businessScope" = s."businessScope", "status" = s."status"::"EnterpriseStatus", "contactPhone" = s."contactPhone",
+      UPDATE "Enterprise" e SET ${UPDATABLE.map(
+        ([f, type]) => `"${f}" = CASE WHEN '${f}' = ANY(s."fields") THEN s."${f}"::${type} ELSE e."${f}" END`,
+      ).join(', ')},
         "revision" = e."revision" + s."bumps"::int, "updatedAt" = now()
-      FROM ingest_enterprise s WHERE s."op" = 'U' AND e."uscc" = s."uscc"`);
+      FROM (SELECT *, string_to_array("changed", ',') AS "fields" FROM ingest_enterprise) s
+      WHERE s."op" = 'U' AND e."uscc" = s."uscc"`);
   }
 }
