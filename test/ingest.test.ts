@@ -15,6 +15,7 @@ import { adapters } from '../adapters/registry.js';
 import { childEnv } from '../src/config/index.js';
 import { marketRegistryCsv, marketRegistryRow, MARKET_REGISTRY_HEADER } from '../prisma/seed/market-registry-export.js';
 import { ingestFile, type IngestSource } from '../src/modules/ingestion/pipeline.js';
+import { onCommittedWrite } from '../src/platform/db/client.js';
 import { cliSource, resubmitQuarantined } from '../src/modules/ingestion/sources.js';
 import { EnterpriseByUsccDocument } from './generated/graphql.js';
 import { aDepartment, referenceData } from './helpers/builders.js';
@@ -179,6 +180,25 @@ describe('a batch that changes one enterprise twice', () => {
       ['UPDATED', 3],
     ]);
     expect(e).toMatchObject({ name: v3.name, revision: 3 });
+  });
+
+  it('tells the commit listeners (the response cache) what each batch wrote', async () => {
+    const seen: string[][] = [];
+    const stop = onCommittedWrite(async (tables) => {
+      seen.push([...tables].sort());
+      await Promise.resolve();
+    });
+    try {
+      const rows = marketRegistryCsv(2, { offset: 960 });
+      expect(await ingest(adapters['market-registry']!, mr, 'listened.csv', Buffer.from(rows.csv))).toMatchObject({
+        created: 2,
+      });
+    } finally {
+      stop();
+    }
+    expect(
+      seen.some((t) => ['ChangeEvent', 'Enterprise', 'FieldProvenance', 'SourceRecord'].every((x) => t.includes(x))),
+    ).toBe(true);
   });
 });
 
