@@ -182,6 +182,31 @@ describe('a batch that changes one enterprise twice', () => {
     expect(e).toMatchObject({ name: v3.name, revision: 3 });
   });
 
+  it('a record the database refuses is quarantined with its reason; the rest of its batch is applied', async () => {
+    const prisma = hub.platform.prisma;
+    const registry = adapters['market-registry']!;
+    const first = marketRegistryRow(0, { offset: 980 });
+    await ingest(registry, mr, 'refused-1.csv', Buffer.from(`${MARKET_REGISTRY_HEADER}\n${first.line}\n`));
+    // The same source record now names another enterprise: no check foresees it, the unique
+    // (source system, source record) of Enterprise refuses it.
+    const moved = marketRegistryRow(0, { offset: 981, version: 2 });
+    const movedLine = moved.line.replace('GEN-981', 'GEN-980');
+    const good = marketRegistryRow(0, { offset: 982 });
+    const report = await ingest(
+      registry,
+      mr,
+      'refused-2.csv',
+      Buffer.from(`${MARKET_REGISTRY_HEADER}\n${movedLine}\n${good.line}\n`),
+    );
+    expect(report).toMatchObject({ total: 2, created: 1, rejected: 1 });
+    expect(await prisma.enterprise.count({ where: { uscc: { in: [moved.uscc, good.uscc] } } })).toBe(1);
+    expect(await changeEvents(good.uscc)).toBe(1);
+    expect(await changeEvents(moved.uscc)).toBe(0);
+    const q = await prisma.quarantinedRecord.findFirstOrThrow({ where: { runId: report.runId } });
+    expect(q).toMatchObject({ location: 'line 2', sourceRecordId: 'GEN-980' });
+    expect(JSON.stringify(q.problems)).toContain('the database refused the record');
+  });
+
   it('tells the commit listeners (the response cache) what each batch wrote', async () => {
     const seen: string[][] = [];
     const stop = onCommittedWrite(async (tables) => {
