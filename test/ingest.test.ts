@@ -207,6 +207,21 @@ describe('a batch that changes one enterprise twice', () => {
     expect(JSON.stringify(q.problems)).toContain('the database refused the record');
   });
 
+  it('without the pool (as from a GraphQL context) the same batches apply on a Prisma transaction', async () => {
+    const { prisma, cache, config } = hub.platform;
+    const registry = adapters['market-registry']!;
+    const v1 = marketRegistryCsv(2, { offset: 990 });
+    const v2 = marketRegistryCsv(2, { offset: 990, version: 2, nameSuffix: '改' });
+    const run = (file: string, csv: string) =>
+      ingestFile({ prisma, cache, config }, registry, mr, file, Buffer.from(csv));
+    expect(await run('nopool-1.csv', v1.csv)).toMatchObject({ created: 2 });
+    expect(await run('nopool-2.csv', v2.csv)).toMatchObject({ updated: 2 });
+    expect(await run('nopool-2.csv', v2.csv)).toMatchObject({ unchanged: 2 });
+    const e = await prisma.enterprise.findUniqueOrThrow({ where: { uscc: v2.rows[0]!.uscc } });
+    expect(e).toMatchObject({ name: v2.rows[0]!.name, revision: 2 });
+    expect(await changeEvents(e.uscc)).toBe(2);
+  });
+
   it('tells the commit listeners (the response cache) what each batch wrote', async () => {
     const seen: string[][] = [];
     const stop = onCommittedWrite(async (tables) => {
