@@ -15,6 +15,7 @@ import { adapters } from '../adapters/registry.js';
 import { childEnv } from '../src/config/index.js';
 import { marketRegistryCsv, marketRegistryRow, MARKET_REGISTRY_HEADER } from '../prisma/seed/market-registry-export.js';
 import { ingestFile, type IngestSource } from '../src/modules/ingestion/pipeline.js';
+import { onCommittedWrite } from '../src/platform/db/client.js';
 import { cliSource, resubmitQuarantined } from '../src/modules/ingestion/sources.js';
 import { EnterpriseByUsccDocument } from './generated/graphql.js';
 import { aDepartment, referenceData } from './helpers/builders.js';
@@ -153,6 +154,91 @@ describe('market-registry registrations', () => {
       departmentCode: 'MR',
       attemptedValue: ingestedName,
     });
+  });
+});
+
+describe('a batch that changes one enterprise twice', () => {
+  it('applies both versions in order: the stored revision is the last change event’s', async () => {
+    const prisma = hub.platform.prisma;
+    const registry = adapters['market-registry']!;
+    const v1 = marketRegistryRow(0, { offset: 950, version: 1 });
+    await ingest(registry, mr, 'twice-v1.csv', Buffer.from(`${MARKET_REGISTRY_HEADER}\n${v1.line}\n`));
+    const v2 = marketRegistryRow(0, { offset: 950, version: 2, nameSuffix: '二' });
+    const v3 = marketRegistryRow(0, { offset: 950, version: 3, nameSuffix: '三' });
+    const report = await ingest(
+      registry,
+      mr,
+      'twice-v2-v3.csv',
+      Buffer.from(`${MARKET_REGISTRY_HEADER}\n${v2.line}\n${v3.line}\n`),
+    );
+    expect(report).toMatchObject({ total: 2, updated: 2 });
+    const e = await prisma.enterprise.findUniqueOrThrow({ where: { uscc: v1.uscc } });
+    const events = await prisma.changeEvent.findMany({ where: { entityId: v1.uscc }, orderBy: { seq: 'asc' } });
+    expect(events.map((ev) => [ev.action, ev.revision])).toEqual([
+      ['CREATED', 1],
+      ['UPDATED', 2],
+      ['UPDATED', 3],
+    ]);
+    expect(e).toMatchObject({ name: v3.name, revision: 3 });
+  });
+
+  it('a record the database refuses is quarantined with its reason; the rest of its batch is applied', async () => {
+    const prisma = hub.platform.prisma;
+    const registry = adapters['market-registry']!;
+    const first = marketRegistryRow(0, { offset: 980 });
+    await ingest(registry, mr, 'refused-1.csv', Buffer.from(`${MARKET_REGISTRY_HEADER}\n${first.line}\n`));
+    // The same source record now names another enterprise: no check foresees it, the unique
+    // (source system, source record) of Enterprise refuses it.
+    const moved = marketRegistryRow(0, { offset: 981, version: 2 });
+    const movedLine = moved.line.replace('GEN-981', 'GEN-980');
+    const good = marketRegistryRow(0, { offset: 982 });
+    const report = await ingest(
+      registry,
+      mr,
+      'refused-2.csv',
+      Buffer.from(`${MARKET_REGISTRY_HEADER}\n${movedLine}\n${good.line}\n`),
+    );
+    expect(report).toMatchObject({ total: 2, created: 1, rejected: 1 });
+    expect(await prisma.enterprise.count({ where: { uscc: { in: [moved.uscc, good.uscc] } } })).toBe(1);
+    expect(await changeEvents(good.uscc)).toBe(1);
+    expect(await changeEvents(moved.uscc)).toBe(0);
+    const q = await prisma.quarantinedRecord.findFirstOrThrow({ where: { runId: report.runId } });
+    expect(q).toMatchObject({ location: 'line 2', sourceRecordId: 'GEN-980' });
+    expect(JSON.stringify(q.problems)).toContain('the database refused the record');
+  });
+
+  it('without the pool (as from a GraphQL context) the same batches apply on a Prisma transaction', async () => {
+    const { prisma, cache, config } = hub.platform;
+    const registry = adapters['market-registry']!;
+    const v1 = marketRegistryCsv(2, { offset: 990 });
+    const v2 = marketRegistryCsv(2, { offset: 990, version: 2, nameSuffix: '改' });
+    const run = (file: string, csv: string) =>
+      ingestFile({ prisma, cache, config }, registry, mr, file, Buffer.from(csv));
+    expect(await run('nopool-1.csv', v1.csv)).toMatchObject({ created: 2 });
+    expect(await run('nopool-2.csv', v2.csv)).toMatchObject({ updated: 2 });
+    expect(await run('nopool-2.csv', v2.csv)).toMatchObject({ unchanged: 2 });
+    const e = await prisma.enterprise.findUniqueOrThrow({ where: { uscc: v2.rows[0]!.uscc } });
+    expect(e).toMatchObject({ name: v2.rows[0]!.name, revision: 2 });
+    expect(await changeEvents(e.uscc)).toBe(2);
+  });
+
+  it('tells the commit listeners (the response cache) what each batch wrote', async () => {
+    const seen: string[][] = [];
+    const stop = onCommittedWrite(async (tables) => {
+      seen.push([...tables].sort());
+      await Promise.resolve();
+    });
+    try {
+      const rows = marketRegistryCsv(2, { offset: 960 });
+      expect(await ingest(adapters['market-registry']!, mr, 'listened.csv', Buffer.from(rows.csv))).toMatchObject({
+        created: 2,
+      });
+    } finally {
+      stop();
+    }
+    expect(
+      seen.some((t) => ['ChangeEvent', 'Enterprise', 'FieldProvenance', 'SourceRecord'].every((x) => t.includes(x))),
+    ).toBe(true);
   });
 });
 

@@ -39,23 +39,42 @@ export async function recordChange(tx: Prisma.TransactionClient, c: ChangeInput)
   await recordChanges(tx, [c]);
 }
 
+/** Runs one SQL statement with positional parameters, in the caller's transaction. */
+export type RunSql = (text: string, values: unknown[]) => Promise<unknown>;
+
 /**
  * The only writer of change-feed events: records them in the given order, in one statement, under
  * the change-feed lock (see lockChangeFeed). Bulk writers (ingestion) pass a whole batch at once.
  */
 export async function recordChanges(tx: Prisma.TransactionClient, events: readonly ChangeInput[]): Promise<void> {
+  await recordChangesWith((text, values) => tx.$executeRawUnsafe(text, ...values), events);
+}
+
+/**
+ * recordChanges on any connection's open transaction (ingestion applies its bulk batches on a
+ * node-postgres client of the same pool): the same lock, the same statement.
+ */
+export async function recordChangesWith(run: RunSql, events: readonly ChangeInput[]): Promise<void> {
   if (events.length === 0) return;
-  await lockChangeFeed(tx);
+  await run('SELECT pg_advisory_xact_lock($1)', [CHANGE_FEED_LOCK]);
   // One statement with array parameters: Prisma's createMany binds every value separately, which
   // costs more than the insert itself for large batches. ORDER BY the ordinality keeps seq in the
   // order the writer made the changes.
   const col = <T>(f: (c: ChangeInput) => T) => events.map(f);
-  await tx.$executeRaw`
-    INSERT INTO "ChangeEvent" ("entityType", "entityId", "action", "revision", "systemId", "departmentCode", "changes")
-    SELECT t.et::"ChangeEntity", t.eid, t.a, t.r, t.sid::uuid, t.d, t.c::jsonb
-    FROM unnest(${col((c) => c.entityType)}::text[], ${col((c) => c.entityId)}::text[], ${col((c) => c.action)}::text[],
-                ${col((c) => c.revision ?? null)}::int[], ${col((c) => c.actor?.systemId ?? null)}::text[],
-                ${col((c) => c.actor?.departmentCode ?? null)}::text[], ${col((c) => JSON.stringify(c.changes))}::text[])
-         WITH ORDINALITY AS t(et, eid, a, r, sid, d, c, n)
-    ORDER BY t.n`;
+  await run(
+    `INSERT INTO "ChangeEvent" ("entityType", "entityId", "action", "revision", "systemId", "departmentCode", "changes")
+     SELECT t.et::"ChangeEntity", t.eid, t.a, t.r, t.sid::uuid, t.d, t.c::jsonb
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[])
+          WITH ORDINALITY AS t(et, eid, a, r, sid, d, c, n)
+     ORDER BY t.n`,
+    [
+      col((c) => c.entityType),
+      col((c) => c.entityId),
+      col((c) => c.action),
+      col((c) => c.revision ?? null),
+      col((c) => c.actor?.systemId ?? null),
+      col((c) => c.actor?.departmentCode ?? null),
+      col((c) => JSON.stringify(c.changes)),
+    ],
+  );
 }

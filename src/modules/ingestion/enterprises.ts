@@ -1,7 +1,9 @@
 /**
- * Enterprise registrations (the bulk of every registry export), applied set-wise: one query for
- * the current rows, one multi-row insert for the new ones, through the subjects module's rules
- * (validation, the row a registration writes, its change-feed event).
+ * Enterprise registrations (the bulk of every registry export), applied set-wise on a
+ * node-postgres connection: one query for the current rows, the subjects module's rules in
+ * JavaScript (validation, the row a registration writes, its change-feed event), then the new and
+ * changed rows COPYed into a staging table of the transaction and applied from it with one
+ * INSERT ... SELECT and one UPDATE ... FROM.
  */
 import type { Enterprise } from '../../generated/prisma/client.js';
 import type { EnterpriseRegistration, FieldProblem } from '../../../adapters/canonical.js';
@@ -14,6 +16,7 @@ import {
   iso,
   money,
   outcome,
+  ownedChanges,
   provenance,
   rejected,
   remember,
@@ -21,9 +24,9 @@ import {
   type ApplyContext,
   type BatchState,
   type Result,
-  type Tx,
 } from './batch.js';
 import { ENTERPRISE_FIELDS } from './ownership.js';
+import type { CopySql } from './sql.js';
 
 type Field = (typeof ENTERPRISE_FIELDS)[number];
 /** The fields as compared and published: dates as YYYY-MM-DD, amounts with two decimals. */
@@ -78,31 +81,39 @@ interface Plan {
   current: Map<string, Current>;
   departments: Set<string>;
   creates: Map<string, EnterpriseInsert>;
-  updates: Map<string, Partial<EnterpriseFields>>;
+  /** Enterprises changed by the batch: their revision as read, and the columns changed (as validated). */
+  updates: Map<string, { read: number; columns: Partial<EnterpriseFields> }>;
 }
 
+/** The current row's values as text, as enterpriseValues gives them (capital exact, with two decimals). */
+const CURRENT_COLUMNS = `"uscc", "name", "type"::text AS "type", "legalRepresentative", "legalRepresentativeIdNumber",
+  round("registeredCapital", 2)::text AS "registeredCapital", to_char("establishedOn", 'YYYY-MM-DD') AS "establishedOn",
+  "registrationAuthorityCode", "address", "street", "businessScope", "status"::text AS "status", "contactPhone", "revision"`;
+
 export async function applyEnterprises(
-  tx: Tx,
+  sql: CopySql,
   ctx: ApplyContext,
   records: EnterpriseRegistration[],
   state: BatchState,
 ): Promise<Result[]> {
   const usccs = [...new Set(records.map((r) => r.uscc))];
-  const rows = await tx.$queryRaw<Enterprise[]>`SELECT * FROM "Enterprise" WHERE "uscc" = ANY(${usccs}::text[])`;
+  const rows = await sql.query<Current & { uscc: string }>(
+    `SELECT ${CURRENT_COLUMNS} FROM "Enterprise" WHERE "uscc" = ANY($1::text[])`,
+    [usccs],
+  );
   const codes = [...new Set(records.map((r) => r.registrationAuthorityCode))];
+  const departments = await sql.query<{ code: string }>(
+    `SELECT "code" FROM "Department" WHERE "code" = ANY($1::text[])`,
+    [codes],
+  );
   const plan: Plan = {
-    current: new Map(rows.map((e) => [e.uscc, { ...enterpriseValues(e), revision: e.revision }])),
-    departments: new Set(
-      (await tx.department.findMany({ where: { code: { in: codes } }, select: { code: true } })).map((d) => d.code),
-    ),
+    current: new Map(rows.map(({ uscc, ...current }) => [uscc, current])),
+    departments: new Set(departments.map((d) => d.code)),
     creates: new Map(),
     updates: new Map(),
   };
   const results = records.map((r) => planRecord(ctx, r, state, plan));
-  await insertEnterprises(tx, [...plan.creates.values()]);
-  for (const [uscc, fields] of plan.updates) {
-    await tx.enterprise.update({ where: { uscc }, data: { ...fields, revision: { increment: 1 } } });
-  }
+  await writeEnterprises(sql, plan);
   // New rows cannot be in the cache (misses are not cached); changed ones must be refreshed.
   for (const u of plan.updates.keys()) ctx.touched!.enterprises.add(u);
   return results;
@@ -131,7 +142,7 @@ function planCreate(
 ): Result {
   const incoming = enterpriseValues({ ...fields, contactPhone: fields.contactPhone ?? null });
   if (owner !== ctx.source.departmentCode) {
-    conflict(state, ctx, r, { entityType: 'ENTERPRISE', entityId: r.uscc, field: '*', owner }, null, incoming);
+    conflict(state, r, { entityType: 'ENTERPRISE', entityId: r.uscc, field: '*', owner }, null, incoming);
     return outcome('conflicting');
   }
   plan.creates.set(
@@ -157,25 +168,19 @@ function planUpdate(
   plan: Plan,
 ): Result {
   const incoming = enterpriseValues({ ...fields, contactPhone: fields.contactPhone ?? null });
-  const differing = ENTERPRISE_FIELDS.filter((f) => incoming[f] !== existing[f]);
-  if (owner !== ctx.source.departmentCode) {
-    for (const f of differing)
-      conflict(
-        state,
-        ctx,
-        r,
-        { entityType: 'ENTERPRISE', entityId: r.uscc, field: f, owner },
-        existing[f],
-        incoming[f],
-      );
-    return outcome(differing.length ? 'conflicting' : 'unchanged');
-  }
-  if (differing.length === 0) return outcome('unchanged');
+  const at = { entityType: 'ENTERPRISE' as const, entityId: r.uscc, owner };
+  const owned = ownedChanges(state, ctx, r, at, ENTERPRISE_FIELDS, existing, incoming);
+  if ('result' in owned) return owned.result;
+  const differing = owned.changed;
   const changed = Object.fromEntries(differing.map((f) => [f, incoming[f]]));
   const columns = Object.fromEntries(differing.map((f) => [f, fields[f] ?? null])) as Partial<EnterpriseFields>;
   const pending = plan.creates.get(r.uscc);
   if (pending) Object.assign(pending, columns);
-  else plan.updates.set(r.uscc, { ...plan.updates.get(r.uscc), ...columns });
+  else {
+    const update = plan.updates.get(r.uscc);
+    if (update) Object.assign(update.columns, columns);
+    else plan.updates.set(r.uscc, { read: existing.revision, columns });
+  }
   Object.assign(existing, changed, { revision: existing.revision + (pending ? 0 : 1) });
   provenance(state, r, 'ENTERPRISE', r.uscc, differing);
   change(state, ctx, enterpriseChange('UPDATED', r.uscc, existing.revision, changed, null));
@@ -185,22 +190,92 @@ function planUpdate(
 // A new enterprise's row as the registration rules build it (capital as its decimal text).
 type EnterpriseInsert = ReturnType<typeof enterpriseRow>;
 
-/** One multi-row insert: Prisma's createMany binds every value separately, which dominates large batches. */
-async function insertEnterprises(tx: Tx, rows: EnterpriseInsert[]): Promise<void> {
-  if (rows.length === 0) return;
-  const col = <K extends keyof EnterpriseInsert>(k: K) =>
-    rows.map((x) => {
-      const v = x[k];
-      return v === undefined || v === null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
-    });
-  await tx.$executeRaw`
-    INSERT INTO "Enterprise" ("uscc", "name", "type", "legalRepresentative", "legalRepresentativeIdNumber", "registeredCapital", "establishedOn",
-      "registrationAuthorityCode", "address", "street", "businessScope", "status", "contactPhone", "sourceSystemId", "sourceRecordId", "sourceVersion", "updatedAt")
-    SELECT t.u, t.n, t.ty::"EnterpriseType", t.lr, t.lri, t.rc::numeric, t.eo::date, t.ra, t.ad, t.st, t.bs, t.s::"EnterpriseStatus", t.cp,
-      t.sid::uuid, t.srid, t.sv::int, now()
-    FROM unnest(${col('uscc')}::text[], ${col('name')}::text[], ${col('type')}::text[], ${col('legalRepresentative')}::text[],
-                ${col('legalRepresentativeIdNumber')}::text[], ${col('registeredCapital')}::text[], ${col('establishedOn')}::text[],
-                ${col('registrationAuthorityCode')}::text[], ${col('address')}::text[], ${col('street')}::text[], ${col('businessScope')}::text[],
-                ${col('status')}::text[], ${col('contactPhone')}::text[], ${col('sourceSystemId')}::text[], ${col('sourceRecordId')}::text[],
-                ${col('sourceVersion')}::text[]) AS t(u, n, ty, lr, lri, rc, eo, ra, ad, st, bs, s, cp, sid, srid, sv)`;
+/** The staging table's columns: the row as text, and whether it is new (C) or changed (U). */
+const STAGE_COLUMNS = [
+  'op',
+  'uscc',
+  'name',
+  'type',
+  'legalRepresentative',
+  'legalRepresentativeIdNumber',
+  'registeredCapital',
+  'establishedOn',
+  'registrationAuthorityCode',
+  'address',
+  'street',
+  'businessScope',
+  'status',
+  'contactPhone',
+  'sourceSystemId',
+  'sourceRecordId',
+  'sourceVersion',
+  'bumps',
+  'changed',
+] as const;
+
+/** Column and the SQL type its staged text is cast to. */
+const UPDATABLE: readonly (readonly [Field, string])[] = ENTERPRISE_FIELDS.map((f) => [
+  f,
+  f === 'type'
+    ? '"EnterpriseType"'
+    : f === 'status'
+      ? '"EnterpriseStatus"'
+      : f === 'registeredCapital'
+        ? 'numeric'
+        : f === 'establishedOn'
+          ? 'date'
+          : 'text',
+]);
+
+const text = (v: unknown): string | null =>
+  v === undefined || v === null
+    ? null
+    : v instanceof Date
+      ? v.toISOString().slice(0, 10)
+      : typeof v === 'string'
+        ? v
+        : JSON.stringify(v);
+
+/**
+ * COPY the batch's new and changed rows into a staging table that lives until the commit, then
+ * apply them set-wise: one INSERT ... SELECT for the new ones, one UPDATE ... FROM for the changed
+ * ones (only the columns the batch changed, so a concurrent change of another column stays; one
+ * revision per record of the batch that changed the row, as its change events say).
+ */
+async function writeEnterprises(sql: CopySql, plan: Plan): Promise<void> {
+  if (plan.creates.size === 0 && plan.updates.size === 0) return;
+  const rows: (string | null)[][] = [];
+  for (const c of plan.creates.values()) {
+    const row: Record<string, unknown> = { ...c, op: 'C' };
+    rows.push(STAGE_COLUMNS.map((k) => text(row[k])));
+  }
+  for (const [uscc, { read, columns }] of plan.updates) {
+    const bumps = plan.current.get(uscc)!.revision - read;
+    const row: Record<string, unknown> = { ...columns, op: 'U', uscc, bumps, changed: Object.keys(columns).join(',') };
+    rows.push(STAGE_COLUMNS.map((k) => text(row[k])));
+  }
+  await sql.execute(
+    `CREATE TEMP TABLE ingest_enterprise (${STAGE_COLUMNS.map((c) => `"${c}" text`).join(', ')}) ON COMMIT DROP`,
+  );
+  await sql.copy('ingest_enterprise', STAGE_COLUMNS, rows);
+  if (plan.creates.size > 0) {
+    await sql.execute(`
+      INSERT INTO "Enterprise" ("uscc", "name", "type", "legalRepresentative", "legalRepresentativeIdNumber", "registeredCapital",
+        "establishedOn", "registrationAuthorityCode", "address", "street", "businessScope", "status", "contactPhone",
+        "sourceSystemId", "sourceRecordId", "sourceVersion", "updatedAt")
+      SELECT s."uscc", s."name", s."type"::"EnterpriseType", s."legalRepresentative", s."legalRepresentativeIdNumber",
+        s."registeredCapital"::numeric, s."establishedOn"::date, s."registrationAuthorityCode", s."address", s."street",
+        s."businessScope", s."status"::"EnterpriseStatus", s."contactPhone", s."sourceSystemId"::uuid, s."sourceRecordId",
+        s."sourceVersion"::int, now()
+      FROM ingest_enterprise s WHERE s."op" = 'C'`);
+  }
+  if (plan.updates.size > 0) {
+    await sql.execute(`
+      UPDATE "Enterprise" e SET ${UPDATABLE.map(
+        ([f, type]) => `"${f}" = CASE WHEN '${f}' = ANY(s."fields") THEN s."${f}"::${type} ELSE e."${f}" END`,
+      ).join(', ')},
+        "revision" = e."revision" + s."bumps"::int, "updatedAt" = now()
+      FROM (SELECT *, string_to_array("changed", ',') AS "fields" FROM ingest_enterprise) s
+      WHERE s."op" = 'U' AND e."uscc" = s."uscc"`);
+  }
 }

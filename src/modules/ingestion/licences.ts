@@ -97,10 +97,10 @@ function conflictOf(
   if (existing) {
     const before = licenceValues(existing);
     for (const f of LICENCE_FIELDS.filter((f) => before[f] !== incoming[f])) {
-      conflict(state, ctx, r, { entityType: 'LICENCE', entityId, field: f, owner }, before[f], incoming[f]);
+      conflict(state, r, { entityType: 'LICENCE', entityId, field: f, owner }, before[f], incoming[f]);
     }
   } else {
-    conflict(state, ctx, r, { entityType: 'LICENCE', entityId, field: '*', owner }, null, incoming);
+    conflict(state, r, { entityType: 'LICENCE', entityId, field: '*', owner }, null, incoming);
   }
   remember(state, r, 'LICENCE', entityId);
   return outcome('conflicting');

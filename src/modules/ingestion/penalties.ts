@@ -11,11 +11,11 @@ import { decisionProblems, hasEnforcementAuthority, licenceActionOf } from '../p
 import {
   asReasons,
   change,
-  conflict,
   day,
   iso,
   money,
   outcome,
+  ownedChanges,
   provenance,
   rejected,
   remember,
@@ -175,24 +175,12 @@ async function updatePenalty(
   existing: Penalty,
   state: BatchState,
 ): Promise<Result> {
-  const before = penaltyValues(existing);
-  const incoming = incomingValues(r);
-  const changed = PENALTY_FIELDS.filter((f) => before[f] !== incoming[f]);
   remember(state, r, 'PENALTY', existing.id);
-  const owner = existing.decidingDepartmentCode;
-  if (owner !== ctx.source.departmentCode) {
-    for (const f of changed)
-      conflict(
-        state,
-        ctx,
-        r,
-        { entityType: 'PENALTY', entityId: existing.id, field: f, owner },
-        before[f],
-        incoming[f],
-      );
-    return outcome(changed.length ? 'conflicting' : 'unchanged');
-  }
-  if (changed.length === 0) return outcome('unchanged');
+  const at = { entityType: 'PENALTY' as const, entityId: existing.id, owner: existing.decidingDepartmentCode };
+  const incoming = incomingValues(r);
+  const owned = ownedChanges(state, ctx, r, at, PENALTY_FIELDS, penaltyValues(existing), incoming);
+  if ('result' in owned) return owned.result;
+  const changed = owned.changed;
   const updated = await tx.penalty.update({
     where: { id: existing.id },
     data: { ...columns(r), revision: { increment: 1 } },

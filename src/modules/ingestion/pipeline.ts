@@ -5,18 +5,20 @@
  * nothing, an older version never overwrites a newer one, fields owned by another department
  * become conflicts, and bad records are quarantined with their location and reasons.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Adapter, ParsedRecord } from '../../../adapters/adapter.js';
 import { AdapterFileError } from '../../../adapters/adapter.js';
 import { cacheEnterprise } from '../subjects/index.js';
 import { cacheLicence } from '../licences/index.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import type { Platform } from '../../platform/context.js';
+import type { Database } from '../../platform/db/client.js';
 import { isConnectionLoss } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { CanonicalRecord, FieldProblem } from '../../../adapters/canonical.js';
-import { applyBatch, type ApplyContext, type Outcome } from './apply.js';
-import type { IngestSource } from './source.js';
+import { applyBatch, inTransaction, type ApplyContext, type Outcome } from './apply.js';
+import type { BatchSql } from './sql.js';
+import { contentHash, type IngestSource } from './source.js';
 
 export type { IngestSource };
 
@@ -61,9 +63,14 @@ interface Item {
   problems: FieldProblem[];
 }
 
+/** What ingestion runs on; with the pool (a running platform's), enterprise batches skip the ORM. */
+export type IngestPlatform = Pick<Platform, 'prisma' | 'cache' | 'config'> & {
+  db?: Pick<Database, 'pool' | 'singleSession'>;
+};
+
 /** Ingests one file's bytes; returns the run report (counts add up to the records in the file). */
 export async function ingestFile(
-  platform: Pick<Platform, 'prisma' | 'cache' | 'config'>,
+  platform: IngestPlatform,
   adapter: Adapter,
   source: IngestSource,
   file: string,
@@ -88,32 +95,53 @@ export async function ingestFile(
     data: { adapter: adapter.name, systemId: source.systemId, file, fileSha256 },
   });
   const counts = { total: 0, created: 0, updated: 0, unchanged: 0, conflicting: 0, rejected: 0 };
-  const ctx: ApplyContext = { prisma, platform, adapter, source, runId: run.id, file, fileSha256, logger: opts.logger };
+  const ctx: ApplyContext = {
+    prisma,
+    pool: platform.db?.pool,
+    copyIn: !platform.db?.singleSession,
+    platform,
+    adapter,
+    source,
+    runId: run.id,
+    file,
+    fileSha256,
+    logger: opts.logger,
+  };
   const batchSize = opts.batchSize ?? 500;
+  // One batch is applied while the next is read: parsing and mapping (JavaScript) overlap the
+  // database's work. Batches are still applied one after the other, each after the one before
+  // committed (once-only reads what it wrote).
+  let applying: Promise<void> | undefined;
   try {
-    let batch: Item[] = [];
-    const flush = async () => {
+    const flush = async (batch: Item[]) => {
       if (batch.length === 0) return;
       const outcomes = await applyWithIsolation(ctx, batch);
       for (const o of outcomes) counts[o] += 1;
       counts.total += batch.length;
       await prisma.ingestionRun.update({ where: { id: run.id }, data: { ...counts } });
-      batch = [];
       opts.onProgress?.(counts.total);
     };
+    let batch: Item[] = [];
     for (const parsed of adapter.parse(bytes, file)) {
-      const mapped =
-        parsed.problems.length > 0 ? { ok: false as const, problems: parsed.problems } : adapter.map(parsed);
-      batch.push(
-        mapped.ok
-          ? { parsed, record: mapped.record, problems: [] }
-          : { parsed, record: null, problems: mapped.problems },
-      );
-      if (batch.length >= batchSize) await flush();
+      batch.push(prepare(adapter, parsed));
+      if (batch.length >= batchSize) {
+        await applying;
+        applying = flush(batch);
+        // Its failure is met at the next await of it (a handler now keeps it from counting as unhandled).
+        applying.catch(() => undefined);
+        batch = [];
+      } else if (applying && batch.length % 50 === 0) {
+        // Lets the batch being applied send its next statement as soon as the last one answered.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
-    await flush();
+    await applying;
+    applying = undefined;
+    await flush(batch);
     await prisma.ingestionRun.update({ where: { id: run.id }, data: { status: 'COMPLETED', finishedAt: new Date() } });
   } catch (err) {
+    // A batch being applied when the file turned out unreadable finishes (committed or not) first.
+    await applying?.catch(() => undefined);
     const message = err instanceof AdapterFileError ? err.reason : err instanceof Error ? err.message : String(err);
     // With the database gone this may fail too; the next run of the file marks the run FAILED then.
     await prisma.ingestionRun
@@ -123,6 +151,14 @@ export async function ingestFile(
     throw err;
   }
   return { runId: run.id, adapter: adapter.name, file, ...counts, durationMs: Date.now() - started };
+}
+
+/** A parsed record mapped to its canonical form (or its problems), with its fingerprint taken. */
+function prepare(adapter: Adapter, parsed: ParsedRecord): Item {
+  const mapped = parsed.problems.length > 0 ? { ok: false as const, problems: parsed.problems } : adapter.map(parsed);
+  if (!mapped.ok) return { parsed, record: null, problems: mapped.problems };
+  contentHash(mapped.record); // computed here, while the batch before is being applied
+  return { parsed, record: mapped.record, problems: [] };
 }
 
 /**
@@ -177,33 +213,49 @@ async function applyItems(ctx: ApplyContext, items: Item[]): Promise<Outcome[]> 
   items.forEach((item, index) => {
     if (item.record) valid.push({ index, record: item.record, parsed: item.parsed });
   });
-  await ctx.prisma.$transaction(
-    async (tx) => {
-      const results = await applyBatch(
-        tx,
-        ctx,
-        valid.map((v) => ({ record: v.record, parsed: v.parsed })),
-      );
-      results.forEach((r, i) => {
-        const v = valid[i]!;
-        if (r.outcome === 'rejected') items[v.index]!.problems = r.problems;
-        outcomes[v.index] = r.outcome;
-      });
-      const rejected = items.filter((it, i) => !it.record || outcomes[i] === 'rejected');
-      if (rejected.length > 0) {
-        await tx.quarantinedRecord.createMany({
-          data: rejected.map((it) => quarantineRow(ctx, it, it.problems)),
-          skipDuplicates: true,
-        });
-      }
-      items.forEach((it, i) => {
-        if (!it.record) outcomes[i] = 'rejected';
-      });
-    },
-    { timeout: 120_000, maxWait: 30_000 },
-  );
+  await inTransaction(ctx, async (t) => {
+    const results = await applyBatch(
+      t,
+      ctx,
+      valid.map((v) => ({ record: v.record, parsed: v.parsed })),
+    );
+    results.forEach((r, i) => {
+      const v = valid[i]!;
+      if (r.outcome === 'rejected') items[v.index]!.problems = r.problems;
+      outcomes[v.index] = r.outcome;
+    });
+    const rejected = items.filter((it, i) => !it.record || outcomes[i] === 'rejected');
+    await writeQuarantine(t.sql, ctx, rejected);
+    items.forEach((it, i) => {
+      if (!it.record) outcomes[i] = 'rejected';
+    });
+  });
   await refreshCache(ctx);
   return outcomes;
+}
+
+/** Quarantine entries are keyed by file content and location: a record already kept is not kept twice. */
+async function writeQuarantine(sql: BatchSql, ctx: ApplyContext, items: Item[]): Promise<void> {
+  if (items.length === 0) return;
+  const col = <T>(f: (it: Item) => T) => items.map(f);
+  await sql.execute(
+    `INSERT INTO "QuarantinedRecord" ("id", "runId", "adapter", "systemId", "file", "fileSha256", "location", "sourceRecordId", "raw", "problems")
+     SELECT t.id::uuid, $1::uuid, $2, $3::uuid, $4, $5, t.loc, t.sid, t.raw::jsonb, t.problems::jsonb
+     FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS t(id, loc, sid, raw, problems)
+     ON CONFLICT DO NOTHING`,
+    [
+      ctx.runId,
+      ctx.adapter.name,
+      ctx.source.systemId,
+      ctx.file,
+      ctx.fileSha256,
+      col(() => randomUUID()),
+      col((it) => locationOf(it.parsed)),
+      col((it) => it.parsed.sourceRecordId),
+      col((it) => JSON.stringify(it.parsed.raw)),
+      col((it) => JSON.stringify(it.problems)),
+    ],
+  );
 }
 
 function quarantineRow(

@@ -15,6 +15,11 @@ export interface Database {
   pool: pg.Pool;
   /** SQL statements sent since the pool was created (including BEGIN/COMMIT). */
   statementCount(): number;
+  /**
+   * The database is PGlite's one session behind the wire server, which takes no COPY FROM STDIN
+   * (PGlite's backend never finishes one sent over the protocol): bulk writers send rows as arrays.
+   */
+  singleSession: boolean;
   close(): Promise<void>;
 }
 
@@ -222,6 +227,7 @@ export function createDatabase(url: string, poolSize: number, opts: { singleSess
     prisma,
     pool,
     statementCount: () => statements,
+    singleSession: opts.singleSession ?? false,
     async close() {
       await prisma.$disconnect();
       await pool.end();
