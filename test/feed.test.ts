@@ -185,22 +185,23 @@ describe('community-platform key (feed:read, feed:webhooks)', () => {
     expect((await hub.gql(LicenceByIdDocument, { id }, community)).data?.licence?.id).toBe(id);
     expect((await changes('0', ['LICENCE'], community, 1)).events).toHaveLength(1);
 
+    // Other test files write into the same database meanwhile: look at what these writes would have made.
     const prisma = hub.platform.prisma;
-    const before = [
-      await prisma.licence.count(),
-      await prisma.enterprise.count(),
-      await prisma.penalty.count(),
-      await prisma.changeEvent.count(),
-    ];
+    const licenceInput = aFoodLicenceInput(holder);
+    const enterpriseInput = anEnterpriseInput('MR');
+    const decisionNumber = uniqueCode('穗海市监罚〔2025〕');
+    const suspended = await prisma.licence.findUniqueOrThrow({ where: { id } });
+    const eventsOf = () => prisma.changeEvent.count({ where: { entityId: id } });
+    const eventsBefore = await eventsOf();
     const writes = [
-      await hub.gql(IssueLicenceDocument, { input: aFoodLicenceInput(holder) }, community),
+      await hub.gql(IssueLicenceDocument, { input: licenceInput }, community),
       await hub.gql(SuspendLicenceDocument, { id, reason: '越权' }, community),
-      await hub.gql(RegisterEnterpriseDocument, { input: anEnterpriseInput('MR') }, community),
+      await hub.gql(RegisterEnterpriseDocument, { input: enterpriseInput }, community),
       await hub.gql(
         DecidePenaltyDocument,
         {
           input: {
-            decisionNumber: uniqueCode('穗海市监罚〔2025〕'),
+            decisionNumber,
             enterprise: holder,
             facts: '超范围经营。',
             legalBasis: '《中华人民共和国食品安全法》第一百二十二条',
@@ -213,12 +214,13 @@ describe('community-platform key (feed:read, feed:webhooks)', () => {
       ),
     ];
     for (const w of writes) expect(w.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect([
-      await prisma.licence.count(),
-      await prisma.enterprise.count(),
-      await prisma.penalty.count(),
-      await prisma.changeEvent.count(),
-    ]).toEqual(before);
+    expect(await prisma.licence.count({ where: { number: licenceInput.number } })).toBe(0);
+    expect(await prisma.licence.findUniqueOrThrow({ where: { id } })).toEqual(suspended);
+    expect(await prisma.enterprise.count({ where: { uscc: enterpriseInput.uscc } })).toBe(0);
+    expect(await prisma.penalty.count({ where: { decisionNumber } })).toBe(0);
+    expect(await eventsOf()).toBe(eventsBefore);
+    const communityKey = await prisma.apiKey.findUniqueOrThrow({ where: { id: community.split('_')[1] } });
+    expect(await prisma.changeEvent.count({ where: { systemId: communityKey.systemId } })).toBe(0);
   });
 });
 
