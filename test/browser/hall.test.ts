@@ -144,6 +144,8 @@ describeSkipIf(!hasBrowser, NO_BROWSER)('online hall in a browser', () => {
     await desk.getByLabel('密钥').fill(deptKey);
     await desk.getByRole('button', { name: '进入' }).click();
     const card = desk.locator('.draft', { hasText: item.code });
+    // The reviewer sees which service the files are for, by its name.
+    await expect(card.locator('h3').textContent()).resolves.toBe(item.name);
     await card.getByLabel('退回意见（一次性告知，每行一项）').fill('请上传身份证复印件（正反面）\n申请表须本人签名');
     await shot(desk, '07a-department-review');
     await card.getByRole('button', { name: '退回补正' }).click();

@@ -33,10 +33,10 @@ export const DEPARTMENT_JS = `
     return body.data;
   }
   async function load() {
-    var d = await gql('{ draftsForPreReview { id itemCode applicantName applicantUscc updatedAt fixes { note } files { id materialCode fileName } } }');
+    var d = await gql('{ draftsForPreReview { id itemCode itemName applicantName applicantUscc updatedAt fixes { note } files { id materialCode fileName } } }');
     var list = d.draftsForPreReview;
     q('#dept-drafts').innerHTML = list.length ? list.map(function (x) {
-      return '<section class="card draft" data-id="' + esc(x.id) + '"><h3>' + esc(x.itemCode) + ' · ' + esc(x.applicantName) + '</h3>' +
+      return '<section class="card draft" data-id="' + esc(x.id) + '"><h3>' + esc(x.itemName) + '</h3><p>事项编码 ' + esc(x.itemCode) + ' · 申请人 ' + esc(x.applicantName) + '</p>' +
         (x.applicantUscc ? '<p>统一社会信用代码：' + esc(x.applicantUscc) + '</p>' : '') +
         (x.fixes.length ? '<p class="hint">已退回过一次，本次只能通过。</p>' : '') +
         '<ul>' + x.files.map(function (f) { return '<li><button type="button" class="secondary file" data-file="' + esc(f.id) + '" data-name="' + esc(f.fileName) + '">下载 ' + esc(f.materialCode) + '：' + esc(f.fileName) + '</button></li>'; }).join('') + '</ul>' +

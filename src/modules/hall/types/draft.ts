@@ -47,6 +47,12 @@ export const DraftType = builder.prismaObject('HallDraft', {
   fields: (t) => ({
     id: t.exposeID('id'),
     itemCode: t.exposeString('itemCode'),
+    itemName: t.string({
+      description: "The service item's name in the catalogue (what the reviewer checks the files against).",
+      resolve: async (d, _a, ctx) =>
+        (await ctx.prisma.serviceItem.findUnique({ where: { code: d.itemCode }, select: { name: true } }))?.name ??
+        d.itemCode,
+    }),
     applicantName: t.exposeString('applicantName'),
     applicantUscc: t.expose('applicantUscc', { type: 'USCC', nullable: true }),
     state: t.expose('state', { type: DraftStateEnum }),
