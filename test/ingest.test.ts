@@ -37,6 +37,28 @@ const ingest = (adapter: Adapter, source: IngestSource, file: string, bytes: Buf
   ingestFile(hub.platform, adapter, source, file, bytes, { batchSize });
 const sum = (r: { created: number; updated: number; unchanged: number; conflicting: number; rejected: number }) =>
   r.created + r.updated + r.unchanged + r.conflicting + r.rejected;
+/** One CSV line's fields (quoted fields may hold commas and doubled quotes; no line breaks outside quotes). */
+function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      out.push(field);
+      field = '';
+    } else field += c;
+  }
+  out.push(field);
+  return out;
+}
 const changeEvents = (entityId: string) => hub.platform.prisma.changeEvent.count({ where: { entityId } });
 
 describe('market-registry registrations', () => {
@@ -95,6 +117,29 @@ describe('market-registry registrations', () => {
         where: { adapter: 'market-registry', fileSha256: q[0]!.fileSha256 },
       }),
     ).toBe(report.rejected);
+  });
+
+  it('stores backslashes, tabs, line breaks and a literal \\N exactly as sent (the staging COPY escapes them)', async () => {
+    const registry = adapters['market-registry']!;
+    const row = marketRegistryRow(0, { offset: 7_000_000 + (process.pid % 100_000), nameSuffix: '\\N\\分店' });
+    const scope = '预包装食品销售\t零售\n批发；路径 C:\\data\\N；"引号"';
+    const address = '广州市海珠区\\N路1号 首层'; // (the adapter folds whitespace in addresses)
+    // The row's line, with the address and business scope (fields 9 and 11) replaced, CSV-quoted.
+    const fields = parseCsvLine(row.line);
+    fields[8] = address;
+    fields[10] = scope;
+    const line = fields.map((f) => `"${f.replace(/"/g, '""')}"`).join(',');
+    const result = await ingest(registry, mr, 'escapes.csv', Buffer.from(`${MARKET_REGISTRY_HEADER}\n${line}\n`));
+    expect(result).toMatchObject({ total: 1, created: 1, rejected: 0 });
+    const stored = await hub.platform.prisma.enterprise.findUniqueOrThrow({ where: { uscc: row.uscc } });
+    expect({ name: stored.name, address: stored.address, businessScope: stored.businessScope }).toEqual({
+      name: row.name,
+      address,
+      businessScope: scope,
+    });
+    // Sent again: the same values, so nothing changes.
+    const again = await ingest(registry, mr, 'escapes.csv', Buffer.from(`${MARKET_REGISTRY_HEADER}\n${line}\n`));
+    expect(again).toMatchObject({ total: 1, unchanged: 1 });
   });
 
   it('applies a newer version, never an older one, and records field provenance', async () => {
