@@ -135,17 +135,31 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** A hub of this tree, in its own process, on the given database. */
-async function startHub(root: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * A hub of this tree, in its own process, on the given database, started as `npm start` starts
+ * it (bin/hub.js): the compiled build when `npm run build` made a current one, else the sources
+ * through tsx, which is slower; `mode` says which ran.
+ */
+async function startHub(
+  root: string,
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; mode: 'compiled build' | 'sources (tsx)' }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve'], {
+  const child = spawn(process.execPath, [path.join(root, 'bin/hub.js'), 'serve'], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', HUB_SEED_DEMO: 'never', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    process.stderr.write(d);
   });
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, child);
-  return { url, child };
+  // The launcher says so when dist/ is older than the sources.
+  const compiled = fs.existsSync(path.join(root, 'dist/src/cli/main.js')) && !stderr.includes('dist/ is older');
+  return { url, child, mode: compiled ? 'compiled build' : 'sources (tsx)' };
 }
 
 interface Fixtures {
@@ -258,9 +272,11 @@ export async function run(): Promise<void> {
     ];
     const columns: { label: string; results: Map<string, Result>; notes: string[] }[] = [];
     let cases: Case[] = [];
+    const modes: string[] = [];
     for (const v of variants) {
       const hub = await startHub(v.root, { ...hubEnv, ...v.env });
       children.push(hub.child);
+      modes.push(`${v.label}: ${hub.mode}`);
       const rssAtRest = rssMb(hub.child.pid!);
       cases = hubCases(hub.url, { key, licence, token, item: item.code });
       const results = new Map<string, Result>();
@@ -286,7 +302,7 @@ export async function run(): Promise<void> {
       (c) => `${c.label} req/s | ${c.label} p99 ms | ${c.label} vs pg | ${c.label} vs /healthz`,
     );
     const lines = [
-      `connections: ${connections}, ${seconds} s per round, better of two rounds; cache: ${process.env.REDIS_URL ? 'Redis' : 'memory'}`,
+      `connections: ${connections}, ${seconds} s per round, better of two rounds; cache: ${process.env.REDIS_URL ? 'Redis' : 'memory'}; hubs ran: ${modes.join(', ')} (npm run build first to measure what npm start runs)`,
       `node:http hello: ${hello.requests.average.toFixed(0)} req/s; node:http + pg (licenceByNumber SQL): ${pgRead.requests.average.toFixed(0)} req/s (p99 ${pgRead.latency.p99} ms)`,
       '',
       `| path | ${header.join(' | ')} |`,
