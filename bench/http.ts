@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -20,6 +19,7 @@ import { createLogger } from '../src/platform/logger.js';
 import { qrCodeLink } from '../src/platform/qr/link.js';
 import { seedDemo } from '../prisma/seed/demo.js';
 import { freshDatabase } from './fresh-database.js';
+import { freePort } from './processes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -40,17 +40,6 @@ interface Case {
   method?: 'GET' | 'POST';
   body?: string;
   headers?: Record<string, string>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** One autocannon run in a process of its own. */

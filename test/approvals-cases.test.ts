@@ -29,7 +29,7 @@ import {
   UndertakeCaseDocument,
   type SubmitCaseInput,
 } from './generated/graphql.js';
-import { anEnterprise, aSystemKey, referenceData } from './helpers/builders.js';
+import { aFoodCaseInput, anEnterprise, aSystemKey, referenceData } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 
 let hub: TestHub;
@@ -41,7 +41,6 @@ let admin: string;
 let holder: { uscc: string; name: string };
 
 const FOOD = 'HZ-MR-005'; // steps: acceptance, undertaking, review, approval, conclusion; produces FOOD_BUSINESS_LICENCE
-const ALL_FOOD_MATERIALS = ['M01', 'M02', 'M03', 'M04'].map((code) => ({ code }));
 
 beforeAll(async () => {
   hub = await startTestHub();
@@ -61,16 +60,7 @@ beforeAll(async () => {
 afterAll(() => hub.stop(), HOOK_TIMEOUT);
 
 function foodInput(overrides: Partial<SubmitCaseInput> = {}): SubmitCaseInput {
-  return {
-    item: FOOD,
-    channel: 'WINDOW',
-    acceptancePlace: 'DISTRICT_CENTRE',
-    applicantUscc: holder.uscc,
-    applicantName: holder.name,
-    applicantPhone: '13900139000',
-    materials: ALL_FOOD_MATERIALS,
-    ...overrides,
-  };
+  return aFoodCaseInput(holder, overrides);
 }
 
 async function submit(overrides: Partial<SubmitCaseInput> = {}) {

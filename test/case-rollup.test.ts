@@ -34,7 +34,7 @@ import {
   UndertakeCaseDocument,
   type SubmitCaseInput,
 } from './generated/graphql.js';
-import { anEnterprise, aSystemKey, referenceData } from './helpers/builders.js';
+import { aFoodCaseInput, anEnterprise, aSystemKey, referenceData } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 
 let hub: TestHub;
@@ -62,16 +62,7 @@ async function submit(overrides: Partial<SubmitCaseInput> = {}) {
   const res = await hub.gql(
     SubmitCaseDocument,
     {
-      input: {
-        item: ITEM,
-        channel: 'WINDOW',
-        acceptancePlace: 'DISTRICT_CENTRE',
-        applicantUscc: holder.uscc,
-        applicantName: holder.name,
-        applicantPhone: '13900139000',
-        materials: MATERIALS,
-        ...overrides,
-      },
+      input: aFoodCaseInput(holder, overrides),
     },
     window,
   );

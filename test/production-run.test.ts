@@ -10,22 +10,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { freePort } from '../bench/processes.js';
 import { childEnv } from '../src/config/index.js';
 import { projectRoot } from '../src/platform/db/migrate.js';
 import { expectWithMessage, inject, itSkipIf, withinMs } from './helpers/runner.js';
 
 const STOP_DEADLINE_MS = 20_000; // the hub's own grace period is 15 s
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

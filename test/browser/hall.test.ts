@@ -13,7 +13,7 @@ import { addDays, loadWorkingCalendar, shanghaiToday } from '../../src/modules/a
 import { aDepartment, aSystemKey } from '../helpers/builders.js';
 import { aHallItem, aMobile, smsInbox, type SmsInbox } from '../helpers/hall.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
-import { hasBrowser, launchChromium, NO_BROWSER, watchOrigin } from '../helpers/browser.js';
+import { hasBrowser, launchChromium, NO_BROWSER, openPage } from '../helpers/browser.js';
 
 if (!hasBrowser) console.warn(`${NO_BROWSER}: the hall browser tests are skipped`);
 const OUT = path.resolve('test-output/hall');
@@ -48,10 +48,8 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-  const page = await context.newPage();
+  const page = await openPage(browser, hub.url, outside, { width: 390, height: 844 });
   page.on('request', (r) => requested.push(r.url()));
-  watchOrigin(page, hub.url, outside);
   return page;
 }
 

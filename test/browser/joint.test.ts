@@ -18,7 +18,7 @@ import { createApiKey } from '../../src/platform/auth/api-keys.js';
 import { DEMO_SYSTEMS, seedDemo } from '../../prisma/seed/demo.js';
 import { JointPageDocument, SubmitJointApplicationDocument, type JointPageQuery } from '../generated/graphql.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
-import { hasBrowser, launchChromium, NO_BROWSER, watchOrigin } from '../helpers/browser.js';
+import { hasBrowser, launchChromium, NO_BROWSER, openPage } from '../helpers/browser.js';
 
 if (!hasBrowser) console.warn(`${NO_BROWSER}: the joint application browser tests are skipped`);
 const OUT = path.resolve('test-output/joint');
@@ -53,10 +53,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 async function newPage(width = 1024, height = 900): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  watchOrigin(page, hub.url, outside);
-  return page;
+  return openPage(browser, hub.url, outside, { width, height });
 }
 
 async function api(receipt: string, code: string): Promise<JointPageQuery> {

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import { expect, it } from '@jest/globals';
 import { afterAll, beforeAll, describeSkipIf, inject, poll } from '../helpers/runner.js';
-import { anEnterprise, anEnterpriseInput, aSystemKey, referenceData } from '../helpers/builders.js';
+import { aFoodCaseInput, anEnterprise, anEnterpriseInput, aSystemKey, referenceData } from '../helpers/builders.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { RegisterEnterpriseDocument, RegisterWebhookDocument, SubmitCaseDocument } from '../generated/graphql.js';
 import { seedCatalogue } from '../../prisma/seed/cases.js';
@@ -117,15 +117,7 @@ describeSkipIf(reason !== '', reason)('webhook receiver and SMS gateway down, th
       const res = await hub.gql(
         SubmitCaseDocument,
         {
-          input: {
-            item: 'HZ-MR-005',
-            channel: 'WINDOW',
-            acceptancePlace: 'DISTRICT_CENTRE',
-            applicantUscc: holder.uscc,
-            applicantName: holder.name,
-            applicantPhone: '13900139000',
-            materials: ['M01', 'M02', 'M03', 'M04'].map((code) => ({ code })),
-          },
+          input: aFoodCaseInput(holder),
         },
         window,
         { 'x-purpose': 'case handling' },

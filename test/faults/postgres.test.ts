@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { expect, it } from '@jest/globals';
 import { afterAll, beforeAll, describeSkipIf, expectWithMessage, inject } from '../helpers/runner.js';
-import { anEnterprise, anEnterpriseInput, aSystemKey, referenceData } from '../helpers/builders.js';
+import { aFoodCaseInput, anEnterprise, anEnterpriseInput, aSystemKey, referenceData } from '../helpers/builders.js';
 import { startTestHub, type GqlResult, type TestHub } from '../helpers/hub.js';
 import { RegisterEnterpriseDocument, SubmitCaseDocument, UndertakeCaseDocument } from '../generated/graphql.js';
 import { marketRegistryCsv } from '../../prisma/seed/market-registry-export.js';
@@ -145,15 +145,7 @@ describeSkipIf(reason !== '', reason)('PostgreSQL connections cut under load', (
       const res = await hub.gql(
         SubmitCaseDocument,
         {
-          input: {
-            item: 'HZ-MR-005',
-            channel: 'WINDOW',
-            acceptancePlace: 'DISTRICT_CENTRE',
-            applicantUscc: holder.uscc,
-            applicantName: holder.name,
-            applicantPhone: '13900139000',
-            materials: ['M01', 'M02', 'M03', 'M04'].map((code) => ({ code })),
-          },
+          input: aFoodCaseInput(holder),
         },
         windowKey,
         { 'x-purpose': 'case handling' },

@@ -29,10 +29,21 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Adds to `outside` every URL the page requests that is not on `origin` (data: and blob: stay in the page). */
-export function watchOrigin(page: Page, origin: string, outside: string[]): void {
+/**
+ * A page of its own context (Chinese locale, the given viewport) that adds to `outside` every URL
+ * it requests that is not on `origin` (data: and blob: stay in the page).
+ */
+export async function openPage(
+  browser: Browser,
+  origin: string,
+  outside: string[],
+  viewport: { width: number; height: number },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
   page.on('request', (r) => {
     const url = r.url();
     if (!url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) outside.push(url);
   });
+  return page;
 }

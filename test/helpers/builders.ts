@@ -8,7 +8,7 @@ import type { DepartmentKind } from '../../src/generated/prisma/enums.js';
 import { createApiKey } from '../../src/platform/auth/api-keys.js';
 import type { Scope } from '../../src/platform/auth/scopes.js';
 import { makeUscc, USCC_CHARSET } from '../../src/platform/uscc.js';
-import type { RegisterEnterpriseInput } from '../generated/graphql.js';
+import type { RegisterEnterpriseInput, SubmitCaseInput } from '../generated/graphql.js';
 
 export function aUscc(): string {
   const org = Array.from({ length: 9 }, () => USCC_CHARSET[randomInt(31)]).join('');
@@ -95,6 +95,26 @@ export function aFoodLicenceInput(holder: string, overrides: Record<string, unkn
       { name: 'premises', value: '广州市海珠区新港中路1号首层' },
       { name: 'businessFormat', value: '餐饮服务经营者' },
     ],
+    ...overrides,
+  };
+}
+
+/**
+ * A complete window application for a food business licence (HZ-MR-005: acceptance, undertaking,
+ * review, approval, conclusion), with all four of its materials.
+ */
+export function aFoodCaseInput(
+  holder: { uscc: string; name: string },
+  overrides: Partial<SubmitCaseInput> = {},
+): SubmitCaseInput {
+  return {
+    item: 'HZ-MR-005',
+    channel: 'WINDOW',
+    acceptancePlace: 'DISTRICT_CENTRE',
+    applicantUscc: holder.uscc,
+    applicantName: holder.name,
+    applicantPhone: '13900139000',
+    materials: ['M01', 'M02', 'M03', 'M04'].map((code) => ({ code })),
     ...overrides,
   };
 }
