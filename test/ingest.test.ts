@@ -64,8 +64,21 @@ const changeEvents = (entityId: string) => hub.platform.prisma.changeEvent.count
 describe('market-registry registrations', () => {
   it('creates every good record once; the same file again (or its GB 18030 copy) changes nothing', async () => {
     const registry = adapters['market-registry']!;
-    const first = await ingest(registry, mr, 'good.csv', fs.readFileSync(samples('market-registry', 'good.csv')));
-    expect(first).toMatchObject({ total: 12, created: 12, rejected: 0 });
+    const file = fs.readFileSync(samples('market-registry', 'good.csv'));
+    const usccs = file
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0]!);
+    // The README's ingestion example (test/readme.test.ts) sends this same sample into the shared
+    // test database, before or while this runs: what it stored first is unchanged here, the rest created.
+    const before = await hub.platform.prisma.enterprise.count({ where: { uscc: { in: usccs } } });
+    const first = await ingest(registry, mr, 'good.csv', file);
+    expect(first).toMatchObject({ total: 12, rejected: 0, updated: 0, conflicting: 0 });
+    expect(first.created + first.unchanged).toBe(12);
+    expect(first.created).toBeLessThanOrEqual(12 - before);
+    expect(await hub.platform.prisma.enterprise.count({ where: { uscc: { in: usccs } } })).toBe(12);
     expect(sum(first)).toBe(first.total);
     const e = await hub.platform.prisma.enterprise.findUniqueOrThrow({ where: { uscc: '91440105MA9UL1PE00' } });
     expect(e).toMatchObject({
