@@ -6,6 +6,7 @@ import type { HubConfig } from '../config/index.js';
 import { createCache, type Cache } from './cache/index.js';
 import type { Platform } from './context.js';
 import { createDatabase, onCommittedWrite, type Database } from './db/client.js';
+import { RowReader } from './db/rows.js';
 import { isPGliteServer, startEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedOptions } from './db/embedded.js';
 import { migrateDeploy } from './db/migrate.js';
 import { ResponseCache } from './cache/response.js';
@@ -79,6 +80,10 @@ export async function startPlatform(
   // Also a DATABASE_URL may point at an embedded database (the test run's, another hub's).
   const singleSession = embedded !== undefined || (await isPGliteServer(url));
   const db = createDatabase(url, config.dbPoolSize, { singleSession });
+  // The hot reads' column lists, read once here rather than by the first requests.
+  // Not fatal: with the database down now, the first read of each model tries again.
+  const rows = new RowReader(db.pool);
+  await rows.load().catch((err: unknown) => logger.warn({ err }, 'could not read the column lists yet'));
   const metrics = new HubMetrics(logger);
   metrics.trackPool('main', db.pool);
   const cache = countingCache(createCache(config.redisUrl, logger), metrics);
@@ -92,6 +97,7 @@ export async function startPlatform(
   return {
     config,
     prisma: db.prisma,
+    rows,
     cache,
     responseCache,
     metrics,

@@ -9,6 +9,7 @@ import type { Caller } from './auth/caller.js';
 import type { Cache } from './cache/index.js';
 import type { Logger } from './logger.js';
 import type { QrKeyRing } from './qr/keys.js';
+import type { RowReader } from './db/rows.js';
 
 /** Process-wide services, created once at start-up. */
 export interface Platform {
@@ -18,6 +19,8 @@ export interface Platform {
   logger: Logger;
   /** Keys that sign and verify QR tokens. */
   qr: QrKeyRing;
+  /** Model rows over node-postgres, for hot reads (see db/rows.ts); Prisma for everything else. */
+  rows: RowReader;
 }
 
 export interface BaseContext extends Platform {

@@ -25,7 +25,7 @@ export function createApprovalsContext(base: BaseContext): ApprovalsContext {
     ...base,
     loaders: {
       itemByCode: uniqueLoader(
-        (codes) => prisma.serviceItem.findMany({ where: { code: { in: [...codes] } } }),
+        (codes) => base.rows.where('ServiceItem', { code: [...codes] }),
         (i) => i.code,
       ),
       pausesByCase: groupLoader(

@@ -15,7 +15,7 @@ export function createDirectoryContext(base: BaseContext): DirectoryContext {
     ...base,
     loaders: {
       departmentByCode: uniqueLoader(
-        (codes) => base.prisma.department.findMany({ where: { code: { in: [...codes] } } }),
+        (codes) => base.rows.where('Department', { code: [...codes] }),
         (d) => d.code,
       ),
     },

@@ -19,7 +19,7 @@ export interface LicencesContext extends BaseContext {
 }
 
 export function createLicencesContext(base: BaseContext): LicencesContext {
-  const { prisma, cache, config } = base;
+  const { rows, cache, config } = base;
   return {
     ...base,
     loaders: {
@@ -30,7 +30,7 @@ export function createLicencesContext(base: BaseContext): LicencesContext {
         // Ids come from clients: drop malformed ones instead of letting PostgreSQL reject the batch.
         fetch: (ids) => {
           const valid = ids.filter((id) => isUuid(id));
-          return valid.length ? prisma.licence.findMany({ where: { id: { in: valid } } }) : Promise.resolve([]);
+          return rows.where('Licence', { id: valid });
         },
         keyOf: (l) => l.id,
         serialize: serializeLicence,
@@ -38,18 +38,18 @@ export function createLicencesContext(base: BaseContext): LicencesContext {
       }),
       licencesByHolder: groupLoader(
         (usccs) =>
-          prisma.licence.findMany({
-            where: { holderUscc: { in: usccs } },
-            orderBy: [{ issuedOn: 'desc' }, { number: 'asc' }],
-          }),
+          rows.where('Licence', { holderUscc: usccs }, [
+            ['issuedOn', 'desc'],
+            ['number', 'asc'],
+          ]),
         (l) => l.holderUscc,
       ),
       licenceType: uniqueLoader(
-        (codes) => prisma.licenceType.findMany({ where: { code: { in: [...codes] } } }),
+        (codes) => rows.where('LicenceType', { code: [...codes] }),
         (t) => t.code,
       ),
       history: groupLoader(
-        (ids) => prisma.licenceEvent.findMany({ where: { licenceId: { in: ids } }, orderBy: { occurredAt: 'asc' } }),
+        (ids) => rows.where('LicenceEvent', { licenceId: ids }, [['occurredAt', 'asc']]),
         (e) => e.licenceId,
       ),
     },

@@ -15,23 +15,23 @@ export interface PenaltiesContext extends BaseContext {
 }
 
 export function createPenaltiesContext(base: BaseContext): PenaltiesContext {
-  const { prisma } = base;
+  const { rows } = base;
   return {
     ...base,
     loaders: {
       penaltyById: uniqueLoader(
         (ids) => {
           const valid = ids.filter((id) => isUuid(id));
-          return valid.length ? prisma.penalty.findMany({ where: { id: { in: valid } } }) : Promise.resolve([]);
+          return rows.where('Penalty', { id: valid });
         },
         (p) => p.id,
       ),
       penaltiesByEnterprise: groupLoader(
         (usccs) =>
-          prisma.penalty.findMany({
-            where: { enterpriseUscc: { in: usccs } },
-            orderBy: [{ decidedOn: 'desc' }, { decisionNumber: 'asc' }],
-          }),
+          rows.where('Penalty', { enterpriseUscc: usccs }, [
+            ['decidedOn', 'desc'],
+            ['decisionNumber', 'asc'],
+          ]),
         (p) => p.enterpriseUscc,
       ),
     },

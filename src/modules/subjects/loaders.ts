@@ -10,12 +10,12 @@ import type { BaseContext } from '../../platform/context.js';
 
 /** Batch: cache MGET for all keys, one SELECT ... WHERE uscc IN (misses), cache fill. */
 export function enterpriseLoader(base: BaseContext): DataLoader<string, Enterprise | null> {
-  const { cache, prisma, config } = base;
+  const { cache, rows, config } = base;
   return cachedLoader({
     cache,
     ttlSeconds: config.cacheTtlSeconds,
     cacheKey: (uscc) => enterpriseCacheKey(config.cachePrefix, uscc),
-    fetch: (usccs) => prisma.enterprise.findMany({ where: { uscc: { in: usccs } } }),
+    fetch: (usccs) => rows.where('Enterprise', { uscc: usccs }),
     keyOf: (e) => e.uscc,
     serialize: serializeEnterprise,
     deserialize: deserializeEnterprise,

@@ -180,16 +180,14 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_r, args, ctx) => ctx.loaders.licenceById.load(String(args.id)),
   }),
-  licenceByNumber: t.prismaField({
+  licenceByNumber: t.field({
     type: LicenceType_,
     nullable: true,
     description: 'A licence by its type code and number (as printed on it).',
     args: { type: t.arg.string({ required: true }), number: t.arg.string({ required: true }) },
-    resolve: (query, _r, args, ctx) =>
-      ctx.prisma.licence.findUnique({
-        ...query,
-        where: { typeCode_number: { typeCode: args.type, number: args.number } },
-      }),
+    // A hot read (scanning desks, department systems): one row over node-postgres (db/rows.ts).
+    resolve: async (_r, args, ctx) =>
+      (await ctx.rows.where('Licence', { typeCode: args.type, number: args.number }))[0] ?? null,
   }),
   licences: t.prismaConnection(
     {
