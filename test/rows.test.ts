@@ -184,6 +184,35 @@ it.each(['Asia/Shanghai', 'America/Los_Angeles'])(
   HOOK_TIMEOUT,
 );
 
+describe('rows with their parent row, in one statement', () => {
+  it('are the rows and parents Prisma reads, null where a row refers to none', async () => {
+    const { prisma, rows, db } = hub.platform;
+    const before = db.statementCount();
+    const licences = await rows.whereWithParent(
+      'Licence',
+      { id: made.licences },
+      { model: 'LicenceType', from: 'typeCode', to: 'code' },
+    );
+    expect(db.statementCount() - before).toBe(1);
+    const expected = await prisma.licence.findMany({ where: { id: { in: made.licences } }, include: { type: true } });
+    expect(licences).toEqual(expected.map(({ type, ...licence }) => [licence, type]));
+    const penalties = await rows.whereWithParent(
+      'Penalty',
+      { id: made.penalties },
+      { model: 'Licence', from: 'licenceId', to: 'id' },
+    );
+    const withLicence = await prisma.penalty.findMany({
+      where: { id: { in: made.penalties } },
+      include: { licence: true },
+    });
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    expect(penalties.sort(([a], [b]) => byId(a, b))).toEqual(
+      withLicence.sort(byId).map(({ licence, ...penalty }) => [penalty, licence]),
+    );
+    expect(penalties.filter(([, l]) => l === null)).toHaveLength(1);
+  });
+});
+
 describe('filters', () => {
   it('compare with the column type: a char(18) USCC, a uuid, an enum; an empty list matches nothing', async () => {
     const { rows } = hub.platform;

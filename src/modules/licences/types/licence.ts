@@ -185,9 +185,19 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A licence by its type code and number (as printed on it).',
     args: { type: t.arg.string({ required: true }), number: t.arg.string({ required: true }) },
-    // A hot read (scanning desks, department systems): one row over node-postgres (db/rows.ts).
-    resolve: async (_r, args, ctx) =>
-      (await ctx.rows.where('Licence', { typeCode: args.type, number: args.number }))[0] ?? null,
+    // A hot read (scanning desks, department systems): the licence and its type in one statement
+    // over node-postgres (db/rows.ts); the type waits in its loader for `type` and `attributes`.
+    resolve: async (_r, args, ctx) => {
+      const [found] = await ctx.rows.whereWithParent(
+        'Licence',
+        { typeCode: args.type, number: args.number },
+        { model: 'LicenceType', from: 'typeCode', to: 'code' },
+      );
+      if (!found) return null;
+      const [licence, type] = found;
+      if (type) ctx.loaders.licenceType.prime(type.code, type);
+      return licence;
+    },
   }),
   licences: t.prismaConnection(
     {
