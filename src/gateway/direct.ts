@@ -200,13 +200,13 @@ export class DirectPathGateway implements GatewayInterface {
   /** The subgraph a request's operation runs on directly, or null for the gateway; decided once per document. */
   private decide(requestContext: GatewayGraphQLRequestContext): Direct | null {
     const { queryHash, request, operation } = requestContext;
-    const key = `${queryHash}\n${request.operationName ?? ''}`;
-    let decision = this.decisions.get(key);
-    if (decision !== undefined) return decision;
     // The gateway's own answers extend the response: a query plan on request, traces for Apollo.
     if (request.http?.headers.get('apollo-query-plan-experimental') || requestContext.metrics.captureTraces) {
       return null;
     }
+    const key = `${queryHash}\n${request.operationName ?? ''}`;
+    let decision = this.decisions.get(key);
+    if (decision !== undefined) return decision;
     try {
       decision = this.plan(requestContext.document, request.operationName, operation);
     } catch (err) {
