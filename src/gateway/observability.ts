@@ -64,24 +64,39 @@ export class ObservedDataSource<C extends Record<string, unknown>> implements Gr
     private readonly metrics: HubMetrics,
   ) {}
 
-  async process(options: GraphQLDataSourceProcessOptions<C>): Promise<GatewayGraphQLResponse> {
-    const started = performance.now();
-    let outcome = 'failed';
-    const run = async () => {
-      const response = await this.inner.process(options);
-      outcome = response.errors?.length ? 'errors' : 'ok';
-      return response;
-    };
-    try {
-      if (!tracingActive()) return await run();
-      return await inSpan(
-        `subgraph ${this.name}`,
-        { kind: SpanKind.CLIENT, attributes: { 'graphql.subgraph.name': this.name } },
-        run,
-      );
-    } finally {
-      this.metrics.subgraphFetches.observe({ subgraph: this.name, outcome }, (performance.now() - started) / 1000);
-    }
+  process(options: GraphQLDataSourceProcessOptions<C>): Promise<GatewayGraphQLResponse> {
+    return observeFetch(this.name, this.metrics, async () => {
+      const result = await this.inner.process(options);
+      return { result, failed: !!result.errors?.length };
+    });
+  }
+}
+
+/**
+ * One fetch from a subgraph, timed by outcome (ok, errors, failed when `run` throws) and, with
+ * tracing on, inside its client span: for ObservedDataSource and the direct path (direct.ts).
+ */
+export async function observeFetch<T>(
+  name: string,
+  metrics: HubMetrics,
+  run: () => Promise<{ result: T; failed: boolean }>,
+): Promise<T> {
+  const started = performance.now();
+  let outcome = 'failed';
+  const observed = async () => {
+    const { result, failed } = await run();
+    outcome = failed ? 'errors' : 'ok';
+    return result;
+  };
+  try {
+    if (!tracingActive()) return await observed();
+    return await inSpan(
+      `subgraph ${name}`,
+      { kind: SpanKind.CLIENT, attributes: { 'graphql.subgraph.name': name } },
+      observed,
+    );
+  } finally {
+    metrics.subgraphFetches.observe({ subgraph: name, outcome }, (performance.now() - started) / 1000);
   }
 }
 

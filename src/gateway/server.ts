@@ -24,6 +24,7 @@ import { readyzHandler } from '../platform/readiness.js';
 import { admission } from '../platform/rate-limit/admission.js';
 import { clientAddress } from '../platform/rate-limit/client-address.js';
 import { composeSupergraph } from './compose.js';
+import { DirectPathGateway } from './direct.js';
 import { callerOfRequest, createGatewayContext, forwardedHeadersOf, type GatewayContext } from './context.js';
 import { GatewayRemoteDataSource, InProcessDataSource, probeSubgraphs } from './datasources.js';
 import { codeTokenLimit, legacyJsonStatusPlugin, limitCodeOf, queryLimitRules } from './query-limits.js';
@@ -142,14 +143,18 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   const { config, logger } = platform;
   const { supergraphSdl } = composeSupergraph(Object.values(subgraphs));
   disableVendorTelemetry();
+  // A subgraph runs in this process unless SUBGRAPH_URLS names it (with the shared secret).
+  const inProcess = (name: string) =>
+    config.subgraphUrls[name as SubgraphName] && config.subgraphSharedSecret
+      ? undefined
+      : subgraphs[name as SubgraphName];
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
-      const url = config.subgraphUrls[name as SubgraphName];
-      const source =
-        url && config.subgraphSharedSecret
-          ? new GatewayRemoteDataSource(url, config.subgraphSharedSecret, name)
-          : new InProcessDataSource(subgraphs[name as SubgraphName], logger);
+      const module = inProcess(name);
+      const source = module
+        ? new InProcessDataSource(module, logger)
+        : new GatewayRemoteDataSource(config.subgraphUrls[name as SubgraphName]!, config.subgraphSharedSecret!, name);
       return new ObservedDataSource(name, source, platform.metrics);
     },
   });
@@ -163,7 +168,8 @@ export async function createHubServer(platform: RunningPlatform): Promise<HubSer
   app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    // Single-fetch queries on an in-process subgraph skip the gateway's plan execution.
+    gateway: new DirectPathGateway(gateway, { supergraphSdl, inProcess, metrics: platform.metrics, logger }),
     introspection: config.introspection,
     // Off with introspection: "Did you mean …" would otherwise spell the schema out field by field.
     hideSchemaDetailsFromClientErrors: !config.introspection,
