@@ -7,7 +7,9 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { HOOK_TIMEOUT } from './helpers/runner.js';
+import { HOOK_TIMEOUT, inject, itSkipIf } from './helpers/runner.js';
+import { createDatabase } from '../src/platform/db/client.js';
+import { RowReader } from '../src/platform/db/rows.js';
 import { aDepartment, anEnterpriseInput, aSystemKey, referenceData, uniqueCode } from './helpers/builders.js';
 import { startTestHub, testConfig, type TestHub } from './helpers/hub.js';
 import { Prisma } from '../src/generated/prisma/client.js';
@@ -210,6 +212,32 @@ describe('rows with their parent row, in one statement', () => {
       withLicence.sort(byId).map(({ licence, ...penalty }) => [penalty, licence]),
     );
     expect(penalties.filter(([, l]) => l === null)).toHaveLength(1);
+  });
+});
+
+describe('prepared statements', () => {
+  const itOnPostgres = itSkipIf(
+    inject('databaseEmbedded'),
+    'the embedded database never prepares (one shared session)',
+  );
+  itOnPostgres('are named once per text and used again on the connection; none when off', async () => {
+    const onOneConnection = async (prepared: boolean) => {
+      const db = createDatabase(testConfig().databaseUrl!, 1);
+      try {
+        const rows = new RowReader(db.pool, prepared);
+        await rows.where('Licence', { id: made.licences });
+        await rows.where('Licence', { id: made.licences });
+        await rows.where('Penalty', { id: made.penalties });
+        const { rows: names } = await db.pool.query<{ name: string }>(
+          'SELECT name FROM pg_prepared_statements ORDER BY name',
+        );
+        return names.map((r) => r.name);
+      } finally {
+        await db.close();
+      }
+    };
+    expect(await onOneConnection(true)).toEqual(['hub_rows_1', 'hub_rows_2']);
+    expect(await onOneConnection(false)).toEqual([]);
   });
 });
 

@@ -31,6 +31,7 @@ const envSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   DB_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
+  DB_PREPARED_STATEMENTS: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('on')),
   CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).default(300)),
   CACHE_PREFIX: z.preprocess(emptyToUndefined, z.string().default('hub:')),
   RESPONSE_CACHE_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(300)),
@@ -153,6 +154,8 @@ export interface HubConfig {
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   dbPoolSize: number;
+  /** Hot reads as named prepared statements (PostgreSQL only; off behind a pooler that cannot keep them). */
+  dbPreparedStatements: boolean;
   cacheTtlSeconds: number;
   cachePrefix: string;
   /** How long a cached answer of a public or scoped read may be kept (0: no response cache); commits invalidate it at once. */
@@ -384,6 +387,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.DB_POOL_SIZE,
+    dbPreparedStatements: e.DB_PREPARED_STATEMENTS === 'on',
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     cachePrefix: e.CACHE_PREFIX,
     responseCacheTtlSeconds: e.RESPONSE_CACHE_TTL_SECONDS,

@@ -82,7 +82,7 @@ export async function startPlatform(
   const db = createDatabase(url, config.dbPoolSize, { singleSession });
   // The hot reads' column lists, read once here rather than by the first requests.
   // Not fatal: with the database down now, the first read of each model tries again.
-  const rows = new RowReader(db.pool);
+  const rows = new RowReader(db.pool, config.dbPreparedStatements && !singleSession);
   await rows.load().catch((err: unknown) => logger.warn({ err }, 'could not read the column lists yet'));
   const metrics = new HubMetrics(logger);
   metrics.trackPool('main', db.pool);

@@ -56,7 +56,19 @@ export class RowReader {
   private readonly columns = new Map<string, Promise<Map<string, Column>>>();
   private readonly types: pg.CustomTypesConfig;
 
-  constructor(private readonly pool: pg.Pool) {
+  /** Statement texts by the name each is prepared under, per connection (see `prepared`). */
+  private readonly names = new Map<string, string>();
+
+  /**
+   * `prepared`: send each distinct statement text as a named prepared statement, which each
+   * connection parses and plans once instead of on every read. Not on the embedded database,
+   * where all connections share PGlite's one session (a name prepared by one would clash with
+   * the next connection's).
+   */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly prepared = false,
+  ) {
     this.types = {
       getTypeParser: ((oid: number, format?: string) => {
         if (UNSUPPORTED_ARRAYS.has(oid)) throw new Error(`RowReader cannot read arrays of type ${oid}`);
@@ -74,7 +86,7 @@ export class RowReader {
     const filter = await this.filter(model, 'a', where, orderBy);
     if (!filter) return [];
     const result = await this.pool.query<unknown[]>({
-      text: `SELECT ${select('a', columns)} FROM ${quote(model)} a${filter.sql}`,
+      ...this.statement(`SELECT ${select('a', columns)} FROM ${quote(model)} a${filter.sql}`),
       values: filter.values,
       types: this.types,
       rowMode: 'array',
@@ -98,9 +110,10 @@ export class RowReader {
     const filter = await this.filter(model, 'a', where, []);
     if (!filter) return [];
     const result = await this.pool.query<unknown[]>({
-      text:
+      ...this.statement(
         `SELECT ${select('a', columns)}, ${select('b', [...parentColumns.values()])} FROM ${quote(model)} a ` +
-        `LEFT JOIN ${quote(parent.model)} b ON b.${quote(parent.to)} = a.${quote(parent.from)}${filter.sql}`,
+          `LEFT JOIN ${quote(parent.model)} b ON b.${quote(parent.to)} = a.${quote(parent.from)}${filter.sql}`,
+      ),
       values: filter.values,
       types: this.types,
       rowMode: 'array',
@@ -110,6 +123,18 @@ export class RowReader {
       record(columns, r, 0) as Row<M>,
       r[joinedAt] === null ? null : (record([...parentColumns.values()], r, columns.length) as Row<P>),
     ]);
+  }
+
+  /** The text, and its prepared statement's name when statements are prepared. */
+  private statement(text: string): { text: string; name?: string } {
+    if (!this.prepared) return { text };
+    let name = this.names.get(text);
+    if (!name) {
+      // Texts come from the call sites' shapes (model, filtered columns, order), never from values.
+      name = `hub_rows_${this.names.size + 1}`;
+      this.names.set(text, name);
+    }
+    return { text, name };
   }
 
   /** WHERE and ORDER BY over table alias `a`, with its parameters; null when nothing can match. */
