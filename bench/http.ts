@@ -6,7 +6,7 @@
  * created on it and dropped after); uses REDIS_URL when set. BENCH_SECONDS (default 5) per round,
  * BENCH_CONNECTIONS (default 8); each case runs two rounds and keeps the better. The hub runs
  * twice: as configured, and with the response cache off; BENCH_COMPARE_TREE=<another checkout>
- * (with its node_modules) adds that tree's hub, for before/after figures in one run.
+ * (with its node_modules) adds that tree's hub the same two ways, for before/after figures in one run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -257,7 +257,14 @@ export async function run(): Promise<void> {
       { label: 'cached', root: ROOT, env: {} },
       { label: 'uncached', root: ROOT, env: { RESPONSE_CACHE_TTL_SECONDS: '0' } },
       ...(process.env.BENCH_COMPARE_TREE
-        ? [{ label: path.basename(process.env.BENCH_COMPARE_TREE), root: process.env.BENCH_COMPARE_TREE, env: {} }]
+        ? [
+            { label: path.basename(process.env.BENCH_COMPARE_TREE), root: process.env.BENCH_COMPARE_TREE, env: {} },
+            {
+              label: `${path.basename(process.env.BENCH_COMPARE_TREE)} uncached`,
+              root: process.env.BENCH_COMPARE_TREE,
+              env: { RESPONSE_CACHE_TTL_SECONDS: '0' },
+            },
+          ]
         : []),
     ];
     const columns: { label: string; results: Map<string, Result>; notes: string[] }[] = [];

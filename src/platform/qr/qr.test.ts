@@ -26,6 +26,7 @@ import {
   QR_TOKEN_MAX_LENGTH,
   signQrToken,
   verifyQrToken,
+  qrSignatureChecks,
   type QrTokenErrorCode,
   type QrVerifyResult,
 } from './tokens.js';
@@ -106,6 +107,24 @@ describe('sign and verify', () => {
       kid: 'qr-2026-11-27-a1b2',
       issuedAt,
     });
+  });
+
+  it('checks a signature once per token and ring; forged tokens every time', async () => {
+    const token = await signQrToken(ring, { type: 'licence', id: LICENCE }, new Date('2026-11-28T00:00:00Z'));
+    const first = qrSignatureChecks();
+    const a = await verifyQrToken(ring, token);
+    const b = await verifyQrToken(ring, token);
+    expect(b).toEqual(a);
+    expect(a.ok).toBe(true);
+    expect(qrSignatureChecks() - first).toBe(1);
+    // A forgery (the last signature character changed) is refused, and checked, each time.
+    const forged = token.slice(0, -2) + (token.at(-2) === 'A' ? 'B' : 'A') + token.at(-1)!;
+    expect(refusal(await verifyQrToken(ring, forged))).toBe('BAD_SIGNATURE');
+    expect(refusal(await verifyQrToken(ring, forged))).toBe('BAD_SIGNATURE');
+    expect(qrSignatureChecks() - first).toBe(3);
+    // Another ring that does not trust the key: its own verdict, not this ring's memo.
+    const other = await ringWith('qr-2026-11-28-other');
+    expect(refusal(await verifyQrToken(other, token))).toBe('UNKNOWN_KEY');
   });
 
   it('produces a short compact JWS: header {alg, kid} only, payload {t, i, iat}', () => {

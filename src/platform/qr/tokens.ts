@@ -94,10 +94,36 @@ function hasExactlyKeys(obj: Record<string, unknown>, keys: readonly string[]): 
   return own.length === keys.length && keys.every((k) => Object.hasOwn(obj, k));
 }
 
+/**
+ * Tokens this process has verified, per key ring, so a code scanned again (the common case: one
+ * licence, many scans) costs no second signature check. Only successes are kept: a forged or
+ * altered token is checked, and refused, every time, and cannot be made to fill the memo without
+ * a signing key. A result depends on nothing but the token and the ring (no expiry, and a ring
+ * does not change while it is in use), so a kept one is never stale. At most QR_VERIFY_MEMO_MAX a
+ * ring, the oldest dropped first.
+ */
+const verified = new WeakMap<QrKeyRing, Map<string, QrVerifyResult>>();
+export const QR_VERIFY_MEMO_MAX = 10_000;
+let signatureChecks = 0;
+
+/** How many signatures this process has checked (the memo's test counts them). */
+export function qrSignatureChecks(): number {
+  return signatureChecks;
+}
+
 /** Checks a token without any database access; never throws. */
 export async function verifyQrToken(ring: QrKeyRing, token: string): Promise<QrVerifyResult> {
+  let memo = verified.get(ring);
+  const known = memo?.get(token);
+  if (known) return known;
   try {
-    return await verify(ring, token);
+    const result = await verify(ring, token);
+    if (result.ok) {
+      if (!memo) verified.set(ring, (memo = new Map<string, QrVerifyResult>()));
+      if (memo.size >= QR_VERIFY_MEMO_MAX) memo.delete(memo.keys().next().value!);
+      memo.set(token, Object.freeze({ ...result, target: Object.freeze(result.target) }));
+    }
+    return result;
   } catch (err) {
     // Defensive: the checks above jose should leave nothing for it to reject except a signature.
     return refuse('MALFORMED', `the token could not be checked: ${err instanceof Error ? err.message : String(err)}`);
@@ -146,6 +172,7 @@ async function verify(ring: QrKeyRing, token: unknown): Promise<QrVerifyResult> 
 
   let payloadBytes: Uint8Array;
   try {
+    signatureChecks += 1;
     ({ payload: payloadBytes } = await compactVerify(token, key, { algorithms: ['EdDSA'] }));
   } catch (err) {
     if (err instanceof errors.JWSSignatureVerificationFailed) {
