@@ -8,8 +8,9 @@
  * every Prisma 7 CLI command downloads a native engine, which these machines cannot
  * (shared/docs/stack.md). Writes, transactions and everything else stay on Prisma.
  *
- * The rows are the objects Prisma returns for the same model, value for value (checked for every
- * demo row by test/rows.test.ts, also in another time zone): the model's scalar fields and nothing
+ * The rows are the objects Prisma returns for the same model, value for value (test/rows.test.ts
+ * compares them over rows with edge values, also read from processes in two other time zones):
+ * the model's scalar fields and nothing
  * else, `timestamp` and `date` columns as the UTC instants Prisma stores, `numeric` as
  * Prisma.Decimal, `bigint` as BigInt, JSON parsed, enum arrays as string arrays. Statements go
  * through the pool's clients, so they are counted (batching tests) and traced like Prisma's.
