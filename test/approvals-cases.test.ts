@@ -30,7 +30,7 @@ import {
   type SubmitCaseInput,
 } from './generated/graphql.js';
 import { aFoodCaseInput, anEnterprise, aSystemKey, referenceData } from './helpers/builders.js';
-import { startTestHub, type TestHub } from './helpers/hub.js';
+import { startTestHub, statingPurpose, type TestHub } from './helpers/hub.js';
 
 let hub: TestHub;
 let window: string; // the one window (GSC): accepts any department's items
@@ -43,10 +43,7 @@ let holder: { uscc: string; name: string };
 const FOOD = 'HZ-MR-005'; // steps: acceptance, undertaking, review, approval, conclusion; produces FOOD_BUSINESS_LICENCE
 
 beforeAll(async () => {
-  hub = await startTestHub();
-  // Handling a case reads the applicant's personal data: every request states why (it is audited).
-  const send = hub.gql.bind(hub);
-  hub.gql = (doc, variables, key, headers) => send(doc, variables, key, { 'x-purpose': 'case handling', ...headers });
+  hub = statingPurpose(await startTestHub(), 'case handling');
   const prisma = hub.platform.prisma;
   await referenceData(prisma);
   await seedCatalogue(prisma);

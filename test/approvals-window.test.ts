@@ -28,7 +28,7 @@ import {
   type SubmitCaseInput,
 } from './generated/graphql.js';
 import { aFoodLicenceInput, anEnterprise, aSystemKey, referenceData } from './helpers/builders.js';
-import { startTestHub, type TestHub } from './helpers/hub.js';
+import { startTestHub, statingPurpose, type TestHub } from './helpers/hub.js';
 
 let hub: TestHub;
 let window: string; // the one window (GSC)
@@ -41,10 +41,7 @@ const FOOD_RENEWAL = 'HZ-MR-006'; // M03 (原食品经营许可证) shared from 
 const day = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 
 beforeAll(async () => {
-  hub = await startTestHub();
-  // Handling a case reads the applicant's personal data: every request states why (it is audited).
-  const send = hub.gql.bind(hub);
-  hub.gql = (doc, variables, key, headers) => send(doc, variables, key, { 'x-purpose': 'case handling', ...headers });
+  hub = statingPurpose(await startTestHub(), 'case handling');
   const prisma = hub.platform.prisma;
   await referenceData(prisma);
   await seedCatalogue(prisma);

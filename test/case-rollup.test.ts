@@ -35,7 +35,7 @@ import {
   type SubmitCaseInput,
 } from './generated/graphql.js';
 import { aFoodCaseInput, anEnterprise, aSystemKey, referenceData } from './helpers/builders.js';
-import { startTestHub, type TestHub } from './helpers/hub.js';
+import { startTestHub, statingPurpose, type TestHub } from './helpers/hub.js';
 
 let hub: TestHub;
 let window: string;
@@ -43,12 +43,9 @@ let mr: string;
 let holder: { uscc: string; name: string };
 
 const ITEM = 'HZ-MR-005'; // acceptance, undertaking, review, approval, conclusion
-const MATERIALS = ['M01', 'M02', 'M03', 'M04'].map((code) => ({ code }));
 
 beforeAll(async () => {
-  hub = await startTestHub();
-  const send = hub.gql.bind(hub);
-  hub.gql = (doc, variables, key, headers) => send(doc, variables, key, { 'x-purpose': 'case handling', ...headers });
+  hub = statingPurpose(await startTestHub(), 'case handling');
   const prisma = hub.platform.prisma;
   await referenceData(prisma);
   await seedCatalogue(prisma);
@@ -182,7 +179,7 @@ describe('the case rollup', () => {
     await conclude(rejected, false);
 
     // Submitted with a material missing: accepted only when it arrives.
-    const incomplete = await submit({ materials: MATERIALS.slice(0, 3) });
+    const incomplete = await submit({ materials: aFoodCaseInput(holder).materials.slice(0, 3) });
     expect((await prisma.case.findUniqueOrThrow({ where: { id: incomplete } })).acceptedOn).toBeNull();
     expect(
       (await hub.gql(SupplementMaterialsDocument, { id: incomplete, materials: [{ code: 'M04' }] }, window)).errors,

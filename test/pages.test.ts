@@ -9,7 +9,7 @@ import { seedCatalogue } from '../prisma/seed/cases.js';
 import { licencePage, type VerifiedLicence } from '../src/modules/licences/pages/verify-page.js';
 import { shanghaiTime } from '../src/web/time.js';
 import { IssueLicenceDocument, LicenceQrDocument, SubmitCaseDocument } from './generated/graphql.js';
-import { aFoodLicenceInput, anEnterprise, aSystemKey, referenceData } from './helpers/builders.js';
+import { aFoodCaseInput, aFoodLicenceInput, anEnterprise, aSystemKey, referenceData } from './helpers/builders.js';
 import { startTestHub, type TestHub } from './helpers/hub.js';
 
 let hub: TestHub;
@@ -88,15 +88,7 @@ describe('approvals pages', () => {
     const submitted = await hub.gql(
       SubmitCaseDocument,
       {
-        input: {
-          item: FOOD,
-          channel: 'WINDOW',
-          acceptancePlace: 'DISTRICT_CENTRE',
-          applicantUscc: holder.uscc,
-          applicantName: holder.name,
-          applicantPhone: '13900139000',
-          materials: ['M01', 'M02', 'M03', 'M04'].map((code) => ({ code })),
-        },
+        input: aFoodCaseInput(holder, { item: FOOD }),
       },
       window,
     );

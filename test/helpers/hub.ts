@@ -36,6 +36,16 @@ export interface TestHub {
 // One data folder (QR keys) per test file, never the project's ./.data.
 const testDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-test-data-'));
 
+/**
+ * The hub with every request stating a purpose (x-purpose, audited), as case handling must: it
+ * reads the applicant's personal data. A request's own headers still win.
+ */
+export function statingPurpose(hub: TestHub, purpose: string): TestHub {
+  const send = hub.gql.bind(hub);
+  hub.gql = (doc, variables, key, headers) => send(doc, variables, key, { 'x-purpose': purpose, ...headers });
+  return hub;
+}
+
 export function testConfig(env: Record<string, string | undefined> = {}): HubConfig {
   return loadConfig({
     DATABASE_URL: inject('databaseUrl'),

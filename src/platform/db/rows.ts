@@ -83,8 +83,9 @@ export class RowReader {
    * array; an empty array matches nothing), in the given order.
    */
   async where<M extends ModelName>(model: M, where: Where<M>, orderBy: OrderBy<M> = []): Promise<Row<M>[]> {
-    const columns = [...(await this.columnsOf(model)).values()];
-    const filter = await this.filter(model, 'a', where, orderBy);
+    const byField = await this.columnsOf(model);
+    const columns = [...byField.values()];
+    const filter = this.filter(model, byField, where, orderBy);
     if (!filter) return [];
     const result = await this.pool.query<unknown[]>({
       ...this.statement(`SELECT ${select('a', columns)} FROM ${quote(model)} a${filter.sql}`),
@@ -105,10 +106,11 @@ export class RowReader {
     where: Where<M>,
     parent: { model: P; from: Field<M>; to: Field<P> },
   ): Promise<[Row<M>, Row<P> | null][]> {
-    const columns = [...(await this.columnsOf(model)).values()];
+    const byField = await this.columnsOf(model);
+    const columns = [...byField.values()];
     const parentColumns = await this.columnsOf(parent.model);
     if (!parentColumns.has(parent.to)) throw new Error(`${parent.model} has no column ${parent.to}`);
-    const filter = await this.filter(model, 'a', where, []);
+    const filter = this.filter(model, byField, where, []);
     if (!filter) return [];
     const result = await this.pool.query<unknown[]>({
       ...this.statement(
@@ -139,13 +141,13 @@ export class RowReader {
   }
 
   /** WHERE and ORDER BY over table alias `a`, with its parameters; null when nothing can match. */
-  private async filter<M extends ModelName>(
+  private filter<M extends ModelName>(
     model: M,
-    alias: string,
+    columns: ReadonlyMap<string, Column>,
     where: Where<M>,
     orderBy: OrderBy<M>,
-  ): Promise<{ sql: string; values: unknown[] } | null> {
-    const columns = await this.columnsOf(model);
+  ): { sql: string; values: unknown[] } | null {
+    const alias = 'a';
     const values: unknown[] = [];
     const conditions: string[] = [];
     for (const [field, value] of Object.entries(where)) {
