@@ -1,11 +1,13 @@
 /**
  * The HTTP baselines of `npm run bench -- http`, served from their own process: node:http
- * answering a fixed JSON body, and node:http + pg running the SQL of
- * `licenceByNumber(type, number) { number status validUntil type { name } }`.
- * Usage: tsx bench/http-baselines.ts <DATABASE_URL>; prints the port once listening.
+ * answering a fixed JSON body, node:http + pg running the SQL of
+ * `licenceByNumber(type, number) { number status validUntil type { name } }`, and a bare Express
+ * app (the framework the hub serves HTTP with) answering the same fixed body.
+ * Usage: tsx bench/http-baselines.ts <DATABASE_URL>; prints "<node:http port> <Express port>" once listening.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import pg from 'pg';
 
 const url = process.argv[2];
@@ -45,10 +47,20 @@ const server = http.createServer((req, res) => {
   res.writeHead(404);
   res.end();
 });
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
+const app = express();
+app.disable('x-powered-by');
+app.set('etag', false);
+app.get('/hello', (_req, res) => {
+  res.json({ hello: 'world' });
+});
+const expressServer = http.createServer(app);
+const listening = (s: http.Server) =>
+  new Promise<number>((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)));
+void Promise.all([listening(server), listening(expressServer)]).then(([port, expressPort]) => {
+  process.stdout.write(`${port} ${expressPort}\n`);
 });
 process.on('SIGTERM', () => {
   server.close();
+  expressServer.close();
   void pool.end().then(() => process.exit(0));
 });

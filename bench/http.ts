@@ -239,8 +239,8 @@ export async function run(): Promise<void> {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(baselines);
-    const basePort = await new Promise<string>((resolve) =>
-      baselines.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+    const [basePort, expressPort] = await new Promise<string[]>((resolve) =>
+      baselines.stdout.once('data', (d: Buffer) => resolve(d.toString().trim().split(' '))),
     );
     const base = `http://127.0.0.1:${basePort}`;
     const hello = await bench({ name: 'node:http hello', url: `${base}/hello` });
@@ -283,22 +283,22 @@ export async function run(): Promise<void> {
       const qr = cases.find((c) => c.name.startsWith('qrLookup'))!;
       const half = Math.max(1, Math.floor(results.get(qr.name)!.requests.average / 2));
       const halfLoad = await autocannon(qr, ['-R', String(half)]);
-      // The same fixed rate against the hub's /healthz and the node:http + pg baseline: the tail
-      // the load generator and the machine give any server at that rate.
-      const [health, pg] = [
-        await autocannon(
-          cases.find((c) => c.name === '/healthz')!,
-          ['-R', String(half)],
-        ),
-        await autocannon(pgCase, ['-R', String(half)]),
-      ];
+      // The same fixed rate against the hub's /healthz, the node:http + pg baseline, node:http
+      // hello and a bare Express hello: the tail the load generator, the machine and the HTTP
+      // framework give any server at that rate.
+      const atHalf = (c: Case) => autocannon(c, ['-R', String(half)]);
+      const health = await atHalf(cases.find((c) => c.name === '/healthz')!);
+      const pg = await atHalf(pgCase);
+      const bare = await atHalf({ name: 'node:http hello', url: `${base}/hello` });
+      const bareExpress = await atHalf({ name: 'Express hello', url: `http://127.0.0.1:${expressPort}/hello` });
       await stop(hub.child);
       columns.push({
         label: v.label,
         results,
         notes: [
           `${v.label}: qrLookup at half load (${half} req/s): p50 ${halfLoad.latency.p50} ms, p99 ${halfLoad.latency.p99} ms ` +
-            `(same rate: the hub's /healthz p99 ${health.latency.p99} ms, node:http + pg p99 ${pg.latency.p99} ms); ` +
+            `(same rate, p99: the hub's /healthz ${health.latency.p99} ms, node:http + pg ${pg.latency.p99} ms, ` +
+            `node:http hello ${bare.latency.p99} ms, a bare Express hello ${bareExpress.latency.p99} ms); ` +
             `RSS ${rssAtRest.toFixed(0)} MB at rest, ${rssUnderLoad.toFixed(0)} MB after the read load`,
         ],
       });
