@@ -88,6 +88,11 @@ describe('query limits', () => {
   it('refuse too many aliases, directives, too much depth and cost, below the token limit', async () => {
     expect((await timed(aliases(31))).codes).toContain('TOO_MANY_ALIASES');
     expect((await timed(aliases(30))).codes).toEqual([]);
+    // Aliases of __typename run no resolver and are not counted (graphql-armor's allow list, as
+    // clients add __typename everywhere); the token limit bounds them.
+    const typenames = (n: number) => `query { ${Array.from({ length: n }, (_, i) => `t${i}: __typename`).join(' ')} }`;
+    expect((await timed(typenames(300))).codes).toEqual([]);
+    expect((await timed(typenames(700))).codes).toEqual(['TOO_MANY_TOKENS']);
     const directives = `query { viewer ${'@include(if: true) '.repeat(51)} { authenticated } }`;
     expect((await timed(directives)).codes).toContain('TOO_MANY_DIRECTIVES');
     const deep = `query { ...D0 } ${Array.from({ length: 12 }, (_, i) => `fragment D${i} on Query { enterprises(first: 1) { edges { node { __typename } } } ...D${i + 1} }`).join(' ')} fragment D12 on Query { viewer { authenticated } }`;
