@@ -37,6 +37,12 @@ interface Column {
   type: string;
 }
 
+/** A model's columns, by field name and in field order (the order of a row's values). */
+interface Table {
+  byField: ReadonlyMap<string, Column>;
+  list: readonly Column[];
+}
+
 const TIMESTAMP = 1114;
 const DATE = 1082;
 const NUMERIC = 1700;
@@ -54,7 +60,7 @@ const parsers = new Map<number, (s: string) => unknown>([
 ]);
 
 export class RowReader {
-  private readonly columns = new Map<string, Promise<Map<string, Column>>>();
+  private readonly columns = new Map<string, Promise<Table>>();
   private readonly types: pg.CustomTypesConfig;
 
   /** Statement texts by the name each is prepared under, per connection (see `prepared`). */
@@ -83,8 +89,7 @@ export class RowReader {
    * array; an empty array matches nothing), in the given order.
    */
   async where<M extends ModelName>(model: M, where: Where<M>, orderBy: OrderBy<M> = []): Promise<Row<M>[]> {
-    const byField = await this.columnsOf(model);
-    const columns = [...byField.values()];
+    const { byField, list: columns } = await this.columnsOf(model);
     const filter = this.filter(model, byField, where, orderBy);
     if (!filter) return [];
     const result = await this.pool.query<unknown[]>({
@@ -106,25 +111,25 @@ export class RowReader {
     where: Where<M>,
     parent: { model: P; from: Field<M>; to: Field<P> },
   ): Promise<[Row<M>, Row<P> | null][]> {
-    const byField = await this.columnsOf(model);
-    const columns = [...byField.values()];
-    const parentColumns = await this.columnsOf(parent.model);
-    if (!parentColumns.has(parent.to)) throw new Error(`${parent.model} has no column ${parent.to}`);
+    const { byField, list: columns } = await this.columnsOf(model);
+    const { list: parentColumns } = await this.columnsOf(parent.model);
+    const joinedOn = parentColumns.findIndex((c) => c.name === parent.to);
+    if (joinedOn < 0) throw new Error(`${parent.model} has no column ${parent.to}`);
     const filter = this.filter(model, byField, where, []);
     if (!filter) return [];
     const result = await this.pool.query<unknown[]>({
       ...this.statement(
-        `SELECT ${select('a', columns)}, ${select('b', [...parentColumns.values()])} FROM ${quote(model)} a ` +
+        `SELECT ${select('a', columns)}, ${select('b', parentColumns)} FROM ${quote(model)} a ` +
           `LEFT JOIN ${quote(parent.model)} b ON b.${quote(parent.to)} = a.${quote(parent.from)}${filter.sql}`,
       ),
       values: filter.values,
       types: this.types,
       rowMode: 'array',
     });
-    const joinedAt = columns.length + [...parentColumns.keys()].indexOf(parent.to);
+    const joinedAt = columns.length + joinedOn;
     return result.rows.map((r) => [
       record(columns, r, 0) as Row<M>,
-      r[joinedAt] === null ? null : (record([...parentColumns.values()], r, columns.length) as Row<P>),
+      r[joinedAt] === null ? null : (record(parentColumns, r, columns.length) as Row<P>),
     ]);
   }
 
@@ -185,7 +190,7 @@ export class RowReader {
     }
   }
 
-  private columnsOf(model: ModelName): Promise<Map<string, Column>> {
+  private columnsOf(model: ModelName): Promise<Table> {
     let found = this.columns.get(model);
     if (!found) {
       found = this.readColumns([model]).then((all) => {
@@ -201,7 +206,7 @@ export class RowReader {
   }
 
   /** The models' scalar fields as columns, for each model whose table has all of them. */
-  private async readColumns(models: readonly ModelName[]): Promise<Map<ModelName, Map<string, Column>>> {
+  private async readColumns(models: readonly ModelName[]): Promise<Map<ModelName, Table>> {
     const { rows } = await this.pool.query<{ table: string; name: string; type: string; enumArray: boolean }>(
       `SELECT c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
               (t.typcategory = 'A' AND e.typtype = 'e') AS "enumArray"
@@ -213,27 +218,22 @@ export class RowReader {
           AND a.attnum > 0 AND NOT a.attisdropped`,
       [models],
     );
-    const result = new Map<ModelName, Map<string, Column>>();
+    const result = new Map<ModelName, Table>();
     for (const model of models) {
       const byName = new Map(rows.filter((r) => r.table === model).map((r) => [r.name, r]));
       const fields = Object.values(
         (Prisma as unknown as Record<string, Record<string, string> | undefined>)[`${model}ScalarFieldEnum`] ?? {},
       );
       if (fields.length === 0 || !fields.every((f) => byName.has(f))) continue;
-      result.set(
-        model,
-        new Map(
-          fields.map((field) => {
-            const r = byName.get(field)!;
-            const column: Column = {
-              name: field,
-              cast: r.enumArray ? '::text[]' : '',
-              type: r.enumArray ? 'text' : r.type.replace(/\[\]$/, ''),
-            };
-            return [field, column];
-          }),
-        ),
-      );
+      const list = fields.map((field): Column => {
+        const r = byName.get(field)!;
+        return {
+          name: field,
+          cast: r.enumArray ? '::text[]' : '',
+          type: r.enumArray ? 'text' : r.type.replace(/\[\]$/, ''),
+        };
+      });
+      result.set(model, { byField: new Map(list.map((c) => [c.name, c])), list });
     }
     return result;
   }
